@@ -1,0 +1,107 @@
+// losses.cpp: made of the ops in ops.hpp, except bce_with_logits, whose stable form has kinks
+// (|z|, max(z, 0)) that cancel: built from relu and abs its gradient at z = 0 would come out as
+// -t instead of 1/2 - t, so it is a primitive with its own backward, sigmoid(z) - t.
+#include "autograd/losses.hpp"
+
+#include <limits>
+
+#include <xtensor/xmath.hpp>
+
+#include "autograd/op_helpers.hpp"
+
+namespace autograd {
+
+using detail::check_defined;
+
+namespace {
+template <class T>
+void check_same_shape(const char* op, const BasicTensor<T>& pred, const BasicTensor<T>& target) {
+    check_defined(op, pred), check_defined(op, target);
+    if (pred.shape() != target.shape())
+        shape_error(op, fmt::format("prediction {} and target {} differ in shape", shape_str(pred.shape()),
+                                    shape_str(target.shape())));
+    if (pred.size() == 0) shape_error(op, fmt::format("empty prediction {}", shape_str(pred.shape())));
+}
+
+template <class T>
+BasicTensor<T> reduce(const BasicTensor<T>& elementwise, Reduction r) {
+    return r == Reduction::Mean ? mean(elementwise) : sum(elementwise);
+}
+}  // namespace
+
+template <class T>
+BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target, Reduction r) {
+    check_same_shape("mse_loss", pred, target);
+    return reduce(square(pred - target), r);
+}
+
+template <class T>
+BasicTensor<T> bce_loss(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction r) {
+    check_same_shape("bce_loss", p, target);
+    const double eps = std::numeric_limits<T>::epsilon();
+    const BasicTensor<T> pc = clamp(p, eps, 1.0 - eps);
+    return reduce(-(target * log(pc) + (1.0 - target) * log(1.0 - pc)), r);
+}
+
+// f(z, t) = max(z, 0) - z t + log(1 + e^-|z|)     df/dz = sigmoid(z) - t,  df/dt = -z
+template <class T>
+BasicTensor<T> bce_with_logits(const BasicTensor<T>& z, const BasicTensor<T>& target, Reduction r) {
+    check_same_shape("bce_with_logits", z, target);
+    const auto& zv = z.value();
+    xt::xarray<T> out = xt::maximum(zv, T(0)) - zv * target.value() + xt::log1p(xt::exp(-xt::abs(zv)));
+    BasicTensor<T> elementwise =
+        record<T>("bce_with_logits", std::move(out), {z, target}, [z, target](const BasicTensor<T>&, const BasicTensor<T>& g) {
+            return std::vector<BasicTensor<T>>{z.requires_grad() ? g * (sigmoid(z) - target) : BasicTensor<T>(),
+                                               target.requires_grad() ? -(g * z) : BasicTensor<T>()};
+        });
+    return reduce(elementwise, r);
+}
+
+template <class T>
+BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std::size_t>& labels, Reduction r) {
+    check_defined("cross_entropy", logits);
+    if (logits.dim() != 2 || logits.shape()[0] != labels.size() || labels.empty())
+        shape_error("cross_entropy", fmt::format("expects (N, C) logits and N labels, got {} and {} labels",
+                                                 shape_str(logits.shape()), labels.size()));
+    const std::size_t classes = logits.shape()[1];
+    // The label's log-probability is picked out by a one-hot mask: sum_c onehot_c * log p_c.
+    xt::xarray<T> onehot = xt::zeros<T>(logits.shape());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] >= classes)
+            shape_error("cross_entropy", fmt::format("label {} of row {} is not below the {} classes", labels[i], i, classes));
+        onehot(i, labels[i]) = T(1);
+    }
+    const BasicTensor<T> picked = sum(log_softmax(logits, 1) * detail::constant(std::move(onehot)), {1});  // (N,)
+    return reduce(-picked, r);
+}
+
+template <class T>
+BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p) {
+    check_defined("kl_sparsity", q);
+    if (!(p > 0.0 && p < 1.0)) shape_error("kl_sparsity", fmt::format("target activation p = {} is not in (0, 1)", p));
+    if (q.size() == 0 || xt::any(q.value() <= T(0)) || xt::any(q.value() >= T(1)))
+        shape_error("kl_sparsity", "every mean activation q_i must lie strictly between 0 and 1");
+    // p log(p / q) + (1 - p) log((1 - p) / (1 - q)) = p log p + (1-p) log(1-p) - p log q - (1-p) log(1-q)
+    const double constant_part = p * std::log(p) + (1.0 - p) * std::log(1.0 - p);
+    return sum(-(log(q) * p) - log(1.0 - q) * (1.0 - p) + constant_part);
+}
+
+template <class T>
+BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logvar, Reduction r) {
+    check_same_shape("gaussian_kl", mu, logvar);
+    if (mu.dim() != 2) shape_error("gaussian_kl", fmt::format("expects (N, D) mu and logvar, got {}", shape_str(mu.shape())));
+    const BasicTensor<T> total = sum(1.0 + logvar - square(mu) - exp(logvar)) * -0.5;
+    return r == Reduction::Sum ? total : total / static_cast<double>(mu.shape()[0]);
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                              \
+    template BasicTensor<T> mse_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);               \
+    template BasicTensor<T> bce_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);               \
+    template BasicTensor<T> bce_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);        \
+    template BasicTensor<T> cross_entropy(const BasicTensor<T>&, const std::vector<std::size_t>&, Reduction); \
+    template BasicTensor<T> kl_sparsity(const BasicTensor<T>&, double);                                      \
+    template BasicTensor<T> gaussian_kl(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace autograd

@@ -1,0 +1,46 @@
+// losses.hpp: the losses of the autoencoder lectures. Each returns a scalar tensor.
+// Prediction and target must have the same shape (no silent broadcasting in a loss).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "autograd/tensor.hpp"
+
+namespace autograd {
+
+// Mean: average over every element (PyTorch's default). Sum: add everything up.
+enum class Reduction { Mean, Sum };
+
+// (1/n) sum (pred - target)^2: the square loss of Scott slide 4.
+template <class T>
+BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target, Reduction r = Reduction::Mean);
+
+// -[t log p + (1 - t) log(1 - p)] from probabilities p; p is clamped to [eps, 1 - eps]
+// (eps the machine epsilon of T) so that log never sees 0.
+template <class T>
+BasicTensor<T> bce_loss(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction r = Reduction::Mean);
+
+// The same loss from logits z (p = sigmoid z), as max(z, 0) - z t + log(1 + e^-|z|):
+// exact and finite for logits of +-1000.
+template <class T>
+BasicTensor<T> bce_with_logits(const BasicTensor<T>& z, const BasicTensor<T>& target, Reduction r = Reduction::Mean);
+
+// -log softmax(logits)[label] for each row of (N, C) logits, with integer labels in [0, C).
+template <class T>
+BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std::size_t>& labels,
+                             Reduction r = Reduction::Mean);
+
+// Sparsity penalty (Scott slide 23): sum_i p log(p / q_i) + (1 - p) log((1 - p) / (1 - q_i)),
+// the KL divergence of Bernoulli(p) to Bernoulli(q_i), where q_i is hidden unit i's mean
+// activation over the minibatch; each q_i must be in (0, 1).
+template <class T>
+BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p);
+
+// KL(N(mu, exp(logvar)) || N(0, I)) = -1/2 sum_j (1 + logvar_j - mu_j^2 - exp(logvar_j)) for each
+// row of (N, D) mu and logvar (Scott slide 28). Sum: added over the rows; Mean: averaged over
+// the rows (the KL per example).
+template <class T>
+BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logvar, Reduction r = Reduction::Sum);
+
+}  // namespace autograd

@@ -1,0 +1,108 @@
+// ops_activation.cpp: sigmoid, tanh, relu, leaky_relu, softplus, clamp, where.
+// The kinks (relu at 0, clamp at its limits) take the one-sided derivative 0, as PyTorch does;
+// their backward multiplies by a constant mask, so their second derivative is 0.
+#include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
+
+#include "autograd/op_helpers.hpp"
+
+namespace autograd {
+
+using detail::check_defined;
+using detail::constant;
+using detail::grad_for;
+
+// y = 1 / (1 + e^-a)        dy/da = y (1 - y)
+template <class T>
+Tn<T> sigmoid(const Tn<T>& a) {
+    check_defined("sigmoid", a);
+    // e^-|a| never overflows: for a >= 0 use 1 / (1 + e^-a), for a < 0 use e^a / (1 + e^a).
+    xt::xarray<T> e = xt::exp(-xt::abs(a.value()));
+    xt::xarray<T> out = xt::where(a.value() >= T(0), T(1) / (T(1) + e), e / (T(1) + e));
+    return record<T>("sigmoid", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
+        return std::vector<Tn<T>>{g * (y * (1.0 - y))};
+    });
+}
+
+// y = tanh a                dy/da = 1 - y^2
+template <class T>
+Tn<T> tanh(const Tn<T>& a) {
+    check_defined("tanh", a);
+    xt::xarray<T> out = xt::tanh(a.value());
+    return record<T>("tanh", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
+        return std::vector<Tn<T>>{g * (1.0 - square(y))};
+    });
+}
+
+// f(a) = max(a, 0)          df/da = 1 where a > 0, else 0
+template <class T>
+Tn<T> relu(const Tn<T>& a) {
+    check_defined("relu", a);
+    xt::xarray<T> out = xt::maximum(a.value(), T(0));
+    xt::xarray<T> mask = xt::cast<T>(a.value() > T(0));
+    return record<T>("relu", std::move(out), {a}, [mask = constant(std::move(mask))](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{g * mask};
+    });
+}
+
+// f(a) = a if a > 0, else slope * a      df/da = 1 or slope
+template <class T>
+Tn<T> leaky_relu(const Tn<T>& a, double slope) {
+    check_defined("leaky_relu", a);
+    xt::xarray<T> factor = xt::where(a.value() > T(0), T(1), static_cast<T>(slope));
+    xt::xarray<T> out = a.value() * factor;
+    return record<T>("leaky_relu", std::move(out), {a},
+                     [factor = constant(std::move(factor))](const Tn<T>&, const Tn<T>& g) {
+                         return std::vector<Tn<T>>{g * factor};
+                     });
+}
+
+// f(a) = log(1 + e^a)       df/da = sigmoid(a)
+template <class T>
+Tn<T> softplus(const Tn<T>& a) {
+    check_defined("softplus", a);
+    // log(1 + e^a) = max(a, 0) + log(1 + e^-|a|): no overflow for large a, no loss for small.
+    xt::xarray<T> out = xt::maximum(a.value(), T(0)) + xt::log1p(xt::exp(-xt::abs(a.value())));
+    return record<T>("softplus", std::move(out), {a}, [a](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{g * sigmoid(a)};
+    });
+}
+
+// f(a) = min(max(a, lo), hi)   df/da = 1 where lo <= a <= hi, else 0
+template <class T>
+Tn<T> clamp(const Tn<T>& a, double lo, double hi) {
+    check_defined("clamp", a);
+    if (!(lo <= hi)) shape_error("clamp", fmt::format("lower limit {} is above upper limit {}", lo, hi));
+    const T l = static_cast<T>(lo), h = static_cast<T>(hi);
+    xt::xarray<T> out = xt::clip(a.value(), l, h);
+    xt::xarray<T> inside = xt::cast<T>(a.value() >= l && a.value() <= h);
+    return record<T>("clamp", std::move(out), {a}, [inside = constant(std::move(inside))](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{g * inside};
+    });
+}
+
+// f(m, a, b) = m ? a : b    df/da = m, df/db = 1 - m   (m is not differentiable)
+template <class T>
+Tn<T> where(const xt::xarray<bool>& mask, const Tn<T>& a, const Tn<T>& b) {
+    check_defined("where", a), check_defined("where", b);
+    broadcast_shapes("where", broadcast_shapes("where", shape_of(mask), a.shape()), b.shape());
+    xt::xarray<T> out = xt::where(mask, a.value(), b.value());
+    return record<T>("where", std::move(out), {a, b}, [mask, a, b](const Tn<T>&, const Tn<T>& g) {
+        const Tn<T> zero = scalar<T>(0.0);
+        return std::vector<Tn<T>>{a.requires_grad() ? grad_for(a, autograd::where(mask, g, zero)) : Tn<T>(),
+                                  b.requires_grad() ? grad_for(b, autograd::where(mask, zero, g)) : Tn<T>()};
+    });
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                             \
+    template Tn<T> sigmoid(const Tn<T>&);                                   \
+    template Tn<T> tanh(const Tn<T>&);                                      \
+    template Tn<T> relu(const Tn<T>&);                                      \
+    template Tn<T> leaky_relu(const Tn<T>&, double);                        \
+    template Tn<T> softplus(const Tn<T>&);                                  \
+    template Tn<T> clamp(const Tn<T>&, double, double);                     \
+    template Tn<T> where(const xt::xarray<bool>&, const Tn<T>&, const Tn<T>&);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace autograd

@@ -1,0 +1,205 @@
+// ops_shape.cpp: reshape, flatten, broadcast_to / sum_to, rows / scatter_rows, concat / narrow.
+// They come in pairs whose backwards are each other: broadcast_to <-> sum_to,
+// rows <-> scatter_rows, concat <-> narrow; reshape is its own.
+#include <algorithm>
+#include <cstring>
+
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xreducer.hpp>
+
+#include "autograd/op_helpers.hpp"
+
+namespace autograd {
+
+using detail::check_defined;
+
+// f(a) = a viewed with another shape of the same size      df = dC reshaped back
+template <class T>
+Tn<T> reshape(const Tn<T>& a, const Shape& shape) {
+    check_defined("reshape", a);
+    if (numel(shape) != a.size())
+        shape_error("reshape", fmt::format("cannot reshape {} ({} elements) into {} ({} elements)",
+                                           shape_str(a.shape()), a.size(), shape_str(shape), numel(shape)));
+    xt::xarray<T> out = a.value();
+    out.reshape(shape);
+    return record<T>("reshape", std::move(out), {a}, [in_shape = a.shape()](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{reshape(g, in_shape)};
+    });
+}
+
+template <class T>
+Tn<T> flatten(const Tn<T>& a) {
+    check_defined("flatten", a);
+    if (a.dim() == 0) shape_error("flatten", "expects a tensor with a batch axis, got a scalar");
+    const Shape s = a.shape();
+    return reshape(a, {s[0], s[0] == 0 ? 0 : a.size() / s[0]});
+}
+
+// f(a) = a repeated along the broadcast axes                df = sum_to(dC, shape of a)
+template <class T>
+Tn<T> broadcast_to(const Tn<T>& a, const Shape& shape) {
+    check_defined("broadcast_to", a);
+    if (a.dim() > shape.size() || broadcast_shapes("broadcast_to", a.shape(), shape) != shape)
+        shape_error("broadcast_to", fmt::format("cannot broadcast {} to {}", shape_str(a.shape()), shape_str(shape)));
+    xt::xarray<T> out = xt::broadcast(a.value(), shape);
+    return record<T>("broadcast_to", std::move(out), {a}, [in_shape = a.shape()](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{sum_to(g, in_shape)};
+    });
+}
+
+// f(a) = a summed over the axes that broadcasting to a's shape added   df = broadcast_to(dC, a's shape)
+template <class T>
+Tn<T> sum_to(const Tn<T>& a, const Shape& shape) {
+    check_defined("sum_to", a);
+    const Shape in_shape = a.shape();
+    if (in_shape == shape) return a;
+    if (shape.size() > in_shape.size() || broadcast_shapes("sum_to", shape, in_shape) != in_shape)
+        shape_error("sum_to", fmt::format("cannot sum {} down to {}", shape_str(in_shape), shape_str(shape)));
+    // The axes to sum: the leading ones `shape` lacks, and those where `shape` has size 1.
+    const std::size_t lead = in_shape.size() - shape.size();
+    std::vector<std::size_t> axes;
+    for (std::size_t i = 0; i < in_shape.size(); ++i)
+        if (i < lead || (shape[i - lead] == 1 && in_shape[i] != 1)) axes.push_back(i);
+    xt::xarray<T> out = xt::sum(a.value(), axes, xt::evaluation_strategy::immediate);
+    out.reshape(shape);
+    return record<T>("sum_to", std::move(out), {a}, [in_shape](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{broadcast_to(g, in_shape)};
+    });
+}
+
+namespace {
+// Number of elements in one row (everything after axis 0).
+std::size_t row_size(const Shape& s) { return numel(Shape(s.begin() + 1, s.end())); }
+}  // namespace
+
+// f(a) = (a[i_0], a[i_1], ...)                df = scatter_rows(dC, i, rows of a)
+template <class T>
+Tn<T> rows(const Tn<T>& a, const std::vector<std::size_t>& index) {
+    check_defined("rows", a);
+    if (a.dim() == 0) shape_error("rows", "expects a tensor with rows, got a scalar");
+    Shape shape = a.shape();
+    const std::size_t n = shape[0], width = row_size(shape);
+    for (std::size_t i : index)
+        if (i >= n) shape_error("rows", fmt::format("row index {} is out of range for {}", i, shape_str(shape)));
+    shape[0] = index.size();
+    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    for (std::size_t k = 0; k < index.size(); ++k)
+        std::copy_n(a.value().data() + index[k] * width, width, out.data() + k * width);
+    return record<T>("rows", std::move(out), {a}, [index, n](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{scatter_rows(g, index, n)};
+    });
+}
+
+// f(a)[r] = sum of a[k] over k with i_k = r    df = rows(dC, i)
+template <class T>
+Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::size_t>& index, std::size_t num_rows) {
+    check_defined("scatter_rows", a);
+    if (a.dim() == 0 || a.shape()[0] != index.size())
+        shape_error("scatter_rows", fmt::format("{} index entries for a tensor of shape {}", index.size(),
+                                                shape_str(a.shape())));
+    Shape shape = a.shape();
+    const std::size_t width = row_size(shape);
+    for (std::size_t i : index)
+        if (i >= num_rows) shape_error("scatter_rows", fmt::format("row index {} is out of range for {} rows", i, num_rows));
+    shape[0] = num_rows;
+    xt::xarray<T> out = xt::zeros<T>(shape);
+    for (std::size_t k = 0; k < index.size(); ++k) {
+        const T* src = a.value().data() + k * width;
+        T* dst = out.data() + index[k] * width;
+        for (std::size_t j = 0; j < width; ++j) dst[j] += src[j];
+    }
+    return record<T>("scatter_rows", std::move(out), {a}, [index](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{rows(g, index)};
+    });
+}
+
+namespace {
+// Element counts before and after `axis`: a row-major tensor is `outer` blocks of
+// shape[axis] * inner contiguous elements.
+std::pair<std::size_t, std::size_t> outer_inner(const Shape& s, std::size_t axis) {
+    return {numel(Shape(s.begin(), s.begin() + static_cast<long>(axis))),
+            numel(Shape(s.begin() + static_cast<long>(axis) + 1, s.end()))};
+}
+}  // namespace
+
+// f(a_1, ..., a_k) = the a_p laid side by side along `axis`   df/da_p = narrow(dC, axis, offset_p, length_p)
+template <class T>
+Tn<T> concat(const std::vector<Tn<T>>& parts, long axis) {
+    if (parts.empty()) shape_error("concat", "needs at least one tensor");
+    for (const auto& p : parts) check_defined("concat", p);
+    const Shape first = parts[0].shape();
+    if (first.empty()) shape_error("concat", "cannot concatenate scalars (shape ())");
+    const std::size_t ax = normalize_axis("concat", axis, first.size());
+    Shape shape = first;
+    shape[ax] = 0;
+    for (const auto& p : parts) {
+        Shape s = p.shape();
+        bool same = s.size() == first.size();
+        for (std::size_t i = 0; same && i < s.size(); ++i) same = i == ax || s[i] == first[i];
+        if (!same)
+            shape_error("concat", fmt::format("cannot join {} and {} along axis {}", shape_str(first), shape_str(s), ax));
+        shape[ax] += s[ax];
+    }
+    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    const auto [outer, inner] = outer_inner(shape, ax);
+    std::vector<std::size_t> offsets;
+    std::size_t offset = 0;
+    for (const auto& p : parts) {
+        const std::size_t len = p.shape()[ax];
+        for (std::size_t o = 0; o < outer; ++o)
+            std::copy_n(p.value().data() + o * len * inner, len * inner, out.data() + (o * shape[ax] + offset) * inner);
+        offsets.push_back(offset);
+        offset += len;
+    }
+    return record<T>("concat", std::move(out), parts, [parts, offsets, ax](const Tn<T>&, const Tn<T>& g) {
+        std::vector<Tn<T>> grads;
+        for (std::size_t p = 0; p < parts.size(); ++p)
+            grads.push_back(parts[p].requires_grad()
+                                ? narrow(g, static_cast<long>(ax), offsets[p], parts[p].shape()[ax])
+                                : Tn<T>());
+        return grads;
+    });
+}
+
+// f(a) = a[..., start : start + length, ...] along `axis`    df = dC padded with zeros back to a's shape
+template <class T>
+Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
+    check_defined("narrow", a);
+    const Shape in_shape = a.shape();
+    if (in_shape.empty()) shape_error("narrow", "cannot narrow a scalar (shape ())");
+    const std::size_t ax = normalize_axis("narrow", axis, in_shape.size());
+    if (start + length > in_shape[ax])
+        shape_error("narrow", fmt::format("slab [{}, {}) is outside axis {} of {}", start, start + length, ax,
+                                          shape_str(in_shape)));
+    Shape shape = in_shape;
+    shape[ax] = length;
+    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    const auto [outer, inner] = outer_inner(in_shape, ax);
+    for (std::size_t o = 0; o < outer; ++o)
+        std::copy_n(a.value().data() + (o * in_shape[ax] + start) * inner, length * inner, out.data() + o * length * inner);
+    return record<T>("narrow", std::move(out), {a}, [in_shape, ax, start, length](const Tn<T>&, const Tn<T>& g) {
+        // Zeros before and after the slab, joined with the gradient of the slab.
+        std::vector<Tn<T>> pieces;
+        Shape before = in_shape, after = in_shape;
+        before[ax] = start;
+        after[ax] = in_shape[ax] - start - length;
+        if (before[ax] > 0) pieces.push_back(zeros<T>(before));
+        pieces.push_back(g);
+        if (after[ax] > 0) pieces.push_back(zeros<T>(after));
+        return std::vector<Tn<T>>{pieces.size() == 1 ? g : concat(pieces, static_cast<long>(ax))};
+    });
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                          \
+    template Tn<T> reshape(const Tn<T>&, const Shape&);                                  \
+    template Tn<T> flatten(const Tn<T>&);                                                \
+    template Tn<T> broadcast_to(const Tn<T>&, const Shape&);                             \
+    template Tn<T> sum_to(const Tn<T>&, const Shape&);                                   \
+    template Tn<T> rows(const Tn<T>&, const std::vector<std::size_t>&);                  \
+    template Tn<T> scatter_rows(const Tn<T>&, const std::vector<std::size_t>&, std::size_t); \
+    template Tn<T> concat(const std::vector<Tn<T>>&, long);                              \
+    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace autograd

@@ -1,0 +1,94 @@
+#include "autograd/random.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace autograd {
+
+namespace {
+std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace
+
+Generator::Generator(std::uint64_t seed) {
+    for (auto& s : s_) s = splitmix64(seed);
+}
+
+std::uint64_t Generator::next_u64() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+}
+
+double Generator::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+double Generator::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+
+double Generator::normal() {
+    // Box-Muller: for u1 in (0, 1] and u2 in [0, 1), sqrt(-2 log u1) cos(2 pi u2) ~ N(0, 1).
+    const double u1 = 1.0 - uniform();
+    const double u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
+std::uint64_t Generator::below(std::uint64_t n) {
+    if (n == 0) throw std::invalid_argument("Generator::below: n must be positive");
+    // Reject the top partial block of 2^64 so that every remainder is equally likely.
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    std::uint64_t x;
+    do x = next_u64();
+    while (x >= limit);
+    return x % n;
+}
+
+void Generator::shuffle(std::vector<std::size_t>& v) {
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
+}
+
+std::vector<std::size_t> Generator::permutation(std::size_t n) {
+    std::vector<std::size_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = i;
+    shuffle(v);
+    return v;
+}
+
+template <class T>
+BasicTensor<T> randn(const Shape& shape, Generator& gen, bool requires_grad) {
+    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+    for (auto& x : a) x = static_cast<T>(gen.normal());
+    return BasicTensor<T>(std::move(a), requires_grad);
+}
+
+template <class T>
+BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen, bool requires_grad) {
+    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+    for (auto& x : a) x = static_cast<T>(gen.uniform(lo, hi));
+    return BasicTensor<T>(std::move(a), requires_grad);
+}
+
+template <class T>
+BasicTensor<T> rand(const Shape& shape, Generator& gen, bool requires_grad) {
+    return uniform<T>(shape, 0.0, 1.0, gen, requires_grad);
+}
+
+template BasicTensor<float> randn<float>(const Shape&, Generator&, bool);
+template BasicTensor<double> randn<double>(const Shape&, Generator&, bool);
+template BasicTensor<float> rand<float>(const Shape&, Generator&, bool);
+template BasicTensor<double> rand<double>(const Shape&, Generator&, bool);
+template BasicTensor<float> uniform<float>(const Shape&, double, double, Generator&, bool);
+template BasicTensor<double> uniform<double>(const Shape&, double, double, Generator&, bool);
+
+}  // namespace autograd

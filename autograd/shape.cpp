@@ -1,0 +1,54 @@
+#include "autograd/shape.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace autograd {
+
+std::string shape_str(const Shape& shape) {
+    if (shape.size() == 1) return fmt::format("({},)", shape[0]);
+    return fmt::format("({})", fmt::join(shape, ", "));
+}
+
+std::size_t numel(const Shape& shape) {
+    std::size_t n = 1;
+    for (std::size_t s : shape) n *= s;
+    return n;
+}
+
+Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
+    const std::size_t rank = std::max(a.size(), b.size());
+    Shape out(rank);
+    for (std::size_t i = 0; i < rank; ++i) {
+        // i counts from the right: sizes missing on the left act as 1.
+        const std::size_t sa = i < a.size() ? a[a.size() - 1 - i] : 1;
+        const std::size_t sb = i < b.size() ? b[b.size() - 1 - i] : 1;
+        if (sa != sb && sa != 1 && sb != 1)
+            throw ShapeError(fmt::format("{}: cannot broadcast {} with {}", op, shape_str(a), shape_str(b)));
+        out[rank - 1 - i] = std::max(sa, sb);
+    }
+    return out;
+}
+
+std::size_t normalize_axis(const char* op, long axis, std::size_t rank) {
+    const long r = static_cast<long>(rank);
+    if (axis < -r || axis >= r)
+        throw ShapeError(fmt::format("{}: axis {} is out of range for a tensor of rank {}", op, axis, rank));
+    return static_cast<std::size_t>(axis < 0 ? axis + r : axis);
+}
+
+std::vector<std::size_t> normalize_axes(const char* op, const std::vector<long>& axes, std::size_t rank) {
+    std::vector<std::size_t> out;
+    for (long axis : axes) out.push_back(normalize_axis(op, axis, rank));
+    std::sort(out.begin(), out.end());
+    if (std::adjacent_find(out.begin(), out.end()) != out.end())
+        throw ShapeError(fmt::format("{}: axis list ({}) names an axis twice", op, fmt::join(axes, ", ")));
+    return out;
+}
+
+void shape_error(const char* op, const std::string& message) {
+    throw ShapeError(fmt::format("{}: {}", op, message));
+}
+
+}  // namespace autograd

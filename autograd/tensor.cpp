@@ -1,0 +1,149 @@
+#include "autograd/tensor.hpp"
+
+#include <fmt/format.h>
+
+#include "autograd/engine.hpp"
+#include "autograd/shape.hpp"
+
+namespace autograd {
+
+namespace {
+thread_local bool grad_enabled = true;
+
+template <class T>
+Node<T>& checked(const std::shared_ptr<Node<T>>& node, const char* what) {
+    if (!node) throw std::logic_error(fmt::format("{}: the tensor is undefined (it holds no value)", what));
+    return *node;
+}
+}  // namespace
+
+bool is_grad_enabled() { return grad_enabled; }
+NoGradGuard::NoGradGuard() : previous_(grad_enabled) { grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { grad_enabled = previous_; }
+EnableGradGuard::EnableGradGuard() : previous_(grad_enabled) { grad_enabled = true; }
+EnableGradGuard::~EnableGradGuard() { grad_enabled = previous_; }
+
+template <class T>
+BasicTensor<T>::BasicTensor(Array value, bool requires_grad) : node_(std::make_shared<Node<T>>()) {
+    node_->value = std::move(value);
+    node_->requires_grad = requires_grad;
+}
+
+template <class T>
+const typename BasicTensor<T>::Array& BasicTensor<T>::value() const { return checked(node_, "value").value; }
+template <class T>
+typename BasicTensor<T>::Array& BasicTensor<T>::mutable_value() { return checked(node_, "mutable_value").value; }
+template <class T>
+Shape BasicTensor<T>::shape() const { return shape_of(value()); }
+template <class T>
+std::size_t BasicTensor<T>::dim() const { return value().dimension(); }
+template <class T>
+std::size_t BasicTensor<T>::size() const { return value().size(); }
+
+template <class T>
+T BasicTensor<T>::item() const {
+    if (size() != 1)
+        throw ShapeError(fmt::format("item: tensor of shape {} has {} elements, not one", shape_str(shape()), size()));
+    return *value().data();
+}
+
+template <class T>
+bool BasicTensor<T>::requires_grad() const { return checked(node_, "requires_grad").requires_grad; }
+
+template <class T>
+BasicTensor<T>& BasicTensor<T>::requires_grad_(bool on) {
+    if (!is_leaf())
+        throw std::logic_error(fmt::format(
+            "requires_grad_: only leaves can be switched; this tensor was made by {} (detach() it first)", op()));
+    node_->requires_grad = on;
+    return *this;
+}
+
+template <class T>
+bool BasicTensor<T>::is_leaf() const { return checked(node_, "is_leaf").inputs.empty(); }
+template <class T>
+BasicTensor<T> BasicTensor<T>::grad() const { return checked(node_, "grad").grad; }
+template <class T>
+void BasicTensor<T>::zero_grad() { checked(node_, "zero_grad").grad = BasicTensor<T>(); }
+template <class T>
+BasicTensor<T> BasicTensor<T>::detach() const { return BasicTensor<T>(value()); }
+template <class T>
+const char* BasicTensor<T>::op() const { return checked(node_, "op").op; }
+template <class T>
+const std::string& BasicTensor<T>::name() const { return checked(node_, "name").name; }
+
+template <class T>
+BasicTensor<T>& BasicTensor<T>::set_name(std::string name) {
+    checked(node_, "set_name").name = std::move(name);
+    return *this;
+}
+
+template <class T>
+std::vector<BasicTensor<T>> BasicTensor<T>::inputs() const {
+    std::vector<BasicTensor<T>> out;
+    for (const auto& input : checked(node_, "inputs").inputs) out.emplace_back(input);
+    return out;
+}
+
+template <class T>
+void BasicTensor<T>::backward(bool retain_graph, bool create_graph) const {
+    autograd::backward(*this, BasicTensor<T>(), retain_graph, create_graph);
+}
+
+template <class T>
+void BasicTensor<T>::backward(const BasicTensor& seed, bool retain_graph, bool create_graph) const {
+    autograd::backward(*this, seed, retain_graph, create_graph);
+}
+
+template <class T>
+BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs,
+                      BackwardFn<T> backward) {
+    auto node = std::make_shared<Node<T>>();
+    node->value = std::move(value);
+    bool any = false;
+    for (const auto& input : inputs) any = any || input.requires_grad();
+    // Nothing to record: the result is a plain leaf, like a tensor the user made.
+    if (!grad_enabled || !any) return BasicTensor<T>(std::move(node));
+    node->op = op;
+    // Only a recorded node keeps its inputs: a constant's history is of no use to backward.
+    node->requires_grad = true;
+    node->inputs.reserve(inputs.size());
+    for (const auto& input : inputs) node->inputs.push_back(input.node_ptr());
+    node->backward = std::move(backward);
+    return BasicTensor<T>(std::move(node));
+}
+
+// ---- factories --------------------------------------------------------------------------
+template <class T>
+BasicTensor<T> full(const Shape& shape, double value, bool requires_grad) {
+    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+    a.fill(static_cast<T>(value));
+    return BasicTensor<T>(std::move(a), requires_grad);
+}
+template <class T>
+BasicTensor<T> zeros(const Shape& shape, bool requires_grad) { return full<T>(shape, 0.0, requires_grad); }
+template <class T>
+BasicTensor<T> ones(const Shape& shape, bool requires_grad) { return full<T>(shape, 1.0, requires_grad); }
+template <class T>
+BasicTensor<T> scalar(double value, bool requires_grad) { return full<T>({}, value, requires_grad); }
+template <class T>
+BasicTensor<T> zeros_like(const BasicTensor<T>& t) { return zeros<T>(t.shape()); }
+template <class T>
+BasicTensor<T> ones_like(const BasicTensor<T>& t) { return ones<T>(t.shape()); }
+
+Tensor64 to_double(const Tensor& t) { return Tensor64(xt::xarray<double>(xt::cast<double>(t.value()))); }
+Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<float>(t.value()))); }
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                        \
+    template class BasicTensor<T>;                                                                     \
+    template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>); \
+    template BasicTensor<T> full<T>(const Shape&, double, bool);                                       \
+    template BasicTensor<T> zeros<T>(const Shape&, bool);                                              \
+    template BasicTensor<T> ones<T>(const Shape&, bool);                                               \
+    template BasicTensor<T> scalar<T>(double, bool);                                                   \
+    template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                         \
+    template BasicTensor<T> ones_like(const BasicTensor<T>&);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace autograd

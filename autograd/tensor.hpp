@@ -1,0 +1,145 @@
+// tensor.hpp: the differentiable tensor handle and the node it points to.
+//
+// A BasicTensor<T> is a cheap handle (one shared_ptr) to a Node: the value, the gradient
+// accumulated so far, the name of the op that made it, the inputs it was made from, and the
+// backward closure that turns the gradient of the output into gradients of the inputs.
+// Every op called on tensors that require grad appends one such node: the chain of nodes
+// behind a loss is the "tape", and backward() (engine.hpp) walks it in reverse.
+//
+// Two instantiations exist: Tensor (float32, for training) and Tensor64 (float64, for gradient
+// checks, where central differences need the extra digits). The op code is the same for both.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace autograd {
+
+using Shape = std::vector<std::size_t>;
+
+template <class T> struct Node;
+
+template <class T>
+class BasicTensor {
+public:
+    using value_type = T;
+    using Array = xt::xarray<T>;
+
+    // An undefined tensor (no node). Gradients of unused inputs are undefined tensors.
+    BasicTensor() = default;
+    // A leaf holding `value`; with requires_grad, backward() accumulates into its grad().
+    explicit BasicTensor(Array value, bool requires_grad = false);
+    explicit BasicTensor(std::shared_ptr<Node<T>> node) : node_(std::move(node)) {}
+
+    bool defined() const { return node_ != nullptr; }
+    const Array& value() const;
+    // The value, writable: for optimizers updating a leaf in place. Never call it on a tensor
+    // that an existing graph has saved for its backward.
+    Array& mutable_value();
+    Shape shape() const;
+    std::size_t dim() const;
+    std::size_t size() const;
+    T item() const;  // the single element of a one-element tensor
+
+    bool requires_grad() const;
+    BasicTensor& requires_grad_(bool on = true);  // leaves only
+    bool is_leaf() const;
+
+    // The gradient accumulated by backward(); undefined until the first backward reaches it.
+    BasicTensor grad() const;
+    void zero_grad();  // forget the gradient (it becomes undefined, as in PyTorch)
+
+    // The same value with no history: ops on it are not recorded back into this graph.
+    BasicTensor detach() const;
+
+    // Reverse-mode sweep from this tensor (engine.hpp documents the rules).
+    void backward(bool retain_graph = false, bool create_graph = false) const;
+    void backward(const BasicTensor& seed, bool retain_graph = false, bool create_graph = false) const;
+
+    const char* op() const;  // "leaf" for user-made tensors
+    const std::string& name() const;
+    BasicTensor& set_name(std::string name);  // shown by the tape inspector
+    std::vector<BasicTensor> inputs() const;
+
+    Node<T>* node() const { return node_.get(); }
+    const std::shared_ptr<Node<T>>& node_ptr() const { return node_; }
+
+private:
+    std::shared_ptr<Node<T>> node_;
+};
+
+using Tensor = BasicTensor<float>;
+using Tensor64 = BasicTensor<double>;
+
+// The backward closure of an op: given the op's own output (so that exp, sigmoid and tanh can
+// reuse it without the node owning itself) and the gradient of the loss with respect to that
+// output, it returns one gradient per input, in input order. An input that does not require
+// grad may get an undefined tensor.
+template <class T>
+using BackwardFn =
+    std::function<std::vector<BasicTensor<T>>(const BasicTensor<T>& out, const BasicTensor<T>& grad_out)>;
+
+template <class T>
+struct Node : std::enable_shared_from_this<Node<T>> {
+    xt::xarray<T> value;
+    BasicTensor<T> grad;  // accumulated by backward() (leaves), undefined until then
+    bool requires_grad = false;
+    const char* op = "leaf";
+    std::string name;
+    std::vector<std::shared_ptr<Node>> inputs;
+    BackwardFn<T> backward;  // empty for leaves and after the graph was freed
+    bool freed = false;      // backward already ran through this node without retain_graph
+    BasicTensor<T> pending;  // gradient being gathered during a sweep (engine only)
+};
+
+// Records an op: the result node with its inputs and backward closure when grad mode is on and
+// some input requires grad; otherwise a plain leaf holding `value` (op "leaf", no history).
+template <class T>
+BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs,
+                      BackwardFn<T> backward);
+
+// ---- grad mode --------------------------------------------------------------------------
+bool is_grad_enabled();
+
+// RAII: while one is alive, ops record nothing (inference, optimizer steps, numeric checks).
+class NoGradGuard {
+public:
+    NoGradGuard();
+    ~NoGradGuard();
+    NoGradGuard(const NoGradGuard&) = delete;
+    NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// Turns recording on again inside a no-grad region (the engine uses it for create_graph).
+class EnableGradGuard {
+public:
+    EnableGradGuard();
+    ~EnableGradGuard();
+    EnableGradGuard(const EnableGradGuard&) = delete;
+    EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// ---- factories (float32 unless asked otherwise: zeros<double>({2, 3})) --------------------
+template <class T = float> BasicTensor<T> zeros(const Shape& shape, bool requires_grad = false);
+template <class T = float> BasicTensor<T> ones(const Shape& shape, bool requires_grad = false);
+template <class T = float> BasicTensor<T> full(const Shape& shape, double value, bool requires_grad = false);
+template <class T = float> BasicTensor<T> scalar(double value, bool requires_grad = false);
+template <class T> BasicTensor<T> zeros_like(const BasicTensor<T>& t);
+template <class T> BasicTensor<T> ones_like(const BasicTensor<T>& t);
+
+// The same data in the other precision, as a new leaf (requires_grad is not carried over).
+Tensor64 to_double(const Tensor& t);
+Tensor to_float(const Tensor64& t);
+
+}  // namespace autograd

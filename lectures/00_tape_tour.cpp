@@ -1,0 +1,142 @@
+// Lecture 00: a tour of the tape.
+//
+// Follows: Scott, Lecture 5, slides 4-5 (the basic idea: an encoder layer of sigmoid units
+//          trained with a square loss). This lecture is about the machinery, not the
+//          autoencoder: how the loss of one such layer is recorded, and how backward() turns it
+//          into gradients.
+// Shows:   the tape behind  loss = mean((sigmoid(x W + b) - target)^2), printed as text and
+//          drawn as a graph; backward(); every gradient next to the chain rule worked by hand
+//          and next to central differences; what a second backward() does.
+// Run:     ./lab run tape_tour            (or build/lectures/tape_tour [--quick] [--seed N])
+// Prints:  the tape, a gradient table, and the verdict; writes out/tape_tour/tape.dot and
+//          tape.png (when Graphviz is installed).
+//
+// Dimension letters: N examples (4), D input features (3), H hidden units (2).
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include <xtensor-blas/xlinalg.hpp>
+
+#include "autograd/autograd.hpp"
+#include "lecture.hpp"
+
+using namespace autograd;
+
+// The whole model and its loss, written once for both precisions: float32 for the tour,
+// float64 for the numerical check (central differences need the extra digits).
+template <class T>
+BasicTensor<T> layer_loss(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b,
+                          const BasicTensor<T>& target) {
+    BasicTensor<T> z = matmul(x, W);              // (N, H) = (N, D) @ (D, H)
+    BasicTensor<T> a = z + b;                     // (N, H), b (H,) broadcast over the rows
+    BasicTensor<T> h = sigmoid(a);                // (N, H)  the code, Scott slide 5's f(x)
+    return mse_loss(h, target);                   // ()      (1 / NH) sum (h - target)^2
+}
+
+int main(int argc, char** argv) {
+    const lecture::Options opt = lecture::parse_args(argc, argv, "tape_tour", 7,
+                                                     "records one sigmoid layer's loss, prints its tape and checks backward()");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- Scott slide 5: an encoder layer h = f(x) = sigmoid(x W + b) ----
+    lecture::section("Scott slide 5: one encoder layer and its square loss");
+    // Leaves: x and target are data (no gradient wanted); W and b are parameters.
+    Tensor x = randn({4, 3}, gen).set_name("x");                        // (N, D)
+    Tensor W = (randn({3, 2}, gen) * 0.5).set_name("W");                 // (D, H)
+    W.requires_grad_();
+    Tensor b = zeros({2}, /*requires_grad=*/true).set_name("b");         // (H,)
+    Tensor target = rand({4, 2}, gen).set_name("target");                // (N, H)
+
+    // Every op below appends a node to the tape: its value, its inputs, and the closure that
+    // will turn d loss / d output into d loss / d inputs.
+    Tensor loss = layer_loss(x, W, b, target).set_name("loss");         // ()
+    fmt::print("loss = {:.6f}\n\n", loss.item());
+    fmt::print("{}", tape_text(loss));
+    // Reading the tape: mse_loss is made of smaller ops (sub, square, sum, mul_scalar), so
+    // their nodes show up too. x and target are constants: nothing flows back into them.
+
+    const bool drawn = write_dot(tape_dot(loss), out_dir + "/tape.dot", out_dir + "/tape.png");
+    fmt::print("\ngraph written to {}/tape.dot{}\n", out_dir, drawn ? " and tape.png" : " (install graphviz for tape.png)");
+
+    // ---- The reverse sweep ----
+    lecture::section("backward(): the chain rule, node by node in reverse");
+    // backward() seeds d loss / d loss = 1, then visits the nodes from the loss back to the
+    // leaves. Each node's closure multiplies by its local derivative:
+    //   mse:      d loss / d h = 2 (h - target) / (N H)
+    //   sigmoid:  d h / d a    = h (1 - h)                (elementwise)
+    //   add:      d a / d b    = 1, summed over the N rows that b was broadcast to
+    //   matmul:   d loss / d W = x^T (d loss / d z)
+    loss.backward();
+
+    // The same chain rule by hand, with plain arrays, to see that nothing else happened.
+    const xt::xarray<float> h = 1.0f / (1.0f + xt::exp(-(xt::xarray<float>(xt::linalg::dot(x.value(), W.value())) + b.value())));
+    const xt::xarray<float> dh = 2.0f * (h - target.value()) / static_cast<float>(h.size());   // (N, H)
+    const xt::xarray<float> da = dh * h * (1.0f - h);                                          // (N, H)
+    const xt::xarray<float> dW_hand = xt::linalg::dot(xt::transpose(x.value()), da);           // (D, H)
+    const xt::xarray<float> db_hand = xt::sum(da, {0});                                        // (H,)
+
+    // ---- Checking it: central differences in float64 ----
+    // For each parameter entry p: (L(p + eps) - L(p - eps)) / (2 eps), with eps = 1e-6, on a
+    // float64 copy of the same computation.
+    const Tensor64 x64 = to_double(x), t64 = to_double(target);
+    const Function64 f = [&](const std::vector<Tensor64>& p) { return layer_loss(x64, p[0], p[1], t64); };
+    const std::vector<Tensor64> params{to_double(W), to_double(b)};
+    const std::vector<xt::xarray<double>> numeric = numeric_jacobian(f, params);
+    const std::vector<xt::xarray<double>> analytic64 = analytic_jacobian(f, params);
+
+    fmt::print("{:<8} {:>14} {:>14} {:>16} {:>16}\n", "entry", "backward f32", "by hand f32", "backward f64",
+               "central diff f64");
+    double worst32 = 0.0;
+    const std::vector<std::pair<std::string, Tensor>> named{{"W", W}, {"b", b}};
+    const std::vector<xt::xarray<float>> by_hand{dW_hand, db_hand};
+    for (std::size_t p = 0; p < named.size(); ++p) {
+        const Tensor g = named[p].second.grad();
+        for (std::size_t j = 0; j < g.size(); ++j) {
+            const double g32 = g.value().data()[j], num = numeric[p](0, j);
+            worst32 = std::max(worst32, std::abs(g32 - num) / std::max(std::abs(num), 1e-6));
+            const std::string entry = g.dim() == 2 ? fmt::format("{}[{}, {}]", named[p].first, j / g.shape()[1], j % g.shape()[1])
+                                                   : fmt::format("{}[{}]", named[p].first, j);
+            fmt::print("{:<8} {:>14.8f} {:>14.8f} {:>16.10f} {:>16.10f}\n", entry, g32,
+                       by_hand[p].data()[j], analytic64[p](0, j), num);
+        }
+    }
+
+    // ---- What a second backward() does ----
+    lecture::section("Calling backward() twice");
+    // After a sweep, each node drops the tensors its closure saved, so the graph is spent:
+    try {
+        loss.backward();
+    } catch (const std::logic_error& e) {
+        fmt::print("second backward(): {}\n", e.what());
+    }
+    // Gradients of leaves add up across backward() calls (that is what lets a tensor used twice
+    // get both contributions). Building the loss again and calling backward() without zeroing
+    // therefore doubles W.grad:
+    const float before = W.grad().value()(0, 0);
+    layer_loss(x, W, b, target).backward();
+    fmt::print("W.grad[0, 0] after one backward: {:.8f}, after a second graph's backward: {:.8f}\n", before,
+               W.grad().value()(0, 0));
+    W.zero_grad();
+    b.zero_grad();
+    fmt::print("after zero_grad(): W.grad is {}\n", W.grad().defined() ? "defined" : "undefined (cleared)");
+
+    // ---- Verdict ----
+    const GradcheckResult check = gradcheck(f, params);
+    if (!check.ok) fmt::print("{}", check.report);
+    const bool holds = check.ok && worst32 < 1e-5;
+    return lecture::verdict("backward() agrees with central differences", holds,
+                            fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} in float32",
+                                        check.max_rel_error, check.checked, worst32));
+}
+
+// Try this:
+//  1. Replace mse_loss with bce_loss(h, target) in layer_loss: the tape gains clamp and log
+//     nodes, and the gradient check still holds.
+//  2. Use x twice, e.g. matmul(x, W) + matmul(x, W): W.grad doubles, because backward adds the
+//     contribution of each use.
+//  3. Change eps in numeric_jacobian to 1e-3 or 1e-10 and watch the central differences drift
+//     from backward(): too large and the Taylor error shows, too small and rounding does.

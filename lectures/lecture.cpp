@@ -1,0 +1,66 @@
+#include "lecture.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace lecture {
+
+namespace {
+[[noreturn]] void usage_error(const std::string& name, const std::string& description, const std::string& problem) {
+    fmt::print(stderr, "{}: {}\n\nusage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, problem, name, description);
+    std::exit(2);
+}
+}  // namespace
+
+Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
+                   const std::string& description) {
+    Options options;
+    options.seed = default_seed;
+    options.out_dir = "out/" + name;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
+        if (arg == "--quick") {
+            options.quick = true;
+        } else if (arg == "--seed") {
+            if (!has_value) usage_error(name, description, "--seed needs a number");
+            const std::string value = argv[++i];
+            std::size_t used = 0;
+            try {
+                options.seed = std::stoull(value, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != value.size() || value.empty() || value[0] == '-')
+                usage_error(name, description, fmt::format("--seed takes a non-negative integer, not '{}'", value));
+        } else if (arg == "--out") {
+            if (!has_value) usage_error(name, description, "--out needs a folder");
+            options.out_dir = argv[++i];
+        } else if (arg == "--help" || arg == "-h") {
+            fmt::print("usage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, description);
+            std::exit(0);
+        } else {
+            usage_error(name, description, fmt::format("unknown argument '{}'", arg));
+        }
+    }
+    return options;
+}
+
+std::string make_out_dir(const Options& options) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.out_dir, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot create the output folder '{}': {}", options.out_dir, ec.message()));
+    return options.out_dir;
+}
+
+void section(const std::string& title) { fmt::print("\n---- {} ----\n", title); }
+
+int verdict(const std::string& claim, bool holds, const std::string& figure) {
+    fmt::print("\nVERDICT: {} : {} ({})\n", claim, holds ? "HOLDS" : "FAILS", figure);
+    return holds ? 0 : 1;
+}
+
+}  // namespace lecture

@@ -1,0 +1,31 @@
+// lecture.hpp: what every lecture program shares: its command line, its output folder, and
+// the verdict line that ends it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace lecture {
+
+struct Options {
+    bool quick = false;       // --quick: a smaller run for the test suite
+    std::uint64_t seed = 0;   // --seed N: the seed of the lecture's Generator
+    std::string out_dir;      // --out DIR: where figures go (default out/<lecture>)
+};
+
+// Reads --quick, --seed N, --out DIR and --help. A bad flag prints what is wrong and the usage
+// and exits with status 2.
+Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
+                   const std::string& description);
+
+// Creates the output folder (and its parents) and returns its path.
+std::string make_out_dir(const Options& options);
+
+// Prints a section banner: "---- Scott slide 4: the basic idea ----".
+void section(const std::string& title);
+
+// Prints the last line, "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)", and
+// returns the exit status for main: 0 when the claim holds, 1 when it fails.
+int verdict(const std::string& claim, bool holds, const std::string& figure);
+
+}  // namespace lecture

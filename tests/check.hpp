@@ -1,0 +1,46 @@
+// check.hpp: assertions shared by the tests.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include "autograd/autograd.hpp"
+
+// Gradient check of f at `inputs` (arguments as for autograd::gradcheck) (float64, central differences); on failure the message lists
+// the entries that differ, expected (numeric) against got (backward).
+#define CHECK_GRADCHECK(...)                                        \
+    do {                                                            \
+        const autograd::GradcheckResult r_ = autograd::gradcheck(__VA_ARGS__); \
+        CHECK_MESSAGE(r_.ok, r_.report);                            \
+        CHECK(r_.checked > 0);                                      \
+    } while (0)
+
+#define CHECK_GRADGRADCHECK(...)                                    \
+    do {                                                            \
+        const autograd::GradcheckResult r_ = autograd::gradgradcheck(__VA_ARGS__); \
+        CHECK_MESSAGE(r_.ok, r_.report);                            \
+        CHECK(r_.checked > 0);                                      \
+    } while (0)
+
+// Checks that `expr` throws an exception whose message contains every string in `parts`.
+#define CHECK_THROWS_CONTAINING(expr, ...)                                                   \
+    do {                                                                                     \
+        std::string message_;                                                                \
+        try {                                                                                \
+            (void)(expr);                                                                    \
+        } catch (const std::exception& e_) {                                                 \
+            message_ = e_.what();                                                            \
+        }                                                                                    \
+        CHECK_MESSAGE(!message_.empty(), "expected an exception from: " #expr);              \
+        for (const char* part_ : {__VA_ARGS__})                                              \
+            CHECK_MESSAGE(message_.find(part_) != std::string::npos,                         \
+                          "message \"" << message_ << "\" lacks \"" << part_ << "\"");       \
+    } while (0)
+
+// All elements of a and b agree within tol.
+template <class A, class B>
+void check_close(const A& a, const B& b, double tol = 1e-12) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+        CHECK_MESSAGE(std::abs(double(a.data()[i]) - double(b.data()[i])) <= tol,
+                      "element " << i << ": expected " << double(b.data()[i]) << ", got " << double(a.data()[i]));
+}

@@ -1,0 +1,86 @@
+// The losses: values against their formulas, stability, gradchecks.
+#include "check.hpp"
+
+using namespace autograd;
+using V = std::vector<Tensor64>;
+
+namespace {
+Generator gen(77);
+}
+
+TEST_CASE("mse_loss: value and gradient") {
+    const Tensor64 p(xt::xarray<double>{{1.0, 2.0}, {3.0, 4.0}}), t(xt::xarray<double>{{0.0, 2.0}, {5.0, 4.0}});
+    CHECK(mse_loss(p, t).item() == doctest::Approx(5.0 / 4.0));
+    CHECK(mse_loss(p, t, Reduction::Sum).item() == doctest::Approx(5.0));
+    const V in{randn<double>({3, 4}, gen), randn<double>({3, 4}, gen)};
+    CHECK_GRADCHECK([](const V& x) { return mse_loss(x[0], x[1]); }, in);
+    CHECK_GRADGRADCHECK([](const V& x) { return mse_loss(x[0], x[1]); }, in);
+}
+
+TEST_CASE("bce_loss from probabilities: value, clamping at 0 and 1, gradient") {
+    const Tensor64 p(xt::xarray<double>{0.9, 0.2}), t(xt::xarray<double>{1.0, 0.0});
+    CHECK(bce_loss(p, t).item() == doctest::Approx(-(std::log(0.9) + std::log(0.8)) / 2.0));
+    const Tensor64 edge(xt::xarray<double>{0.0, 1.0});
+    const double v = bce_loss(edge, Tensor64(xt::xarray<double>{1.0, 0.0})).item();
+    CHECK(std::isfinite(v));
+    CHECK(v > 30.0);  // -log(eps) with eps = 2.2e-16
+    const V in{uniform<double>({2, 3}, 0.05, 0.95, gen), uniform<double>({2, 3}, 0.0, 1.0, gen)};
+    CHECK_GRADCHECK([](const V& x) { return bce_loss(x[0], x[1], Reduction::Sum); }, in);
+    CHECK_GRADGRADCHECK([](const V& x) { return bce_loss(x[0], x[1]); }, in);
+}
+
+TEST_CASE("bce_with_logits: equals bce of sigmoid, finite for logits of +-1000, gradient at 0") {
+    const V in{randn<double>({3, 4}, gen), uniform<double>({3, 4}, 0.0, 1.0, gen)};
+    CHECK(bce_with_logits(in[0], in[1]).item() == doctest::Approx(bce_loss(sigmoid(in[0]), in[1]).item()).epsilon(1e-12));
+    const Tensor64 z(xt::xarray<double>{1000.0, -1000.0, 1000.0, -1000.0});
+    const Tensor64 t(xt::xarray<double>{1.0, 0.0, 0.0, 1.0});
+    const double loss = bce_with_logits(z, t, Reduction::Sum).item();
+    CHECK(loss == doctest::Approx(2000.0));
+    Tensor64 zl(xt::xarray<double>{1000.0, -1000.0, 0.0}, true);
+    bce_with_logits(zl, Tensor64(xt::xarray<double>{0.0, 1.0, 0.25}), Reduction::Sum).backward();
+    check_close(zl.grad().value(), xt::xarray<double>{1.0, -1.0, 0.25}, 1e-12);  // sigmoid(z) - t
+    CHECK_GRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); }, in);
+    CHECK_GRADGRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); }, in);
+    CHECK_GRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); },
+                    (V{Tensor64(xt::xarray<double>{0.0, 0.0}), Tensor64(xt::xarray<double>{0.3, 1.0})}));
+}
+
+TEST_CASE("cross_entropy with integer labels") {
+    const Tensor64 logits(xt::xarray<double>{{2.0, 1.0, 0.1}, {0.5, 2.5, 0.0}});
+    const std::vector<std::size_t> labels{0, 2};
+    const double r0 = 2.0 - std::log(std::exp(2.0) + std::exp(1.0) + std::exp(0.1));
+    const double r1 = 0.0 - std::log(std::exp(0.5) + std::exp(2.5) + std::exp(0.0));
+    CHECK(cross_entropy(logits, labels).item() == doctest::Approx(-(r0 + r1) / 2.0));
+    CHECK(cross_entropy(logits, labels, Reduction::Sum).item() == doctest::Approx(-(r0 + r1)));
+    const V in{randn<double>({4, 5}, gen)};
+    const std::vector<std::size_t> y{1, 4, 0, 1};
+    CHECK_GRADCHECK([&y](const V& x) { return cross_entropy(x[0], y); }, in);
+    CHECK_GRADGRADCHECK([&y](const V& x) { return cross_entropy(x[0], y); }, in);
+}
+
+TEST_CASE("kl_sparsity: the Bernoulli KL sum, zero at q = p") {
+    const double p = 0.1;
+    const Tensor64 q(xt::xarray<double>{0.1, 0.3, 0.05});
+    double expected = 0.0;
+    for (double qi : {0.1, 0.3, 0.05}) expected += p * std::log(p / qi) + (1 - p) * std::log((1 - p) / (1 - qi));
+    CHECK(kl_sparsity(q, p).item() == doctest::Approx(expected).epsilon(1e-12));
+    CHECK(kl_sparsity(Tensor64(xt::xarray<double>{0.1, 0.1}), p).item() == doctest::Approx(0.0).epsilon(1e-15));
+    const V in{uniform<double>({6}, 0.02, 0.9, gen)};
+    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
+    CHECK_GRADGRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
+    // Through a batch mean of sigmoid activations, as in the sparse autoencoder.
+    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(mean(sigmoid(x[0]), {0}), p); }, V{randn<double>({5, 4}, gen)});
+}
+
+TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
+    const Tensor64 mu(xt::xarray<double>{{0.5, -1.0}, {0.0, 0.0}});
+    const Tensor64 logvar(xt::xarray<double>{{0.2, -0.3}, {0.0, 0.0}});
+    double row0 = 0.0;
+    const double m[2] = {0.5, -1.0}, lv[2] = {0.2, -0.3};
+    for (int j = 0; j < 2; ++j) row0 += -0.5 * (1 + lv[j] - m[j] * m[j] - std::exp(lv[j]));
+    CHECK(gaussian_kl(mu, logvar).item() == doctest::Approx(row0).epsilon(1e-12));
+    CHECK(gaussian_kl(mu, logvar, Reduction::Mean).item() == doctest::Approx(row0 / 2.0).epsilon(1e-12));
+    const V in{randn<double>({3, 4}, gen), randn<double>({3, 4}, gen)};
+    CHECK_GRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1]); }, in);
+    CHECK_GRADGRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1], Reduction::Mean); }, in);
+}

@@ -1,0 +1,73 @@
+// The tensor handle: leaves, factories, item, names, requires_grad_, precision conversions.
+#include "check.hpp"
+
+using namespace autograd;
+
+TEST_CASE("a leaf holds its value and shape; factories fill as asked") {
+    Tensor t(xt::xarray<float>{{1, 2, 3}, {4, 5, 6}});
+    CHECK(t.shape() == Shape{2, 3});
+    CHECK(t.dim() == 2);
+    CHECK(t.size() == 6);
+    CHECK(t.is_leaf());
+    CHECK_FALSE(t.requires_grad());
+    CHECK(std::string(t.op()) == "leaf");
+    CHECK(zeros({2, 2}).value()(1, 1) == 0.0f);
+    CHECK(ones<double>({3}).value()(2) == 1.0);
+    CHECK(full({2}, 2.5).value()(0) == 2.5f);
+    CHECK(scalar(4.0).shape().empty());
+    CHECK(scalar(4.0).item() == 4.0f);
+    CHECK(zeros_like(t).shape() == t.shape());
+    CHECK(ones({3}, true).requires_grad());
+}
+
+TEST_CASE("item needs exactly one element") {
+    CHECK(full({1, 1}, 7.0).item() == 7.0f);
+    CHECK_THROWS_CONTAINING(ones({2, 3}).item(), "item", "(2, 3)", "6 elements");
+}
+
+TEST_CASE("requires_grad_ switches leaves only") {
+    Tensor w = ones({2});
+    w.requires_grad_();
+    CHECK(w.requires_grad());
+    Tensor y = w * 2.0;
+    CHECK_FALSE(y.is_leaf());
+    CHECK(std::string(y.op()) == "mul_scalar");
+    CHECK_THROWS_CONTAINING(y.requires_grad_(false), "only leaves", "mul_scalar");
+}
+
+TEST_CASE("an op records its inputs only when something requires grad") {
+    Tensor a = ones({2}), b = ones({2}, true);
+    const Tensor c = a + a;
+    CHECK(c.inputs().empty());
+    CHECK(std::string(c.op()) == "leaf");
+    const auto ins = (a + b).inputs();
+    REQUIRE(ins.size() == 2);
+    CHECK(ins[0].node() == a.node());
+    CHECK(ins[1].node() == b.node());
+}
+
+TEST_CASE("names are kept and shown") {
+    Tensor w = ones({1});
+    w.set_name("W");
+    CHECK(w.name() == "W");
+}
+
+TEST_CASE("undefined tensors say so instead of crashing") {
+    Tensor u;
+    CHECK_FALSE(u.defined());
+    CHECK_THROWS_CONTAINING(u.value(), "undefined");
+    CHECK_THROWS_CONTAINING(u + ones({1}), "add", "undefined");
+}
+
+TEST_CASE("to_double and to_float copy the values") {
+    Tensor t(xt::xarray<float>{0.5f, -1.25f});
+    Tensor64 d = to_double(t);
+    CHECK(d.value()(1) == -1.25);
+    CHECK(to_float(d).value()(0) == 0.5f);
+}
+
+TEST_CASE("mutable_value updates a leaf in place (what an optimizer does)") {
+    Tensor w(xt::xarray<float>{1.0f, 2.0f}, true);
+    w.mutable_value() -= xt::xarray<float>{0.5f, 0.5f};
+    CHECK(w.value()(1) == 1.5f);
+}

@@ -23,6 +23,30 @@ NoGradGuard::~NoGradGuard() { grad_enabled = previous_; }
 EnableGradGuard::EnableGradGuard() : previous_(grad_enabled) { grad_enabled = true; }
 EnableGradGuard::~EnableGradGuard() { grad_enabled = previous_; }
 
+// Destroying a node destroys its inputs when it held their last reference, and theirs in turn:
+// done by the compiler, that is one nested call per node of a chain. Instead, every node whose
+// last reference is about to go has its links (inputs, the handles its closure saved, its
+// gradients) moved onto one explicit stack first, so each dies with nothing left to free.
+template <class T>
+Node<T>::~Node() {
+    std::vector<std::shared_ptr<Node>> stack;
+    auto take_links = [&stack](Node& n) {
+        for (auto& input : n.inputs) stack.push_back(std::move(input));
+        n.inputs.clear();
+        n.backward = nullptr;  // its saved handles are inputs (now on the stack) or constants
+        for (BasicTensor<T>* t : {&n.grad, &n.pending}) {
+            if (t->defined()) stack.push_back(t->node_ptr());
+            *t = BasicTensor<T>();
+        }
+    };
+    take_links(*this);
+    while (!stack.empty()) {
+        std::shared_ptr<Node> node = std::move(stack.back());
+        stack.pop_back();
+        if (node && node.use_count() == 1) take_links(*node);
+    }  // `node` is released here, its links already gone
+}
+
 template <class T>
 BasicTensor<T>::BasicTensor(Array value, bool requires_grad) : node_(std::make_shared<Node<T>>()) {
     node_->value = std::move(value);
@@ -135,6 +159,7 @@ Tensor64 to_double(const Tensor& t) { return Tensor64(xt::xarray<double>(xt::cas
 Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<float>(t.value()))); }
 
 #define AUTOGRAD_INSTANTIATE(T)                                                                        \
+    template struct Node<T>;                                                                           \
     template class BasicTensor<T>;                                                                     \
     template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>); \
     template BasicTensor<T> full<T>(const Shape&, double, bool);                                       \

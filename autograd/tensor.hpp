@@ -95,6 +95,13 @@ struct Node : std::enable_shared_from_this<Node<T>> {
     BackwardFn<T> backward;  // empty for leaves and after the graph was freed
     bool freed = false;      // backward already ran through this node without retain_graph
     BasicTensor<T> pending;  // gradient being gathered during a sweep (engine only)
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    // Frees the graph behind this node with a loop rather than recursion, so that dropping the
+    // last handle to a loss 100,000 ops deep does not overflow the stack.
+    ~Node();
 };
 
 // Records an op: the result node with its inputs and backward closure when grad mode is on and

@@ -33,7 +33,7 @@
         CHECK_MESSAGE(!message_.empty(), "expected an exception from: " #expr);              \
         for (const char* part_ : {__VA_ARGS__})                                              \
             CHECK_MESSAGE(message_.find(part_) != std::string::npos,                         \
-                          "message \"" << message_ << "\" lacks \"" << part_ << "\"");       \
+                          "message \"" << message_ << "\" lacks \"" << std::string(part_) << "\"");       \
     } while (0)
 
 // All elements of a and b agree within tol.

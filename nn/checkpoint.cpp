@@ -1,0 +1,240 @@
+// The .npz container is a zip archive with every member "stored" (method 0, no compression).
+// Only the parts of the zip format that numpy.savez uses are written and read:
+//   for each member: a local header (30 bytes + name), then the member's bytes;
+//   then one central directory entry per member (46 bytes + name);
+//   then the end-of-central-directory record (22 bytes).
+// All integers are little-endian. Each member's CRC-32 is checked on reading.
+#include "nn/checkpoint.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <xtensor/xnpy.hpp>
+
+namespace nn {
+
+namespace {
+// ---- CRC-32 (the zip / PNG polynomial 0xEDB88320, reflected) -----------------------------------
+std::uint32_t crc32(const std::string& bytes) {
+    static const std::vector<std::uint32_t> table = [] {
+        std::vector<std::uint32_t> t(256);
+        for (std::uint32_t n = 0; n < 256; ++n) {
+            std::uint32_t c = n;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }();
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char b : bytes) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+// ---- little-endian fields ----------------------------------------------------------------------
+void put16(std::string& out, std::uint32_t v) {
+    out += static_cast<char>(v & 0xFF);
+    out += static_cast<char>((v >> 8) & 0xFF);
+}
+void put32(std::string& out, std::uint32_t v) {
+    put16(out, v & 0xFFFF);
+    put16(out, v >> 16);
+}
+
+// Reads fields of a zip archive held in memory; every read is bounds-checked.
+struct Reader {
+    const std::string& data;
+    const std::string& path;
+    std::uint64_t get(std::size_t offset, int bytes) const {
+        if (offset + static_cast<std::size_t>(bytes) > data.size())
+            throw CheckpointError(fmt::format("{}: not a valid .npz file (truncated zip structure)", path));
+        std::uint64_t v = 0;
+        for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(data[offset + i]);
+        return v;
+    }
+};
+
+constexpr std::uint32_t kLocalHeader = 0x04034b50, kCentralHeader = 0x02014b50, kEndRecord = 0x06054b50;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CheckpointError(fmt::format("{}: cannot open the checkpoint (does the file exist?)", path));
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
+void write_atomically(const std::string& path, const std::string& bytes) {
+    const std::filesystem::path target(path);
+    std::error_code ec;
+    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+    if (ec) throw CheckpointError(fmt::format("{}: cannot create the folder: {}", path, ec.message()));
+    const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) throw CheckpointError(fmt::format("{}: cannot create '{}' for writing", path, tmp));
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+    }
+    const bool ok = written == bytes.size() && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw CheckpointError(fmt::format("{}: writing the checkpoint failed (disk full or no permission?)", path));
+    }
+}
+
+// One member of the archive: its name and bytes.
+std::vector<std::pair<std::string, std::string>> read_zip(const std::string& path, const std::string& data) {
+    const Reader r{data, path};
+    // The end record is the last 22 bytes, unless the archive has a comment after it.
+    if (data.size() < 22) throw CheckpointError(fmt::format("{}: not a valid .npz file (only {} bytes)", path, data.size()));
+    std::size_t end = data.size() - 22;
+    while (r.get(end, 4) != kEndRecord) {
+        if (end == 0 || data.size() - end > 22 + 0xFFFF)
+            throw CheckpointError(fmt::format("{}: not a valid .npz file (no zip directory found)", path));
+        --end;
+    }
+    const std::size_t count = r.get(end + 10, 2);
+    std::size_t at = r.get(end + 16, 4);  // the central directory
+    std::vector<std::pair<std::string, std::string>> members;
+    for (std::size_t k = 0; k < count; ++k) {
+        if (r.get(at, 4) != kCentralHeader) throw CheckpointError(fmt::format("{}: corrupt zip directory", path));
+        const std::uint64_t method = r.get(at + 10, 2), crc = r.get(at + 16, 4);
+        std::uint64_t size = r.get(at + 20, 4);
+        const std::size_t name_len = r.get(at + 28, 2), extra_len = r.get(at + 30, 2), comment_len = r.get(at + 32, 2);
+        std::uint64_t local = r.get(at + 42, 4);
+        r.get(at + 46 + name_len, 0);
+        const std::string name = data.substr(at + 46, name_len);
+        // Zip64: sizes and offsets of 0xFFFFFFFF are in an extra field (id 1) instead.
+        for (std::size_t e = at + 46 + name_len; e + 4 <= at + 46 + name_len + extra_len;) {
+            const std::size_t id = r.get(e, 2), len = r.get(e + 2, 2);
+            std::size_t f = e + 4;
+            if (id == 1) {
+                if (r.get(at + 24, 4) == 0xFFFFFFFF) f += 8;  // uncompressed size comes first
+                if (size == 0xFFFFFFFF) size = r.get(f, 8), f += 8;
+                if (local == 0xFFFFFFFF) local = r.get(f, 8);
+            }
+            e += 4 + len;
+        }
+        if (method != 0)
+            throw CheckpointError(fmt::format("{}: member '{}' is compressed; save with numpy.savez, not savez_compressed",
+                                              path, name));
+        if (r.get(local, 4) != kLocalHeader) throw CheckpointError(fmt::format("{}: corrupt zip member '{}'", path, name));
+        const std::size_t start = local + 30 + r.get(local + 26, 2) + r.get(local + 28, 2);
+        if (start + size > data.size())
+            throw CheckpointError(fmt::format("{}: member '{}' runs past the end of the file (truncated?)", path, name));
+        std::string bytes = data.substr(start, size);
+        if (crc32(bytes) != crc) throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
+        members.emplace_back(name, std::move(bytes));
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    return members;
+}
+
+xt::xarray<float> parse_npy(const std::string& path, const std::string& name, const std::string& bytes) {
+    std::istringstream in(bytes);
+    try {
+        xt::detail::npy_file file = xt::detail::load_npy_file(in);
+        if (!in) throw CheckpointError(fmt::format("{}: '{}' is truncated", path, name));
+        if (file.m_typestring != "<f4")
+            throw CheckpointError(fmt::format("{}: '{}' holds dtype '{}', expected float32 ('<f4'); convert it with "
+                                              "a.astype(numpy.float32)",
+                                              path, name, file.m_typestring));
+        if (file.m_fortran_order)
+            throw CheckpointError(fmt::format("{}: '{}' is in Fortran order; save a C-ordered array", path, name));
+        xt::xarray<float> a = std::move(file).cast<float>();
+        return a;
+    } catch (const CheckpointError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw CheckpointError(fmt::format("{}: '{}' is not a valid .npy array ({})", path, name, e.what()));
+    }
+}
+}  // namespace
+
+void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays) {
+    std::string archive, directory;
+    for (const auto& [key, array] : arrays) {
+        const std::string name = key + ".npy";
+        const std::string bytes = xt::dump_npy(array);
+        if (bytes.size() >= 0xFFFFFFFFu || archive.size() >= 0xFFFFFFFFu)
+            throw CheckpointError(fmt::format("{}: '{}' is too large for a plain zip archive", path, key));
+        const std::uint32_t crc = crc32(bytes), size = static_cast<std::uint32_t>(bytes.size());
+        const std::uint32_t offset = static_cast<std::uint32_t>(archive.size());
+        // Local header: signature, version 2.0, flags, method 0, time, date (1980-01-01), crc, sizes, name.
+        put32(archive, kLocalHeader), put16(archive, 20), put16(archive, 0), put16(archive, 0);
+        put16(archive, 0), put16(archive, 0x21), put32(archive, crc), put32(archive, size), put32(archive, size);
+        put16(archive, static_cast<std::uint32_t>(name.size())), put16(archive, 0);
+        archive += name;
+        archive += bytes;
+        // Central directory entry: the same facts plus where the local header is.
+        put32(directory, kCentralHeader), put16(directory, 20), put16(directory, 20), put16(directory, 0);
+        put16(directory, 0), put16(directory, 0), put16(directory, 0x21), put32(directory, crc);
+        put32(directory, size), put32(directory, size), put16(directory, static_cast<std::uint32_t>(name.size()));
+        put16(directory, 0), put16(directory, 0), put16(directory, 0), put16(directory, 0), put32(directory, 0);
+        put32(directory, offset);
+        directory += name;
+    }
+    const std::uint32_t dir_offset = static_cast<std::uint32_t>(archive.size());
+    archive += directory;
+    // End record: signature, disk numbers, entry counts, directory size and offset, no comment.
+    put32(archive, kEndRecord), put16(archive, 0), put16(archive, 0);
+    put16(archive, static_cast<std::uint32_t>(arrays.size())), put16(archive, static_cast<std::uint32_t>(arrays.size()));
+    put32(archive, static_cast<std::uint32_t>(directory.size())), put32(archive, dir_offset), put16(archive, 0);
+    write_atomically(path, archive);
+}
+
+std::map<std::string, xt::xarray<float>> load_npz(const std::string& path) {
+    const std::string data = read_file(path);
+    std::map<std::string, xt::xarray<float>> arrays;
+    for (const auto& [member, bytes] : read_zip(path, data)) {
+        if (member.size() < 4 || member.substr(member.size() - 4) != ".npy")
+            throw CheckpointError(fmt::format("{}: member '{}' is not a .npy file", path, member));
+        const std::string name = member.substr(0, member.size() - 4);
+        arrays[name] = parse_npy(path, name, bytes);
+    }
+    return arrays;
+}
+
+void save_checkpoint(const Module& module, const std::string& path) {
+    std::map<std::string, xt::xarray<float>> arrays;
+    for (const auto& [name, t] : module.named_parameters()) arrays[name] = t.value();
+    for (const auto& [name, t] : module.named_buffers()) arrays[name] = t.value();
+    save_npz(path, arrays);
+}
+
+void load_checkpoint(Module& module, const std::string& path) {
+    std::map<std::string, xt::xarray<float>> arrays = load_npz(path);
+    std::vector<std::pair<std::string, Tensor>> targets = module.named_parameters();
+    for (auto& b : module.named_buffers()) targets.push_back(b);
+    // Check everything first, so that a mismatch leaves the module as it was.
+    for (const auto& [name, t] : targets) {
+        const auto it = arrays.find(name);
+        if (it == arrays.end())
+            throw CheckpointError(fmt::format("{}: the model has '{}' but the checkpoint does not", path, name));
+        const Shape shape(it->second.shape().begin(), it->second.shape().end());
+        if (shape != t.shape())
+            throw CheckpointError(fmt::format("{}: '{}' has shape {} in the checkpoint but {} in the model", path, name,
+                                              autograd::shape_str(shape), autograd::shape_str(t.shape())));
+    }
+    if (arrays.size() != targets.size())
+        for (const auto& [name, array] : arrays) {
+            bool known = false;
+            for (const auto& t : targets) known = known || t.first == name;
+            if (!known) throw CheckpointError(fmt::format("{}: the checkpoint has '{}' but the model does not", path, name));
+        }
+    for (auto& [name, t] : targets) t.mutable_value() = std::move(arrays[name]);
+}
+
+}  // namespace nn

@@ -1,0 +1,81 @@
+#include "nn/layers.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace nn {
+
+namespace {
+// A layer's input must be (N, features).
+void check_input(const Module& layer, const Tensor& x, std::size_t features) {
+    if (x.dim() != 2 || x.shape()[1] != features)
+        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", layer.type_name(),
+                                               autograd::shape_str(x.shape()), features));
+}
+}  // namespace
+
+// ---- Linear ----------------------------------------------------------------------------------
+Linear::Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init, bool bias)
+    : in_(in_features), out_(out_features) {
+    weight = register_parameter("weight", init_weight(init, {in_features, out_features}, in_features, out_features, gen));
+    if (bias) this->bias = register_parameter("bias", autograd::zeros({out_features}));
+}
+
+Tensor Linear::forward(const Tensor& x) {
+    check_input(*this, x, in_);
+    Tensor h = autograd::matmul(x, weight);  // (N, H) = (N, D) @ (D, H)
+    return bias.defined() ? h + bias : h;     // (N, H), b broadcast over the rows
+}
+
+std::string Linear::type_name() const { return fmt::format("Linear({}, {})", in_, out_); }
+
+// ---- TiedLinear ------------------------------------------------------------------------------
+TiedLinear::TiedLinear(std::shared_ptr<Linear> encoder_layer) : encoder_(std::move(encoder_layer)) {
+    if (!encoder_) throw std::invalid_argument("TiedLinear: the encoder layer is null");
+    bias = register_parameter("bias", autograd::zeros({encoder_->in_features()}));
+}
+
+Tensor TiedLinear::forward(const Tensor& h) {
+    check_input(*this, h, encoder_->out_features());
+    // (N, D) = (N, H) @ (D, H)^T: gemm reads W transposed, no copy is made.
+    Tensor y = autograd::gemm(h, encoder_->weight, false, /*transpose_b=*/true);
+    return y + bias;
+}
+
+std::string TiedLinear::type_name() const {
+    return fmt::format("TiedLinear({}, {})", encoder_->out_features(), encoder_->in_features());
+}
+
+// ---- activations -----------------------------------------------------------------------------
+std::string LeakyReLU::type_name() const { return fmt::format("LeakyReLU({})", slope_); }
+
+std::shared_ptr<Module> make_activation(Activation a) {
+    switch (a) {
+        case Activation::Identity: return std::make_shared<Identity>();
+        case Activation::Sigmoid: return std::make_shared<Sigmoid>();
+        case Activation::Tanh: return std::make_shared<Tanh>();
+        case Activation::ReLU: return std::make_shared<ReLU>();
+        case Activation::LeakyReLU: return std::make_shared<LeakyReLU>();
+        case Activation::Softplus: return std::make_shared<Softplus>();
+    }
+    throw std::invalid_argument("make_activation: unknown activation");
+}
+
+// ---- Dropout ---------------------------------------------------------------------------------
+Dropout::Dropout(double p, autograd::Generator& gen) : p_(p), gen_(gen.next_u64()) {
+    if (!(p >= 0.0 && p < 1.0)) throw std::invalid_argument(fmt::format("Dropout: p = {} is not in [0, 1)", p));
+}
+
+Tensor Dropout::forward(const Tensor& x) {
+    if (!is_training() || p_ == 0.0) return x;
+    // mask_i = 1 / (1 - p) with probability 1 - p, else 0: E[mask_i x_i] = x_i.
+    xt::xarray<float> mask = xt::xarray<float>::from_shape(x.shape());
+    const float keep = static_cast<float>(1.0 / (1.0 - p_));
+    for (float& m : mask) m = gen_.uniform() < p_ ? 0.0f : keep;
+    return x * Tensor(std::move(mask));
+}
+
+std::string Dropout::type_name() const { return fmt::format("Dropout({})", p_); }
+
+}  // namespace nn

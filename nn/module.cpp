@@ -1,0 +1,178 @@
+#include "nn/module.hpp"
+
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace nn {
+
+namespace {
+// While summary() runs, every leaf layer called appends a row here.
+struct SummaryRow {
+    const Module* module;
+    Shape output;
+};
+thread_local std::vector<SummaryRow>* summary_rows = nullptr;
+
+void check_name(const char* what, const std::string& name) {
+    if (name.empty() || name.find('.') != std::string::npos)
+        throw std::invalid_argument(fmt::format("{}: name '{}' must be non-empty and contain no '.'", what, name));
+}
+
+template <class Entries>
+void check_unique(const char* what, const Entries& entries, const std::string& name) {
+    for (const auto& e : entries)
+        if (e.first == name) throw std::invalid_argument(fmt::format("{}: '{}' is registered twice", what, name));
+}
+}  // namespace
+
+Tensor Module::operator()(const Tensor& x) {
+    Tensor y = forward(x);
+    if (summary_rows && children_.empty()) summary_rows->push_back({this, y.shape()});
+    return y;
+}
+
+// ---- registration --------------------------------------------------------------------------
+Tensor Module::register_parameter(std::string name, Tensor value) {
+    check_name("register_parameter", name);
+    check_unique("register_parameter", params_, name);
+    if (!value.is_leaf()) throw std::invalid_argument(fmt::format("register_parameter: '{}' is not a leaf tensor", name));
+    value.requires_grad_(true);
+    params_.emplace_back(std::move(name), value);
+    return value;
+}
+
+Tensor Module::register_buffer(std::string name, Tensor value) {
+    check_name("register_buffer", name);
+    check_unique("register_buffer", buffers_, name);
+    buffers_.emplace_back(std::move(name), value);
+    return value;
+}
+
+void Module::set_buffer(const std::string& name, Tensor value) {
+    for (auto& b : buffers_)
+        if (b.first == name) {
+            b.second = std::move(value);
+            return;
+        }
+    throw std::invalid_argument(fmt::format("set_buffer: no buffer named '{}'", name));
+}
+
+void Module::add_child(std::string name, std::shared_ptr<Module> module) {
+    check_name("register_module", name);
+    check_unique("register_module", children_, name);
+    if (!module) throw std::invalid_argument(fmt::format("register_module: '{}' is null", name));
+    children_.emplace_back(std::move(name), std::move(module));
+}
+
+// ---- walking the tree ------------------------------------------------------------------------
+// Calls visit(dotted name, tensor) for this module's parameters (or buffers), then each child's.
+template <class Visit>
+void Module::visit_tensors(bool buffers, const std::string& prefix, Visit& visit) const {
+    for (const auto& [name, t] : buffers ? buffers_ : params_) visit(prefix + name, t);
+    for (const auto& [name, child] : children_) child->visit_tensors(buffers, prefix + name + ".", visit);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters() const {
+    std::vector<std::pair<std::string, Tensor>> out;
+    std::unordered_set<const void*> seen;  // a shared tensor is listed once
+    auto visit = [&](const std::string& name, const Tensor& t) {
+        if (seen.insert(t.node()).second) out.emplace_back(name, t);
+    };
+    visit_tensors(false, "", visit);
+    return out;
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers() const {
+    std::vector<std::pair<std::string, Tensor>> out;
+    auto visit = [&](const std::string& name, const Tensor& t) { out.emplace_back(name, t); };
+    visit_tensors(true, "", visit);
+    return out;
+}
+
+std::vector<Tensor> Module::parameters() const {
+    std::vector<Tensor> out;
+    for (const auto& p : named_parameters()) out.push_back(p.second);
+    return out;
+}
+
+std::vector<Tensor> Module::trainable_parameters() const {
+    std::vector<Tensor> out;
+    for (const auto& p : named_parameters())
+        if (p.second.requires_grad()) out.push_back(p.second);
+    return out;
+}
+
+std::size_t Module::num_parameters() const {
+    std::size_t n = 0;
+    for (const auto& p : named_parameters()) n += p.second.size();
+    return n;
+}
+
+void Module::zero_grad() {
+    for (auto& p : parameters()) p.zero_grad();
+}
+
+void Module::train(bool on) {
+    training_ = on;
+    for (auto& child : children_) child.second->train(on);
+}
+
+void Module::set_requires_grad(bool on) {
+    for (auto& p : parameters()) p.requires_grad_(on);
+}
+
+// ---- summary ---------------------------------------------------------------------------------
+std::string Module::summary(const Shape& input_shape) {
+    // Dotted names of every module, to label the rows.
+    std::unordered_map<const Module*, std::string> path;
+    std::vector<std::pair<const Module*, std::string>> todo{{this, ""}};
+    while (!todo.empty()) {
+        auto [m, name] = todo.back();
+        todo.pop_back();
+        path.emplace(m, name);
+        for (const auto& [child_name, child] : m->children_)
+            todo.push_back({child.get(), name.empty() ? child_name : name + "." + child_name});
+    }
+    std::vector<SummaryRow> rows;
+    {
+        autograd::NoGradGuard no_grad;
+        summary_rows = &rows;
+        try {
+            (*this)(autograd::zeros(input_shape));
+        } catch (...) {
+            summary_rows = nullptr;
+            throw;
+        }
+        summary_rows = nullptr;
+    }
+    std::string out = fmt::format("{:<14} {:<28} {:<16} {:>12}\n", "layer", "type", "output shape", "parameters");
+    std::unordered_set<const void*> counted;
+    for (const SummaryRow& row : rows) {
+        std::size_t n = 0;  // parameters of this layer not already shown above (tied ones are not)
+        for (const auto& p : row.module->params_)
+            if (counted.insert(p.second.node()).second) n += p.second.size();
+        const auto it = path.find(row.module);
+        out += fmt::format("{:<14} {:<28} {:<16} {:>12}\n", it == path.end() ? "?" : it->second, row.module->type_name(),
+                           autograd::shape_str(row.output), n);
+    }
+    out += fmt::format("{:<14} {:<28} {:<16} {:>12}\n", "total", "", autograd::shape_str(input_shape) + " in",
+                       num_parameters());
+    return out;
+}
+
+// ---- Sequential ------------------------------------------------------------------------------
+Module& Sequential::operator[](std::size_t i) const {
+    if (i >= size()) throw std::out_of_range(fmt::format("Sequential: layer {} of {}", i, size()));
+    return *named_children()[i].second;
+}
+
+Tensor Sequential::forward(const Tensor& x) {
+    Tensor h = x;
+    for (const auto& layer : named_children()) h = (*layer.second)(h);
+    return h;
+}
+
+}  // namespace nn

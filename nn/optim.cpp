@@ -1,0 +1,108 @@
+#include "nn/optim.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace nn {
+
+namespace {
+void check_positive(const char* what, const char* name, double value, bool allow_zero = false) {
+    if (!(allow_zero ? value >= 0.0 : value > 0.0) || !std::isfinite(value))
+        throw std::invalid_argument(fmt::format("{}: {} = {} must be {}", what, name, value, allow_zero ? "0 or more" : "positive"));
+}
+
+// The state arrays of an optimizer: one zero array per parameter.
+std::vector<xt::xarray<float>> zeros_like_params(const std::vector<Tensor>& params) {
+    std::vector<xt::xarray<float>> state;
+    for (const Tensor& p : params) state.push_back(xt::zeros<float>(p.shape()));
+    return state;
+}
+}  // namespace
+
+Optimizer::Optimizer(std::vector<Tensor> params) : lr(0.0), params_(std::move(params)) {
+    if (params_.empty()) throw std::invalid_argument("optimizer: the parameter list is empty");
+    std::unordered_set<const void*> seen;
+    for (const Tensor& p : params_) {
+        if (!p.defined()) throw std::invalid_argument("optimizer: a parameter is undefined");
+        if (!p.is_leaf()) throw std::invalid_argument(fmt::format("optimizer: a parameter was made by '{}', not a leaf", p.op()));
+        if (!seen.insert(p.node()).second) throw std::invalid_argument("optimizer: a parameter is listed twice");
+    }
+}
+
+void Optimizer::zero_grad() {
+    for (Tensor& p : params_) p.zero_grad();
+}
+
+// ---- SGD -------------------------------------------------------------------------------------
+SGD::SGD(std::vector<Tensor> params, double lr_, double momentum, double weight_decay)
+    : Optimizer(std::move(params)), momentum_(momentum), weight_decay_(weight_decay) {
+    check_positive("SGD", "lr", lr_);
+    check_positive("SGD", "momentum", momentum, true);
+    check_positive("SGD", "weight_decay", weight_decay, true);
+    lr = lr_;
+}
+
+void SGD::step() {
+    if (velocity_.empty() && momentum_ != 0.0) velocity_ = zeros_like_params(params_);
+    const float lr_f = static_cast<float>(lr), mom = static_cast<float>(momentum_), wd = static_cast<float>(weight_decay_);
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        const Tensor grad = params_[i].grad();
+        if (!grad.defined()) continue;
+        float* p = params_[i].mutable_value().data();
+        const float* g = grad.value().data();
+        float* v = momentum_ != 0.0 ? velocity_[i].data() : nullptr;
+        for (std::size_t j = 0, n = params_[i].size(); j < n; ++j) {
+            const float gj = g[j] + wd * p[j];
+            if (!v) {
+                p[j] -= lr_f * gj;
+                continue;
+            }
+            v[j] = mom * v[j] + gj;  // v starts at 0, so the first step has v = g
+            p[j] -= lr_f * v[j];
+        }
+    }
+}
+
+// ---- Adam ------------------------------------------------------------------------------------
+Adam::Adam(std::vector<Tensor> params, double lr_, double beta1, double beta2, double eps, double weight_decay)
+    : Optimizer(std::move(params)), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
+    check_positive("Adam", "lr", lr_);
+    if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1));
+    if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2));
+    check_positive("Adam", "eps", eps);
+    check_positive("Adam", "weight_decay", weight_decay, true);
+    lr = lr_;
+    m_ = zeros_like_params(params_);
+    v_ = zeros_like_params(params_);
+}
+
+void Adam::step() {
+    ++t_;
+    const double bias1 = 1.0 - std::pow(beta1_, static_cast<double>(t_));
+    const double bias2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
+    // As PyTorch computes it: p -= (lr / bias1) * m / (sqrt(v) / sqrt(bias2) + eps).
+    const float step_size = static_cast<float>(lr / bias1), sqrt_bias2 = static_cast<float>(std::sqrt(bias2));
+    // 1 - beta is taken in double before rounding: 1.0f - 0.999f is off by 1.3e-5 of itself.
+    const float b1 = static_cast<float>(beta1_), b2 = static_cast<float>(beta2_), eps = static_cast<float>(eps_),
+                wd = static_cast<float>(weight_decay_), one_minus_b1 = static_cast<float>(1.0 - beta1_),
+                one_minus_b2 = static_cast<float>(1.0 - beta2_);
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        const Tensor grad = params_[i].grad();
+        if (!grad.defined()) continue;
+        float* p = params_[i].mutable_value().data();
+        const float* g = grad.value().data();
+        float* m = m_[i].data();
+        float* v = v_[i].data();
+        for (std::size_t j = 0, n = params_[i].size(); j < n; ++j) {
+            const float gj = g[j] + wd * p[j];
+            m[j] = b1 * m[j] + one_minus_b1 * gj;
+            v[j] = b2 * v[j] + one_minus_b2 * gj * gj;
+            p[j] -= step_size * m[j] / (std::sqrt(v[j]) / sqrt_bias2 + eps);
+        }
+    }
+}
+
+}  // namespace nn

@@ -1,0 +1,67 @@
+// optim.hpp: SGD with momentum and weight decay, and Adam, with PyTorch's update rules and
+// defaults, so that a run here and a run in PyTorch take the same steps.
+//
+// An optimizer is given the tensors it may change. To train part of a model (greedy
+// layer-wise training), give it only that part's parameters, or freeze() the rest and pass
+// model.trainable_parameters(). A parameter whose grad() is undefined (nothing reached it) is
+// skipped by step().
+#pragma once
+
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+#include "autograd/tensor.hpp"
+
+namespace nn {
+
+using autograd::Tensor;
+
+class Optimizer {
+public:
+    explicit Optimizer(std::vector<Tensor> params);
+    virtual ~Optimizer() = default;
+    // Updates every parameter from its grad().
+    virtual void step() = 0;
+    // Clears the gradients of the parameters (call before each backward).
+    void zero_grad();
+    const std::vector<Tensor>& params() const { return params_; }
+    double lr;  // the learning rate, changeable between steps (a schedule)
+
+protected:
+    std::vector<Tensor> params_;
+};
+
+// SGD (PyTorch's torch.optim.SGD, no dampening, no Nesterov):
+//   g = grad + weight_decay * p
+//   v = momentum * v + g            (v starts at 0: v = g on the first step)
+//   p = p - lr * v                  (with momentum 0: p = p - lr * g)
+class SGD : public Optimizer {
+public:
+    SGD(std::vector<Tensor> params, double lr, double momentum = 0.0, double weight_decay = 0.0);
+    void step() override;
+
+private:
+    double momentum_, weight_decay_;
+    std::vector<xt::xarray<float>> velocity_;  // empty until the first step
+};
+
+// Adam (Kingma and Ba, 2015; PyTorch's torch.optim.Adam and its defaults):
+//   g = grad + weight_decay * p
+//   m = beta1 m + (1 - beta1) g,   v = beta2 v + (1 - beta2) g^2
+//   p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+// The divisions by 1 - beta^t (bias correction) undo the pull of m and v towards their zero start.
+class Adam : public Optimizer {
+public:
+    explicit Adam(std::vector<Tensor> params, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+                  double eps = 1e-8, double weight_decay = 0.0);
+    void step() override;
+    long steps() const { return t_; }
+
+private:
+    double beta1_, beta2_, eps_, weight_decay_;
+    long t_ = 0;
+    std::vector<xt::xarray<float>> m_, v_;
+};
+
+}  // namespace nn

@@ -1,0 +1,67 @@
+#include "nn/train.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace nn {
+
+TrainLog::TrainLog(std::size_t epochs, std::size_t batches_per_epoch, bool quiet)
+    : epochs_(epochs), batches_(batches_per_epoch), quiet_(quiet), tty_(::isatty(STDOUT_FILENO) == 1),
+      start_(Clock::now()), epoch_start_(start_), last_draw_(start_) {}
+
+void TrainLog::start_epoch() {
+    ++epoch_;
+    batch_ = examples_ = 0;
+    loss_sum_ = 0.0;
+    epoch_start_ = last_draw_ = Clock::now();
+}
+
+void TrainLog::batch(double loss, std::size_t examples) {
+    if (epoch_ == 0) throw std::logic_error("TrainLog::batch: call start_epoch() first");
+    ++batch_;
+    examples_ += examples;
+    loss_sum_ += loss * static_cast<double>(examples);
+    // A progress bar, redrawn at most 5 times a second, only on a terminal and only once the
+    // epoch has run for a second (short epochs need none).
+    const Clock::time_point now = Clock::now();
+    if (!quiet_ && tty_ && now - last_draw_ > std::chrono::milliseconds(200) &&
+        now - epoch_start_ > std::chrono::seconds(1)) {
+        last_draw_ = now;
+        draw_progress();
+    }
+}
+
+void TrainLog::draw_progress() {
+    const std::size_t width = 30, done = batches_ ? width * batch_ / batches_ : 0;
+    fmt::print("\r  epoch {:>{}}/{} [{:#<{}}{:.<{}}] {:>3}%  loss {:.5f}", epoch_, fmt::formatted_size("{}", epochs_),
+               epochs_, "", done, "", width - done, batches_ ? 100 * batch_ / batches_ : 0,
+               loss_sum_ / static_cast<double>(examples_));
+    std::fflush(stdout);
+}
+
+double TrainLog::end_epoch(const std::string& extra) {
+    if (examples_ == 0) throw std::logic_error("TrainLog::end_epoch: no batch was recorded in this epoch");
+    const double mean = loss_sum_ / static_cast<double>(examples_);
+    losses_.push_back(mean);
+    if (!quiet_) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start_).count();
+        const std::string rate = fmt::format("{:.0f}", static_cast<double>(examples_) / std::max(seconds, 1e-9));
+        std::string grouped;  // 41230 -> 41,230
+        for (std::size_t i = 0; i < rate.size(); ++i) {
+            if (i > 0 && (rate.size() - i) % 3 == 0) grouped += ',';
+            grouped += rate[i];
+        }
+        fmt::print("{}epoch {:>{}}/{}  loss {:.5f}{}{}  {} img/s  {:.1f} s  (total {:.1f} s)\n", tty_ ? "\r\033[K" : "",
+                   epoch_, fmt::formatted_size("{}", epochs_), epochs_, mean, extra.empty() ? "" : "  ", extra, grouped,
+                   seconds, elapsed());
+        std::fflush(stdout);
+    }
+    return mean;
+}
+
+double TrainLog::elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+}  // namespace nn

@@ -1,0 +1,164 @@
+// Checkpoints: bit-exact round trip, mismatch errors, corrupt files, atomic replacement, and a
+// file written by numpy.savez.
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "check.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/layers.hpp"
+
+using namespace autograd;
+namespace fs = std::filesystem;
+
+namespace {
+// A fresh folder per test case, removed at the end.
+struct TempDir {
+    fs::path path;
+    TempDir() : path(fs::temp_directory_path() / fs::path("ckpt-test-" + std::to_string(::getpid()) + "-" +
+                                                          std::to_string(counter()++))) {
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string operator/(const std::string& name) const { return (path / name).string(); }
+    static int& counter() {
+        static int n = 0;
+        return n;
+    }
+};
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// numpy.savez(f, weight=np.array([[1.5, -2.0, 0.25]], np.float32), bias=np.array([3.0], np.float32))
+const char* const kNumpyFloat32 =
+    "504b0304140000000000000021005b34b0668c0000008c0000000a0014007765696768742e6e7079010010008c0000000000"
+    "00008c00000000000000934e554d5059010076007b276465736372273a20273c6634272c2027666f727472616e5f6f726465"
+    "72273a2046616c73652c20277368617065273a2028312c2033292c207d202020202020202020202020202020202020202020"
+    "202020202020202020202020202020202020202020202020202020202020202020202020200a0000c03f000000c00000803e"
+    "504b030414000000000000002100b28d1778840000008400000008001400626961732e6e7079010010008400000000000000"
+    "8400000000000000934e554d5059010076007b276465736372273a20273c6634272c2027666f727472616e5f6f7264657227"
+    "3a2046616c73652c20277368617065273a2028312c292c207d20202020202020202020202020202020202020202020202020"
+    "20202020202020202020202020202020202020202020202020202020202020202020200a00004040504b0102140314000000"
+    "0000000021005b34b0668c0000008c0000000a00000000000000000000008001000000007765696768742e6e7079504b0102"
+    "140314000000000000002100b28d177884000000840000000800000000000000000000008001c8000000626961732e6e7079"
+    "504b050600000000020002006e000000860100000000";
+// numpy.savez(f, w=np.array([1.0, 2.0]))  (float64)
+const char* const kNumpyFloat64 =
+    "504b030414000000000000002100645baabf900000009000000005001400772e6e7079010010009000000000000000900000"
+    "0000000000934e554d5059010076007b276465736372273a20273c6638272c2027666f727472616e5f6f72646572273a2046"
+    "616c73652c20277368617065273a2028322c292c207d20202020202020202020202020202020202020202020202020202020"
+    "20202020202020202020202020202020202020202020202020202020202020200a000000000000f03f000000000000004050"
+    "4b0102140314000000000000002100645baabf9000000090000000050000000000000000000000800100000000772e6e7079"
+    "504b0506000000000100010033000000c70000000000";
+// numpy.savez_compressed(f, w=np.array([1.0, 2.0], np.float32))
+const char* const kNumpyCompressed =
+    "504b0304140000000800000021009acaabe74c0000008800000005001400772e6e70790100100088000000000000004c0000"
+    "00000000009bec17ea1b10c9c850c650ad9e925a9c5ca46ea5a06e9366a2aea3a09e965f54529498179f5f94920a12774bcc"
+    "294e058a17672416a402f91a463a9a3a0ab50a14002e0686067b0606060700504b01021403140000000800000021009acaab"
+    "e74c00000088000000050000000000000000000000800100000000772e6e7079504b05060000000001000100330000008300"
+    "00000000";
+
+std::string from_hex(const char* hex) {
+    std::string bytes;
+    for (const char* c = hex; c[0] && c[1]; c += 2) bytes += static_cast<char>(std::stoi(std::string(c, 2), nullptr, 16));
+    return bytes;
+}
+
+nn::Sequential small_model(Generator& gen) { return nn::Sequential(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen)); }
+}  // namespace
+
+TEST_CASE("save then load restores every parameter bit for bit") {
+    TempDir dir;
+    Generator gen(1);
+    nn::Sequential a = small_model(gen), b = small_model(gen);
+    a[0].named_parameters()[1].second.mutable_value() = xt::xarray<float>{0.1f, -0.2f, 1e-30f};  // bias, odd values
+    REQUIRE_FALSE(a.parameters()[0].value() == b.parameters()[0].value());
+    nn::save_checkpoint(a, dir / "model.npz");
+    nn::load_checkpoint(b, dir / "model.npz");
+    for (std::size_t i = 0; i < a.parameters().size(); ++i) CHECK(a.parameters()[i].value() == b.parameters()[i].value());
+    const auto arrays = nn::load_npz(dir / "model.npz");
+    CHECK(arrays.size() == 4);
+    CHECK(arrays.count("0.weight") == 1);
+    CHECK(arrays.at("2.weight").shape()[0] == 3);
+}
+
+TEST_CASE("loading into a different model names the parameter") {
+    TempDir dir;
+    Generator gen(2);
+    nn::Sequential a = small_model(gen);
+    nn::save_checkpoint(a, dir / "m.npz");
+    nn::Sequential wider(nn::Linear(4, 5, gen), nn::ReLU(), nn::Linear(5, 2, gen));
+    const xt::xarray<float> before = wider.parameters()[0].value();
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(wider, dir / "m.npz"), "m.npz", "'0.weight'", "(4, 3)", "(4, 5)");
+    CHECK(wider.parameters()[0].value() == before);  // nothing was changed
+    nn::Sequential deeper(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen), nn::ReLU(), nn::Linear(2, 2, gen));
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
+    nn::Sequential shallower(nn::Linear(4, 3, gen));
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
+}
+
+TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {
+    TempDir dir;
+    Generator gen(3);
+    nn::Sequential m = small_model(gen);
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
+    write_bytes(dir / "empty.npz", "");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
+    write_bytes(dir / "text.npz", std::string(200, 'x'));
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "text.npz"), "text.npz", "no zip directory");
+    nn::save_checkpoint(m, dir / "good.npz");
+    const std::string good = read_bytes(dir / "good.npz");
+    write_bytes(dir / "cut.npz", good.substr(0, good.size() / 2));
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "cut.npz"), "cut.npz");
+    std::string flipped = good;
+    const std::size_t second_member = flipped.find("PK\x03\x04", 4);
+    REQUIRE(second_member != std::string::npos);
+    flipped[second_member - 1] = static_cast<char>(flipped[second_member - 1] ^ 0x55);  // the first array's last byte
+    write_bytes(dir / "flipped.npz", flipped);
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "flipped.npz"), "flipped.npz", "CRC");
+    // Every prefix of a good file fails cleanly, never reads out of bounds.
+    for (std::size_t n = 0; n < good.size(); n += 7) {
+        write_bytes(dir / "prefix.npz", good.substr(0, n));
+        CHECK_THROWS_AS(nn::load_npz(dir / "prefix.npz"), nn::CheckpointError);
+    }
+}
+
+TEST_CASE("files written by numpy.savez load; float64 and compressed ones are refused with the fix") {
+    TempDir dir;
+    write_bytes(dir / "np32.npz", from_hex(kNumpyFloat32));
+    const auto arrays = nn::load_npz(dir / "np32.npz");
+    REQUIRE(arrays.size() == 2);
+    CHECK(arrays.at("weight") == xt::xarray<float>{{1.5f, -2.0f, 0.25f}});
+    CHECK(arrays.at("bias") == xt::xarray<float>{3.0f});
+    write_bytes(dir / "np64.npz", from_hex(kNumpyFloat64));
+    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "np64.npz"), "np64.npz", "'w'", "<f8", "astype(numpy.float32)");
+    write_bytes(dir / "npc.npz", from_hex(kNumpyCompressed));
+    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "npc.npz"), "npc.npz", "compressed", "numpy.savez");
+}
+
+TEST_CASE("saving replaces an existing checkpoint atomically and leaves no temporary file") {
+    TempDir dir;
+    Generator gen(4);
+    nn::Sequential a = small_model(gen), b = small_model(gen);
+    nn::save_checkpoint(a, dir / "ckpt.npz");
+    nn::save_checkpoint(b, dir / "ckpt.npz");
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path)) {
+        ++files;
+        CHECK(entry.path().filename() == "ckpt.npz");
+    }
+    CHECK(files == 1);
+    nn::load_checkpoint(a, dir / "ckpt.npz");
+    CHECK(a.parameters()[0].value() == b.parameters()[0].value());
+    // A folder that does not exist yet is made; an unwritable place is an error naming it.
+    nn::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
+    CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
+    CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz", "cannot create the folder");
+}

@@ -1,0 +1,53 @@
+// TrainLog: the epoch means it returns and the line it prints.
+#include <cstdio>
+
+#include <unistd.h>
+
+#include "check.hpp"
+#include "nn/train.hpp"
+
+TEST_CASE("end_epoch returns the example-weighted mean loss and keeps the curve") {
+    nn::TrainLog log(2, 2, /*quiet=*/true);
+    log.start_epoch();
+    log.batch(1.0, 3);
+    log.batch(2.0, 1);
+    CHECK(log.end_epoch() == doctest::Approx((1.0 * 3 + 2.0 * 1) / 4));
+    log.start_epoch();
+    log.batch(0.5, 4);
+    CHECK(log.end_epoch() == doctest::Approx(0.5));
+    CHECK(log.epoch_losses() == std::vector<double>{1.25, 0.5});
+    CHECK(log.elapsed() >= 0.0);
+}
+
+TEST_CASE("the epoch line names the epoch, the loss, the extra figures and the throughput") {
+    // Capture stdout in a temporary file.
+    std::fflush(stdout);
+    std::FILE* tmp = std::tmpfile();
+    REQUIRE(tmp);
+    const int saved = ::dup(STDOUT_FILENO);
+    ::dup2(::fileno(tmp), STDOUT_FILENO);
+    nn::TrainLog log(10, 1);
+    log.start_epoch();
+    log.batch(0.123456, 100);
+    log.end_epoch("test 0.2");
+    std::fflush(stdout);
+    ::dup2(saved, STDOUT_FILENO);
+    ::close(saved);
+    std::rewind(tmp);
+    char buffer[256] = {};
+    const std::size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, tmp);
+    std::fclose(tmp);
+    const std::string line(buffer, n);
+    CAPTURE(line);
+    CHECK(line.find("epoch  1/10") != std::string::npos);
+    CHECK(line.find("loss 0.12346") != std::string::npos);
+    CHECK(line.find("test 0.2") != std::string::npos);
+    CHECK(line.find("img/s") != std::string::npos);
+}
+
+TEST_CASE("misuse is an error") {
+    nn::TrainLog log(1, 1, true);
+    CHECK_THROWS_CONTAINING(log.batch(1.0, 1), "start_epoch");
+    log.start_epoch();
+    CHECK_THROWS_CONTAINING(log.end_epoch(), "no batch");
+}

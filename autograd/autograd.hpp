@@ -3,12 +3,14 @@
 //   tensor.hpp     the differentiable tensor handle, grad mode, factories
 //   ops.hpp        every differentiable op (forward and backward side by side in ops_*.cpp)
 //   losses.hpp     mse, binary and categorical cross-entropy, the two KL penalties
+//   conv.hpp       convolutions, transposed convolutions, pooling, upsampling, batch norm (NCHW)
 //   engine.hpp     backward() and grad(): the reverse sweep
 //   gradcheck.hpp  central differences against backward, first and second order
 //   inspect.hpp    the tape as text and as a Graphviz picture
 //   random.hpp     the seeded generator behind every random number
 #pragma once
 
+#include "autograd/conv.hpp"
 #include "autograd/engine.hpp"
 #include "autograd/gradcheck.hpp"
 #include "autograd/inspect.hpp"

@@ -69,6 +69,8 @@ template <class T> Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::siz
 template <class T> Tn<T> concat(const std::vector<Tn<T>>& parts, long axis = 0);
 // The slab [start, start + length) of a along `axis`.
 template <class T> Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length);
+// The axes reordered: out.shape[i] = a.shape[axes[i]], as numpy.transpose(a, axes).
+template <class T> Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes);
 
 // ---- reductions (ops_reduce.cpp) ---------------------------------------------------------
 template <class T> Tn<T> sum(const Tn<T>& a);  // over everything, shape ()

@@ -190,6 +190,46 @@ Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
     });
 }
 
+// f(a) = a with its axes reordered by `axes`      df = dC with the axes put back (the inverse order)
+template <class T>
+Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
+    check_defined("permute", a);
+    const Shape in_shape = a.shape();
+    const std::size_t rank = in_shape.size();
+    std::vector<std::size_t> inverse(rank, rank);
+    for (std::size_t i = 0; i < axes.size(); ++i)
+        if (axes.size() == rank && axes[i] < rank && inverse[axes[i]] == rank) inverse[axes[i]] = i;
+    if (axes.size() != rank || std::find(inverse.begin(), inverse.end(), rank) != inverse.end())
+        shape_error("permute", fmt::format("axes ({}) are not a permutation of the {} axes of {}", fmt::join(axes, ", "),
+                                           rank, shape_str(in_shape)));
+    // Walk the output in order; `src` follows the same element in the input through its strides.
+    Shape out_shape(rank), in_strides(rank), step(rank);
+    for (std::size_t i = rank, stride = 1; i-- > 0; stride *= in_shape[i]) in_strides[i] = stride;
+    for (std::size_t i = 0; i < rank; ++i) out_shape[i] = in_shape[axes[i]], step[i] = in_strides[axes[i]];
+    xt::xarray<T> out = xt::xarray<T>::from_shape(out_shape);
+    const T* in = a.value().data();
+    T* dst = out.data();
+    if (out.size() > 0 && rank > 0) {
+        std::vector<std::size_t> idx(rank, 0);
+        std::size_t src = 0;
+        const std::size_t last = rank - 1, n_last = out_shape[last], step_last = step[last];
+        for (std::size_t done = 0; done < out.size(); done += n_last) {
+            for (std::size_t j = 0; j < n_last; ++j) *dst++ = in[src + j * step_last];  // the innermost axis
+            for (std::size_t d = last; d-- > 0;) {                                     // carry into the outer axes
+                src += step[d];
+                if (++idx[d] < out_shape[d]) break;
+                src -= step[d] * out_shape[d];
+                idx[d] = 0;
+            }
+        }
+    } else if (out.size() > 0) {
+        *dst = *in;
+    }
+    return record<T>("permute", std::move(out), {a}, [inverse](const Tn<T>&, const Tn<T>& g) {
+        return std::vector<Tn<T>>{permute(g, inverse)};
+    });
+}
+
 #define AUTOGRAD_INSTANTIATE(T)                                                          \
     template Tn<T> reshape(const Tn<T>&, const Shape&);                                  \
     template Tn<T> flatten(const Tn<T>&);                                                \
@@ -198,7 +238,8 @@ Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
     template Tn<T> rows(const Tn<T>&, const std::vector<std::size_t>&);                  \
     template Tn<T> scatter_rows(const Tn<T>&, const std::vector<std::size_t>&, std::size_t); \
     template Tn<T> concat(const std::vector<Tn<T>>&, long);                              \
-    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);
+    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);              \
+    template Tn<T> permute(const Tn<T>&, const std::vector<std::size_t>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

@@ -51,15 +51,6 @@ Tensor Module::register_buffer(std::string name, Tensor value) {
     return value;
 }
 
-void Module::set_buffer(const std::string& name, Tensor value) {
-    for (auto& b : buffers_)
-        if (b.first == name) {
-            b.second = std::move(value);
-            return;
-        }
-    throw std::invalid_argument(fmt::format("set_buffer: no buffer named '{}'", name));
-}
-
 void Module::add_child(std::string name, std::shared_ptr<Module> module) {
     check_name("register_module", name);
     check_unique("register_module", children_, name);

@@ -83,8 +83,6 @@ protected:
         add_child(std::move(name), module);
         return module;
     }
-    // Replaces the value of a registered buffer (e.g. a running statistic).
-    void set_buffer(const std::string& name, Tensor value);
 
 private:
     void add_child(std::string name, std::shared_ptr<Module> module);

@@ -2,6 +2,7 @@
 //
 //   module.hpp      Module (named parameters, train / eval, freezing, summary) and Sequential
 //   layers.hpp      Linear, TiedLinear, activations, Dropout
+//   conv_layers.hpp Conv2d, ConvTranspose2d, pooling, Upsample, Flatten, BatchNorm
 //   init.hpp        Xavier and He initialisation
 //   optim.hpp       SGD and Adam
 //   checkpoint.hpp  parameters to and from NumPy .npz files
@@ -15,6 +16,7 @@
 
 #include "autograd/autograd.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/conv_layers.hpp"
 #include "nn/data.hpp"
 #include "nn/idx.hpp"
 #include "nn/image.hpp"

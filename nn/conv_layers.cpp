@@ -1,0 +1,109 @@
+#include "nn/conv_layers.hpp"
+
+#include <fmt/format.h>
+
+#include "autograd/ops.hpp"
+#include "autograd/shape.hpp"
+
+namespace nn {
+
+namespace {
+std::string geometry_str(const ConvGeometry& g) {
+    std::string s;
+    if (g.stride != 1) s += fmt::format(", stride={}", g.stride);
+    if (g.padding != 0) s += fmt::format(", padding={}", g.padding);
+    if (g.dilation != 1) s += fmt::format(", dilation={}", g.dilation);
+    return s;
+}
+}  // namespace
+
+// ---- Conv2d ------------------------------------------------------------------------------------
+Conv2d::Conv2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generator& gen, ConvGeometry g, Init init,
+               bool bias)
+    : g_(g) {
+    // PyTorch's fans for a (out, in, k, k) weight: fan_in = in k k, fan_out = out k k.
+    weight = register_parameter("weight", init_weight(init, {out, in, k, k}, in * k * k, out * k * k, gen));
+    if (bias) this->bias = register_parameter("bias", autograd::zeros({out}));
+}
+
+Tensor Conv2d::forward(const Tensor& x) { return autograd::conv2d(x, weight, bias, g_); }
+
+std::string Conv2d::type_name() const {
+    const Shape s = weight.shape();
+    return fmt::format("Conv2d({}, {}, {}{})", s[1], s[0], s[2], geometry_str(g_));
+}
+
+// ---- ConvTranspose2d -------------------------------------------------------------------------------
+ConvTranspose2d::ConvTranspose2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generator& gen,
+                                 ConvGeometry g, std::size_t output_padding, Init init, bool bias)
+    : g_(g), output_padding_(output_padding) {
+    // A (in, out, k, k) weight: PyTorch takes fan_in from dimension 1, out k k.
+    weight = register_parameter("weight", init_weight(init, {in, out, k, k}, out * k * k, in * k * k, gen));
+    if (bias) this->bias = register_parameter("bias", autograd::zeros({out}));
+}
+
+Tensor ConvTranspose2d::forward(const Tensor& x) {
+    return autograd::conv_transpose2d(x, weight, bias, g_, output_padding_);
+}
+
+std::string ConvTranspose2d::type_name() const {
+    const Shape s = weight.shape();
+    const std::string op = output_padding_ ? fmt::format(", output_padding={}", output_padding_) : "";
+    return fmt::format("ConvTranspose2d({}, {}, {}{}{})", s[0], s[1], s[2], geometry_str(g_), op);
+}
+
+// ---- pooling, resizing, reshaping ---------------------------------------------------------------------
+std::string MaxPool2d::type_name() const { return fmt::format("MaxPool2d({}, stride={})", k_, stride_ ? stride_ : k_); }
+std::string AvgPool2d::type_name() const { return fmt::format("AvgPool2d({}, stride={})", k_, stride_ ? stride_ : k_); }
+
+Tensor Upsample::forward(const Tensor& x) {
+    return mode_ == Mode::Nearest ? autograd::upsample_nearest2d(x, factor_) : autograd::upsample_bilinear2d(x, factor_);
+}
+
+std::string Upsample::type_name() const {
+    return fmt::format("Upsample({}, {})", factor_, mode_ == Mode::Nearest ? "nearest" : "bilinear");
+}
+
+Tensor Unflatten::forward(const Tensor& x) {
+    if (x.dim() != 2 || x.shape()[1] != autograd::numel(shape_))
+        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", type_name(),
+                                               autograd::shape_str(x.shape()), autograd::numel(shape_)));
+    Shape s{x.shape()[0]};
+    s.insert(s.end(), shape_.begin(), shape_.end());
+    return autograd::reshape(x, s);
+}
+
+std::string Unflatten::type_name() const { return fmt::format("Unflatten{}", autograd::shape_str(shape_)); }
+
+// ---- BatchNorm -------------------------------------------------------------------------------------------
+BatchNorm::BatchNorm(std::size_t channels, std::size_t input_rank, double eps, double momentum)
+    : channels_(channels), rank_(input_rank), eps_(eps), momentum_(momentum) {
+    gamma = register_parameter("weight", autograd::ones({channels}));  // PyTorch's names
+    beta = register_parameter("bias", autograd::zeros({channels}));
+    running_mean = register_buffer("running_mean", autograd::zeros({channels}));
+    running_var = register_buffer("running_var", autograd::ones({channels}));
+}
+
+Tensor BatchNorm::forward(const Tensor& x) {
+    if (x.dim() != rank_ || x.shape()[1] != channels_)
+        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected {}", type_name(), autograd::shape_str(x.shape()),
+                                               rank_ == 2 ? fmt::format("(N, {})", channels_)
+                                                          : fmt::format("(N, {}, H, W)", channels_)));
+    if (is_training()) {
+        xt::xarray<float> mean, var;
+        Tensor y = autograd::batch_norm(x, gamma, beta, eps_, &mean, &var);
+        const double n = static_cast<double>(x.size() / channels_);
+        const float m = static_cast<float>(momentum_), unbias = static_cast<float>(n / (n - 1.0));
+        running_mean.mutable_value() = (1.0f - m) * running_mean.value() + m * mean;
+        running_var.mutable_value() = (1.0f - m) * running_var.value() + m * unbias * var;
+        return y;
+    }
+    // Eval: a fixed affine map per channel, (x - running_mean) / sqrt(running_var + eps) gamma + beta.
+    const Shape per_channel = rank_ == 2 ? Shape{1, channels_} : Shape{1, channels_, 1, 1};
+    const Tensor scale = autograd::reshape(gamma / autograd::sqrt(Tensor(running_var.value()) + eps_), per_channel);
+    return (x - autograd::reshape(Tensor(running_mean.value()), per_channel)) * scale + autograd::reshape(beta, per_channel);
+}
+
+std::string BatchNorm::type_name() const { return fmt::format("BatchNorm{}d({})", rank_ == 2 ? 1 : 2, channels_); }
+
+}  // namespace nn

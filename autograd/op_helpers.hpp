@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <xtensor/xarray.hpp>
 
+#include "autograd/broadcast.hpp"
 #include "autograd/ops.hpp"
 #include "autograd/shape.hpp"
 
@@ -23,10 +24,10 @@ BasicTensor<T> grad_for(const BasicTensor<T>& input, const BasicTensor<T>& g) {
     return sum_to(g, input.shape());
 }
 
-// Throws unless a and b broadcast; names the op and both shapes.
+// The shape a and b broadcast to; throws naming the op and both shapes when they do not.
 template <class T>
-void check_broadcast(const char* op, const BasicTensor<T>& a, const BasicTensor<T>& b) {
-    if (a.value().shape() != b.value().shape()) broadcast_shapes(op, a.shape(), b.shape());
+Shape check_broadcast(const char* op, const BasicTensor<T>& a, const BasicTensor<T>& b) {
+    return broadcast_shapes(op, a.shape(), b.shape());
 }
 
 template <class T>

@@ -14,8 +14,9 @@ using detail::grad_for;
 // f(a, b) = a + b          df/da = 1, df/db = 1
 template <class T>
 Tn<T> operator+(const Tn<T>& a, const Tn<T>& b) {
-    check_defined("add", a), check_defined("add", b), check_broadcast("add", a, b);
-    xt::xarray<T> out = a.value() + b.value();
+    check_defined("add", a), check_defined("add", b);
+    const Shape shape = check_broadcast("add", a, b);
+    xt::xarray<T> out = detail::broadcast_binary(a.value(), b.value(), shape, [](T x, T y) { return x + y; });
     return record<T>("add", std::move(out), {a, b}, [a, b](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{grad_for(a, g), grad_for(b, g)};
     });
@@ -24,8 +25,9 @@ Tn<T> operator+(const Tn<T>& a, const Tn<T>& b) {
 // f(a, b) = a - b          df/da = 1, df/db = -1
 template <class T>
 Tn<T> operator-(const Tn<T>& a, const Tn<T>& b) {
-    check_defined("sub", a), check_defined("sub", b), check_broadcast("sub", a, b);
-    xt::xarray<T> out = a.value() - b.value();
+    check_defined("sub", a), check_defined("sub", b);
+    const Shape shape = check_broadcast("sub", a, b);
+    xt::xarray<T> out = detail::broadcast_binary(a.value(), b.value(), shape, [](T x, T y) { return x - y; });
     return record<T>("sub", std::move(out), {a, b}, [a, b](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{grad_for(a, g), b.requires_grad() ? grad_for(b, -g) : Tn<T>()};
     });
@@ -34,8 +36,9 @@ Tn<T> operator-(const Tn<T>& a, const Tn<T>& b) {
 // f(a, b) = a * b          df/da = b, df/db = a
 template <class T>
 Tn<T> operator*(const Tn<T>& a, const Tn<T>& b) {
-    check_defined("mul", a), check_defined("mul", b), check_broadcast("mul", a, b);
-    xt::xarray<T> out = a.value() * b.value();
+    check_defined("mul", a), check_defined("mul", b);
+    const Shape shape = check_broadcast("mul", a, b);
+    xt::xarray<T> out = detail::broadcast_binary(a.value(), b.value(), shape, [](T x, T y) { return x * y; });
     return record<T>("mul", std::move(out), {a, b}, [a, b](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{a.requires_grad() ? grad_for(a, g * b) : Tn<T>(),
                                   b.requires_grad() ? grad_for(b, g * a) : Tn<T>()};
@@ -45,8 +48,9 @@ Tn<T> operator*(const Tn<T>& a, const Tn<T>& b) {
 // f(a, b) = a / b          df/da = 1 / b, df/db = -a / b^2
 template <class T>
 Tn<T> operator/(const Tn<T>& a, const Tn<T>& b) {
-    check_defined("div", a), check_defined("div", b), check_broadcast("div", a, b);
-    xt::xarray<T> out = a.value() / b.value();
+    check_defined("div", a), check_defined("div", b);
+    const Shape shape = check_broadcast("div", a, b);
+    xt::xarray<T> out = detail::broadcast_binary(a.value(), b.value(), shape, [](T x, T y) { return x / y; });
     return record<T>("div", std::move(out), {a, b}, [a, b](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{a.requires_grad() ? grad_for(a, g / b) : Tn<T>(),
                                   b.requires_grad() ? grad_for(b, -(g * a) / square(b)) : Tn<T>()};

@@ -40,31 +40,35 @@ Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t 
             conv_output_size(op, image[2], kh, g), conv_output_size(op, image[3], kw, g)};
 }
 
-// Calls visit(column entry, pixel offset) for every in-range tap; out-of-range taps (padding)
-// are skipped. Row r = (c, a, b) of the column matrix, column (n, i, j).
-template <class Visit>
-void for_each_tap(const Patches& p, const ConvGeometry& g, Visit visit) {
-    const long pad = static_cast<long>(g.padding);
+// Calls row(column entry, pixel offset, n) for every run of in-range taps: column entries
+// col .. col + n - 1 read pixels pix, pix + stride, ... Out-of-range taps (the padding) are
+// skipped. Row r = (c, a, b) of the column matrix, column (n, i, j).
+template <class Run>
+void for_each_run(const Patches& p, const ConvGeometry& g, Run run) {
+    const long pad = static_cast<long>(g.padding), s = static_cast<long>(g.stride);
     const std::size_t L = p.Ho * p.Wo, ncols = p.cols();
     for (std::size_t c = 0; c < p.C; ++c)
         for (std::size_t a = 0; a < p.kh; ++a)
             for (std::size_t b = 0; b < p.kw; ++b) {
                 const std::size_t row = (c * p.kh + a) * p.kw + b;
+                // The columns j whose tap w = j s + b d - pad lies inside [0, W): j0 <= j < j1.
+                const long shift = static_cast<long>(b * g.dilation) - pad;
+                const long j0 = std::min<long>(shift >= 0 ? 0 : (-shift + s - 1) / s, static_cast<long>(p.Wo));
+                const long j1 = std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
+                if (j1 <= j0) continue;
                 for (std::size_t n = 0; n < p.N; ++n) {
                     const std::size_t image = (n * p.C + c) * p.H * p.W;
                     for (std::size_t i = 0; i < p.Ho; ++i) {
                         const long h = static_cast<long>(i * g.stride + a * g.dilation) - pad;
                         if (h < 0 || h >= static_cast<long>(p.H)) continue;
-                        const std::size_t col0 = row * ncols + n * L + i * p.Wo;
-                        const std::size_t pix0 = image + static_cast<std::size_t>(h) * p.W;
-                        for (std::size_t j = 0; j < p.Wo; ++j) {
-                            const long w = static_cast<long>(j * g.stride + b * g.dilation) - pad;
-                            if (w >= 0 && w < static_cast<long>(p.W)) visit(col0 + j, pix0 + static_cast<std::size_t>(w));
-                        }
+                        run(row * ncols + n * L + i * p.Wo + static_cast<std::size_t>(j0),
+                            image + static_cast<std::size_t>(h) * p.W + static_cast<std::size_t>(j0 * s + shift),
+                            static_cast<std::size_t>(j1 - j0));
                     }
                 }
             }
 }
+
 }  // namespace
 
 // f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
@@ -75,7 +79,11 @@ BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, c
     xt::xarray<T> cols = xt::zeros<T>({p.rows(), p.cols()});  // padding taps stay 0
     const T* src = x.value().data();
     T* dst = cols.data();
-    for_each_tap(p, g, [&](std::size_t col, std::size_t pix) { dst[col] = src[pix]; });
+    const std::size_t s = g.stride;
+    for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
+        if (s == 1) std::copy_n(src + pix, n, dst + col);
+        else for (std::size_t j = 0; j < n; ++j) dst[col + j] = src[pix + j * s];
+    });
     return record<T>("im2col", std::move(cols), {x}, [image = x.shape(), kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
         return std::vector<BasicTensor<T>>{col2im(grad, image, kh, kw, g)};
     });
@@ -93,7 +101,10 @@ BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std:
     xt::xarray<T> image = xt::zeros<T>(image_shape);
     const T* src = cols.value().data();
     T* dst = image.data();
-    for_each_tap(p, g, [&](std::size_t col, std::size_t pix) { dst[pix] += src[col]; });
+    const std::size_t s = g.stride;
+    for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
+        for (std::size_t j = 0; j < n; ++j) dst[pix + j * s] += src[col + j];
+    });
     return record<T>("col2im", std::move(image), {cols}, [kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
         return std::vector<BasicTensor<T>>{im2col(grad, kh, kw, g)};
     });
@@ -279,9 +290,11 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     // the same taps as im2col, with the weight of each tap written in.
     xt::xarray<T> C = xt::zeros<T>({p.Ho * p.Wo, in_h * in_w});
     const std::size_t taps = kh * kw, L = p.Ho * p.Wo;
-    for_each_tap(p, g, [&](std::size_t col, std::size_t pix) {
-        const std::size_t tap = col / L, out = col % L;  // im2col's row is the tap, its column the output pixel
-        C(out, pix) = kernel.data()[tap % taps];
+    for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t tap = (col + j) / L, out = (col + j) % L;  // im2col's row is the tap, its column the output
+            C(out, pix + j * g.stride) = kernel.data()[tap % taps];
+        }
     });
     return C;
 }

@@ -41,7 +41,7 @@ Tn<T> broadcast_to(const Tn<T>& a, const Shape& shape) {
     check_defined("broadcast_to", a);
     if (a.dim() > shape.size() || broadcast_shapes("broadcast_to", a.shape(), shape) != shape)
         shape_error("broadcast_to", fmt::format("cannot broadcast {} to {}", shape_str(a.shape()), shape_str(shape)));
-    xt::xarray<T> out = xt::broadcast(a.value(), shape);
+    xt::xarray<T> out = detail::expand_to(a.value(), shape);
     return record<T>("broadcast_to", std::move(out), {a}, [in_shape = a.shape()](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{sum_to(g, in_shape)};
     });
@@ -55,13 +55,8 @@ Tn<T> sum_to(const Tn<T>& a, const Shape& shape) {
     if (in_shape == shape) return a;
     if (shape.size() > in_shape.size() || broadcast_shapes("sum_to", shape, in_shape) != in_shape)
         shape_error("sum_to", fmt::format("cannot sum {} down to {}", shape_str(in_shape), shape_str(shape)));
-    // The axes to sum: the leading ones `shape` lacks, and those where `shape` has size 1.
-    const std::size_t lead = in_shape.size() - shape.size();
-    std::vector<std::size_t> axes;
-    for (std::size_t i = 0; i < in_shape.size(); ++i)
-        if (i < lead || (shape[i - lead] == 1 && in_shape[i] != 1)) axes.push_back(i);
-    xt::xarray<T> out = xt::sum(a.value(), axes, xt::evaluation_strategy::immediate);
-    out.reshape(shape);
+    // Sums over the leading axes `shape` lacks, and those where `shape` has size 1.
+    xt::xarray<T> out = detail::reduce_to(a.value(), shape);
     return record<T>("sum_to", std::move(out), {a}, [in_shape](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{broadcast_to(g, in_shape)};
     });
@@ -202,23 +197,36 @@ Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
     if (axes.size() != rank || std::find(inverse.begin(), inverse.end(), rank) != inverse.end())
         shape_error("permute", fmt::format("axes ({}) are not a permutation of the {} axes of {}", fmt::join(axes, ", "),
                                            rank, shape_str(in_shape)));
-    // Walk the output in order; `src` follows the same element in the input through its strides.
-    Shape out_shape(rank), in_strides(rank), step(rank);
+    Shape out_shape(rank), in_strides(rank);
     for (std::size_t i = rank, stride = 1; i-- > 0; stride *= in_shape[i]) in_strides[i] = stride;
-    for (std::size_t i = 0; i < rank; ++i) out_shape[i] = in_shape[axes[i]], step[i] = in_strides[axes[i]];
+    for (std::size_t i = 0; i < rank; ++i) out_shape[i] = in_shape[axes[i]];
+    // Output axes that are also neighbours, in the same order, in the input are walked as one
+    // (in (O, N, H, W) -> (N, O, H, W), H and W form one contiguous run).
+    Shape sizes, steps;
+    for (std::size_t i = 0; i < rank; ++i) {
+        if (i > 0 && axes[i] == axes[i - 1] + 1) {
+            sizes.back() *= out_shape[i];
+            steps.back() = in_strides[axes[i]];
+        } else {
+            sizes.push_back(out_shape[i]);
+            steps.push_back(in_strides[axes[i]]);
+        }
+    }
     xt::xarray<T> out = xt::xarray<T>::from_shape(out_shape);
     const T* in = a.value().data();
     T* dst = out.data();
     if (out.size() > 0 && rank > 0) {
-        std::vector<std::size_t> idx(rank, 0);
+        // Walk the output in order; `src` follows the same element in the input.
+        const std::size_t last = sizes.size() - 1, n_last = sizes[last], step_last = steps[last];
+        std::vector<std::size_t> idx(sizes.size(), 0);
         std::size_t src = 0;
-        const std::size_t last = rank - 1, n_last = out_shape[last], step_last = step[last];
-        for (std::size_t done = 0; done < out.size(); done += n_last) {
-            for (std::size_t j = 0; j < n_last; ++j) *dst++ = in[src + j * step_last];  // the innermost axis
-            for (std::size_t d = last; d-- > 0;) {                                     // carry into the outer axes
-                src += step[d];
-                if (++idx[d] < out_shape[d]) break;
-                src -= step[d] * out_shape[d];
+        for (std::size_t done = 0; done < out.size(); done += n_last, dst += n_last) {
+            if (step_last == 1) std::copy_n(in + src, n_last, dst);  // the innermost run
+            else for (std::size_t j = 0; j < n_last; ++j) dst[j] = in[src + j * step_last];
+            for (std::size_t d = last; d-- > 0;) {  // carry into the outer axes
+                src += steps[d];
+                if (++idx[d] < sizes[d]) break;
+                src -= steps[d] * sizes[d];
                 idx[d] = 0;
             }
         }

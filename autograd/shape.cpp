@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "autograd/broadcast.hpp"
+
 namespace autograd {
 
 std::string shape_str(const Shape& shape) {
@@ -50,5 +52,41 @@ std::vector<std::size_t> normalize_axes(const char* op, const std::vector<long>&
 void shape_error(const char* op, const std::string& message) {
     throw ShapeError(fmt::format("{}: {}", op, message));
 }
+
+namespace detail {
+
+BroadcastPlan broadcast_plan(const Shape& out, const std::vector<Shape>& operands) {
+    const std::size_t rank = out.size(), K = operands.size();
+    // Each operand's own row-major strides, placed on the output's axes (aligned on the right),
+    // with 0 wherever the operand has size 1 or lacks the axis.
+    std::vector<std::vector<std::size_t>> full(K, std::vector<std::size_t>(rank, 0));
+    for (std::size_t k = 0; k < K; ++k) {
+        const Shape& s = operands[k];
+        std::size_t stride = 1;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const std::size_t axis = s.size() - 1 - i, out_axis = rank - 1 - i;
+            if (s[axis] != 1) full[k][out_axis] = stride;
+            stride *= s[axis];
+        }
+    }
+    // Drop axes of size 1 and merge neighbours that every operand walks contiguously (or not at all).
+    BroadcastPlan plan;
+    plan.strides.assign(K, {});
+    for (std::size_t d = 0; d < rank; ++d) {
+        if (out[d] == 1) continue;
+        bool merge = !plan.shape.empty();
+        for (std::size_t k = 0; merge && k < K; ++k) merge = plan.strides[k].back() == full[k][d] * out[d];
+        if (merge) {
+            plan.shape.back() *= out[d];
+            for (std::size_t k = 0; k < K; ++k) plan.strides[k].back() = full[k][d];
+        } else {
+            plan.shape.push_back(out[d]);
+            for (std::size_t k = 0; k < K; ++k) plan.strides[k].push_back(full[k][d]);
+        }
+    }
+    return plan;
+}
+
+}  // namespace detail
 
 }  // namespace autograd

@@ -1,0 +1,228 @@
+// The one translation unit that compiles stb_image, stb_image_write and stb_easy_font.
+#include "nn/image.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#define STB_IMAGE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_easy_font.h>
+#include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop
+
+namespace nn {
+
+// ---- Canvas ------------------------------------------------------------------------------------
+Canvas::Canvas(int width, int height, Color background) : width_(width), height_(height) {
+    if (width <= 0 || height <= 0) throw std::invalid_argument(fmt::format("Canvas: size {}x{} is empty", width, height));
+    rgb_.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+    for (std::size_t i = 0; i < rgb_.size(); i += 3) rgb_[i] = background.r, rgb_[i + 1] = background.g, rgb_[i + 2] = background.b;
+}
+
+void Canvas::set(int x, int y, Color c) {
+    if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
+    const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
+    rgb_[i] = c.r, rgb_[i + 1] = c.g, rgb_[i + 2] = c.b;
+}
+
+Canvas::Color Canvas::get(int x, int y) const {
+    if (x < 0 || y < 0 || x >= width_ || y >= height_)
+        throw std::out_of_range(fmt::format("Canvas::get: ({}, {}) is outside {}x{}", x, y, width_, height_));
+    const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
+    return {rgb_[i], rgb_[i + 1], rgb_[i + 2]};
+}
+
+void Canvas::fill_rect(int x, int y, int w, int h, Color c) {
+    for (int yy = std::max(y, 0); yy < std::min(y + h, height_); ++yy)
+        for (int xx = std::max(x, 0); xx < std::min(x + w, width_); ++xx) set(xx, yy, c);
+}
+
+void Canvas::line(double x0, double y0, double x1, double y1, Color c, int thickness) {
+    // Enough evenly spaced samples that no pixel along the line is skipped.
+    const int steps = static_cast<int>(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))) + 1;
+    const int half = thickness / 2;
+    for (int s = 0; s <= steps; ++s) {
+        const double t = static_cast<double>(s) / steps;
+        const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0))), y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
+        fill_rect(x - half, y - half, thickness, thickness, c);
+    }
+}
+
+void Canvas::dot(double x, double y, int radius, Color c) {
+    const int cx = static_cast<int>(std::lround(x)), cy = static_cast<int>(std::lround(y));
+    for (int dy = -radius; dy <= radius; ++dy)
+        for (int dx = -radius; dx <= radius; ++dx)
+            if (dx * dx + dy * dy <= radius * radius + radius) set(cx + dx, cy + dy, c);
+}
+
+namespace {
+// stb_easy_font knows printable ASCII only; anything else is drawn as '?'.
+std::string printable(const std::string& s) {
+    std::string out = s;
+    for (char& ch : out)
+        if (ch < 32 || ch > 126) ch = '?';
+    return out;
+}
+}  // namespace
+
+void Canvas::text(int x, int y, const std::string& s, Color c, int scale) {
+    std::string t = printable(s);
+    std::vector<char> buffer(t.size() * 300 + 64);  // about 270 bytes per character
+    const int quads = stb_easy_font_print(0, 0, t.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
+    // Each quad is 4 vertices of (x, y, z: float, rgba: 4 bytes); the font's quads are axis-aligned rectangles.
+    for (int q = 0; q < quads; ++q) {
+        const float* v0 = reinterpret_cast<const float*>(buffer.data() + q * 64);
+        const float* v2 = reinterpret_cast<const float*>(buffer.data() + q * 64 + 32);
+        const int qx = static_cast<int>(std::floor(v0[0])), qy = static_cast<int>(std::floor(v0[1]));
+        const int qw = static_cast<int>(std::lround(v2[0] - v0[0])), qh = static_cast<int>(std::lround(v2[1] - v0[1]));
+        fill_rect(x + qx * scale, y + qy * scale, qw * scale, qh * scale, c);
+    }
+}
+
+int Canvas::text_width(const std::string& s, int scale) {
+    std::string t = printable(s);
+    return stb_easy_font_width(t.data()) * scale;
+}
+
+void Canvas::save_png(const std::string& path) const {
+    if (!stbi_write_png(path.c_str(), width_, height_, 3, rgb_.data(), width_ * 3))
+        throw std::runtime_error(fmt::format("save_png: cannot write '{}' (does its folder exist?)", path));
+}
+
+// ---- image grids -------------------------------------------------------------------------------------
+namespace {
+constexpr Canvas::Color kGapColor{96, 96, 96};
+
+// The images as (N, height * width), whatever the accepted layout they came in.
+std::size_t image_count(const char* op, const xt::xarray<float>& images, std::size_t height, std::size_t width) {
+    const auto& s = images.shape();
+    const std::size_t per = height * width;
+    const bool ok = per > 0 && !s.empty() && s[0] > 0 && images.size() == s[0] * per &&
+                    (s.size() == 2 || (s.size() == 3 && s[1] == height) || (s.size() == 4 && s[1] == 1 && s[2] == height));
+    if (!ok)
+        throw std::invalid_argument(fmt::format("{}: images of shape ({}) are not N images of {}x{} (expected (N, {}), (N, {}, {}) "
+                                                "or (N, 1, {}, {}))",
+                                                op, fmt::join(s, ", "), height, width, per, height, width, height, width));
+    return s[0];
+}
+
+// Draws image k of `images` with its top-left corner at (x, y).
+void draw_tile(Canvas& canvas, const xt::xarray<float>& images, std::size_t k, std::size_t height, std::size_t width,
+               int x, int y, const GridOptions& o) {
+    const float* px = images.data() + k * height * width;
+    float lo = o.lo, hi = o.hi;
+    if (o.normalize_each) {
+        const auto [mn, mx] = std::minmax_element(px, px + height * width);
+        lo = *mn, hi = *mx;
+    }
+    const float range = hi > lo ? hi - lo : 1.0f;
+    for (std::size_t r = 0; r < height; ++r)
+        for (std::size_t c = 0; c < width; ++c) {
+            const float v = std::clamp((px[r * width + c] - lo) / range, 0.0f, 1.0f);
+            const auto g = static_cast<std::uint8_t>(std::lround(v * 255.0f));
+            canvas.fill_rect(x + static_cast<int>(c) * o.scale, y + static_cast<int>(r) * o.scale, o.scale, o.scale, {g, g, g});
+        }
+}
+
+void check_options(const char* op, const GridOptions& o) {
+    if (o.columns == 0 || o.scale <= 0) throw std::invalid_argument(fmt::format("{}: columns and scale must be positive", op));
+}
+}  // namespace
+
+void save_image_grid(const std::string& path, const xt::xarray<float>& images, std::size_t height, std::size_t width,
+                     const GridOptions& o) {
+    check_options("save_image_grid", o);
+    const std::size_t n = image_count("save_image_grid", images, height, width);
+    const std::size_t cols = std::min(o.columns, n), rows = (n + cols - 1) / cols;
+    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale, gap = static_cast<int>(o.gap);
+    Canvas canvas(static_cast<int>(cols) * (tile_w + gap) + gap, static_cast<int>(rows) * (tile_h + gap) + gap, kGapColor);
+    for (std::size_t k = 0; k < n; ++k)
+        draw_tile(canvas, images, k, height, width, gap + static_cast<int>(k % cols) * (tile_w + gap),
+                  gap + static_cast<int>(k / cols) * (tile_h + gap), o);
+    canvas.save_png(path);
+}
+
+void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
+                     std::size_t height, std::size_t width, const GridOptions& o) {
+    check_options("save_image_rows", o);
+    if (rows.empty()) throw std::invalid_argument("save_image_rows: no rows to draw");
+    std::size_t most = 0;
+    int label_w = 0;
+    for (const auto& [label, images] : rows) {
+        most = std::max(most, image_count("save_image_rows", images, height, width));
+        label_w = std::max(label_w, Canvas::text_width(label, 2));
+    }
+    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale, gap = static_cast<int>(o.gap);
+    const int left = label_w + 16;
+    Canvas canvas(left + static_cast<int>(most) * (tile_w + gap) + gap, static_cast<int>(rows.size()) * (tile_h + gap) + gap,
+                  {255, 255, 255});
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const int y = gap + static_cast<int>(r) * (tile_h + gap);
+        canvas.text(8, y + (tile_h - Canvas::text_height(2)) / 2, rows[r].first, {0, 0, 0}, 2);
+        const std::size_t n = rows[r].second.shape()[0];
+        canvas.fill_rect(left, y - gap, static_cast<int>(n) * (tile_w + gap) + gap, tile_h + 2 * gap, kGapColor);
+        for (std::size_t k = 0; k < n; ++k)
+            draw_tile(canvas, rows[r].second, k, height, width, left + gap + static_cast<int>(k) * (tile_w + gap), y, o);
+    }
+    canvas.save_png(path);
+}
+
+// ---- reading and resizing ---------------------------------------------------------------------------------
+xt::xarray<float> read_png_gray(const std::string& path) {
+    int w = 0, h = 0, channels = 0;
+    unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 1);  // stb converts to one gray channel
+    if (!data)
+        throw std::runtime_error(fmt::format("read_png_gray: cannot read '{}': {}", path, stbi_failure_reason()));
+    xt::xarray<float> image = xt::xarray<float>::from_shape({static_cast<std::size_t>(h), static_cast<std::size_t>(w)});
+    for (std::size_t i = 0; i < image.size(); ++i) image.data()[i] = static_cast<float>(data[i]) / 255.0f;
+    stbi_image_free(data);
+    return image;
+}
+
+xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height, std::size_t width) {
+    if (image.dimension() != 2 || image.size() == 0 || height == 0 || width == 0)
+        throw std::invalid_argument(fmt::format("resize_gray: expects a non-empty (H, W) image and a positive size, got ({}) to {}x{}",
+                                                fmt::join(image.shape(), ", "), height, width));
+    const std::size_t H = image.shape()[0], W = image.shape()[1];
+    // Output pixel (r, c) covers the source rectangle [r H / height, (r + 1) H / height) x (the same
+    // for columns); its value is the source averaged over that rectangle, partial pixels weighted.
+    auto weights = [](std::size_t out, std::size_t in) {
+        std::vector<std::vector<std::pair<std::size_t, double>>> w(out);
+        const double ratio = static_cast<double>(in) / static_cast<double>(out);
+        for (std::size_t o = 0; o < out; ++o) {
+            double a = o * ratio, b = (o + 1) * ratio;
+            if (ratio < 1.0) {  // enlarging: sample at the centre, linearly between neighbours
+                const double s = std::clamp((o + 0.5) * ratio - 0.5, 0.0, static_cast<double>(in - 1));
+                const std::size_t i0 = static_cast<std::size_t>(s), i1 = std::min(i0 + 1, in - 1);
+                w[o] = {{i0, 1.0 - (s - i0)}, {i1, s - i0}};
+                continue;
+            }
+            for (std::size_t i = static_cast<std::size_t>(a); i < in && i < b; ++i)
+                w[o].push_back({i, (std::min<double>(i + 1, b) - std::max<double>(i, a)) / ratio});
+        }
+        return w;
+    };
+    const auto wr = weights(height, H), wc = weights(width, W);
+    xt::xarray<float> out = xt::zeros<float>({height, width});
+    for (std::size_t r = 0; r < height; ++r)
+        for (std::size_t c = 0; c < width; ++c) {
+            double v = 0.0;
+            for (const auto& [i, a] : wr[r])
+                for (const auto& [j, b] : wc[c]) v += a * b * image(i, j);
+            out(r, c) = static_cast<float>(v);
+        }
+    return out;
+}
+
+}  // namespace nn

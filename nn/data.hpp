@@ -1,0 +1,128 @@
+// data.hpp: MNIST and Fashion-MNIST in memory, and the minibatch loader.
+//
+// Both data sets are four IDX files (idx.hpp) in one folder, under the same names:
+//   train-images-idx3-ubyte (60000, 28, 28)   train-labels-idx1-ubyte (60000)
+//   t10k-images-idx3-ubyte  (10000, 28, 28)   t10k-labels-idx1-ubyte  (10000)
+// `./lab fetch mnist` and `./lab fetch fashion-mnist` put them in data/mnist/ and
+// data/fashion-mnist/. A Dataset keeps each image as one flat row of pixels in [0, 1].
+//
+// Dimension letters: N images in the data set, B in a batch, D = H*W pixels per image.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+#include "autograd/random.hpp"
+#include "autograd/tensor.hpp"
+#include "nn/idx.hpp"
+
+namespace nn {
+
+// Images with their labels, one image per row.
+struct Dataset {
+    xt::xarray<float> images;          // (N, D): D = rows * cols pixels, scaled to [0, 1]
+    std::vector<std::size_t> labels;   // (N): the class of each image, 0 to 9
+    std::size_t rows = 28, cols = 28;  // the image size, to turn a row back into a picture
+
+    // The number of images N.
+    std::size_t size() const;
+    // The images at rows `index` of `images`, in that order, as a constant (B, D) tensor (no grad).
+    autograd::Tensor batch(const std::vector<std::size_t>& index) const;
+};
+
+// MNIST's training set (60,000 images) or test set (10,000) from the IDX files in `dir`; with a
+// `limit` above 0, only the first `limit` images (or all, when there are fewer). A missing
+// folder or file is a DataError that says to run `./lab fetch mnist`.
+Dataset load_mnist(const std::string& dir, bool train, std::size_t limit = 0);
+
+// Fashion-MNIST (Xiao et al. 2017): clothes in the same format, sizes and file names as MNIST.
+// A missing folder or file is a DataError that says to run `./lab fetch fashion-mnist`.
+Dataset load_fashion_mnist(const std::string& dir, bool train, std::size_t limit = 0);
+
+// $MNIST_DIR when set, else "data/mnist" (relative to the working folder: the project root).
+std::string default_mnist_dir();
+
+// $FASHION_MNIST_DIR when set, else "data/fashion-mnist".
+std::string default_fashion_mnist_dir();
+
+// One minibatch: the images, their labels, and which rows of the data set they are.
+struct Batch {
+    autograd::Tensor x;                // (B, D): a constant tensor (no grad)
+    std::vector<std::size_t> labels;   // (B)
+    std::vector<std::size_t> index;    // (B): the rows of the data set, in batch order
+};
+
+// Cuts a data set into minibatches, one epoch per range-for loop:
+//     nn::DataLoader loader(train, 128, /*shuffle=*/true, seed);
+//     for (const nn::Batch& batch : loader) { ... }
+// Every loop (every begin()) is a new epoch; with shuffle, it draws a new order from the
+// loader's own generator, seeded once here, so epoch k's order is the same on every run with
+// the same seed. Without shuffle, the batches follow the data set's order. The last batch
+// holds what is left, so it may be smaller than batch_size, but is never empty.
+// The loader keeps a pointer to `data`: the data set must outlive it.
+class DataLoader {
+public:
+    class Iterator;
+
+    // batch_size 0 is a std::invalid_argument.
+    DataLoader(const Dataset& data, std::size_t batch_size, bool shuffle, std::uint64_t seed);
+
+    // The number of batches in an epoch: ceil(N / batch_size).
+    std::size_t num_batches() const;
+    // The batch size given at construction (the last batch may be smaller).
+    std::size_t batch_size() const { return batch_size_; }
+    // The number of images in the data set.
+    std::size_t size() const;
+
+    // Starts a new epoch (drawing a new order when shuffling) and returns its first batch.
+    Iterator begin();
+    // The end of the epoch.
+    Iterator end() const;
+
+private:
+    const Dataset* data_;
+    std::size_t batch_size_;
+    bool shuffle_;
+    autograd::Generator gen_;
+};
+
+// Walks the batches of one epoch; holds the epoch's order and the current batch.
+class DataLoader::Iterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Batch;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Batch*;
+    using reference = const Batch&;
+
+    // The current batch.
+    const Batch& operator*() const { return batch_; }
+    // The current batch's members.
+    const Batch* operator->() const { return &batch_; }
+    // Moves on to the next batch of the epoch.
+    Iterator& operator++();
+    // Iterators are equal when they stand at the same batch number.
+    bool operator==(const Iterator& other) const { return position_ == other.position_; }
+    // Not at the same batch number.
+    bool operator!=(const Iterator& other) const { return position_ != other.position_; }
+
+private:
+    friend class DataLoader;
+    Iterator(const Dataset* data, std::size_t batch_size, std::shared_ptr<const std::vector<std::size_t>> order,
+             std::size_t position);
+    void load();  // fills batch_ for position_
+
+    const Dataset* data_ = nullptr;
+    std::size_t batch_size_ = 0;
+    std::shared_ptr<const std::vector<std::size_t>> order_;  // (N): this epoch's order of the rows
+    std::size_t position_ = 0;                               // the batch number in the epoch
+    Batch batch_;
+};
+
+}  // namespace nn

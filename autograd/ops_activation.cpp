@@ -38,8 +38,12 @@ Tn<T> tanh(const Tn<T>& a) {
 template <class T>
 Tn<T> relu(const Tn<T>& a) {
     check_defined("relu", a);
-    xt::xarray<T> out = xt::maximum(a.value(), T(0));
-    xt::xarray<T> mask = xt::cast<T>(a.value() > T(0));
+    xt::xarray<T> out = xt::xarray<T>::from_shape(a.shape()), mask = xt::xarray<T>::from_shape(a.shape());
+    const T* x = a.value().data();
+    for (std::size_t i = 0, n = a.size(); i < n; ++i) {  // one pass for both (a hot op)
+        mask.data()[i] = x[i] > T(0) ? T(1) : T(0);
+        out.data()[i] = x[i] * mask.data()[i];
+    }
     return record<T>("relu", std::move(out), {a}, [mask = constant(std::move(mask))](const Tn<T>&, const Tn<T>& g) {
         return std::vector<Tn<T>>{g * mask};
     });

@@ -36,7 +36,7 @@ BasicTensor<T> layer_loss(const BasicTensor<T>& x, const BasicTensor<T>& W, cons
     return mse_loss(h, target);                   // ()      (1 / NH) sum (h - target)^2
 }
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     const lecture::Options opt = lecture::parse_args(argc, argv, "tape_tour", 7,
                                                      "records one sigmoid layer's loss, prints its tape and checks backward()");
     const std::string out_dir = lecture::make_out_dir(opt);
@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
     return lecture::verdict("backward() agrees with central differences", holds,
                             fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} in float32",
                                         check.max_rel_error, check.checked, worst32));
+} catch (const std::exception& e) {
+    return lecture::fail("tape_tour", e);
 }
 
 // Try this:

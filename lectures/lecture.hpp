@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <string>
 
 namespace lecture {
@@ -23,6 +24,10 @@ std::string make_out_dir(const Options& options);
 
 // Prints a section banner: "---- Scott slide 4: the basic idea ----".
 void section(const std::string& title);
+
+// For main's catch block: prints "<name>: error: <what went wrong>" (missing data, a bad file,
+// a shape mistake in a student's change) and returns the exit status 2.
+int fail(const std::string& name, const std::exception& e);
 
 // Prints the last line, "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)", and
 // returns the exit status for main: 0 when the claim holds, 1 when it fails.

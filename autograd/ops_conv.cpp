@@ -69,6 +69,19 @@ void for_each_run(const Patches& p, const ConvGeometry& g, Run run) {
             }
 }
 
+// The innermost loops, kept out of line so that the loop nest around them does not crowd them
+// out of registers: to[j] = from[j s], and to[j s] += from[j].
+template <class T>
+[[gnu::noinline]] void gather(T* to, const T* from, std::size_t n, std::size_t s) {
+    if (s == 1) std::copy_n(from, n, to);
+    else for (std::size_t j = 0; j < n; ++j) to[j] = from[j * s];
+}
+
+template <class T>
+[[gnu::noinline]] void scatter_add(T* to, const T* from, std::size_t n, std::size_t s) {
+    if (s == 1) for (std::size_t j = 0; j < n; ++j) to[j] += from[j];
+    else for (std::size_t j = 0; j < n; ++j) to[j * s] += from[j];
+}
 }  // namespace
 
 // f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
@@ -80,9 +93,8 @@ BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, c
     const T* src = x.value().data();
     T* dst = cols.data();
     const std::size_t s = g.stride;
-    for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
-        if (s == 1) std::copy_n(src + pix, n, dst + col);
-        else for (std::size_t j = 0; j < n; ++j) dst[col + j] = src[pix + j * s];
+    for_each_run(p, g, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
+        gather(dst + col, src + pix, n, s);
     });
     return record<T>("im2col", std::move(cols), {x}, [image = x.shape(), kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
         return std::vector<BasicTensor<T>>{col2im(grad, image, kh, kw, g)};
@@ -102,8 +114,8 @@ BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std:
     const T* src = cols.value().data();
     T* dst = image.data();
     const std::size_t s = g.stride;
-    for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
-        for (std::size_t j = 0; j < n; ++j) dst[pix + j * s] += src[col + j];
+    for_each_run(p, g, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
+        scatter_add(dst + pix, src + col, n, s);
     });
     return record<T>("col2im", std::move(image), {cols}, [kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
         return std::vector<BasicTensor<T>>{im2col(grad, kh, kw, g)};

@@ -1,11 +1,16 @@
-// The one translation unit that compiles stb_image, stb_image_write and stb_easy_font.
+// image.cpp: image grids, reading a picture, and the Canvas; the one translation unit that compiles
+// stb_image, stb_image_write and stb_easy_font.
 #include "nn/image.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -78,7 +83,7 @@ std::string printable(const std::string& s) {
 
 void Canvas::text(int x, int y, const std::string& s, Color c, int scale) {
     std::string t = printable(s);
-    std::vector<char> buffer(t.size() * 300 + 64);  // about 270 bytes per character
+    std::vector<char> buffer(t.size() * 64 * 12 + 64);  // 64 bytes per quad, at most 11 quads per character ('X')
     const int quads = stb_easy_font_print(0, 0, t.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
     // Each quad is 4 vertices of (x, y, z: float, rgba: 4 bytes); the font's quads are axis-aligned rectangles.
     for (int q = 0; q < quads; ++q) {
@@ -103,9 +108,10 @@ void Canvas::save_png(const std::string& path) const {
 // ---- image grids -------------------------------------------------------------------------------------
 namespace {
 constexpr Canvas::Color kGapColor{96, 96, 96};
+constexpr Canvas::Color kNanColor{255, 0, 0};
 
-// The images as (N, height * width), whatever the accepted layout they came in.
-std::size_t image_count(const char* op, const xt::xarray<float>& images, std::size_t height, std::size_t width) {
+// The number of images N, after checking that `images` is one of the accepted layouts.
+std::size_t image_count(const std::string& op, const xt::xarray<float>& images, std::size_t height, std::size_t width) {
     const auto& s = images.shape();
     const std::size_t per = height * width;
     const bool ok = per > 0 && !s.empty() && s[0] > 0 && images.size() == s[0] * per &&
@@ -120,23 +126,31 @@ std::size_t image_count(const char* op, const xt::xarray<float>& images, std::si
 // Draws image k of `images` with its top-left corner at (x, y).
 void draw_tile(Canvas& canvas, const xt::xarray<float>& images, std::size_t k, std::size_t height, std::size_t width,
                int x, int y, const GridOptions& o) {
-    const float* px = images.data() + k * height * width;
+    const float* px = images.data() + k * height * width;  // xt::xarray is row-major: image k is contiguous
     float lo = o.lo, hi = o.hi;
-    if (o.normalize_each) {
-        const auto [mn, mx] = std::minmax_element(px, px + height * width);
-        lo = *mn, hi = *mx;
+    if (o.normalize_each) {  // the image's own finite range
+        lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        for (std::size_t i = 0; i < height * width; ++i)
+            if (std::isfinite(px[i])) lo = std::min(lo, px[i]), hi = std::max(hi, px[i]);
     }
-    const float range = hi > lo ? hi - lo : 1.0f;
+    const float range = hi > lo ? hi - lo : 1.0f;  // a constant image is drawn black
     for (std::size_t r = 0; r < height; ++r)
         for (std::size_t c = 0; c < width; ++c) {
-            const float v = std::clamp((px[r * width + c] - lo) / range, 0.0f, 1.0f);
-            const auto g = static_cast<std::uint8_t>(std::lround(v * 255.0f));
-            canvas.fill_rect(x + static_cast<int>(c) * o.scale, y + static_cast<int>(r) * o.scale, o.scale, o.scale, {g, g, g});
+            const float v = px[r * width + c];
+            Canvas::Color color = kNanColor;
+            if (!std::isnan(v)) {
+                const auto g = static_cast<std::uint8_t>(std::lround(std::clamp((v - lo) / range, 0.0f, 1.0f) * 255.0f));
+                color = {g, g, g};
+            }
+            canvas.fill_rect(x + static_cast<int>(c) * o.scale, y + static_cast<int>(r) * o.scale, o.scale, o.scale, color);
         }
 }
 
 void check_options(const char* op, const GridOptions& o) {
-    if (o.columns == 0 || o.scale <= 0) throw std::invalid_argument(fmt::format("{}: columns and scale must be positive", op));
+    if (o.columns == 0 || o.scale <= 0)
+        throw std::invalid_argument(fmt::format("{}: columns ({}) and scale ({}) must be positive", op, o.columns, o.scale));
+    if (!o.normalize_each && !(o.hi > o.lo))
+        throw std::invalid_argument(fmt::format("{}: the value range [lo, hi] = [{}, {}] is empty", op, o.lo, o.hi));
 }
 }  // namespace
 
@@ -160,11 +174,11 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
     std::size_t most = 0;
     int label_w = 0;
     for (const auto& [label, images] : rows) {
-        most = std::max(most, image_count("save_image_rows", images, height, width));
+        most = std::max(most, image_count(fmt::format("save_image_rows (row '{}')", label), images, height, width));
         label_w = std::max(label_w, Canvas::text_width(label, 2));
     }
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale, gap = static_cast<int>(o.gap);
-    const int left = label_w + 16;
+    const int left = label_w + 16;  // 8 pixels of white either side of the longest label
     Canvas canvas(left + static_cast<int>(most) * (tile_w + gap) + gap, static_cast<int>(rows.size()) * (tile_h + gap) + gap,
                   {255, 255, 255});
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -181,11 +195,15 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
 // ---- reading and resizing ---------------------------------------------------------------------------------
 xt::xarray<float> read_png_gray(const std::string& path) {
     int w = 0, h = 0, channels = 0;
-    unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 1);  // stb converts to one gray channel
+    unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 4);  // always RGBA, whatever the file holds
     if (!data)
         throw std::runtime_error(fmt::format("read_png_gray: cannot read '{}': {}", path, stbi_failure_reason()));
     xt::xarray<float> image = xt::xarray<float>::from_shape({static_cast<std::size_t>(h), static_cast<std::size_t>(w)});
-    for (std::size_t i = 0; i < image.size(); ++i) image.data()[i] = static_cast<float>(data[i]) / 255.0f;
+    for (std::size_t i = 0; i < image.size(); ++i) {
+        const unsigned char* p = data + 4 * i;
+        const float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f, alpha = p[3] / 255.0f;
+        image.data()[i] = alpha * luma + (1.0f - alpha);  // over a white page
+    }
     stbi_image_free(data);
     return image;
 }
@@ -221,6 +239,46 @@ xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height
             for (const auto& [i, a] : wr[r])
                 for (const auto& [j, b] : wc[c]) v += a * b * image(i, j);
             out(r, c) = static_cast<float>(v);
+        }
+    return out;
+}
+
+xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size) {
+    if (image.dimension() != 2 || image.size() == 0 || size < 4)
+        throw std::invalid_argument(fmt::format("fit_digit: expects a non-empty (H, W) image and a size of at least 4, got ({}) and {}",
+                                                fmt::join(image.shape(), ", "), size));
+    const std::size_t H = image.shape()[0], W = image.shape()[1];
+    // Ink is whatever differs from the background; the border's mean tells which side that is.
+    double border = 0.0;
+    for (std::size_t r = 0; r < H; ++r) border += image(r, 0) + image(r, W - 1);
+    for (std::size_t c = 0; c < W; ++c) border += image(0, c) + image(H - 1, c);
+    const bool light_page = border / static_cast<double>(2 * (H + W)) > 0.5;
+    xt::xarray<float> ink = light_page ? xt::xarray<float>(1.0f - image) : image;  // (H, W), ink light on black
+    const float lo = xt::amin(ink)(), hi = xt::amax(ink)();
+    if (!(hi > lo)) return xt::zeros<float>({size, size});  // a blank picture holds no digit
+    ink = (ink - lo) / (hi - lo);
+    // The ink's bounding box: every row and column with a pixel above a quarter of full ink.
+    std::size_t r0 = H, r1 = 0, c0 = W, c1 = 0;
+    for (std::size_t r = 0; r < H; ++r)
+        for (std::size_t c = 0; c < W; ++c)
+            if (ink(r, c) > 0.25f) r0 = std::min(r0, r), r1 = std::max(r1, r), c0 = std::min(c0, c), c1 = std::max(c1, c);
+    const xt::xarray<float> crop = xt::view(ink, xt::range(r0, r1 + 1), xt::range(c0, c1 + 1));  // (h, w)
+    // Scale the longer side to 20/28 of `size`, keeping the shape.
+    const std::size_t box = std::max<std::size_t>(1, size * 20 / 28), h = crop.shape()[0], w = crop.shape()[1];
+    auto shorter = [box](std::size_t a, std::size_t b) { return std::max<std::size_t>(1, std::lround(double(box) * a / b)); };
+    const std::size_t out_h = h >= w ? box : shorter(h, w), out_w = w >= h ? box : shorter(w, h);
+    const xt::xarray<float> digit = resize_gray(crop, out_h, out_w);  // (out_h, out_w)
+    // Centre of mass of the scaled digit, then shift so it lands on the middle of the output.
+    double mass = 0.0, mr = 0.0, mc = 0.0;
+    for (std::size_t r = 0; r < out_h; ++r)
+        for (std::size_t c = 0; c < out_w; ++c) mass += digit(r, c), mr += digit(r, c) * (r + 0.5), mc += digit(r, c) * (c + 0.5);
+    const long top = std::lround(size / 2.0 - mr / mass), left = std::lround(size / 2.0 - mc / mass);
+    xt::xarray<float> out = xt::zeros<float>({size, size});  // (size, size)
+    for (std::size_t r = 0; r < out_h; ++r)
+        for (std::size_t c = 0; c < out_w; ++c) {
+            const long y = top + static_cast<long>(r), x = left + static_cast<long>(c);
+            if (y >= 0 && x >= 0 && y < static_cast<long>(size) && x < static_cast<long>(size))
+                out(static_cast<std::size_t>(y), static_cast<std::size_t>(x)) = digit(r, c);
         }
     return out;
 }

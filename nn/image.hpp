@@ -15,16 +15,17 @@
 
 namespace nn {
 
+// How save_image_grid and save_image_rows draw: gray tiles, upscaled, on a gray background.
 struct GridOptions {
-    std::size_t columns = 8;     // images per row
+    std::size_t columns = 8;     // images per row (save_image_grid)
     int scale = 2;               // each pixel becomes scale x scale (28x28 digits are small)
     bool normalize_each = false; // map each image's own [min, max] to black..white (weights)
     float lo = 0.0f, hi = 1.0f;  // otherwise the value range mapped to black..white (clipped)
     std::size_t gap = 2;         // pixels of gray between tiles
 };
 
-// Writes the images as a grid: `images` is (N, height * width), (N, height, width) or
-// (N, 1, height, width).
+// Writes the images as a grid, row by row: `images` is (N, height * width), (N, height, width)
+// or (N, 1, height, width). A NaN pixel is drawn red, so a diverged model shows at a glance.
 void save_image_grid(const std::string& path, const xt::xarray<float>& images, std::size_t height, std::size_t width,
                      const GridOptions& options = {});
 
@@ -33,31 +34,48 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
 void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
                      std::size_t height, std::size_t width, const GridOptions& options = {});
 
-// Reads a PNG (or any format stb_image knows) as gray values in [0, 1], shape (H, W).
+// Reads a PNG (or any format stb_image knows) as gray values in [0, 1], shape (H, W): colour
+// becomes luma (0.299 R + 0.587 G + 0.114 B), and transparent parts are laid over white.
 xt::xarray<float> read_png_gray(const std::string& path);
 
 // Resizes a gray (H, W) image to (height, width) by averaging the source area under each output
 // pixel (bilinear when enlarging), e.g. a photo of a digit down to 28 x 28.
 xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height, std::size_t width);
 
+// A picture of one digit made to look like an MNIST input, as MNIST itself was made: light ink on
+// black (a light background is inverted), the ink's bounding box scaled to fit 20 x 20 keeping its
+// shape, centred by its centre of mass in 28 x 28 (`size` x `size`, box 20/28 of it).
+xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size = 28);
+
 // An RGB picture to draw on: rectangles, lines, dots and text (stb_easy_font's small font).
 class Canvas {
 public:
+    // An 8-bit RGB colour.
     struct Color {
         std::uint8_t r, g, b;
+        bool operator==(const Color& o) const { return r == o.r && g == o.g && b == o.b; }
+        bool operator!=(const Color& o) const { return !(*this == o); }
     };
+    // A width x height canvas filled with `background`.
     Canvas(int width, int height, Color background = {255, 255, 255});
 
-    int width() const { return width_; }
-    int height() const { return height_; }
-    void set(int x, int y, Color c);  // ignores pixels outside the canvas
+    int width() const { return width_; }    // in pixels
+    int height() const { return height_; }  // in pixels
+    // Sets one pixel; pixels outside the canvas are ignored (so is everything drawn there).
+    void set(int x, int y, Color c);
+    // The colour at (x, y); std::out_of_range outside the canvas.
     Color get(int x, int y) const;
+    // A filled w x h rectangle with its top-left corner at (x, y).
     void fill_rect(int x, int y, int w, int h, Color c);
+    // A straight line from (x0, y0) to (x1, y1), `thickness` pixels wide.
     void line(double x0, double y0, double x1, double y1, Color c, int thickness = 1);
+    // A filled disc of the given radius centred at (x, y); radius 1 is a 3x3 dot.
     void dot(double x, double y, int radius, Color c);
     // Text with its top-left corner at (x, y); each font pixel drawn scale x scale.
     void text(int x, int y, const std::string& s, Color c, int scale = 1);
+    // Width of the text in pixels (its advance: the last character's blank column included).
     static int text_width(const std::string& s, int scale = 1);
+    // Height of a capital letter or digit; descenders (g, p, y) reach 2 * scale lower.
     static int text_height(int scale = 1) { return 7 * scale; }
     // Writes the canvas as a PNG; throws std::runtime_error naming the path on failure.
     void save_png(const std::string& path) const;

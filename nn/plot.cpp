@@ -1,6 +1,11 @@
+// plot.cpp: line plots and labelled scatters drawn on a Canvas (image.hpp).
+//
+// Layout: the title on top, the y axis' label above its tick labels, the x axis' label under
+// its tick labels; the margins grow to fit the tick labels, so nothing is clipped.
 #include "nn/plot.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -16,32 +21,71 @@ using Color = Canvas::Color;
 // matplotlib's tab10 palette.
 const Color kPalette[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
                             {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
-const Color kBlack{0, 0, 0}, kGrid{225, 225, 225}, kAxis{60, 60, 60};
+const Color kWhite{255, 255, 255}, kBlack{0, 0, 0}, kGrid{225, 225, 225}, kAxis{60, 60, 60};
+constexpr int kFont = 2;  // every text is stb_easy_font at twice its size
 
-// Tick positions at round numbers (1, 2 or 5 times a power of ten) covering [lo, hi].
-std::vector<double> nice_ticks(double lo, double hi, int target = 6) {
-    const double raw = (hi - lo) / target, mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
+// ---- ticks ---------------------------------------------------------------------------------------
+struct Ticks {
+    std::vector<double> at;           // data values
+    std::vector<std::string> labels;  // what is written under (or beside) each
+};
+
+// About six ticks at round numbers (1, 2 or 5 times a power of ten) inside [lo, hi], all written
+// with the same number of decimals; `integers` keeps the step at 1 or more (epochs, steps).
+Ticks linear_ticks(double lo, double hi, bool integers) {
+    const double raw = (hi - lo) / 6.0, mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10.0 * mag;
+    for (double m : {1.0, 2.0, 5.0})
         if (m * mag >= raw) {
             step = m * mag;
             break;
         }
-    std::vector<double> ticks;
-    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-    return ticks;
+    if (integers) step = std::max(step, 1.0);
+    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
+    const bool plain = decimals <= 5 && std::max(std::abs(lo), std::abs(hi)) < 1e7;  // else 1e-06, 2.5e+07
+    Ticks t;
+    // Counting steps (rather than adding them up) keeps 0.1 + 0.2 from drifting.
+    for (long long i = std::llround(std::ceil(lo / step - 1e-9)); i <= std::llround(std::floor(hi / step + 1e-9)); ++i) {
+        const double v = static_cast<double>(i) * step;
+        t.at.push_back(v);
+        t.labels.push_back(plain ? fmt::format("{:.{}f}", v, decimals) : fmt::format("{:g}", v));
+    }
+    return t;
 }
 
-std::string tick_label(double v) {
-    std::string s = fmt::format("{:.6g}", v);
-    return s;
+// Ticks of a log axis whose data bounds are [lo, hi] in log10 units: 1, 2, 5 per decade over a
+// few decades, powers of ten over many, and round linear steps inside less than one decade.
+Ticks log_ticks(double lo, double hi) {
+    const double decades = hi - lo;
+    if (decades < 1.0) return linear_ticks(std::pow(10.0, lo), std::pow(10.0, hi), false);
+    const std::vector<double> mantissas = decades <= 3.0 ? std::vector<double>{1, 2, 5} : std::vector<double>{1};
+    const int every = std::max(1, static_cast<int>(std::ceil(decades / 7.0)));  // at most ~7 powers of ten
+    Ticks t;
+    for (int e = static_cast<int>(std::floor(lo)); e <= static_cast<int>(std::ceil(hi)); ++e) {
+        if (e % every != 0) continue;
+        for (double m : mantissas) {
+            const double v = m * std::pow(10.0, e), l = std::log10(v);
+            if (l < lo - 1e-9 || l > hi + 1e-9) continue;
+            t.at.push_back(v);
+            t.labels.push_back(fmt::format("{:g}", v));
+        }
+    }
+    return t;
 }
 
+// Widens an empty range and adds a margin of 4% on each side.
+void pad_range(double& lo, double& hi) {
+    if (!(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi)))) lo -= 0.5 * (std::abs(lo) + 1.0), hi += 0.5 * (std::abs(hi) + 1.0);
+    const double m = 0.04 * (hi - lo);
+    lo -= m, hi += m;
+}
+
+// ---- the frame: plot box, axes, labels -------------------------------------------------------------
 // The plotting area of a canvas and the map from data to pixels.
 struct Frame {
-    int left, top, right, bottom;  // pixel bounds of the plot box
-    double x0, x1, y0, y1;         // data bounds (y in log10 when log_y)
-    bool log_y;
+    int left = 0, top = 0, right = 0, bottom = 0;  // pixel bounds of the plot box
+    double x0 = 0, x1 = 1, y0 = 0, y1 = 1;         // data bounds (y in log10 when log_y)
+    bool log_y = false;
     double px(double x) const { return left + (x - x0) / (x1 - x0) * (right - left); }
     double py(double y) const {
         const double v = log_y ? std::log10(y) : y;
@@ -49,39 +93,46 @@ struct Frame {
     }
 };
 
-// Widens a degenerate range and adds a margin of 4% on each side.
-void pad_range(double& lo, double& hi) {
-    if (!(hi > lo)) lo -= 0.5 * (std::abs(lo) + 1.0), hi += 0.5 * (std::abs(hi) + 1.0);
-    const double m = 0.04 * (hi - lo);
-    lo -= m, hi += m;
+int widest(const std::vector<std::string>& labels) {
+    int w = 0;
+    for (const std::string& s : labels) w = std::max(w, Canvas::text_width(s, kFont));
+    return w;
 }
 
-// Draws the title, labels, grid, ticks and box.
-void draw_frame(Canvas& c, const Frame& f, const PlotOptions& o) {
-    c.text((c.width() - Canvas::text_width(o.title, 2)) / 2, 12, o.title, kBlack, 2);
-    c.text(f.left - 40, f.top - 20, o.ylabel, kAxis, 2);
-    c.text((f.left + f.right - Canvas::text_width(o.xlabel, 2)) / 2, f.bottom + 32, o.xlabel, kAxis, 2);
-    for (double t : nice_ticks(f.x0, f.x1)) {
-        const int x = static_cast<int>(std::lround(f.px(t)));
+// Places the plot box on a width x height canvas, leaving `right_extra` pixels on the right (a
+// legend), with room for the tick labels, the axis labels and the title.
+Frame place_frame(const char* op, const PlotOptions& o, const Ticks& xt, const Ticks& yt, int right_extra) {
+    Frame f;
+    f.left = std::max(40, 16 + widest(yt.labels) + 10);          // tick labels, 8 px, a 4 px tick
+    const int last_x_half = xt.labels.empty() ? 0 : Canvas::text_width(xt.labels.back(), kFont) / 2;
+    f.right = o.width - std::max(20, last_x_half + 6) - right_extra;  // the last x label fits
+    f.top = o.title.empty() && o.ylabel.empty() ? 20 : 62;
+    f.bottom = o.height - (o.xlabel.empty() ? 34 : 58);
+    if (f.right - f.left < 60 || f.bottom - f.top < 60)
+        throw std::invalid_argument(fmt::format("{}: {}x{} leaves no room for the plot box", op, o.width, o.height));
+    return f;
+}
+
+// Draws the title, axis labels, grid, ticks and box.
+void draw_frame(Canvas& c, const Frame& f, const Ticks& xt, const Ticks& yt, const PlotOptions& o) {
+    // A long title goes to small print, and if it still does not fit, loses its end to "...".
+    std::string title = o.title;
+    const int title_scale = Canvas::text_width(title, kFont) <= c.width() - 16 ? kFont : 1;
+    while (title.size() > 3 && Canvas::text_width(title, title_scale) > c.width() - 16) title = title.substr(0, title.size() - 4) + "...";
+    c.text((c.width() - Canvas::text_width(title, title_scale)) / 2, 14, title, kBlack, title_scale);
+    c.text(std::max(6, f.left - 12 - widest(yt.labels)), f.top - 22, o.ylabel, kAxis, kFont);
+    c.text((f.left + f.right - Canvas::text_width(o.xlabel, kFont)) / 2, f.bottom + 34, o.xlabel, kAxis, kFont);
+    for (std::size_t i = 0; i < xt.at.size(); ++i) {
+        const int x = static_cast<int>(std::lround(f.px(xt.at[i])));
         c.line(x, f.top, x, f.bottom, kGrid);
         c.line(x, f.bottom, x, f.bottom + 4, kAxis);
-        const std::string s = tick_label(t);
-        c.text(x - Canvas::text_width(s, 2) / 2, f.bottom + 8, s, kAxis, 2);
+        c.text(x - Canvas::text_width(xt.labels[i], kFont) / 2 + 1, f.bottom + 10, xt.labels[i], kAxis, kFont);
     }
-    std::vector<double> yticks;
-    if (f.log_y) {
-        for (double e = std::floor(f.y0); e <= std::ceil(f.y1); ++e)
-            for (double m : {1.0, 2.0, 5.0})
-                if (std::log10(m) + e >= f.y0 && std::log10(m) + e <= f.y1) yticks.push_back(m * std::pow(10.0, e));
-    } else {
-        yticks = nice_ticks(f.y0, f.y1);
-    }
-    for (double t : yticks) {
-        const int y = static_cast<int>(std::lround(f.py(t)));
+    for (std::size_t i = 0; i < yt.at.size(); ++i) {
+        const int y = static_cast<int>(std::lround(f.py(yt.at[i])));
         c.line(f.left, y, f.right, y, kGrid);
         c.line(f.left - 4, y, f.left, y, kAxis);
-        const std::string s = tick_label(t);
-        c.text(f.left - 8 - Canvas::text_width(s, 2), y - 6, s, kAxis, 2);
+        c.text(f.left - 8 - Canvas::text_width(yt.labels[i], kFont), y - Canvas::text_height(kFont) / 2, yt.labels[i], kAxis, kFont);
     }
     c.line(f.left, f.top, f.right, f.top, kAxis);
     c.line(f.left, f.bottom, f.right, f.bottom, kAxis);
@@ -90,13 +141,31 @@ void draw_frame(Canvas& c, const Frame& f, const PlotOptions& o) {
 }
 
 void check_size(const char* op, const PlotOptions& o) {
-    if (o.width < 200 || o.height < 150) throw std::invalid_argument(fmt::format("{}: {}x{} is too small to draw a plot", op, o.width, o.height));
+    if (o.width < 200 || o.height < 150)
+        throw std::invalid_argument(fmt::format("{}: {}x{} is too small to draw a plot (at least 200x150)", op, o.width, o.height));
+}
+
+// A one-pixel frame just inside the rectangle.
+void outline(Canvas& c, int x, int y, int w, int h, Color color) {
+    c.fill_rect(x, y, w, 1, color), c.fill_rect(x, y + h - 1, w, 1, color);
+    c.fill_rect(x, y, 1, h, color), c.fill_rect(x + w - 1, y, 1, h, color);
+}
+
+// Pixels inside a rectangle (and the canvas) that are neither background nor grid: data a legend
+// there would hide.
+int covered(const Canvas& c, int x, int y, int w, int h) {
+    int n = 0;
+    for (int yy = std::max(y, 0); yy < std::min(y + h, c.height()); ++yy)
+        for (int xx = std::max(x, 0); xx < std::min(x + w, c.width()); ++xx) n += c.get(xx, yy) != kWhite && c.get(xx, yy) != kGrid;
+    return n;
 }
 }  // namespace
 
+// ---- line plot -------------------------------------------------------------------------------------
 void save_line_plot(const std::string& path, const std::vector<Series>& series, const PlotOptions& o) {
     check_size("save_line_plot", o);
     double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
+    bool integer_x = true;
     auto usable = [&](double x, double y) { return std::isfinite(x) && std::isfinite(y) && (!o.log_y || y > 0); };
     for (const Series& s : series) {
         if (s.x.size() != s.y.size())
@@ -106,18 +175,23 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
             if (usable(s.x[i], s.y[i])) {
                 const double y = o.log_y ? std::log10(s.y[i]) : s.y[i];
                 x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]), y0 = std::min(y0, y), y1 = std::max(y1, y);
+                integer_x = integer_x && s.x[i] == std::floor(s.x[i]);
             }
     }
-    if (!std::isfinite(x0)) throw std::invalid_argument(fmt::format("save_line_plot: nothing to draw in '{}' (no finite point)", path));
+    if (!std::isfinite(x0))
+        throw std::invalid_argument(fmt::format("save_line_plot: nothing to draw in '{}' (no finite point{})", path,
+                                                o.log_y ? " with y > 0 for the log axis" : ""));
     pad_range(x0, x1);
     pad_range(y0, y1);
+    const Ticks xt = linear_ticks(x0, x1, integer_x), yt = o.log_y ? log_ticks(y0, y1) : linear_ticks(y0, y1, false);
+    Frame f = place_frame("save_line_plot", o, xt, yt, 0);
+    f.x0 = x0, f.x1 = x1, f.y0 = y0, f.y1 = y1, f.log_y = o.log_y;
     Canvas c(o.width, o.height);
-    const Frame f{96, 60, o.width - 24, o.height - 60, x0, x1, y0, y1, o.log_y};
-    draw_frame(c, f, o);
+    draw_frame(c, f, xt, yt, o);
     for (std::size_t k = 0; k < series.size(); ++k) {
         const Series& s = series[k];
         const Color color = kPalette[k % 10];
-        bool have_prev = false;
+        bool have_prev = false;  // a skipped point breaks the line
         double px = 0, py = 0;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
             if (!usable(s.x[i], s.y[i])) {
@@ -130,20 +204,31 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
             px = x, py = y, have_prev = true;
         }
     }
-    if (series.size() >= 2) {  // legend, top right inside the box
-        int w = 0;
-        for (const Series& s : series) w = std::max(w, Canvas::text_width(s.name, 2));
-        const int lx = f.right - w - 48, ly = f.top + 10;
-        c.fill_rect(lx - 6, ly - 6, w + 48, static_cast<int>(series.size()) * 22 + 6, {255, 255, 255});
+    if (series.size() >= 2) {  // the legend, in the corner of the box where it hides the least
+        std::vector<std::string> names;
+        for (const Series& s : series) names.push_back(s.name);
+        const int row = 22, w = widest(names) + 48, h = static_cast<int>(series.size()) * row + 8;
+        const std::array<std::pair<int, int>, 4> corners = {{{f.right - 8 - w, f.top + 8}, {f.left + 8, f.top + 8},
+                                                             {f.right - 8 - w, f.bottom - 8 - h}, {f.left + 8, f.bottom - 8 - h}}};
+        std::pair<int, int> best = corners[0];
+        int least = std::numeric_limits<int>::max();
+        for (const auto& [x, y] : corners) {
+            const int n = covered(c, x, y, w, h);
+            if (n < least) least = n, best = {x, y};
+        }
+        const auto [lx, ly] = best;
+        c.fill_rect(lx, ly, w, h, kWhite);
+        outline(c, lx, ly, w, h, kGrid);
         for (std::size_t k = 0; k < series.size(); ++k) {
-            const int y = ly + static_cast<int>(k) * 22;
-            c.line(lx, y + 7, lx + 24, y + 7, kPalette[k % 10], 3);
-            c.text(lx + 32, y, series[k].name, kBlack, 2);
+            const int y = ly + 8 + static_cast<int>(k) * row;
+            c.line(lx + 8, y + 6, lx + 32, y + 6, kPalette[k % 10], 3);
+            c.text(lx + 40, y, series[k].name, kBlack, kFont);
         }
     }
     c.save_png(path);
 }
 
+// ---- scatter -----------------------------------------------------------------------------------------
 void save_scatter(const std::string& path, const xt::xarray<float>& points, const std::vector<std::size_t>& labels,
                   const PlotOptions& o, const std::vector<std::string>& label_names) {
     check_size("save_scatter", o);
@@ -151,7 +236,7 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
         throw std::invalid_argument(fmt::format("save_scatter: expects (N, 2) points and N labels, got ({}) and {} labels",
                                                 fmt::join(points.shape(), ", "), labels.size()));
     double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
-    std::vector<bool> present;
+    std::vector<bool> present;  // present[k]: some finite point has label k
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const double x = points(i, 0), y = points(i, 1);
         if (!std::isfinite(x) || !std::isfinite(y)) continue;
@@ -160,13 +245,19 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
         present[labels[i]] = true;
     }
     if (!std::isfinite(x0)) throw std::invalid_argument(fmt::format("save_scatter: nothing to draw in '{}' (no finite point)", path));
+    auto name = [&](std::size_t k) { return k < label_names.size() ? label_names[k] : std::to_string(k); };
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < present.size(); ++k)
+        if (present[k]) names.push_back(name(k));
     pad_range(x0, x1);
     pad_range(y0, y1);
-    const int legend_w = 110;
+    const Ticks xt = linear_ticks(x0, x1, false), yt = linear_ticks(y0, y1, false);
+    const int legend_w = widest(names) + 44;  // the legend, right of the box
+    Frame f = place_frame("save_scatter", o, xt, yt, legend_w);
+    f.x0 = x0, f.x1 = x1, f.y0 = y0, f.y1 = y1;
     Canvas c(o.width, o.height);
-    const Frame f{96, 60, o.width - 24 - legend_w, o.height - 60, x0, x1, y0, y1, false};
-    draw_frame(c, f, o);
-    for (std::size_t i = 0; i < labels.size(); ++i) {
+    draw_frame(c, f, xt, yt, o);
+    for (std::size_t i = 0; i < labels.size(); ++i) {  // 3x3 dots: thousands of points stay apart
         const double x = points(i, 0), y = points(i, 1);
         if (std::isfinite(x) && std::isfinite(y)) c.dot(f.px(x), f.py(y), 1, kPalette[labels[i] % 10]);
     }
@@ -174,8 +265,8 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
     for (std::size_t k = 0; k < present.size(); ++k) {
         if (!present[k]) continue;
         const int y = f.top + 4 + row++ * 22;
-        c.fill_rect(f.right + 16, y, 14, 14, kPalette[k % 10]);
-        c.text(f.right + 38, y, k < label_names.size() ? label_names[k] : std::to_string(k), kBlack, 2);
+        c.fill_rect(f.right + 20, y, 14, 14, kPalette[k % 10]);
+        c.text(f.right + 42, y, name(k), kBlack, kFont);
     }
     c.save_png(path);
 }

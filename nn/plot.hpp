@@ -10,10 +10,11 @@
 
 namespace nn {
 
+// What a plot says and how big it is; empty labels leave their room to the plot.
 struct PlotOptions {
     std::string title, xlabel, ylabel;
-    bool log_y = false;  // a logarithmic y axis (losses spanning decades)
-    int width = 720, height = 460;
+    bool log_y = false;             // a logarithmic y axis (losses spanning decades); line plots only
+    int width = 720, height = 460;  // pixels, at least 200 x 150
 };
 
 // One named curve of a line plot.
@@ -22,12 +23,17 @@ struct Series {
     std::vector<double> x, y;
 };
 
-// Lines through each series' points, with axes, round-numbered ticks and, for two or more
-// series, a legend. Non-finite points (and, on a log axis, values <= 0) are left out.
+// Lines through each series' points (dots on the points too when a series has 40 or fewer), with
+// axes, round-numbered ticks (whole numbers when every x is one, e.g. epochs) and, for two or more
+// series, a legend in the corner of the box where it hides the least data. Non-finite points
+// (and, on a log axis, y <= 0) are left out and break the line; std::invalid_argument when
+// nothing is left or a series' x and y differ in length.
 void save_line_plot(const std::string& path, const std::vector<Series>& series, const PlotOptions& options);
 
-// A scatter of (N, 2) points, coloured by label (ten colours, matplotlib's tab10), with a legend
-// naming each label present (label_names[k], or the number k).
+// A scatter of (N, 2) points as 3x3 dots coloured by label (matplotlib's tab10; labels past 9
+// reuse its colours), with a legend right of the box naming each label present (label_names[k],
+// or the number k). Non-finite points are left out; std::invalid_argument when none is left or
+// the shapes disagree.
 void save_scatter(const std::string& path, const xt::xarray<float>& points, const std::vector<std::size_t>& labels,
                   const PlotOptions& options, const std::vector<std::string>& label_names = {});
 

@@ -1,72 +1,252 @@
-// Plots decode to the requested size and show each series' or label's colour.
-#include <filesystem>
-
-#include <unistd.h>
-
 #include "check.hpp"
-#include "nn/image.hpp"
+// Plots decode to the requested size, show each series' or label's colour where the data puts
+// it, keep the legend off the data, leave nothing clipped at the edges, and refuse bad input.
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <xtensor/xbuilder.hpp>
+
 #include "nn/plot.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <stb/stb_image.h>  // declarations only: the implementation is in nn/image.cpp
+#pragma GCC diagnostic pop
 
 namespace fs = std::filesystem;
 
 namespace {
-std::string temp_path(const std::string& name) {
-    return (fs::temp_directory_path() / ("plot-test-" + std::to_string(::getpid()) + "-" + name)).string();
+// A fresh folder under the system's temporary folder, removed with everything in it at the end.
+struct TempDir {
+    fs::path dir;
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "nn-test-plot-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        dir = pattern;
+    }
+    ~TempDir() { fs::remove_all(dir); }
+    std::string operator/(const std::string& name) const { return (dir / name).string(); }
+};
+
+struct Rgb {
+    int r, g, b;
+};
+// matplotlib's tab10, which the plots use in this order.
+const Rgb kTab10[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
+                        {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+
+// A PNG decoded to RGB by stb_image, and where a colour is in it.
+struct Decoded {
+    int w = 0, h = 0;
+    std::vector<unsigned char> rgb;
+    bool is(int x, int y, Rgb c) const {
+        const std::size_t i = (std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3;
+        return rgb[i] == c.r && rgb[i + 1] == c.g && rgb[i + 2] == c.b;
+    }
+    // The bounding box of the pixels of colour c (count 0 when there are none).
+    struct Where {
+        int count = 0, x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+        double mean_x = 0, mean_y = 0;
+    };
+    Where find(Rgb c, int min_y = 0, int max_y = 1 << 30) const {
+        Where r;
+        for (int y = std::max(0, min_y); y < std::min(h, max_y); ++y)
+            for (int x = 0; x < w; ++x)
+                if (is(x, y, c)) {
+                    ++r.count, r.mean_x += x, r.mean_y += y;
+                    r.x0 = std::min(r.x0, x), r.y0 = std::min(r.y0, y), r.x1 = std::max(r.x1, x), r.y1 = std::max(r.y1, y);
+                }
+        if (r.count) r.mean_x /= r.count, r.mean_y /= r.count;
+        return r;
+    }
+    // Whether the outermost `band` pixels all round the picture are white: nothing runs off the edge.
+    bool white_border(int band) const {
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                if ((x < band || y < band || x >= w - band || y >= h - band) && !is(x, y, {255, 255, 255})) return false;
+        return true;
+    }
+};
+
+Decoded decode(const std::string& path) {
+    Decoded d;
+    int channels = 0;
+    unsigned char* data = stbi_load(path.c_str(), &d.w, &d.h, &channels, 3);
+    REQUIRE_MESSAGE(data != nullptr, "stb_image cannot decode " << path);
+    d.rgb.assign(data, data + std::size_t(d.w) * std::size_t(d.h) * 3);
+    stbi_image_free(data);
+    return d;
 }
 
-// How many pixels of a PNG (read back as gray) differ from white, and whether a colour is present.
-struct Pixels {
-    std::size_t non_white = 0;
-    std::size_t width = 0, height = 0;
-};
-Pixels inspect(const std::string& path) {
-    const xt::xarray<float> g = nn::read_png_gray(path);
-    Pixels p;
-    p.height = g.shape()[0], p.width = g.shape()[1];
-    for (float v : g) p.non_white += v < 0.99f;
-    return p;
+std::vector<double> range(int n) {
+    std::vector<double> x;
+    for (int i = 0; i < n; ++i) x.push_back(i);
+    return x;
 }
 }  // namespace
 
-TEST_CASE("a line plot has the requested size and draws its series") {
+// ---- line plots --------------------------------------------------------------------------------------
+TEST_CASE("a line plot has the requested size and draws each series in its colour, falling left to right") {
     nn::PlotOptions o;
     o.title = "loss";
+    o.xlabel = "epoch";
+    o.ylabel = "mse";
     o.width = 400;
     o.height = 300;
-    const std::string path = temp_path("line.png");
-    nn::save_line_plot(path, {{"train", {1, 2, 3}, {0.5, 0.25, 0.125}}}, o);
-    const Pixels one = inspect(path);
-    CHECK(one.width == 400);
-    CHECK(one.height == 300);
-    nn::save_line_plot(path, {{"train", {1, 2, 3}, {0.5, 0.25, 0.125}}, {"test", {1, 2, 3}, {0.6, 0.3, 0.2}}}, o);
-    const Pixels two = inspect(path);
-    CHECK(two.non_white > one.non_white);  // a second curve and a legend
-    o.log_y = true;
-    nn::save_line_plot(path, {{"train", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis: skipped
-    fs::remove(path);
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(path, {{"a", {1, 2}, {1}}}, o), "series 'a'", "2 x values", "1 y values");
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(path, {{"a", {1}, {std::nan("")}}}, o), "nothing to draw");
+    TempDir tmp;
+    const std::vector<double> x = range(30);
+    std::vector<double> train, test;
+    for (double e : x) train.push_back(std::exp(-e / 5)), test.push_back(1.2 * std::exp(-e / 6));
+    nn::save_line_plot(tmp / "one.png", {{"train", x, train}}, o);
+    const Decoded one = decode(tmp / "one.png");
+    CHECK(one.w == 400);
+    CHECK(one.h == 300);
+    const Decoded::Where blue = one.find(kTab10[0]);
+    CHECK(blue.count > 200);
+    CHECK(one.find(kTab10[1]).count == 0);  // no second series
+    // The curve falls: its highest pixel (smallest y) is left of its lowest.
+    int x_top = -1, x_bottom = -1;
+    for (int xx = one.w - 1; xx >= 0; --xx) {  // the leftmost pixel of the curve on its top and bottom rows
+        if (one.is(xx, blue.y0, kTab10[0])) x_top = xx;
+        if (one.is(xx, blue.y1, kTab10[0])) x_bottom = xx;
+    }
+    CHECK(blue.x0 < one.w / 3);
+    CHECK(x_top < x_bottom);
+    CHECK(one.find({0, 0, 0}, 40, o.height - 40).count == 0);  // no legend (pure black text) for one series
+
+    nn::save_line_plot(tmp / "two.png", {{"train", x, train}, {"test", x, test}}, o);
+    const Decoded two = decode(tmp / "two.png");
+    CHECK(two.find(kTab10[1]).count > 200);
+    CHECK(two.find({0, 0, 0}, 40, o.height - 40).count > 30);  // the legend's names
 }
 
-TEST_CASE("a scatter shows every label's colour and a legend") {
-    const std::size_t n = 300;
+TEST_CASE("the legend goes where the data is not") {
+    nn::PlotOptions o;  // 720 x 460, no labels
+    TempDir tmp;
+    const std::vector<double> x = range(50);
+    std::vector<double> fall_a, fall_b, rise_a, rise_b;
+    for (double e : x) {
+        fall_a.push_back(std::exp(-e / 8)), fall_b.push_back(1.1 * std::exp(-e / 9));
+        rise_a.push_back(1 - std::exp(-e / 8)), rise_b.push_back(0.9 - 0.9 * std::exp(-e / 12));
+    }
+    // Legend text is the only pure black inside the box (tick labels are dark gray, the title is above).
+    nn::save_line_plot(tmp / "fall.png", {{"a", x, fall_a}, {"b", x, fall_b}}, o);
+    const Decoded::Where fall = decode(tmp / "fall.png").find({0, 0, 0}, 40, o.height - 40);
+    REQUIRE(fall.count > 0);
+    CHECK(fall.mean_x > o.width / 2);  // falling curves leave the top right free
+    CHECK(fall.mean_y < o.height / 2);
+    nn::save_line_plot(tmp / "rise.png", {{"a", x, rise_a}, {"b", x, rise_b}}, o);
+    const Decoded::Where rise = decode(tmp / "rise.png").find({0, 0, 0}, 40, o.height - 40);
+    REQUIRE(rise.count > 0);
+    // Rising curves fill the top right: the legend goes elsewhere.
+    CHECK_MESSAGE((rise.mean_x < o.width / 2 || rise.mean_y > o.height / 2),
+                  "legend centred at (" << rise.mean_x << ", " << rise.mean_y << "), in the top right");
+}
+
+TEST_CASE("large, negative and tiny numbers, a long title and long names: nothing runs off the edge") {
+    nn::PlotOptions o;
+    o.title = "a title far too long to fit across a small plot at the usual double size";
+    o.xlabel = "step";
+    o.ylabel = "ELBO";
+    o.width = 400;
+    o.height = 300;
+    TempDir tmp;
+    std::vector<double> x, y, tiny;
+    for (int i = 0; i < 300; ++i) x.push_back(i * 200.0), y.push_back(-15000 + 27000 * std::exp(-i / 50.0)), tiny.push_back(1e-3 * i + 1e-7);
+    nn::save_line_plot(tmp / "big.png", {{"elbo", x, y}, {"a long series name", x, y}}, o);
+    CHECK(decode(tmp / "big.png").white_border(3));
+    nn::save_line_plot(tmp / "tiny.png", {{"tiny", tiny, tiny}}, o);
+    CHECK(decode(tmp / "tiny.png").white_border(3));
+    o.log_y = true;
+    nn::save_line_plot(tmp / "log.png", {{"tiny", x, tiny}}, o);
+    CHECK(decode(tmp / "log.png").white_border(3));
+    o.width = 200;  // a legend wider than the box is cut, not an error
+    nn::save_line_plot(tmp / "narrow.png", {{"a name far too long for this", x, y}, {"b", x, tiny}}, o);
+    CHECK(decode(tmp / "narrow.png").w == 200);
+}
+
+TEST_CASE("line plots skip non-finite points (and y <= 0 on a log axis) and refuse bad input") {
+    nn::PlotOptions o;
+    TempDir tmp;
+    const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
+    nn::save_line_plot(tmp / "gaps.png", {{"a", {1, 2, 3, 4}, {0.5, nan, inf, 0.1}}}, o);
+    CHECK(decode(tmp / "gaps.png").find(kTab10[0]).count > 0);
+    o.log_y = true;
+    nn::save_line_plot(tmp / "log.png", {{"a", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis
+    CHECK(decode(tmp / "log.png").find(kTab10[0]).count > 0);
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw", "log axis");
+    o.log_y = false;
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {1}}}, o), "save_line_plot", "series 'a'",
+                            "2 x values", "1 y values");
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1}, {nan}}}, o), "nothing to draw");
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {}, o), "nothing to draw");
+    o.width = 100;
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1}, {1}}}, o), "100x460", "too small");
+    o.width = 640;
+    const std::string unwritable = tmp / "no/such/folder/x.png";
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(unwritable, {{"a", {1}, {1}}}, o), unwritable.c_str());
+    CHECK_FALSE(fs::exists(tmp / "x.png"));
+}
+
+// ---- scatters ----------------------------------------------------------------------------------------
+TEST_CASE("a scatter shows every label's colour where its points are, and a legend") {
+    const std::size_t n = 3000;
     xt::xarray<float> pts = xt::zeros<float>({n, std::size_t{2}});
     std::vector<std::size_t> labels(n);
-    for (std::size_t i = 0; i < n; ++i) labels[i] = i % 3, pts(i, 0) = float(i % 3), pts(i, 1) = float(i) / n;
-    nn::PlotOptions o;
-    const std::string path = temp_path("scatter.png");
-    nn::save_scatter(path, pts, labels, o, {"zero", "one", "two"});
-    // tab10's blue, orange and green must all appear (checked through their gray levels).
-    const xt::xarray<float> g = nn::read_png_gray(path);
-    fs::remove(path);
-    CHECK(g.shape() == std::vector<std::size_t>{std::size_t(o.height), std::size_t(o.width)});
-    // tab10 blue (31, 119, 180), orange (255, 127, 14), green (44, 160, 44) in gray (ITU-R 601 weights, as stb):
-    auto gray = [](int r, int gg, int b) { return float((r * 77 + gg * 150 + b * 29) >> 8) / 255.0f; };
-    for (float want : {gray(31, 119, 180), gray(255, 127, 14), gray(44, 160, 44)}) {
-        bool found = false;
-        for (float v : g) found = found || std::abs(v - want) < 0.5f / 255.0f;
-        CHECK_MESSAGE(found, "no pixel of gray level " << want);
+    for (std::size_t i = 0; i < n; ++i) {  // ten clusters on a line, label k at x = k, y = k
+        labels[i] = i % 10;
+        pts(i, 0) = float(i % 10) + 0.01f * float(i % 7);
+        pts(i, 1) = float(i % 10) + 0.01f * float(i % 5);
     }
-    CHECK_THROWS_CONTAINING(nn::save_scatter(path, xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter", "(3, 3)");
-    CHECK_THROWS_CONTAINING(nn::save_scatter(path, xt::zeros<float>({3, 2}), {0, 1}, o), "2 labels");
+    nn::PlotOptions o;
+    o.title = "latent space";
+    TempDir tmp;
+    nn::save_scatter(tmp / "scatter.png", pts, labels, o);
+    const Decoded d = decode(tmp / "scatter.png");
+    CHECK(d.w == o.width);
+    CHECK(d.h == o.height);
+    double last_x = -1, last_y = 1e9;
+    for (std::size_t k = 0; k < 10; ++k) {
+        const Decoded::Where c = d.find(kTab10[k]);
+        CHECK_MESSAGE(c.count > 9 + 14 * 14 - 1, "label " << k << ": expected a dot and a legend swatch, got " << c.count << " pixels");
+        // The dot is the leftmost pixel of that colour (the legend is right of the box): left to
+        // right and bottom to top as k grows.
+        CHECK_MESSAGE(c.x0 > last_x, "label " << k << " starts at x = " << c.x0 << ", left of label " << k - 1 << " at " << last_x);
+        int dot_y = 0;
+        for (int y = 0; y < d.h; ++y) dot_y = d.is(c.x0, y, kTab10[k]) ? y : dot_y;
+        CHECK_MESSAGE(dot_y < last_y, "label " << k << " at y = " << dot_y << " is not above label " << k - 1 << " at " << last_y);
+        last_x = c.x0, last_y = dot_y;
+    }
+    CHECK(d.white_border(3));
+    const int legend = d.find({0, 0, 0}, 40, o.height).count;  // the names, in black
+    CHECK(legend > 10 * 10);
+}
+
+TEST_CASE("scatter: only the labels present, named; long names fit; NaN skipped; bad input refused") {
+    const float nan = std::nanf("");
+    const xt::xarray<float> pts = {{0.0f, 0.0f}, {1.0f, 1.0f}, {nan, 2.0f}, {0.5f, 0.2f}};
+    const std::vector<std::size_t> labels = {0, 2, 3, 0};  // label 3's only point is NaN; label 1 is absent
+    nn::PlotOptions o;
+    TempDir tmp;
+    nn::save_scatter(tmp / "s.png", pts, labels, o, {"T-shirt/top", "Trouser", "Pullover", "Dress"});
+    const Decoded d = decode(tmp / "s.png");
+    CHECK(d.find(kTab10[0]).count > 0);
+    CHECK(d.find(kTab10[2]).count > 0);
+    CHECK(d.find(kTab10[1]).count == 0);
+    CHECK(d.find(kTab10[3]).count == 0);
+    CHECK(d.white_border(3));
+    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter", "(3, 3)");
+    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 2}), {0, 1}, o), "(3, 2)", "2 labels");
+    const xt::xarray<float> all_nan = {{nan, 1.0f}};
+    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", all_nan, {0}, o), "nothing to draw");
+    CHECK_FALSE(fs::exists(tmp / "x.png"));
 }

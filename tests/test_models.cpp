@@ -1,6 +1,7 @@
 // The MLP autoencoder: its layers, and that it learns (loss falls on a small fixed problem).
 #include "check.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "models/vae.hpp"
 #include "nn/optim.hpp"
 
 #include <xtensor/xbuilder.hpp>
@@ -39,4 +40,33 @@ TEST_CASE("a small autoencoder trained with Adam reconstructs better than at the
     }
     const float end = mse_loss(ae(x), x).item();
     CHECK_MESSAGE(end < start / 10, "loss went from " << start << " to " << end);
+}
+
+TEST_CASE("VAE: the parameter count of PyTorch's example, gradients through the reparameterisation, learning") {
+    Generator gen(3);
+    models::VAE vae(784, 400, 20, gen);
+    CHECK(vae.num_parameters() == 652824);  // PyTorch's examples/vae has the same count
+    const Tensor x = autograd::where(xt::xarray<bool>(rand({16, 784}, gen).value() > 0.7f), ones({1}), zeros({1}));
+    // Gradients reach mu and logvar through z = mu + exp(logvar / 2) eps.
+    models::VAE::Code code = vae.encode(x);
+    Tensor mu(xt::xarray<float>(code.mu.value()), true), logvar(xt::xarray<float>(code.logvar.value()), true);
+    sum(models::VAE::reparameterize({mu, logvar}, gen)).backward();
+    CHECK(mu.grad().defined());
+    CHECK(xt::all(xt::equal(mu.grad().value(), 1.0f)));  // dz/dmu = 1
+    CHECK(logvar.grad().defined());
+    // The loss is the sum of its parts, and Adam lowers it.
+    models::VAE::Loss first = vae.loss(x, gen);
+    CHECK(first.total.item() == doctest::Approx(first.reconstruction.item() + first.kl.item()));
+    CHECK(first.kl.item() >= 0.0f);
+    nn::Adam opt(vae.parameters(), 1e-3);
+    float last = 0.0f;
+    for (int step = 0; step < 60; ++step) {
+        opt.zero_grad();
+        models::VAE::Loss l = vae.loss(x, gen);
+        l.total.backward();
+        opt.step();
+        last = l.total.item();
+    }
+    CHECK_MESSAGE(last < 0.6f * first.total.item(), "negative ELBO went from " << first.total.item() << " to " << last);
+    CHECK(vae(x).shape() == Shape{16, 784});
 }

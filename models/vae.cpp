@@ -1,0 +1,45 @@
+#include "models/vae.hpp"
+
+#include <fmt/format.h>
+
+#include "autograd/losses.hpp"
+
+namespace models {
+
+using namespace autograd;
+
+VAE::VAE(std::size_t input, std::size_t hidden, std::size_t latent, Generator& gen) {
+    hidden_in = register_module("hidden_in", std::make_shared<nn::Linear>(input, hidden, gen, nn::Init::He));
+    to_mu = register_module("to_mu", std::make_shared<nn::Linear>(hidden, latent, gen));
+    to_logvar = register_module("to_logvar", std::make_shared<nn::Linear>(hidden, latent, gen));
+    hidden_out = register_module("hidden_out", std::make_shared<nn::Linear>(latent, hidden, gen, nn::Init::He));
+    to_logits = register_module("to_logits", std::make_shared<nn::Linear>(hidden, input, gen));
+}
+
+VAE::Code VAE::encode(const Tensor& x) {
+    const Tensor h = relu((*hidden_in)(x));  // (N, hidden)
+    return {(*to_mu)(h), (*to_logvar)(h)};   // (N, L) each
+}
+
+Tensor VAE::reparameterize(const Code& code, Generator& gen) {
+    const Tensor eps = randn(code.mu.shape(), gen);        // (N, L), a constant: no gradient
+    return code.mu + exp(code.logvar * 0.5) * eps;          // sigma = exp(logvar / 2)
+}
+
+Tensor VAE::decode_logits(const Tensor& z) { return (*to_logits)(relu((*hidden_out)(z))); }
+
+VAE::Loss VAE::loss(const Tensor& x, Generator& gen) {
+    const Code code = encode(x);
+    const Tensor logits = decode_logits(reparameterize(code, gen));
+    const Tensor reconstruction = bce_with_logits(logits, x, Reduction::Sum);
+    const Tensor kl = gaussian_kl(code.mu, code.logvar, Reduction::Sum);
+    return {reconstruction + kl, reconstruction, kl};
+}
+
+Tensor VAE::forward(const Tensor& x) { return sigmoid(decode_logits(encode(x).mu)); }
+
+std::string VAE::type_name() const {
+    return fmt::format("VAE({}-{}-{})", hidden_in->in_features(), hidden_in->out_features(), to_mu->out_features());
+}
+
+}  // namespace models

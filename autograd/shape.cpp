@@ -28,7 +28,7 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
         const std::size_t sb = i < b.size() ? b[b.size() - 1 - i] : 1;
         if (sa != sb && sa != 1 && sb != 1)
             throw ShapeError(fmt::format("{}: cannot broadcast {} with {}", op, shape_str(a), shape_str(b)));
-        out[rank - 1 - i] = std::max(sa, sb);
+        out[rank - 1 - i] = sa == 1 ? sb : sa;  // a size 1 stretches to the other, even to 0
     }
     return out;
 }

@@ -52,8 +52,8 @@ void put32(std::string& out, std::uint32_t v) {
 struct Reader {
     const std::string& data;
     const std::string& path;
-    std::uint64_t get(std::size_t offset, int bytes) const {
-        if (offset + static_cast<std::size_t>(bytes) > data.size())
+    std::uint64_t get(std::uint64_t offset, int bytes) const {
+        if (offset > data.size() || static_cast<std::uint64_t>(bytes) > data.size() - offset)
             throw CheckpointError(fmt::format("{}: not a valid .npz file (truncated zip structure)", path));
         std::uint64_t v = 0;
         for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(data[offset + i]);
@@ -108,13 +108,14 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
     const std::size_t count = r.get(end + 10, 2);
     std::size_t at = r.get(end + 16, 4);  // the central directory
     std::vector<std::pair<std::string, std::string>> members;
+    std::uint64_t total = 0;
     for (std::size_t k = 0; k < count; ++k) {
         if (r.get(at, 4) != kCentralHeader) throw CheckpointError(fmt::format("{}: corrupt zip directory", path));
         const std::uint64_t method = r.get(at + 10, 2), crc = r.get(at + 16, 4);
         std::uint64_t size = r.get(at + 20, 4);
         const std::size_t name_len = r.get(at + 28, 2), extra_len = r.get(at + 30, 2), comment_len = r.get(at + 32, 2);
         std::uint64_t local = r.get(at + 42, 4);
-        r.get(at + 46 + name_len, 0);
+        r.get(at + 46 + name_len + extra_len, 0);  // the entry's name and extra field are inside the file
         const std::string name = data.substr(at + 46, name_len);
         // Zip64: sizes and offsets of 0xFFFFFFFF are in an extra field (id 1) instead.
         for (std::size_t e = at + 46 + name_len; e + 4 <= at + 46 + name_len + extra_len;) {
@@ -131,9 +132,16 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
             throw CheckpointError(fmt::format("{}: member '{}' is compressed; save with numpy.savez, not savez_compressed",
                                               path, name));
         if (r.get(local, 4) != kLocalHeader) throw CheckpointError(fmt::format("{}: corrupt zip member '{}'", path, name));
-        const std::size_t start = local + 30 + r.get(local + 26, 2) + r.get(local + 28, 2);
-        if (start + size > data.size())
+        const std::uint64_t start = local + 30 + r.get(local + 26, 2) + r.get(local + 28, 2);
+        if (start > data.size() || size > data.size() - start)
             throw CheckpointError(fmt::format("{}: member '{}' runs past the end of the file (truncated?)", path, name));
+        // Members may not overlap (a crafted directory could otherwise name one block thousands
+        // of times): together they must fit in the file.
+        total += size;
+        if (total > data.size())
+            throw CheckpointError(fmt::format("{}: the members add up to more than the file holds (corrupt directory)", path));
+        for (const auto& m : members)
+            if (m.first == name) throw CheckpointError(fmt::format("{}: member '{}' appears twice", path, name));
         std::string bytes = data.substr(start, size);
         if (crc32(bytes) != crc) throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
         members.emplace_back(name, std::move(bytes));
@@ -142,7 +150,40 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
     return members;
 }
 
+// Checks an .npy member before xtensor reads it: the header's length, dtype and shape must
+// describe exactly the bytes that follow (xtensor trusts the header, and a crafted one could ask
+// for gigabytes).
+void check_npy(const std::string& path, const std::string& name, const std::string& bytes) {
+    auto bad = [&](const std::string& what) { return CheckpointError(fmt::format("{}: '{}' {}", path, name, what)); };
+    if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw bad("is not a .npy array (no NUMPY magic)");
+    const int major = static_cast<unsigned char>(bytes[6]);
+    const std::size_t field = major == 1 ? 2 : major == 2 ? 4 : 0;
+    if (field == 0) throw bad(fmt::format("has .npy format version {}, which is not supported", major));
+    std::uint64_t header_len = 0;
+    for (std::size_t i = field; i-- > 0;) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
+    const std::size_t start = 8 + field;
+    if (header_len > bytes.size() - start) throw bad("has a header longer than the member (truncated or corrupt)");
+    std::string descr;
+    bool fortran = false;
+    std::vector<std::size_t> shape;
+    try {
+        xt::detail::parse_header(bytes.substr(start, header_len), descr, &fortran, shape);
+    } catch (const std::exception& e) {
+        throw bad(fmt::format("has a header that cannot be read ({})", e.what()));
+    }
+    if (descr != "<f4") throw bad(fmt::format("holds dtype '{}', expected float32 ('<f4'); convert it with a.astype(numpy.float32)", descr));
+    std::uint64_t count = 1;
+    for (std::size_t d : shape) {
+        if (d != 0 && count > (bytes.size() / 4) / d) throw bad("has a shape larger than its data (corrupt header)");
+        count *= d;
+    }
+    if (count * 4 != bytes.size() - start - header_len)
+        throw bad(fmt::format("has {} bytes of data for a shape of {} floats (truncated or corrupt)",
+                              bytes.size() - start - header_len, count));
+}
+
 xt::xarray<float> parse_npy(const std::string& path, const std::string& name, const std::string& bytes) {
+    check_npy(path, name, bytes);
     std::istringstream in(bytes);
     try {
         xt::detail::npy_file file = xt::detail::load_npy_file(in);
@@ -163,13 +204,12 @@ xt::xarray<float> parse_npy(const std::string& path, const std::string& name, co
 }
 }  // namespace
 
-void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays) {
+std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& members) {
     std::string archive, directory;
-    for (const auto& [key, array] : arrays) {
-        const std::string name = key + ".npy";
-        const std::string bytes = xt::dump_npy(array);
+    for (const auto& [name, bytes] : members) {
+        if (name.size() > 0xFFFF) throw CheckpointError(fmt::format("the name '{}...' is too long for a zip archive", name.substr(0, 40)));
         if (bytes.size() >= 0xFFFFFFFFu || archive.size() >= 0xFFFFFFFFu)
-            throw CheckpointError(fmt::format("{}: '{}' is too large for a plain zip archive", path, key));
+            throw CheckpointError(fmt::format("'{}' is too large for a plain zip archive", name));
         const std::uint32_t crc = crc32(bytes), size = static_cast<std::uint32_t>(bytes.size());
         const std::uint32_t offset = static_cast<std::uint32_t>(archive.size());
         // Local header: signature, version 2.0, flags, method 0, time, date (1980-01-01), crc, sizes, name.
@@ -186,25 +226,44 @@ void save_npz(const std::string& path, const std::map<std::string, xt::xarray<fl
         put32(directory, offset);
         directory += name;
     }
+    if (members.size() > 0xFFFF || archive.size() >= 0xFFFFFFFFu)
+        throw CheckpointError(fmt::format("{} members in {} bytes are too many for a plain zip archive", members.size(),
+                                          archive.size()));
     const std::uint32_t dir_offset = static_cast<std::uint32_t>(archive.size());
     archive += directory;
     // End record: signature, disk numbers, entry counts, directory size and offset, no comment.
     put32(archive, kEndRecord), put16(archive, 0), put16(archive, 0);
-    put16(archive, static_cast<std::uint32_t>(arrays.size())), put16(archive, static_cast<std::uint32_t>(arrays.size()));
+    put16(archive, static_cast<std::uint32_t>(members.size())), put16(archive, static_cast<std::uint32_t>(members.size()));
     put32(archive, static_cast<std::uint32_t>(directory.size())), put32(archive, dir_offset), put16(archive, 0);
-    write_atomically(path, archive);
+    return archive;
+}
+
+void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays) {
+    std::vector<std::pair<std::string, std::string>> members;
+    for (const auto& [key, array] : arrays) members.emplace_back(key + ".npy", xt::dump_npy(array));
+    try {
+        write_atomically(path, zip_stored(members));
+    } catch (const CheckpointError& e) {
+        throw CheckpointError(fmt::format("{}: {}", path, e.what()));
+    }
 }
 
 std::map<std::string, xt::xarray<float>> load_npz(const std::string& path) {
-    const std::string data = read_file(path);
-    std::map<std::string, xt::xarray<float>> arrays;
-    for (const auto& [member, bytes] : read_zip(path, data)) {
-        if (member.size() < 4 || member.substr(member.size() - 4) != ".npy")
-            throw CheckpointError(fmt::format("{}: member '{}' is not a .npy file", path, member));
-        const std::string name = member.substr(0, member.size() - 4);
-        arrays[name] = parse_npy(path, name, bytes);
+    try {
+        const std::string data = read_file(path);
+        std::map<std::string, xt::xarray<float>> arrays;
+        for (const auto& [member, bytes] : read_zip(path, data)) {
+            if (member.size() < 4 || member.substr(member.size() - 4) != ".npy")
+                throw CheckpointError(fmt::format("{}: member '{}' is not a .npy file", path, member));
+            const std::string name = member.substr(0, member.size() - 4);
+            arrays[name] = parse_npy(path, name, bytes);
+        }
+        return arrays;
+    } catch (const CheckpointError&) {
+        throw;
+    } catch (const std::exception& e) {  // a backstop: whatever else goes wrong is still about this file
+        throw CheckpointError(fmt::format("{}: cannot read the checkpoint ({})", path, e.what()));
     }
-    return arrays;
 }
 
 void save_checkpoint(const Module& module, const std::string& path) {

@@ -14,6 +14,8 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <xtensor/xarray.hpp>
 
@@ -37,5 +39,8 @@ void load_checkpoint(Module& module, const std::string& path);
 // The lower level: named float32 arrays to and from an .npz file.
 void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays);
 std::map<std::string, xt::xarray<float>> load_npz(const std::string& path);
+
+// A zip archive holding `members` (name, bytes) stored uncompressed: the container of an .npz.
+std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& members);
 
 }  // namespace nn

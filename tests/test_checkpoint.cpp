@@ -9,6 +9,8 @@
 #include "nn/checkpoint.hpp"
 #include "nn/layers.hpp"
 
+#include <xtensor/xnpy.hpp>
+
 using namespace autograd;
 namespace fs = std::filesystem;
 
@@ -161,4 +163,42 @@ TEST_CASE("saving replaces an existing checkpoint atomically and leaves no tempo
     nn::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
     CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
     CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz", "cannot create the folder");
+}
+
+TEST_CASE("crafted archives: every byte of a good file changed, overlapping members, lying .npy headers") {
+    TempDir dir;
+    const xt::xarray<float> a{1.0f, 2.0f}, b = xt::ones<float>({1, 1});
+    nn::save_npz(dir / "good.npz", {{"a", a}, {"b", b}});
+    const std::string good = read_bytes(dir / "good.npz");
+    // Each byte set to 0x00 and to 0xFF: the result is the same arrays or a CheckpointError, never
+    // a crash, another exception or a huge allocation (run under ./lab test --sanitize too).
+    std::size_t refused = 0;
+    for (std::size_t i = 0; i < good.size(); ++i)
+        for (char v : {'\x00', '\xff'}) {
+            std::string bad = good;
+            bad[i] = v;
+            write_bytes(dir / "bad.npz", bad);
+            try {
+                const auto arrays = nn::load_npz(dir / "bad.npz");  // e.g. an entry count of 0: no arrays
+                CHECK(arrays.size() <= 2);
+            } catch (const nn::CheckpointError&) {
+                ++refused;
+            }
+        }
+    CHECK(refused > good.size());  // most bytes matter
+    // One member named a thousand times in the directory: refused, not copied a thousand times.
+    const std::string npy = xt::dump_npy(a);
+    std::vector<std::pair<std::string, std::string>> same(1000, {"a.npy", npy});
+    write_bytes(dir / "many.npz", nn::zip_stored(same));
+    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "many.npz"), "many.npz");
+    // .npy headers that lie about their length or their shape.
+    const std::string huge_header = std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12) + std::string(100, ' ');
+    write_bytes(dir / "hdr.npz", nn::zip_stored({{"w.npy", huge_header}}));
+    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "hdr.npz"), "hdr.npz", "'w'", "header longer");
+    const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }\n";
+    std::string lying = std::string("\x93NUMPY\x01\x00", 8);
+    lying += static_cast<char>(header.size() & 0xFF), lying += static_cast<char>(header.size() >> 8);
+    lying += header + std::string(8, '\0');
+    write_bytes(dir / "shape.npz", nn::zip_stored({{"w.npy", lying}}));
+    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "shape larger than its data");
 }

@@ -211,3 +211,14 @@ TEST_CASE("float32 ops compute the same values as float64 ones, within float32 p
     const Tensor y32 = log_softmax(sigmoid(matmul(to_float(a), to_float(b))) * 2.0 - tanh(matmul(to_float(a), to_float(b))));
     check_close(y32.value(), y64.value(), 1e-5);
 }
+
+TEST_CASE("broadcasting with an empty axis: (0, 3) + (3,) is (0, 3), and its gradient is zeros") {
+    Tensor64 a(xt::xarray<double>::from_shape({0, 3}), true), b(xt::xarray<double>{1.0, 2.0, 3.0}, true);
+    const Tensor64 c = a + b;
+    CHECK(c.shape() == Shape{0, 3});
+    sum(c).backward();
+    CHECK(a.grad().shape() == Shape{0, 3});
+    check_close(b.grad().value(), xt::xarray<double>{0.0, 0.0, 0.0});
+    CHECK(broadcast_to(Tensor64(xt::xarray<double>{5.0}), {0}).shape() == Shape{0});
+    CHECK(broadcast_shapes("test", {1, 4}, {0, 1}) == Shape{0, 4});
+}

@@ -168,6 +168,8 @@ BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w
                                                     xs[1], shape_str(ws), ws[0]));
     // (PyTorch also accepts output_padding < dilation; the extra rows are then ones no strided
     // convolution maps from, so they are refused here.)
+    if (g.stride == 0 || g.dilation == 0)
+        shape_error("conv_transpose2d", fmt::format("stride ({}) and dilation ({}) must be positive", g.stride, g.dilation));
     if (output_padding >= g.stride)
         shape_error("conv_transpose2d", fmt::format("output_padding {} must be smaller than the stride ({})", output_padding,
                                                     g.stride));

@@ -1,6 +1,8 @@
 #include "autograd/tensor.hpp"
 
+#if defined(__GLIBC__)
 #include <malloc.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -16,11 +18,13 @@ thread_local bool grad_enabled = true;
 // blocks of a few hundred KiB straight back to the kernel when they are freed, so every step
 // would fault in (and have the kernel zero) fresh pages: a third of a convolutional step went
 // there. Keeping freed blocks of up to 32 MiB in the heap lets the next step reuse them.
+#if defined(__GLIBC__)
 const bool heap_kept = [] {
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     return true;
 }();
+#endif
 
 template <class T>
 Node<T>& checked(const std::shared_ptr<Node<T>>& node, const char* what) {

@@ -1,5 +1,7 @@
 #include "nn/conv_layers.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "autograd/ops.hpp"
@@ -78,6 +80,7 @@ std::string Unflatten::type_name() const { return fmt::format("Unflatten{}", aut
 // ---- BatchNorm -------------------------------------------------------------------------------------------
 BatchNorm::BatchNorm(std::size_t channels, std::size_t input_rank, double eps, double momentum)
     : channels_(channels), rank_(input_rank), eps_(eps), momentum_(momentum) {
+    if (channels == 0) throw std::invalid_argument(fmt::format("{}: needs at least one channel", type_name()));
     gamma = register_parameter("weight", autograd::ones({channels}));  // PyTorch's names
     beta = register_parameter("bias", autograd::zeros({channels}));
     running_mean = register_buffer("running_mean", autograd::zeros({channels}));

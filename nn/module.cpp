@@ -38,6 +38,7 @@ Tensor Module::operator()(const Tensor& x) {
 Tensor Module::register_parameter(std::string name, Tensor value) {
     check_name("register_parameter", name);
     check_unique("register_parameter", params_, name);
+    check_unique("register_parameter", buffers_, name);
     if (!value.is_leaf()) throw std::invalid_argument(fmt::format("register_parameter: '{}' is not a leaf tensor", name));
     value.requires_grad_(true);
     params_.emplace_back(std::move(name), value);
@@ -47,6 +48,7 @@ Tensor Module::register_parameter(std::string name, Tensor value) {
 Tensor Module::register_buffer(std::string name, Tensor value) {
     check_name("register_buffer", name);
     check_unique("register_buffer", buffers_, name);
+    check_unique("register_buffer", params_, name);
     buffers_.emplace_back(std::move(name), value);
     return value;
 }
@@ -117,26 +119,34 @@ void Module::set_requires_grad(bool on) {
 
 // ---- summary ---------------------------------------------------------------------------------
 std::string Module::summary(const Shape& input_shape) {
-    // Dotted names of every module, to label the rows.
+    // Dotted names of every module (a shared one under its first name), to label the rows, and
+    // each module's train / eval flag, to put back afterwards.
     std::unordered_map<const Module*, std::string> path;
-    std::vector<std::pair<const Module*, std::string>> todo{{this, ""}};
+    std::vector<std::pair<Module*, bool>> modes;
+    std::vector<std::pair<Module*, std::string>> todo{{this, ""}};
     while (!todo.empty()) {
         auto [m, name] = todo.back();
         todo.pop_back();
-        path.emplace(m, name);
-        for (const auto& [child_name, child] : m->children_)
-            todo.push_back({child.get(), name.empty() ? child_name : name + "." + child_name});
+        if (!path.emplace(m, name).second) continue;
+        modes.push_back({m, m->training_});
+        for (auto it = m->children_.rbegin(); it != m->children_.rend(); ++it)  // first child on top
+            todo.push_back({it->second.get(), name.empty() ? it->first : name + "." + it->first});
     }
+    // The trial pass runs in eval mode, so that it changes nothing: no batch norm statistics are
+    // updated and no dropout mask is drawn.
+    struct Restore {
+        std::vector<std::pair<Module*, bool>>& modes;
+        ~Restore() {
+            summary_rows = nullptr;
+            for (auto& [m, training] : modes) m->training_ = training;
+        }
+    } restore{modes};
+    for (auto& [m, training] : modes) m->training_ = false;
     std::vector<SummaryRow> rows;
     {
         autograd::NoGradGuard no_grad;
         summary_rows = &rows;
-        try {
-            (*this)(autograd::zeros(input_shape));
-        } catch (...) {
-            summary_rows = nullptr;
-            throw;
-        }
+        (*this)(autograd::zeros(input_shape));
         summary_rows = nullptr;
     }
     std::string out = fmt::format("{:<14} {:<28} {:<16} {:>12}\n", "layer", "type", "output shape", "parameters");

@@ -68,7 +68,8 @@ public:
     void unfreeze() { set_requires_grad(true); }
 
     // A table of the leaf layers with their output shapes and parameter counts, found by
-    // running forward on zeros of `input_shape` (with no gradient recorded).
+    // running forward on zeros of `input_shape` in eval mode, with no gradient recorded (each
+    // module's train / eval mode is put back afterwards; nothing else changes).
     std::string summary(const Shape& input_shape);
 
 protected:

@@ -6,12 +6,25 @@
 
 #include <fmt/format.h>
 
+#include "autograd/shape.hpp"
+
 namespace nn {
 
 namespace {
 void check_positive(const char* what, const char* name, double value, bool allow_zero = false) {
     if (!(allow_zero ? value >= 0.0 : value > 0.0) || !std::isfinite(value))
         throw std::invalid_argument(fmt::format("{}: {} = {} must be {}", what, name, value, allow_zero ? "0 or more" : "positive"));
+}
+
+// The gradient of parameter i, checked against the parameter's size (and its state's): a value
+// replaced through mutable_value() with another shape would otherwise be updated out of bounds.
+const float* checked_grad(const char* what, const Tensor& p, const Tensor& grad, std::size_t i, std::size_t state_size) {
+    if (grad.size() != p.size() || state_size != p.size())
+        throw std::logic_error(fmt::format("{}: parameter {} has shape {} but its gradient {} and its optimizer state {} "
+                                           "elements; make a new optimizer after changing a parameter's shape",
+                                           what, i, autograd::shape_str(p.shape()), autograd::shape_str(grad.shape()),
+                                           state_size));
+    return grad.value().data();
 }
 
 // The state arrays of an optimizer: one zero array per parameter.
@@ -51,8 +64,8 @@ void SGD::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Tensor grad = params_[i].grad();
         if (!grad.defined()) continue;
+        const float* g = checked_grad("SGD", params_[i], grad, i, momentum_ != 0.0 ? velocity_[i].size() : params_[i].size());
         float* p = params_[i].mutable_value().data();
-        const float* g = grad.value().data();
         float* v = momentum_ != 0.0 ? velocity_[i].data() : nullptr;
         for (std::size_t j = 0, n = params_[i].size(); j < n; ++j) {
             const float gj = g[j] + wd * p[j];
@@ -77,14 +90,11 @@ Adam::Adam(std::vector<Tensor> params, double lr_, double beta1, double beta2, d
     lr = lr_;
     m_ = zeros_like_params(params_);
     v_ = zeros_like_params(params_);
+    steps_.assign(params_.size(), 0);
 }
 
 void Adam::step() {
     ++t_;
-    const double bias1 = 1.0 - std::pow(beta1_, static_cast<double>(t_));
-    const double bias2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
-    // As PyTorch computes it: p -= (lr / bias1) * m / (sqrt(v) / sqrt(bias2) + eps).
-    const float step_size = static_cast<float>(lr / bias1), sqrt_bias2 = static_cast<float>(std::sqrt(bias2));
     // 1 - beta is taken in double before rounding: 1.0f - 0.999f is off by 1.3e-5 of itself.
     const float b1 = static_cast<float>(beta1_), b2 = static_cast<float>(beta2_), eps = static_cast<float>(eps_),
                 wd = static_cast<float>(weight_decay_), one_minus_b1 = static_cast<float>(1.0 - beta1_),
@@ -92,8 +102,14 @@ void Adam::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Tensor grad = params_[i].grad();
         if (!grad.defined()) continue;
+        const float* g = checked_grad("Adam", params_[i], grad, i, m_[i].size());
+        // Each parameter counts its own steps, from its first gradient, as PyTorch does: a layer
+        // that joins the training later (greedy layer-wise training) starts with t = 1.
+        const double t = static_cast<double>(++steps_[i]);
+        const double bias1 = 1.0 - std::pow(beta1_, t), bias2 = 1.0 - std::pow(beta2_, t);
+        // As PyTorch computes it: p -= (lr / bias1) * m / (sqrt(v) / sqrt(bias2) + eps).
+        const float step_size = static_cast<float>(lr / bias1), sqrt_bias2 = static_cast<float>(std::sqrt(bias2));
         float* p = params_[i].mutable_value().data();
-        const float* g = grad.value().data();
         float* m = m_[i].data();
         float* v = v_[i].data();
         for (std::size_t j = 0, n = params_[i].size(); j < n; ++j) {

@@ -32,6 +32,9 @@ protected:
     std::vector<Tensor> params_;
 };
 
+// After unfreeze(), make a new optimizer (or one for the unfrozen part): one made from
+// trainable_parameters() before does not know the unfrozen tensors.
+//
 // SGD (PyTorch's torch.optim.SGD, no dampening, no Nesterov):
 //   g = grad + weight_decay * p
 //   v = momentum * v + g            (v starts at 0: v = g on the first step)
@@ -56,11 +59,12 @@ public:
     explicit Adam(std::vector<Tensor> params, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
                   double eps = 1e-8, double weight_decay = 0.0);
     void step() override;
-    long steps() const { return t_; }
+    long steps() const { return t_; }  // calls to step()
 
 private:
     double beta1_, beta2_, eps_, weight_decay_;
     long t_ = 0;
+    std::vector<long> steps_;  // per parameter: the steps that had a gradient (t in the formula)
     std::vector<xt::xarray<float>> m_, v_;
 };
 

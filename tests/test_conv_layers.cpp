@@ -101,3 +101,16 @@ TEST_CASE("a checkpoint holds the conv weights and batch norm's running statisti
     CHECK(b.named_buffers()[0].first == "1.running_mean");
     CHECK(a.parameters()[0].value() == b.parameters()[0].value());
 }
+
+TEST_CASE("summary runs in eval mode: batch norm's statistics stay as they were, and train mode comes back") {
+    Generator gen(6);
+    nn::Sequential model(nn::Conv2d(1, 2, 3, gen), nn::BatchNorm2d(2));
+    const xt::xarray<float> var_before = model.named_buffers()[1].second.value();
+    const std::string s = model.summary({1, 1, 5, 5});  // one image: train-mode batch norm would refuse it
+    CHECK(s.find("BatchNorm2d(2)") != std::string::npos);
+    CHECK(model.named_buffers()[1].second.value() == var_before);
+    CHECK(model.is_training());
+    CHECK(model[1].is_training());
+    nn::Sequential mlp(nn::Linear(3, 4, gen), nn::BatchNorm1d(4));
+    CHECK(mlp.summary({1, 3}).find("BatchNorm1d(4)") != std::string::npos);
+}

@@ -112,3 +112,23 @@ TEST_CASE("registration errors") {
     nn::Sequential empty;
     CHECK_THROWS_CONTAINING(empty[0], "Sequential", "layer 0 of 0");
 }
+
+TEST_CASE("a shared layer is named by its first place in the summary; parameter and buffer names cannot collide") {
+    Generator gen(7);
+    auto shared = std::make_shared<nn::Linear>(3, 3, gen);
+    nn::Sequential both(shared, nn::ReLU(), shared);
+    const std::string s = both.summary({1, 3});
+    CAPTURE(s);
+    const std::size_t first_row = s.find('\n') + 1;
+    CHECK(s.compare(first_row, 2, "0 ") == 0);
+    struct Clash : nn::Module {
+        Tensor forward(const Tensor& x) override { return x; }
+        std::string type_name() const override { return "Clash"; }
+        void make() {
+            register_parameter("w", zeros({1}));
+            register_buffer("w", zeros({1}));
+        }
+    };
+    Clash c;
+    CHECK_THROWS_CONTAINING(c.make(), "register_buffer", "'w'");
+}

@@ -1,5 +1,6 @@
 // SGD and Adam: a few steps against the update formulas worked out by hand.
 #include "check.hpp"
+#include "nn/layers.hpp"
 #include "nn/optim.hpp"
 
 using namespace autograd;
@@ -89,4 +90,41 @@ TEST_CASE("optimizer errors") {
     CHECK_THROWS_CONTAINING(nn::SGD({p * 2.0}, 0.1), "mul_scalar", "not a leaf");
     CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, 1.0), "Adam", "beta1 = 1");
     CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, 0.9, 0.999, 0.0), "Adam", "eps = 0");
+}
+
+TEST_CASE("Adam counts steps per parameter: one that joins late starts with a step of about lr") {
+    Tensor early = full({1}, 1.0, true), late = full({1}, 1.0, true);
+    nn::Adam opt({early, late}, 0.1);
+    for (int s = 0; s < 5; ++s) {  // five steps in which only `early` gets a gradient
+        opt.zero_grad();
+        sum(square(early)).backward();
+        opt.step();
+    }
+    opt.zero_grad();
+    sum(square(late)).backward();
+    opt.step();
+    CHECK(late.item() == doctest::Approx(0.9).epsilon(1e-6));  // its first step: exactly lr, as at t = 1
+}
+
+TEST_CASE("freezing: an optimizer made from trainable_parameters() leaves the frozen layer alone") {
+    Generator gen(5);
+    nn::Sequential model(nn::Linear(3, 3, gen), nn::Sigmoid(), nn::Linear(3, 3, gen));
+    model[0].freeze();
+    const xt::xarray<float> frozen_before = model[0].named_parameters()[0].second.value();
+    nn::SGD opt(model.trainable_parameters(), 0.5);
+    CHECK(opt.params().size() == 2);
+    const Tensor x = rand({4, 3}, gen);
+    const xt::xarray<float> free_before = model[2].named_parameters()[0].second.value();
+    sum(model(x)).backward();
+    opt.step();
+    CHECK(model[0].named_parameters()[0].second.value() == frozen_before);
+    CHECK_FALSE(model[2].named_parameters()[0].second.value() == free_before);
+}
+
+TEST_CASE("a parameter whose shape changed after the optimizer was made is an error, not an overflow") {
+    Tensor p = full({2}, 1.0, true);
+    nn::Adam opt({p}, 0.1);
+    p.mutable_value() = xt::ones<float>({5});
+    sum(p).backward();
+    CHECK_THROWS_CONTAINING(opt.step(), "Adam", "parameter 0", "(5,)", "new optimizer");
 }

@@ -1,6 +1,8 @@
 // ops_activation.cpp: sigmoid, tanh, relu, leaky_relu, softplus, clamp, where.
 // The kinks (relu at 0, clamp at its limits) take the one-sided derivative 0, as PyTorch does;
 // their backward multiplies by a constant mask, so their second derivative is 0.
+#include <cmath>
+
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
@@ -17,10 +19,20 @@ template <class T>
 Tn<T> sigmoid(const Tn<T>& a) {
     check_defined("sigmoid", a);
     // e^-|a| never overflows: for a >= 0 use 1 / (1 + e^-a), for a < 0 use e^a / (1 + e^a).
-    xt::xarray<T> e = xt::exp(-xt::abs(a.value()));
-    xt::xarray<T> out = xt::where(a.value() >= T(0), T(1) / (T(1) + e), e / (T(1) + e));
+    xt::xarray<T> out = xt::xarray<T>::from_shape(a.shape());
+    const T* x = a.value().data();
+    for (std::size_t i = 0, n = a.size(); i < n; ++i) {
+        const T e = std::exp(-std::abs(x[i]));
+        out.data()[i] = x[i] >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+    }
     return record<T>("sigmoid", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * (y * (1.0 - y))};
+        if (is_grad_enabled()) return std::vector<Tn<T>>{g * (y * (1.0 - y))};  // create_graph: differentiable
+        // Otherwise the same product in one pass, with no graph to build (the usual case).
+        xt::xarray<T> d = xt::xarray<T>::from_shape(g.shape());
+        const T* gy = g.value().data();
+        const T* yy = y.value().data();
+        for (std::size_t i = 0, n = d.size(); i < n; ++i) d.data()[i] = gy[i] * (yy[i] * (T(1) - yy[i]));
+        return std::vector<Tn<T>>{constant(std::move(d))};
     });
 }
 

@@ -8,8 +8,8 @@
 //          drawn as a graph; backward(); every gradient next to the chain rule worked by hand
 //          and next to central differences; what a second backward() does.
 // Run:     ./lab run tape_tour            (or build/lectures/tape_tour [--quick] [--seed N])
-// Prints:  the tape, a gradient table, and the verdict; writes out/tape_tour/tape.dot and
-//          tape.png (when Graphviz is installed).
+// Prints:  the tape, a gradient table, and a last line "VERDICT: ... : HOLDS (...)"; writes
+//          out/tape_tour/tape.dot and tape.png (when Graphviz is installed).
 //
 // Dimension letters: N examples (4), D input features (3), H hidden units (2).
 

@@ -9,8 +9,8 @@
 //          and a checkpoint that NumPy opens.
 // Run:     ./lab run mnist_autoencoder        (build/lectures/mnist_autoencoder [--quick] [--seed N])
 // Prints:  the model summary, one line per epoch (train and test MSE), the checkpoint check
-//          and the verdict; writes out/mnist_autoencoder/reconstructions.png, loss.png and
-//          model.npz.
+//          and a last line "VERDICT: ... : HOLDS (...)"; writes out/mnist_autoencoder/
+//          reconstructions.png, loss.png and model.npz.
 //
 // Dimension letters: N images in a batch, D = 784 pixels, H = 256 hidden units, C = 64 code units.
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.hpp"
+#include "temp_dir.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/layers.hpp"
 
@@ -15,28 +16,7 @@ using namespace autograd;
 namespace fs = std::filesystem;
 
 namespace {
-// A fresh folder per test case, removed at the end.
-struct TempDir {
-    fs::path path;
-    TempDir() : path(fs::temp_directory_path() / fs::path("ckpt-test-" + std::to_string(::getpid()) + "-" +
-                                                          std::to_string(counter()++))) {
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    static int& counter() {
-        static int n = 0;
-        return n;
-    }
-};
 
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // numpy.savez(f, weight=np.array([[1.5, -2.0, 0.25]], np.float32), bias=np.array([3.0], np.float32))
 const char* const kNumpyFloat32 =

@@ -1,6 +1,7 @@
 // Data sets and the loader: MNIST's layout read from a tiny fake folder (never the real files),
 // the checks on it, and the DataLoader's epochs: coverage, batch shapes, seeded order.
 #include "check.hpp"
+#include "temp_dir.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,23 +18,6 @@ namespace fs = std::filesystem;
 using autograd::Tensor;
 
 namespace {
-// A fresh folder per test case, removed at the end.
-struct TempDir {
-    fs::path path;
-    TempDir() : path(fs::temp_directory_path() / ("data-test-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(counter()++))) {
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string str() const { return path.string(); }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    static int& counter() {
-        static int n = 0;
-        return n;
-    }
-};
 
 // The pixel byte of image i at flat position k in the fake files.
 std::uint8_t pixel(std::size_t i, std::size_t k) { return static_cast<std::uint8_t>((i * 31 + k * 7) % 256); }
@@ -95,7 +79,7 @@ struct ScopedEnv {
 TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labels") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset train = nn::load_mnist(dir.str(), /*train=*/true);
+    const nn::Dataset train = nn::load_mnist(dir.path.string(), /*train=*/true);
     CHECK_MESSAGE(train.size() == 5, "expected 5 images, got " << train.size());
     REQUIRE(train.images.dimension() == 2);
     CHECK(train.images.shape()[0] == 5);
@@ -110,7 +94,7 @@ TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labe
     CHECK(xt::amax(train.images)() <= 1.0f);
     CHECK(xt::amin(train.images)() >= 0.0f);
 
-    const nn::Dataset test = nn::load_mnist(dir.str(), /*train=*/false);
+    const nn::Dataset test = nn::load_mnist(dir.path.string(), /*train=*/false);
     CHECK_MESSAGE(test.size() == 3, "the test split (t10k files) has 3 images, got " << test.size());
     CHECK(test.labels == std::vector<std::size_t>{9, 2, 6});
 }
@@ -118,18 +102,18 @@ TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labe
 TEST_CASE("load_mnist with a limit keeps the first images") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset two = nn::load_mnist(dir.str(), true, /*limit=*/2);
+    const nn::Dataset two = nn::load_mnist(dir.path.string(), true, /*limit=*/2);
     CHECK_MESSAGE(two.size() == 2, "expected 2 images, got " << two.size());
     CHECK(two.labels == std::vector<std::size_t>{3, 1});
     CHECK(two.images(1, 100) == static_cast<float>(pixel(1, 100)) / 255.0f);
-    const nn::Dataset all = nn::load_mnist(dir.str(), true, /*limit=*/100);
+    const nn::Dataset all = nn::load_mnist(dir.path.string(), true, /*limit=*/100);
     CHECK_MESSAGE(all.size() == 5, "a limit above N keeps all 5, got " << all.size());
 }
 
 TEST_CASE("load_fashion_mnist reads the same layout") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset data = nn::load_fashion_mnist(dir.str(), true, 4);
+    const nn::Dataset data = nn::load_fashion_mnist(dir.path.string(), true, 4);
     CHECK(data.size() == 4);
     CHECK(data.labels == std::vector<std::size_t>{3, 1, 4, 1});
 }
@@ -143,10 +127,10 @@ TEST_CASE("a missing folder or file says to run ./lab fetch") {
                             "FASHION_MNIST_DIR");
     CHECK_THROWS_AS(nn::load_mnist(none, true), nn::DataError);
     write_split(dir, "train", 2, {0, 1});  // no t10k files
-    CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), false), "t10k-images-idx3-ubyte", "missing",
+    CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), false), "t10k-images-idx3-ubyte", "missing",
                             "./lab fetch mnist");
     fs::remove(dir / "train-labels-idx1-ubyte");
-    CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-labels-idx1-ubyte", "missing",
+    CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte", "missing",
                             "./lab fetch mnist");
 }
 
@@ -154,29 +138,29 @@ TEST_CASE("files that do not belong together are DataErrors naming them") {
     TempDir dir;
     SUBCASE("counts disagree") {
         write_split(dir, "train", 5, {1, 2, 3, 4});
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-images-idx3-ubyte holds 5 images",
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-images-idx3-ubyte holds 5 images",
                                 "train-labels-idx1-ubyte holds 4 labels");
     }
     SUBCASE("a label above 9") {
         write_split(dir, "train", 3, {1, 12, 3});
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-labels-idx1-ubyte", "label 12 of image 1");
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte", "label 12 of image 1");
     }
     SUBCASE("images that are not 3-D") {
         write_split(dir, "train", 2, {1, 2});
         nn::write_idx(dir / "train-images-idx3-ubyte", xt::xarray<std::uint8_t>::from_shape({2, 784}));
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-images-idx3-ubyte", "2 dimensions",
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-images-idx3-ubyte", "2 dimensions",
                                 "expected 3");
     }
     SUBCASE("labels that are not 1-D") {
         write_split(dir, "train", 2, {1, 2});
         nn::write_idx(dir / "train-labels-idx1-ubyte", xt::xarray<std::uint8_t>::from_shape({2, 1}));
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-labels-idx1-ubyte", "2 dimensions",
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte", "2 dimensions",
                                 "expected 1");
     }
     SUBCASE("a corrupt file: the IDX reader's error comes through") {
         write_split(dir, "train", 2, {1, 2});
         fs::resize_file(dir / "train-images-idx3-ubyte", 100);
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.str(), true), "train-images-idx3-ubyte", "truncated");
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-images-idx3-ubyte", "truncated");
     }
 }
 

@@ -1,6 +1,7 @@
 // IDX files: a byte-exact round trip, the header MNIST's files have, and every kind of corrupt
 // file giving a DataError that names the file and the problem.
 #include "check.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -15,30 +16,7 @@
 namespace fs = std::filesystem;
 
 namespace {
-// A fresh folder per test case, removed at the end.
-struct TempDir {
-    fs::path path;
-    TempDir() : path(fs::temp_directory_path() / ("idx-test-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(counter()++))) {
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    static int& counter() {
-        static int n = 0;
-        return n;
-    }
-};
 
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // A valid IDX file of a (2, 3) unsigned-byte array holding 0, 1, ..., 5.
 std::string valid_2x3() { return std::string("\0\0\x08\x02\0\0\0\x02\0\0\0\x03\0\1\2\3\4\5", 18); }

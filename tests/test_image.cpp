@@ -1,4 +1,5 @@
 #include "check.hpp"
+#include "temp_dir.hpp"
 // PNG grids decode with stb_image to the expected size and pixels; reading, resizing and fitting
 // a picture; the Canvas; the errors.
 #include <cstdlib>
@@ -34,17 +35,6 @@ std::ostream& operator<<(std::ostream& os, const Canvas::Color& c) {
 }  // namespace nn
 
 namespace {
-// A fresh folder under the system's temporary folder, removed with everything in it at the end.
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "nn-test-image-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        dir = pattern;
-    }
-    ~TempDir() { fs::remove_all(dir); }
-    std::string operator/(const std::string& name) const { return (dir / name).string(); }
-};
 
 // A PNG decoded to RGB by stb_image, independently of the code under test.
 struct Decoded {

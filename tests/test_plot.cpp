@@ -1,4 +1,5 @@
 #include "check.hpp"
+#include "temp_dir.hpp"
 // Plots decode to the requested size, show each series' or label's colour where the data puts
 // it, keep the legend off the data, leave nothing clipped at the edges, and refuse bad input.
 #include <cmath>
@@ -25,17 +26,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-// A fresh folder under the system's temporary folder, removed with everything in it at the end.
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "nn-test-plot-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        dir = pattern;
-    }
-    ~TempDir() { fs::remove_all(dir); }
-    std::string operator/(const std::string& name) const { return (dir / name).string(); }
-};
 
 struct Rgb {
     int r, g, b;

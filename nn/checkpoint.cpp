@@ -17,7 +17,12 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+// xnpy.hpp parses headers with std::regex, whose inlined code draws false -Wmaybe-uninitialized
+// warnings from GCC 12 in the sanitizer build.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <xtensor/xnpy.hpp>
+#pragma GCC diagnostic pop
 
 namespace nn {
 

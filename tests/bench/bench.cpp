@@ -147,24 +147,33 @@ void sgemm(int repeats) {
         flops += 2.0 * s.m * s.k * s.n;
     }
     const int rounds = 200;
-    const auto ours = measure(repeats, [&](double& seconds) {
+    std::vector<std::vector<float>> cs;
+    for (const Shape3& s : shapes) cs.emplace_back(std::size_t(s.m) * std::size_t(s.n));
+    auto ours_once = [&] {  // seconds for `rounds` rounds of this library's matmul
         NoGradGuard no_grad;
         const Clock::time_point start = Clock::now();
         for (int r = 0; r < rounds; ++r)
             for (std::size_t i = 0; i < shapes.size(); ++i) matmul(as[i], bs[i]);
-        seconds = seconds_since(start);
-        return flops * rounds / seconds / 1e9;
-    });
-    std::vector<std::vector<float>> cs;
-    for (const Shape3& s : shapes) cs.emplace_back(std::size_t(s.m) * std::size_t(s.n));
-    const auto direct = measure(repeats, [&](double& seconds) {
+        return seconds_since(start);
+    };
+    auto direct_once = [&] {  // the same products through cblas_sgemm
         const Clock::time_point start = Clock::now();
         for (int r = 0; r < rounds; ++r)
             for (std::size_t i = 0; i < shapes.size(); ++i)
                 direct_sgemm(shapes[i].m, shapes[i].n, shapes[i].k, as[i].value().data(), bs[i].value().data(), cs[i].data());
-        seconds = seconds_since(start);
-        return flops * rounds / seconds / 1e9;
-    });
+        return seconds_since(start);
+    };
+    // The two alternate, so that a machine whose speed drifts slows both alike.
+    std::vector<double> t_ours, t_direct;
+    for (int r = 0; r < repeats; ++r) {
+        t_ours.push_back(ours_once());
+        t_direct.push_back(direct_once());
+    }
+    std::sort(t_ours.begin(), t_ours.end());
+    std::sort(t_direct.begin(), t_direct.end());
+    const double median_ours = t_ours[t_ours.size() / 2], median_direct = t_direct[t_direct.size() / 2];
+    const std::pair<double, double> ours{median_ours, flops * rounds / median_ours / 1e9};
+    const std::pair<double, double> direct{median_direct, flops * rounds / median_direct / 1e9};
     report("sgemm_ours", ours);
     report("sgemm_openblas", direct);
 }

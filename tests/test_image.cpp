@@ -1,7 +1,8 @@
-#include "check.hpp"
-#include "temp_dir.hpp"
 // PNG grids decode with stb_image to the expected size and pixels; reading, resizing and fitting
 // a picture; the Canvas; the errors.
+#include "check.hpp"
+#include "temp_dir.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,16 +15,7 @@
 
 #include "nn/image.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <stb/stb_image.h>        // declarations only: the implementations are in nn/image.cpp
-#include <stb/stb_image_write.h>
-#pragma GCC diagnostic pop
+#include "nn/stb.hpp"  // declarations only: the implementations are in nn/image.cpp
 
 namespace fs = std::filesystem;
 

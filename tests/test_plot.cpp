@@ -1,7 +1,8 @@
-#include "check.hpp"
-#include "temp_dir.hpp"
 // Plots decode to the requested size, show each series' or label's colour where the data puts
 // it, keep the legend off the data, leave nothing clipped at the edges, and refuse bad input.
+#include "check.hpp"
+#include "temp_dir.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,15 +14,7 @@
 
 #include "nn/plot.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <stb/stb_image.h>  // declarations only: the implementation is in nn/image.cpp
-#pragma GCC diagnostic pop
+#include "nn/stb.hpp"  // declarations only: the implementations are in nn/image.cpp
 
 namespace fs = std::filesystem;
 

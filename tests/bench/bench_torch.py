@@ -51,20 +51,22 @@ def epoch(images, batch, step):
     return time.perf_counter() - start, total / images.shape[0]
 
 
+def reconstruction_step(model, opt, x):
+    """One optimizer step on the mean squared reconstruction error; returns the loss."""
+    opt.zero_grad()
+    loss = nn.functional.mse_loss(model(x), x)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
 def mlp_ae_epoch(images):
     torch.manual_seed(1)
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
                           nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
     init_like_ours(model)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-
-    def step(x):
-        opt.zero_grad()
-        loss = nn.functional.mse_loss(model(x), x)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return epoch(images, 128, step)
+    return epoch(images, 128, lambda x: reconstruction_step(model, opt, x))
 
 
 def tiny_838(_):
@@ -74,11 +76,8 @@ def tiny_838(_):
     x = torch.eye(8)
     start = time.perf_counter()
     for _ in range(5000):
-        opt.zero_grad()
-        loss = nn.functional.mse_loss(model(x), x)
-        loss.backward()
-        opt.step()
-    return time.perf_counter() - start, loss.item()
+        loss = reconstruction_step(model, opt, x)
+    return time.perf_counter() - start, loss
 
 
 def conv_ae(images):
@@ -89,14 +88,7 @@ def conv_ae(images):
     init_like_ours(model)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
 
-    def step(x):
-        x = x.view(-1, 1, 28, 28)
-        opt.zero_grad()
-        loss = nn.functional.mse_loss(model(x), x)
-        loss.backward()
-        opt.step()
-        return loss.item()
-    return epoch(images, 128, step)
+    return epoch(images, 128, lambda x: reconstruction_step(model, opt, x.view(-1, 1, 28, 28)))
 
 
 class VAE(nn.Module):

@@ -1,0 +1,17 @@
+// stb.hpp (internal to nn/ and its tests): Sean Barrett's single-file libraries from Debian's
+// libstb-dev, with the warnings their C code draws under warning_level=3 switched off. Exactly one
+// file (nn/image.cpp) defines STB_IMAGE_IMPLEMENTATION and STB_IMAGE_WRITE_IMPLEMENTATION before
+// including this; everywhere else it gives the declarations.
+#pragma once
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <stb/stb_easy_font.h>
+#include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop

@@ -1,4 +1,4 @@
-// Lecture 01: an autoencoder on real MNIST.
+// Lecture 02: an autoencoder on real MNIST.
 //
 // Follows: Scott, Lecture 5, slides 4-6 (the basic idea: an encoder h = f(x) and a decoder
 //          r = g(h) trained so that r reconstructs x; an undercomplete code, smaller than x,

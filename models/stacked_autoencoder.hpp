@@ -1,0 +1,68 @@
+// stacked_autoencoder.hpp: the stacked autoencoder of Scott slides 8-12, kept as levels so that
+// it can be tied, trained level by level, frozen, and assembled from separately trained halves.
+//
+// widths {784, 300, 150} makes two levels:
+//   level 1: encoder1 784 -> 300 and decoder1 300 -> 784 (the outer pair)
+//   level 2: encoder2 300 -> 150 and decoder2 150 -> 300 (the inner pair)
+// and forward runs x -> encoder1 -> encoder2 -> decoder2 -> decoder1, each followed by `hidden`
+// except decoder1, followed by `output`. In Scott's names the weights are W1, W2, W3, W4 in that
+// order; tied, W3 = W2^T and W4 = W1^T (slide 8): decoder i is then a TiedLinear that reuses
+// encoder i's weight and keeps only its own bias (Silva: "biases are never tied").
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/layers.hpp"
+#include "nn/module.hpp"
+
+namespace models {
+
+using autograd::Tensor;
+
+class StackedAutoencoder : public nn::Module {
+public:
+    StackedAutoencoder(const std::vector<std::size_t>& widths, autograd::Generator& gen, bool tied = false,
+                       nn::Activation hidden = nn::Activation::ReLU, nn::Activation output = nn::Activation::Sigmoid,
+                       nn::Init init = nn::Init::Xavier);
+
+    // The number of levels (widths.size() - 1).
+    std::size_t levels() const { return encoders.size(); }
+    const std::vector<std::size_t>& widths() const { return widths_; }
+    bool tied() const { return tied_; }
+
+    // One level's halves: encoder i (0-based) with its activation, decoder i with its own
+    // (`output` for level 0, `hidden` for the others).
+    Tensor encode_level(std::size_t i, const Tensor& x);  // (N, widths[i]) -> (N, widths[i + 1])
+    Tensor decode_level(std::size_t i, const Tensor& h);  // (N, widths[i + 1]) -> (N, widths[i])
+
+    // Through the first `depth` levels and back: reconstruct(x, 1) skips the inner levels
+    // (Scott slide 10, phase 1); reconstruct(x, levels()) is forward(x).
+    Tensor reconstruct(const Tensor& x, std::size_t depth);
+    Tensor encode(const Tensor& x);  // (N, widths[0]) -> (N, widths.back()): the code
+    Tensor forward(const Tensor& x) override { return reconstruct(x, levels()); }
+    std::string type_name() const override;
+
+    // The two modules of level i (encoder, decoder), e.g. to freeze them.
+    void freeze_level(std::size_t i);
+    void unfreeze_level(std::size_t i);
+
+    // Scott slide 9: the model whose outer levels are `outer`'s and inner levels are `inner`'s,
+    // with their weights copied exactly. `inner` must have been trained on outer's codes:
+    // inner.widths().front() == outer.widths().back(), both tied or both untied, and inner's
+    // output activation equal to outer's hidden one (in the stack, decoder2 is followed by it).
+    static StackedAutoencoder stack(const StackedAutoencoder& outer, const StackedAutoencoder& inner);
+
+    std::vector<std::shared_ptr<nn::Linear>> encoders;  // encoders[i]: widths[i] -> widths[i + 1]
+    std::vector<std::shared_ptr<nn::Module>> decoders;  // decoders[i]: widths[i + 1] -> widths[i]
+
+private:
+    std::vector<std::size_t> widths_;
+    bool tied_;
+    nn::Activation hidden_, output_;
+    std::shared_ptr<nn::Module> hidden_act_, output_act_;
+};
+
+}  // namespace models

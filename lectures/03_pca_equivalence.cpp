@@ -172,7 +172,7 @@ int main(int argc, char** argv) try {
     // ================================================================================================
     // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
     lecture::section("Lamúrias, PCA vs autoencoder: MNIST with 32 code units");
-    // --quick: 5,000 training images, 1,000 test images, fewer epochs.
+    // --quick: 5,000 training images and 1,000 test images, with more epochs (40 and 30).
     const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
     const nn::Dataset test = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
@@ -209,7 +209,8 @@ int main(int argc, char** argv) try {
     // lambda_33 are close, and a direction between the two costs almost nothing (the gradient that
     // would rotate it is proportional to their gap). The MSE hardly notices, which is why it
     // matches PCA's while the largest angle does not vanish.
-    const xt::xarray<double> linear_rows = xt::cast<double>(linear.decoder->named_parameters().front().second.value());
+    const Tensor& linear_decoder = dynamic_cast<nn::Linear&>((*linear.decoder)[0]).weight;                 // (K, D)
+    const xt::xarray<double> linear_rows = xt::cast<double>(linear_decoder.value());
     const std::vector<double> mnist_angles =
         principal_angles_deg(xt::transpose(linear_rows), xt::view(p.components, xt::all(), xt::range(0, K)));
     fmt::print("principal angles between the linear decoder's subspace and PCA-{}'s: largest {:.1f}, median {:.1f} "

@@ -92,12 +92,13 @@ int main(int argc, char** argv) try {
     // To see both terms separately, copy the tied model's numbers into the untied one (W4 = W1^T,
     // W3 = W2^T, same biases): the two compute the same function, but the untied one keeps each
     // use's gradient apart.
-    auto as_linear = [](const std::shared_ptr<nn::Module>& m) { return std::dynamic_pointer_cast<nn::Linear>(m); };
+    // The untied decoders are plain Linear layers; the cast states it (and would throw if not).
+    auto as_linear = [](const std::shared_ptr<nn::Module>& m) -> nn::Linear& { return dynamic_cast<nn::Linear&>(*m); };
     for (std::size_t i = 0; i < 2; ++i) {
         untied.encoders[i]->weight.mutable_value() = tied.encoders[i]->weight.value();
         untied.encoders[i]->bias.mutable_value() = tied.encoders[i]->bias.value();
-        as_linear(untied.decoders[i])->weight.mutable_value() = xt::transpose(tied.encoders[i]->weight.value());
-        as_linear(untied.decoders[i])->bias.mutable_value() = tied.decoders[i]->named_parameters().front().second.value();
+        as_linear(untied.decoders[i]).weight.mutable_value() = xt::transpose(tied.encoders[i]->weight.value());
+        as_linear(untied.decoders[i]).bias.mutable_value() = tied.decoder_bias(i).value();
     }
     const nn::Dataset probe = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, 64);
     const Tensor xp(probe.images);                                                            // (64, D)
@@ -107,7 +108,7 @@ int main(int argc, char** argv) try {
     fmt::print("the same function: loss tied {:.8f}, untied {:.8f}\n", loss_tied.item(), loss_untied.item());
     const xt::xarray<float> g_tied = tied.encoders[0]->weight.grad().value();                          // (D, H1)
     const xt::xarray<float> g_encoder = untied.encoders[0]->weight.grad().value();                     // (D, H1)
-    const xt::xarray<float> g_decoder = xt::transpose(as_linear(untied.decoders[0])->weight.grad().value());  // (D, H1)
+    const xt::xarray<float> g_decoder = xt::transpose(as_linear(untied.decoders[0]).weight.grad().value());  // (D, H1)
     const auto norm = [](const xt::xarray<float>& a) { return std::sqrt(xt::sum(xt::square(xt::cast<double>(a)))()); };
     const double gap = norm(g_tied - (g_encoder + g_decoder)) / norm(g_tied);
     fmt::print("|dL/dW1 through the encoder| = {:.3e}, |dL/dW4^T through the decoder| = {:.3e}\n", norm(g_encoder),
@@ -121,6 +122,8 @@ int main(int argc, char** argv) try {
     untied.zero_grad();
 
     // ---- Training both alike ----
+    // The untied model starts from the numbers copied above (W4 = W1^T, W3 = W2^T), so both
+    // start from the same function, see the same batches, and differ only in what is shared.
     // --quick: 3,000 training images and 1,000 test images.
     const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
     const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
@@ -138,7 +141,7 @@ int main(int argc, char** argv) try {
     std::vector<std::size_t> first(16);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
     const Tensor x = test_set.batch(first);                                                     // (16, D)
-    Tensor r_untied, r_tied;
+    Tensor r_untied, r_tied;  // (16, D) each
     {
         NoGradGuard no_grad;
         r_untied = untied(x);
@@ -152,8 +155,8 @@ int main(int argc, char** argv) try {
     // Scott slide 11: the weights into hidden unit j, column j of W1 (784,), drawn as a 28x28
     // picture: the pattern that unit responds to (in the tied model, also what it adds to the
     // reconstruction). After 10 epochs most of the 300 filters are still speckled with their
-    // random start, with faint strokes on top: nothing asks a unit to be simple. The sparse and
-    // denoising lectures add that pressure, and their filters turn into clean strokes.
+    // random start, with faint strokes on top: nothing asks a unit to be simple (a sparsity
+    // penalty is one way to ask).
     nn::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;

@@ -7,16 +7,18 @@
 //          on top with the few labelled examples).
 // Shows:   the three ways to get a 784-300-150-300-784 autoencoder (two separate models stacked,
 //          one model trained in two phases, one model trained end to end) and their test errors;
-//          then a digit classifier built on the pre-trained encoder with 600 labels against the
-//          same classifier trained from scratch on the same 600.
+//          then a digit classifier with only 600 labels, built on encoders pre-trained without
+//          labels (the plain stack, and a stacked denoising autoencoder), frozen or fine-tuned,
+//          against the same classifier trained from scratch on the same 600.
 // Run:     ./lab run incremental_stacking     (build/lectures/incremental_stacking [--quick] [--seed N])
-// Prints:  one line per epoch of every phase, a table of test MSEs, the two classifiers' test
-//          accuracies, and a last line "VERDICT: ... : HOLDS (...)"; writes
+// Prints:  one line per epoch of every phase, a table of test MSEs, the five classifiers'
+//          training and test accuracies, and a last line "VERDICT: ... : HOLDS (...)"; writes
 //          out/incremental_stacking/reconstructions.png.
 //
 // Dimension letters: N images, D = 784 pixels, H1 = 300 and H2 = 150 hidden units, C = 10 digits.
 
 #include <functional>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -95,7 +97,8 @@ StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test
     return StackedAutoencoder::stack(outer, inner);
 }
 
-// The digit classifier of slide 12: the encoder 784-300-150 (ReLU) and a softmax layer 150-10.
+// The digit classifier of slide 12: the encoder 784-300-150 (with the lecture's hidden
+// activation) and a softmax layer 150-10.
 class Classifier : public nn::Module {
 public:
     Classifier(Generator& gen, nn::Activation activation)
@@ -227,6 +230,7 @@ int main(int argc, char** argv) try {
     // ---- Scott slide 12: semi-supervised learning with 600 labels ----
     // Suppose only 600 of the training images (1%) come with a label. Pre-training uses all of
     // them without looking at a label; the classifier then learns from the 600.
+    if (train.size() < 600) throw std::runtime_error("the semi-supervised part needs at least 600 training images");
     nn::Dataset labelled;
     labelled.images = xt::view(train.images, xt::range(0, 600), xt::all());             // (600, D)
     labelled.labels.assign(train.labels.begin(), train.labels.begin() + 600);

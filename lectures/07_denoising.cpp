@@ -8,8 +8,8 @@
 //          "5 - Autoencoders", heading "Denoising Autoencoders" (the algorithm: sample x_i, apply
 //          the corruption C(x~ | x_i), train on the pair (x~, x_i)).
 // Shows:   one autoencoder trained per noise model on MNIST, and one plain autoencoder trained on
-//          clean images; all four are fed the same corrupted test images, and their outputs are
-//          compared with the clean images.
+//          clean images; for each noise, the plain AE and that noise's denoising AE are fed the
+//          same corrupted test images, and their outputs are compared with the clean images.
 // Run:     ./lab run denoising                (build/lectures/denoising [--quick] [--seed N])
 // Prints:  one line per epoch of each model, a table of MSEs to the clean images (corrupted
 //          input, plain AE, denoising AE) per noise model, and a last line
@@ -121,7 +121,7 @@ int main(int argc, char** argv) try {
         // both models: any difference is the models', not the noise's.
         Generator test_gen(opt.seed + 1000);
         const xt::xarray<float> corrupted = noise.corrupt(Tensor(clean), test_gen).value();  // (N, D)
-        const xt::xarray<float> by_plain = apply(plain, corrupted), by_dae = apply(dae, corrupted);
+        const xt::xarray<float> by_plain = apply(plain, corrupted), by_dae = apply(dae, corrupted);  // (N, D) each
         results.push_back({mse(corrupted, clean), mse(by_plain, clean), mse(by_dae, clean)});
         fmt::print("MSE to the clean test images: corrupted input {:.5f}, plain AE {:.5f}, denoising AE {:.5f}\n",
                    results.back().corrupted, results.back().plain, results.back().denoised);

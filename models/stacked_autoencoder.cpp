@@ -12,8 +12,8 @@ StackedAutoencoder::StackedAutoencoder(const std::vector<std::size_t>& widths, a
       tied_(tied),
       hidden_(hidden),
       output_(output),
-      hidden_act_(nn::make_activation(hidden)),
-      output_act_(nn::make_activation(output)) {
+      hidden_act_(register_module("hidden_act", nn::make_activation(hidden))),
+      output_act_(register_module("output_act", nn::make_activation(output))) {
     if (widths.size() < 2) throw std::invalid_argument("StackedAutoencoder: needs at least two widths (input and code)");
     const std::size_t n = widths.size() - 1;
     // Registered in the order forward uses them: encoder1, encoder2, ..., decoder2, decoder1.
@@ -29,13 +29,19 @@ StackedAutoencoder::StackedAutoencoder(const std::vector<std::size_t>& widths, a
     }
 }
 
+void StackedAutoencoder::check_level(std::size_t i) const {
+    if (i >= levels())
+        throw std::out_of_range(fmt::format("StackedAutoencoder: no level index {} (levels are numbered 0 to {})", i,
+                                            levels() - 1));
+}
+
 Tensor StackedAutoencoder::encode_level(std::size_t i, const Tensor& x) {
-    if (i >= levels()) throw std::out_of_range(fmt::format("StackedAutoencoder: no level {} (it has {})", i, levels()));
+    check_level(i);
     return (*hidden_act_)((*encoders[i])(x));
 }
 
 Tensor StackedAutoencoder::decode_level(std::size_t i, const Tensor& h) {
-    if (i >= levels()) throw std::out_of_range(fmt::format("StackedAutoencoder: no level {} (it has {})", i, levels()));
+    check_level(i);
     return (*(i == 0 ? output_act_ : hidden_act_))((*decoders[i])(h));
 }
 
@@ -55,13 +61,22 @@ Tensor StackedAutoencoder::encode(const Tensor& x) {
 }
 
 void StackedAutoencoder::freeze_level(std::size_t i) {
-    encoders.at(i)->freeze();
-    decoders.at(i)->freeze();
+    check_level(i);
+    encoders[i]->freeze();
+    decoders[i]->freeze();
 }
 
 void StackedAutoencoder::unfreeze_level(std::size_t i) {
-    encoders.at(i)->unfreeze();
-    decoders.at(i)->unfreeze();
+    check_level(i);
+    encoders[i]->unfreeze();
+    decoders[i]->unfreeze();
+}
+
+Tensor StackedAutoencoder::decoder_bias(std::size_t i) const {
+    check_level(i);
+    for (const auto& [name, tensor] : decoders[i]->named_parameters())
+        if (name == "bias") return tensor;
+    throw std::logic_error("StackedAutoencoder: a decoder without a bias");
 }
 
 std::string StackedAutoencoder::type_name() const {
@@ -75,19 +90,27 @@ StackedAutoencoder StackedAutoencoder::stack(const StackedAutoencoder& outer, co
                                                 outer.widths_.back(), inner.widths_.front()));
     if (outer.tied_ != inner.tied_)
         throw std::invalid_argument("StackedAutoencoder::stack: one half is tied and the other is not");
+    if (inner.hidden_ != outer.hidden_)
+        throw std::invalid_argument("StackedAutoencoder::stack: the two halves have different hidden activations");
     if (inner.output_ != outer.hidden_)
-        throw std::invalid_argument("StackedAutoencoder::stack: the inner autoencoder's output activation must be the "
-                                    "outer one's hidden activation (it follows decoder2 in the stack)");
+        throw std::invalid_argument(fmt::format("StackedAutoencoder::stack: the inner autoencoder's output activation "
+                                                "must be the outer one's hidden activation (it follows decoder{} in "
+                                                "the stack)",
+                                                outer.levels() + 1));
     std::vector<std::size_t> widths = outer.widths_;
     widths.insert(widths.end(), inner.widths_.begin() + 1, inner.widths_.end());
     autograd::Generator unused(0);  // every weight is overwritten below
     StackedAutoencoder stacked(widths, unused, outer.tied_, outer.hidden_, outer.output_);
-    // Parameters in registration order: the outer encoders, the inner encoders, the inner
-    // decoders, the outer decoders. Copy each half's into its place.
+    // Copy each layer's parameters into the matching layer of the stack: the outer levels first,
+    // then the inner ones. The widths were checked above, so every shape matches.
     auto copy = [](const nn::Module& from, nn::Module& to) {
         const auto src = from.named_parameters();
         auto dst = to.named_parameters();
-        for (std::size_t k = 0; k < src.size(); ++k) dst[k].second.mutable_value() = src[k].second.value();
+        for (std::size_t k = 0; k < src.size(); ++k) {
+            if (dst[k].first != src[k].first || dst[k].second.shape() != src[k].second.shape())
+                throw std::logic_error("StackedAutoencoder::stack: parameter " + src[k].first + " does not fit");
+            dst[k].second.mutable_value() = src[k].second.value();
+        }
     };
     const std::size_t n_outer = outer.levels();
     for (std::size_t i = 0; i < n_outer; ++i) {

@@ -33,8 +33,10 @@ public:
     const std::vector<std::size_t>& widths() const { return widths_; }
     bool tied() const { return tied_; }
 
-    // One level's halves: encoder i (0-based) with its activation, decoder i with its own
-    // (`output` for level 0, `hidden` for the others).
+    // Levels are indexed from 0 in code: level index i is the pair encoder{i+1} / decoder{i+1}
+    // (so "level 1" of the slides, the outer pair, is index 0).
+    // One level's halves: encoder i with its activation, decoder i with its own (`output` for
+    // index 0, `hidden` for the others). An index >= levels() is a std::out_of_range.
     Tensor encode_level(std::size_t i, const Tensor& x);  // (N, widths[i]) -> (N, widths[i + 1])
     Tensor decode_level(std::size_t i, const Tensor& h);  // (N, widths[i + 1]) -> (N, widths[i])
 
@@ -45,20 +47,26 @@ public:
     Tensor forward(const Tensor& x) override { return reconstruct(x, levels()); }
     std::string type_name() const override;
 
-    // The two modules of level i (encoder, decoder), e.g. to freeze them.
+    // Freezes (unfreezes) level i's encoder and decoder: their parameters stop (start again)
+    // requiring grad. In a tied model the shared weight belongs to the encoder.
     void freeze_level(std::size_t i);
     void unfreeze_level(std::size_t i);
+    // Decoder i's own bias (tied or not), (widths[i],).
+    Tensor decoder_bias(std::size_t i) const;
 
     // Scott slide 9: the model whose outer levels are `outer`'s and inner levels are `inner`'s,
     // with their weights copied exactly. `inner` must have been trained on outer's codes:
-    // inner.widths().front() == outer.widths().back(), both tied or both untied, and inner's
-    // output activation equal to outer's hidden one (in the stack, decoder2 is followed by it).
+    // inner.widths().front() == outer.widths().back(), both tied or both untied, the same hidden
+    // activation, and inner's output activation equal to outer's hidden one (in the
+    // stack, the inner decoders are followed by it).
     static StackedAutoencoder stack(const StackedAutoencoder& outer, const StackedAutoencoder& inner);
 
     std::vector<std::shared_ptr<nn::Linear>> encoders;  // encoders[i]: widths[i] -> widths[i + 1]
     std::vector<std::shared_ptr<nn::Module>> decoders;  // decoders[i]: widths[i + 1] -> widths[i]
 
 private:
+    void check_level(std::size_t i) const;
+
     std::vector<std::size_t> widths_;
     bool tied_;
     nn::Activation hidden_, output_;

@@ -39,17 +39,21 @@ TEST_CASE("StackedAutoencoder's forward is the levels composed, and reconstruct(
     // The last layer is a sigmoid, so the reconstruction lies in (0, 1).
     CHECK(xt::all(ae(x).value() > 0.0f && ae(x).value() < 1.0f));
     CHECK_THROWS_CONTAINING(ae.reconstruct(x, 3), "depth 3 is not between 1 and 2");
-    CHECK_THROWS_CONTAINING(ae.encode_level(2, x), "no level 2");
+    CHECK_THROWS_CONTAINING(ae.encode_level(2, x), "no level index 2 (levels are numbered 0 to 1)");
+    CHECK_THROWS_CONTAINING(ae.freeze_level(2), "no level index 2");
+    CHECK_THROWS_CONTAINING(ae.decoder_bias(5), "no level index 5");
     CHECK_THROWS_CONTAINING(StackedAutoencoder({12}, gen), "at least two widths");
-    CHECK_THROWS_CONTAINING(ae(rand({4, 11}, gen)), "11");
+    CHECK_THROWS_CONTAINING(ae(rand({4, 11}, gen)), "(N, 12)");
 }
 
 TEST_CASE("a tied StackedAutoencoder's decoder uses the transpose of its encoder's weight") {
     Generator gen(3);
     StackedAutoencoder ae({5, 4, 2}, gen, /*tied=*/true, nn::Activation::Identity, nn::Activation::Identity);
     const Tensor h = rand({3, 4}, gen);
-    // decoder1(h) = h W1^T + c1, with c1 zero at the start.
-    const xt::xarray<float> expected = xt::linalg::dot(h.value(), xt::transpose(ae.encoders[0]->weight.value()));
+    // decoder1(h) = h W1^T + c1, with c1 its own bias (5,).
+    ae.decoder_bias(0).mutable_value() = xt::xarray<float>{0.5f, -1.0f, 2.0f, 0.0f, 3.0f};
+    const xt::xarray<float> expected =
+        xt::linalg::dot(h.value(), xt::transpose(ae.encoders[0]->weight.value())) + ae.decoder_bias(0).value();
     check_close((*ae.decoders[0])(h).value(), expected, 1e-6);
 }
 
@@ -66,6 +70,25 @@ TEST_CASE("freezing a level leaves its parameters out of training") {
     CHECK(ae.encoders[1]->weight.grad().defined());
     ae.unfreeze_level(0);
     CHECK(ae.trainable_parameters().size() == 8);
+}
+
+TEST_CASE("freezing a tied level freezes the shared weight for both of its uses") {
+    Generator gen(7);
+    StackedAutoencoder ae({6, 4, 2}, gen, /*tied=*/true);
+    ae.freeze_level(0);
+    const Tensor x = rand({3, 6}, gen);
+    Tensor loss = mse_loss(ae(x), x);
+    loss.backward();
+    CHECK_FALSE(ae.encoders[0]->weight.grad().defined());  // used by encoder1 and decoder1
+    CHECK_FALSE(ae.decoder_bias(0).grad().defined());
+    CHECK(ae.encoders[1]->weight.grad().defined());
+    ae.unfreeze_level(0);
+    ae.zero_grad();
+    ae.freeze_level(1);
+    Tensor loss2 = mse_loss(ae(x), x);
+    loss2.backward();
+    CHECK(ae.encoders[0]->weight.grad().defined());
+    CHECK_FALSE(ae.encoders[1]->weight.grad().defined());
 }
 
 TEST_CASE("stack() assembles two halves with their weights kept exactly") {
@@ -107,7 +130,20 @@ TEST_CASE("stack() refuses halves that do not fit") {
     StackedAutoencoder wrong_width({5, 3}, gen, false, nn::Activation::ReLU, nn::Activation::ReLU);
     StackedAutoencoder tied({6, 3}, gen, true, nn::Activation::ReLU, nn::Activation::ReLU);
     StackedAutoencoder sigmoid_out({6, 3}, gen);  // output sigmoid, but the stack puts ReLU there
+    StackedAutoencoder tanh_hidden({6, 3}, gen, false, nn::Activation::Tanh, nn::Activation::ReLU);
     CHECK_THROWS_CONTAINING(StackedAutoencoder::stack(outer, wrong_width), "outer code has 6 units");
     CHECK_THROWS_CONTAINING(StackedAutoencoder::stack(outer, tied), "one half is tied");
     CHECK_THROWS_CONTAINING(StackedAutoencoder::stack(outer, sigmoid_out), "output activation");
+    CHECK_THROWS_CONTAINING(StackedAutoencoder::stack(outer, sigmoid_out), "decoder2");
+    CHECK_THROWS_CONTAINING(StackedAutoencoder::stack(outer, tanh_hidden), "different hidden activations");
+}
+
+TEST_CASE("stack() takes an inner half of more than one level") {
+    Generator gen(8);
+    StackedAutoencoder outer({12, 8}, gen);
+    StackedAutoencoder inner({8, 5, 3}, gen, false, nn::Activation::ReLU, nn::Activation::ReLU);
+    StackedAutoencoder stacked = StackedAutoencoder::stack(outer, inner);
+    CHECK(stacked.widths() == std::vector<std::size_t>{12, 8, 5, 3});
+    const Tensor x = rand({2, 12}, gen);
+    CHECK(same_values(stacked(x), outer.decode_level(0, inner(outer.encode_level(0, x)))));
 }

@@ -94,13 +94,31 @@ BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logva
     return r == Reduction::Sum ? total : total / static_cast<double>(mu.shape()[0]);
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                                              \
-    template BasicTensor<T> mse_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);               \
-    template BasicTensor<T> bce_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);               \
-    template BasicTensor<T> bce_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);        \
+template <class T>
+BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>& W, Reduction r) {
+    check_defined("contractive_penalty", h), check_defined("contractive_penalty", W);
+    if (h.dim() != 2 || W.dim() != 2 || h.shape()[0] == 0)
+        shape_error("contractive_penalty", fmt::format("expects h (N, H) with N > 0 and W (D, H), got h {} and W {}",
+                                                       shape_str(h.shape()), shape_str(W.shape())));
+    if (h.shape()[1] != W.shape()[1])
+        shape_error("contractive_penalty",
+                    fmt::format("h {} has {} units but W {} has {} columns; W must be (D, H) as nn::Linear keeps it "
+                                "(PyTorch's weight is the transpose)",
+                                shape_str(h.shape()), h.shape()[1], shape_str(W.shape()), W.shape()[1]));
+    const BasicTensor<T> slope = h * (1.0 - h);                       // (N, H): dh_i / dz_i of the sigmoid
+    const BasicTensor<T> column_norms = sum(square(W), {0});          // (H,): sum_j W_ji^2
+    const BasicTensor<T> total = sum(square(slope) * column_norms);   // (): added over rows and units
+    return r == Reduction::Sum ? total : total / static_cast<double>(h.shape()[0]);
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                               \
+    template BasicTensor<T> mse_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);                \
+    template BasicTensor<T> bce_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);                \
+    template BasicTensor<T> bce_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);         \
     template BasicTensor<T> cross_entropy(const BasicTensor<T>&, const std::vector<std::size_t>&, Reduction); \
-    template BasicTensor<T> kl_sparsity(const BasicTensor<T>&, double);                                      \
-    template BasicTensor<T> gaussian_kl(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);
+    template BasicTensor<T> kl_sparsity(const BasicTensor<T>&, double);                                       \
+    template BasicTensor<T> gaussian_kl(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);             \
+    template BasicTensor<T> contractive_penalty(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

@@ -1,4 +1,4 @@
-// losses.hpp: the losses of the autoencoder lectures. Each returns a scalar tensor.
+// losses.hpp: the losses and penalties of the autoencoder lectures. Each returns a scalar tensor.
 // Prediction and target must have the same shape (no silent broadcasting in a loss).
 #pragma once
 
@@ -42,5 +42,16 @@ BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p);
 // the rows (the KL per example).
 template <class T>
 BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logvar, Reduction r = Reduction::Sum);
+
+// Contractive penalty (Scott slide 24): ||J||_F^2 = sum_i sum_j (dh_i/dx_j)^2, the squared
+// Frobenius norm of the Jacobian of a sigmoid encoder layer h = sigmoid(x W + b), in closed form.
+// Since dh_i/dx_j = h_i (1 - h_i) W_ji, for each row of h
+//     ||J||_F^2 = sum_i (h_i (1 - h_i))^2 sum_j W_ji^2,
+// with h (N, H) the layer's output and W (D, H) its weight (nn::Linear's layout, not PyTorch's
+// (H, D)). Mean: averaged over the N rows (the penalty per example); Sum: added over them.
+// Gradients reach W directly and through h (so b and x too, when h was computed from them).
+// Only valid when h really is sigmoid(x W + b) with this W: the formula is not checked against it.
+template <class T>
+BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>& W, Reduction r = Reduction::Mean);
 
 }  // namespace autograd

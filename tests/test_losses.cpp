@@ -1,4 +1,6 @@
 // The losses: values against their formulas, stability, gradchecks.
+#include <xtensor/xview.hpp>
+
 #include "check.hpp"
 
 using namespace autograd;
@@ -83,4 +85,56 @@ TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
     const V in{randn<double>({3, 4}, gen), randn<double>({3, 4}, gen)};
     CHECK_GRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1]); }, in);
     CHECK_GRADGRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1], Reduction::Mean); }, in);
+}
+
+TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's Jacobian") {
+    // h = sigmoid(x W + b) with x (N, D) = (3, 5), W (D, H) = (5, 4), b (H,) = (4,).
+    const V in{randn<double>({3, 5}, gen), randn<double>({5, 4}, gen), randn<double>({4}, gen)};
+    const auto layer = [](const V& x) { return sigmoid(matmul(x[0], x[1]) + x[2]); };  // (N, H)
+    // Expected: the Jacobian of every h_ni with respect to every x_mj by central differences, a
+    // (N H, N D) matrix whose only nonzero blocks are each row's own (H, D) Jacobian, so its
+    // squared entries add up to sum_n ||J(x_n)||_F^2.
+    const xt::xarray<double> J = numeric_jacobian([&](const V& x) { return layer({x[0], in[1], in[2]}); }, {in[0]})[0];
+    const double expected = xt::sum(xt::square(J))();
+    const Tensor64 h = layer(in);
+    CHECK(contractive_penalty(h, in[1], Reduction::Sum).item() == doctest::Approx(expected).epsilon(1e-8));
+    CHECK(contractive_penalty(h, in[1]).item() == doctest::Approx(expected / 3.0).epsilon(1e-8));
+    // The formula by hand for row 0: sum_i (h_0i (1 - h_0i))^2 sum_j W_ji^2.
+    double row0 = 0.0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        double column = 0.0;
+        for (std::size_t j = 0; j < 5; ++j) column += in[1].value()(j, i) * in[1].value()(j, i);
+        const double s = h.value()(0, i) * (1.0 - h.value()(0, i));
+        row0 += s * s * column;
+    }
+    CHECK(contractive_penalty(Tensor64(xt::xarray<double>(xt::view(h.value(), xt::range(0, 1), xt::all()))), in[1])
+              .item() == doctest::Approx(row0).epsilon(1e-12));
+}
+
+TEST_CASE("contractive_penalty: gradients to x, W and b, first and second order") {
+    const V in{randn<double>({3, 5}, gen), randn<double>({5, 4}, gen), randn<double>({4}, gen)};
+    // W reaches the penalty twice, in h and in sum_j W_ji^2; b only through h.
+    const auto f = [](const V& x) { return contractive_penalty(sigmoid(matmul(x[0], x[1]) + x[2]), x[1]); };
+    CHECK_GRADCHECK(f, in);
+    CHECK_GRADGRADCHECK(f, in);
+    CHECK_GRADCHECK([](const V& x) { return contractive_penalty(x[0], x[1], Reduction::Sum); },
+                    (V{uniform<double>({3, 4}, 0.05, 0.95, gen), randn<double>({5, 4}, gen)}));
+    Tensor64 W(randn<double>({5, 4}, gen).value(), true), b(xt::zeros<double>({4}), true);
+    contractive_penalty(sigmoid(matmul(in[0], W) + b), W).backward();
+    CHECK(W.grad().defined());
+    CHECK(b.grad().defined());
+    CHECK(xt::sum(xt::abs(b.grad().value()))() > 0.0);
+}
+
+TEST_CASE("contractive_penalty: shape errors") {
+    const Tensor64 h = uniform<double>({3, 4}, 0.1, 0.9, gen);
+    CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4, 5}, gen)), "contractive_penalty", "(3, 4)", "(4, 5)",
+                            "must be (D, H)");
+    CHECK_THROWS_CONTAINING(contractive_penalty(uniform<double>({4}, 0.1, 0.9, gen), randn<double>({5, 4}, gen)),
+                            "contractive_penalty", "expects h (N, H)", "(4,)");
+    CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4}, gen)), "contractive_penalty", "W (D, H)", "(4,)");
+    CHECK_THROWS_CONTAINING(contractive_penalty(Tensor64(xt::zeros<double>({0, 4})), randn<double>({5, 4}, gen)),
+                            "contractive_penalty", "N > 0", "(0, 4)");
+    CHECK_THROWS_CONTAINING(contractive_penalty(Tensor64(), randn<double>({5, 4}, gen)), "contractive_penalty",
+                            "undefined");
 }

@@ -2,7 +2,7 @@
 //
 //   tensor.hpp     the differentiable tensor handle, grad mode, factories
 //   ops.hpp        every differentiable op (forward and backward side by side in ops_*.cpp)
-//   losses.hpp     mse, binary and categorical cross-entropy, the two KL penalties
+//   losses.hpp     mse, binary and categorical cross-entropy, the two KL penalties, the contractive penalty
 //   conv.hpp       convolutions, transposed convolutions, pooling, upsampling, batch norm (NCHW)
 //   engine.hpp     backward() and grad(): the reverse sweep
 //   gradcheck.hpp  central differences against backward, first and second order

@@ -70,3 +70,24 @@ TEST_CASE("VAE: the parameter count of PyTorch's example, gradients through the 
     CHECK_MESSAGE(last < 0.6f * first.total.item(), "negative ELBO went from " << first.total.item() << " to " << last);
     CHECK(vae(x).shape() == Shape{16, 784});
 }
+
+TEST_CASE("VAE: the loss's KL term is the closed form -1/2 sum (1 + logvar - mu^2 - exp(logvar))") {
+    Generator gen(9);
+    models::VAE vae(20, 16, 3, gen);
+    // Move the logvar head's bias away from 0, so that sigma != 1 and every term counts.
+    for (auto& [name, p] : vae.named_parameters())
+        if (name == "to_logvar.bias") p.mutable_value() = xt::xarray<float>{0.7f, -1.3f, 0.2f};
+    const Tensor x = rand({5, 20}, gen);
+    const models::VAE::Code code = vae.encode(x);
+    const xt::xarray<double> mu = xt::cast<double>(code.mu.value()), lv = xt::cast<double>(code.logvar.value());
+    const double by_hand = -0.5 * xt::sum(1.0 + lv - mu * mu - xt::exp(lv))();
+    Generator g1(10), g2(10);
+    const models::VAE::Loss l = vae.loss(x, g1);
+    CHECK(l.kl.item() == doctest::Approx(by_hand).epsilon(1e-5));
+    CHECK(l.kl.item() > 0.0);
+    CHECK(l.total.item() == doctest::Approx(l.reconstruction.item() + l.kl.item()).epsilon(1e-6));
+    // The reconstruction term is the summed BCE of x against the decoder's logits at
+    // z = mu + sigma eps, with the same eps (same generator state).
+    const Tensor logits = vae.decode_logits(models::VAE::reparameterize(code, g2));
+    CHECK(l.reconstruction.item() == doctest::Approx(bce_with_logits(logits, x, Reduction::Sum).item()).epsilon(1e-6));
+}

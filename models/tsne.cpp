@@ -103,10 +103,11 @@ BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
         throw autograd::ShapeError(fmt::format("tsne_loss: y must be (N, d) and p (N, N); got {} and {}",
                                                autograd::shape_str(y.shape()), autograd::shape_str(p.shape())));
     const auto n = static_cast<double>(y.shape()[0]);
-    const BasicTensor<T> gram = autograd::gemm(y, y, false, true);                         // (N, N)  y_i . y_j
+    // 1 + |y_i - y_j|^2 = (1 + |y_i|^2) + |y_j|^2 - 2 y_i . y_j, arranged so that the scaling and
+    // the 1 are applied to (N, 2) and (N, 1) arrays and only two additions touch (N, N) ones.
+    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);         // (N, N)  -2 y_i . y_j
     const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                // (N, 1)  |y_i|^2
-    const BasicTensor<T> d = sq + autograd::transpose(sq) - gram * 2.0;                   // (N, N)  |y_i - y_j|^2
-    const BasicTensor<T> one_plus_d = d + 1.0;                                            // (N, N)  1 / w_ij
+    const BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
     const BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                          // ()  sum_{i != j} w_ij
     // sum p log p: a constant (p is data); p_ij = 0 terms contribute 0.
     double entropy_term = 0.0;

@@ -155,8 +155,8 @@ int main(int argc, char** argv) try {
     // Scott slide 11: the weights into hidden unit j, column j of W1 (784,), drawn as a 28x28
     // picture: the pattern that unit responds to (in the tied model, also what it adds to the
     // reconstruction). After 10 epochs most of the 300 filters are still speckled with their
-    // random start, with faint strokes on top: nothing asks a unit to be simple (a sparsity
-    // penalty is one way to ask).
+    // random start, with faint strokes on top: nothing asks a unit to be simple. The sparse
+    // lecture asks, with a penalty on the mean activation, and its filters become strokes.
     nn::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;

@@ -1,4 +1,4 @@
-// Lecture 11: the sparse autoencoder, with the KL penalty on the mean activation and with L1.
+// Lecture 08: the sparse autoencoder, with the KL penalty on the mean activation and with L1.
 //
 // Follows: Scott, Lecture 5, slide 23 (an overcomplete architecture regularised to make its
 //          hidden layer sparse, J~(x) = J(x, g(f(x))) + alpha Omega(h); either Omega(h) =

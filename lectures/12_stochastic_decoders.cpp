@@ -1,4 +1,4 @@
-// Lecture 09: stochastic autoencoders: a decoder that outputs a distribution p(x | h).
+// Lecture 12: stochastic autoencoders: a decoder that outputs a distribution p(x | h).
 //
 // Follows: Lamúrias, "5 - Autoencoders", heading "Stochastic Autoencoders" (the decoder models a
 //          conditional probability p_decoder(x | h), with h given by the encoder; its output
@@ -409,4 +409,4 @@ int main(int argc, char** argv) try {
 //     figure loop decode random codes instead of encoded ones:
 //         const Tensor out = (*model->decoder)(relu(randn({16, C}, sampler)));
 //     The means become gray ghosts of several digits at once, the Bernoulli samples snow: the
-//     decoder only knows the codes its encoder produces. Lecture 10 (vae) fixes their shape.
+//     decoder only knows the codes its encoder produces. The vae lecture fixes their shape.

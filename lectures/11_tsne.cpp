@@ -1,4 +1,4 @@
-// Lecture 12: t-SNE, written as a loss and minimised by the framework's own gradients.
+// Lecture 11: t-SNE, written as a loss and minimised by the framework's own gradients.
 //
 // Follows: Scott, Lecture 5, slides 33-34 (van der Maaten and Hinton 2008: p_{j|i} from a
 //          Gaussian around x_i whose width sigma_i sets the density; p_ij = (p_{j|i} + p_{i|j}) / 2N;

@@ -1,4 +1,4 @@
-// Lecture 08: the contractive autoencoder, which penalises the encoder's Jacobian.
+// Lecture 09: the contractive autoencoder, which penalises the encoder's Jacobian.
 //
 // Follows: Scott, Lecture 5, slide 24 (add Omega(h) = sum_j sum_i (dh_i/dx_j)^2 to the loss:
 //          penalise large partial derivatives of the encoder's outputs with respect to its

@@ -22,21 +22,6 @@
 
 using namespace autograd;
 
-namespace {
-// The mean squared reconstruction error over a whole data set, without recording a graph.
-double reconstruction_mse(models::MLPAutoencoder& model, const nn::Dataset& data) {
-    NoGradGuard no_grad;
-    model.eval();
-    double total = 0.0;
-    for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
-        const Tensor r = model(batch.x);                                      // (N, D)
-        total += mse_loss(r, batch.x, Reduction::Sum).item();
-    }
-    model.train();
-    return total / static_cast<double>(data.images.size());
-}
-}  // namespace
-
 int main(int argc, char** argv) try {
     const lecture::Options opt = lecture::parse_args(argc, argv, "mnist_autoencoder", 1,
                                                      "trains a 784-256-64-256-784 autoencoder on MNIST with Adam");
@@ -79,7 +64,7 @@ int main(int argc, char** argv) try {
         }
         // The training loss is averaged over the epoch while the model improves; the test loss
         // is measured at its end, which is why it can come out lower at first.
-        test_curve.push_back(reconstruction_mse(model, test));
+        test_curve.push_back(nn::reconstruction_mse(model, test));
         log.end_epoch(fmt::format("test {:.5f}", test_curve.back()));
     }
     const double test_mse = test_curve.back();
@@ -117,7 +102,7 @@ int main(int argc, char** argv) try {
     Generator other(opt.seed + 1);
     models::MLPAutoencoder restored(widths, other, hidden, output);  // a checkpoint holds weights, not the architecture
     nn::load_checkpoint(restored, ckpt);
-    const double restored_mse = reconstruction_mse(restored, test);
+    const double restored_mse = nn::reconstruction_mse(restored, test);
     fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n", ckpt,
                model.named_parameters().size(), restored_mse, test_mse);
     fmt::print("in Python: w = numpy.load('{}'); w['encoder.0.weight'].shape  ->  (784, 256)\n", ckpt);

@@ -66,15 +66,6 @@ std::vector<double> principal_angles_deg(const xt::xarray<double>& A, const xt::
     return angles;
 }
 
-// Mean squared error per pixel of `model` on `data`, without a graph.
-double test_mse(nn::Module& model, const nn::Dataset& data) {
-    NoGradGuard no_grad;
-    double total = 0.0;
-    for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0))
-        total += mse_loss(model(batch.x), batch.x, Reduction::Sum).item();
-    return total / static_cast<double>(data.images.size());
-}
-
 // Trains an autoencoder on MNIST with Adam and the square loss; returns its test MSE.
 double train_mnist(nn::Module& model, const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, double lr,
                    Generator& gen) {
@@ -90,9 +81,9 @@ double train_mnist(nn::Module& model, const nn::Dataset& train, const nn::Datase
             adam.step();
             log.batch(loss.item(), batch.labels.size());
         }
-        log.end_epoch(fmt::format("test {:.5f}", test_mse(model, test)));
+        log.end_epoch(fmt::format("test {:.5f}", nn::reconstruction_mse(model, test)));
     }
-    return test_mse(model, test);
+    return nn::reconstruction_mse(model, test);
 }
 
 }  // namespace

@@ -64,4 +64,16 @@ double TrainLog::end_epoch(const std::string& extra) {
 
 double TrainLog::elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
+double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_size) {
+    if (data.size() == 0) throw std::invalid_argument("reconstruction_mse: the data set is empty");
+    autograd::NoGradGuard no_grad;
+    const bool was_training = model.is_training();
+    model.eval();
+    double total = 0.0;
+    for (const Batch& batch : DataLoader(data, batch_size, /*shuffle=*/false, 0))
+        total += autograd::mse_loss(model(batch.x), batch.x, autograd::Reduction::Sum).item();
+    model.train(was_training);
+    return total / static_cast<double>(data.images.size());
+}
+
 }  // namespace nn

@@ -51,3 +51,31 @@ TEST_CASE("misuse is an error") {
     log.start_epoch();
     CHECK_THROWS_CONTAINING(log.end_epoch(), "no batch");
 }
+
+namespace {
+// Returns x in eval mode and zeros in train mode, so the test can see which mode was used.
+class ModeProbe : public nn::Module {
+public:
+    autograd::Tensor forward(const autograd::Tensor& x) override {
+        return is_training() ? autograd::Tensor(xt::xarray<float>(xt::zeros<float>(x.shape()))) : x * 0.5;
+    }
+    std::string type_name() const override { return "ModeProbe"; }
+};
+}  // namespace
+
+TEST_CASE("reconstruction_mse: the mean squared error per pixel, in eval mode, the mode put back") {
+    nn::Dataset data;
+    data.images = xt::xarray<float>{{0.2f, 0.4f}, {1.0f, 0.0f}, {0.6f, 0.8f}};
+    data.labels = {0, 1, 2};
+    ModeProbe probe;
+    // Eval mode: r = x / 2, so the error is mean((x / 2)^2) over all six values; batches of 2
+    // (a last batch of 1) must give the same.
+    const double expected = (0.01 + 0.04 + 0.25 + 0.0 + 0.09 + 0.16) / 6.0;
+    CHECK(nn::reconstruction_mse(probe, data) == doctest::Approx(expected).epsilon(1e-6));
+    CHECK(nn::reconstruction_mse(probe, data, 2) == doctest::Approx(expected).epsilon(1e-6));
+    CHECK(probe.is_training());
+    probe.eval();
+    nn::reconstruction_mse(probe, data);
+    CHECK_FALSE(probe.is_training());
+    CHECK_THROWS_CONTAINING(nn::reconstruction_mse(probe, nn::Dataset{}), "empty");
+}

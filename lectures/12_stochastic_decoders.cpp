@@ -377,10 +377,9 @@ int main(int argc, char** argv) try {
     // Measured (seed 9): default run (60,000 images, 5 epochs) NLL Gaussian 3510 -> -498,
     // Bernoulli 544 -> 70, categorical 1087 -> 131; Bernoulli sample IoU 0.687 (seeds 2 and 3:
     // 0.659, 0.681), against 0.117 untrained, 0.209 for the mean image and 0.806 for the
-    // ceiling. --quick
-    // (4,000 images, 8 epochs), seeds 1, 2, 3, 9, 42: IoU 0.472 to 0.497, against about 0.11
-    // untrained and 0.20 for the mean image. Hence the claims: above 0.6, and 0.4 with --quick,
-    // both at least twice what a decoder that ignores h could reach.
+    // ceiling. --quick (4,000 images, 8 epochs), seeds 1, 2, 3, 9, 42: IoU 0.472 to 0.497,
+    // against about 0.11 untrained and 0.20 for the mean image. Hence the claims: above 0.6,
+    // and 0.4 with --quick, both at least twice what a decoder that ignores h could reach.
     const double overlap_threshold = opt.quick ? 0.4 : 0.6;
     const double bernoulli_overlap = overlap[1];
     holds = holds && bernoulli_overlap > overlap_threshold;

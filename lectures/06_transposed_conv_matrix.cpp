@@ -10,8 +10,9 @@
 //          transposed convolution upsamples 2x2 to 4x4, and why that needs output_padding.
 // Run:     ./lab run transposed_conv_matrix  (or build/lectures/transposed_conv_matrix [--quick] [--seed N])
 // Prints:  C, the three results side by side for stride 1 and stride 2, the shapes, a check on
-//          random values, and a last line "VERDICT: ... : HOLDS (...)". Writes no files; --quick
-//          is the same run (it takes milliseconds).
+//          random values, and a last line "VERDICT: ... : HOLDS (...)"; writes
+//          out/transposed_conv_matrix/C.png (C drawn as slide 16 draws it). --quick is the same
+//          run (it takes milliseconds).
 //
 // Shapes: images are (N, C, H, W) = (1, 1, H, W): one image, one channel. x is the convolution's
 // input (H, W), y a map of the convolution's output size (Ho, Wo), C is (Ho Wo, H W).
@@ -30,6 +31,7 @@
 
 #include "autograd/autograd.hpp"
 #include "lecture.hpp"
+#include "nn/image.hpp"
 
 using namespace autograd;
 
@@ -154,7 +156,7 @@ int main(int argc, char** argv) try {
     const lecture::Options opt = lecture::parse_args(argc, argv, "transposed_conv_matrix", 1,
                                                      "writes a convolution as a matrix C and checks that its transpose is "
                                                      "conv_transpose2d and the gradient");
-    // (No lecture::make_out_dir: this lecture prints everything and writes no figure.)
+    const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
     // ---- Scott slide 15: a 3x3 kernel over a 4x4 input gives a 2x2 output ----
@@ -182,6 +184,14 @@ int main(int argc, char** argv) try {
     // padded by a zero to the input's width 4), and rows y01, y10, y11 are the same pattern moved
     // one column, one input row (4 places), or both (5 places) to the right. That is slide 16's
     // picture: 16 - 9 = 7 zeros in every row, and only 9 distinct numbers in all of C.
+    // The same matrix as a picture, one square per entry, black 0 to white 9: the kernel's
+    // diagonal bands slide right by one column, then by a whole input row.
+    nn::GridOptions picture;
+    picture.scale = 24;
+    picture.hi = 9.0f;
+    nn::save_image_grid(out_dir + "/C.png", xt::xarray<float>(xt::reshape_view(s1.C, {std::size_t{1}, s1.C.size()})),
+                        s1.C.shape()[0], s1.C.shape()[1], picture);
+    fmt::print("wrote {}/C.png\n", out_dir);
 
     // ---- Scott slide 17: matrix times the flattened input ----
     lecture::section("Scott slide 17: conv2d(x) = C x, with x flattened to 16 numbers");

@@ -66,26 +66,6 @@ std::vector<double> principal_angles_deg(const xt::xarray<double>& A, const xt::
     return angles;
 }
 
-// Trains an autoencoder on MNIST with Adam and the square loss; returns its test MSE.
-double train_mnist(nn::Module& model, const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, double lr,
-                   Generator& gen) {
-    nn::Adam adam(model.parameters(), lr);
-    nn::DataLoader loader(train, 128, /*shuffle=*/true, gen.next_u64());
-    nn::TrainLog log(epochs, loader.num_batches());
-    for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-        log.start_epoch();
-        for (const nn::Batch& batch : loader) {
-            adam.zero_grad();
-            Tensor loss = mse_loss(model(batch.x), batch.x);                     // ()
-            loss.backward();
-            adam.step();
-            log.batch(loss.item(), batch.labels.size());
-        }
-        log.end_epoch(fmt::format("test {:.5f}", nn::reconstruction_mse(model, test)));
-    }
-    return nn::reconstruction_mse(model, test);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -186,14 +166,15 @@ int main(int argc, char** argv) try {
     lecture::section("linear autoencoder 784-32-784");
     models::MLPAutoencoder linear({784, K}, gen, nn::Activation::Identity, nn::Activation::Identity);
     const std::size_t linear_epochs = opt.quick ? 40 : 10;
-    const double linear_mse = train_mnist(linear, train, test, linear_epochs, 2e-3, gen);
+    // The training loop of mnist_autoencoder (Adam on the square loss), as nn::fit_autoencoder.
+    const double linear_mse = nn::fit_autoencoder(linear, train, test, {linear_epochs, 128, 2e-3, gen.next_u64()}).back();
 
     // A nonlinear one, 784-256-32-256-784 with ReLU and a sigmoid output: still 32 numbers per
     // image, but the code can now follow a curved manifold instead of a flat subspace.
     lecture::section("nonlinear autoencoder 784-256-32-256-784");
     models::MLPAutoencoder deep({784, 256, K}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
     const std::size_t deep_epochs = opt.quick ? 30 : 10;
-    const double deep_mse = train_mnist(deep, train, test, deep_epochs, 1e-3, gen);
+    const double deep_mse = nn::fit_autoencoder(deep, train, test, {deep_epochs, 128, 1e-3, gen.next_u64()}).back();
 
     // The linear decoder's K rows span nearly PCA's K-dimensional subspace. Nearly: the largest
     // angle is a few degrees (5 in the default run, 31 in --quick's), because lambda_32 and

@@ -29,30 +29,6 @@
 using namespace autograd;
 using models::StackedAutoencoder;
 
-namespace {
-
-// Trains with Adam (lr 1e-3, batches of 128) on the square loss; returns the test MSE.
-double train(StackedAutoencoder& model, const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t epochs,
-             std::uint64_t seed) {
-    nn::Adam adam(model.parameters(), 1e-3);
-    nn::DataLoader loader(train_set, 128, /*shuffle=*/true, seed);
-    nn::TrainLog log(epochs, loader.num_batches());
-    for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-        log.start_epoch();
-        for (const nn::Batch& batch : loader) {
-            adam.zero_grad();
-            Tensor loss = mse_loss(model(batch.x), batch.x);                    // ()
-            loss.backward();
-            adam.step();
-            log.batch(loss.item(), batch.labels.size());
-        }
-        log.end_epoch(fmt::format("test {:.5f}", nn::reconstruction_mse(model, test_set)));
-    }
-    return nn::reconstruction_mse(model, test_set);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) try {
     const lecture::Options opt = lecture::parse_args(argc, argv, "tied_weights", 4,
                                                      "trains a 784-300-150-300-784 autoencoder with and without tied weights");
@@ -123,9 +99,11 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 12 : 10;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
     lecture::section(fmt::format("training the untied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
-    const double untied_mse = train(untied, train_set, test_set, epochs, shuffle_seed);
+    // The training loop of mnist_autoencoder (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
+    const nn::FitOptions fit{epochs, 128, 1e-3, shuffle_seed};
+    const double untied_mse = nn::fit_autoencoder(untied, train_set, test_set, fit).back();
     lecture::section(fmt::format("training the tied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
-    const double tied_mse = train(tied, train_set, test_set, epochs, shuffle_seed);
+    const double tied_mse = nn::fit_autoencoder(tied, train_set, test_set, fit).back();
     const double ratio = tied_mse / untied_mse;
     fmt::print("\ntest MSE: untied {:.5f}, tied {:.5f} ({:+.1f}%) with {:.1f}% of the parameters\n", untied_mse, tied_mse,
                100.0 * (ratio - 1.0), 100.0 * static_cast<double>(tied.num_parameters()) / untied.num_parameters());

@@ -104,23 +104,8 @@ int main(int argc, char** argv) try {
     const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, n);
     lecture::section(fmt::format("the autoencoder 784-256-64-256-784 ({} training images)", train_set.size()));
     models::MLPAutoencoder ae({784, 256, 64}, gen);
-    {
-        const std::size_t epochs = opt.quick ? 5 : 4;
-        nn::Adam adam(ae.parameters(), 1e-3);
-        nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
-        nn::TrainLog log(epochs, loader.num_batches());
-        for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-            log.start_epoch();
-            for (const nn::Batch& batch : loader) {
-                adam.zero_grad();
-                Tensor loss = mse_loss(ae(batch.x), batch.x);                               // ()
-                loss.backward();
-                adam.step();
-                log.batch(loss.item(), batch.labels.size());
-            }
-            log.end_epoch();
-        }
-    }
+    // mnist_autoencoder's training loop (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
+    nn::fit_autoencoder(ae, train_set, test_set, {opt.quick ? std::size_t{5} : std::size_t{4}, 128, 1e-3, gen.next_u64()});
     xt::xarray<double> codes;                                                              // (N, D)
     {
         NoGradGuard no_grad;

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "nn/optim.hpp"
+
 namespace nn {
 
 TrainLog::TrainLog(std::size_t epochs, std::size_t batches_per_epoch, bool quiet)
@@ -74,6 +76,27 @@ double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_
         total += autograd::mse_loss(model(batch.x), batch.x, autograd::Reduction::Sum).item();
     model.train(was_training);
     return total / static_cast<double>(data.images.size());
+}
+
+std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const Dataset& test,
+                                    const FitOptions& options) {
+    Adam adam(model.parameters(), options.lr);
+    DataLoader loader(train, options.batch_size, /*shuffle=*/true, options.seed);
+    TrainLog log(options.epochs, loader.num_batches());
+    std::vector<double> test_curve;
+    for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+        log.start_epoch();
+        for (const Batch& batch : loader) {
+            adam.zero_grad();
+            autograd::Tensor loss = autograd::mse_loss(model(batch.x), batch.x);  // ()
+            loss.backward();
+            adam.step();
+            log.batch(loss.item(), batch.labels.size());
+        }
+        test_curve.push_back(reconstruction_mse(model, test));
+        log.end_epoch(fmt::format("test {:.5f}", test_curve.back()));
+    }
+    return test_curve;
 }
 
 }  // namespace nn

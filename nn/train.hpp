@@ -3,11 +3,13 @@
 //
 //   epoch  3/10  loss 0.01842  test 0.01901  41,230 img/s  1.5 s  (total 4.4 s)
 //
-// and the test error of an autoencoder, measured the same way everywhere.
+// the test error of an autoencoder, measured the same way everywhere, and the plain training
+// loop of an autoencoder (the one lectures/02_mnist_autoencoder.cpp writes out line by line).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,19 @@ namespace nn {
 // recorded, in eval mode (Dropout off, BatchNorm on its running statistics). The model's
 // train / eval mode is put back afterwards.
 double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_size = 1000);
+
+struct FitOptions {
+    std::size_t epochs = 10;
+    std::size_t batch_size = 128;
+    double lr = 1e-3;           // Adam's learning rate
+    std::uint64_t seed = 0;     // the order of the shuffled batches
+};
+
+// Trains an autoencoder to reconstruct its input: Adam on the square loss mse(model(x), x),
+// shuffled minibatches, one TrainLog line per epoch with the test MSE. Returns the test MSE
+// after each epoch (the last one is the model's final test error).
+std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const Dataset& test,
+                                    const FitOptions& options);
 
 class TrainLog {
 public:

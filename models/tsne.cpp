@@ -98,7 +98,7 @@ xt::xarray<double> joint_affinities(const xt::xarray<double>& pc) {
 }
 
 template <class T>
-BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+BasicTensor<T> tsne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>& p) {
     if (y.shape().size() != 2 || p.shape().size() != 2 || p.shape()[0] != y.shape()[0] || p.shape()[1] != y.shape()[0])
         throw autograd::ShapeError(fmt::format("tsne_loss: y must be (N, d) and p (N, N); got {} and {}",
                                                autograd::shape_str(y.shape()), autograd::shape_str(p.shape())));
@@ -109,14 +109,22 @@ BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
     const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                // (N, 1)  |y_i|^2
     const BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
     const BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                          // ()  sum_{i != j} w_ij
-    // sum p log p: a constant (p is data); p_ij = 0 terms contribute 0.
-    double entropy_term = 0.0;
-    for (const T v : p.value())
-        if (v > 0) entropy_term += static_cast<double>(v) * std::log(static_cast<double>(v));
     // - sum p_ij log w_ij = + sum p_ij log(1 + d_ij); the diagonal has p_ii = 0 and log 1 = 0.
-    return autograd::sum(p * autograd::log(one_plus_d)) + autograd::log(z) + entropy_term;
+    return autograd::sum(p * autograd::log(one_plus_d)) + autograd::log(z);
 }
 
+template <class T>
+BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+    const BasicTensor<T> cross_entropy = tsne_cross_entropy(y, p);  // checks the shapes
+    // sum p log p: a constant (p is data); p_ij = 0 terms contribute 0.
+    double p_log_p = 0.0;
+    for (const T v : p.value())
+        if (v > 0) p_log_p += static_cast<double>(v) * std::log(static_cast<double>(v));
+    return cross_entropy + p_log_p;
+}
+
+template BasicTensor<float> tsne_cross_entropy(const BasicTensor<float>&, const BasicTensor<float>&);
+template BasicTensor<double> tsne_cross_entropy(const BasicTensor<double>&, const BasicTensor<double>&);
 template BasicTensor<float> tsne_loss(const BasicTensor<float>&, const BasicTensor<float>&);
 template BasicTensor<double> tsne_loss(const BasicTensor<double>&, const BasicTensor<double>&);
 
@@ -154,7 +162,7 @@ xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& o, autogr
     for (std::size_t it = 0; it < o.iterations; ++it) {
         const bool early = it < o.exaggeration_iterations;
         y.zero_grad();
-        autograd::Tensor loss = tsne_loss(y, early ? p_exaggerated : p);
+        autograd::Tensor loss = tsne_cross_entropy(y, early ? p_exaggerated : p);
         loss.backward();
         const double momentum = early ? o.momentum : o.final_momentum;
         velocity = static_cast<float>(momentum) * velocity - static_cast<float>(o.learning_rate) * y.grad().value();

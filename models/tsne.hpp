@@ -42,10 +42,15 @@ xt::xarray<double> joint_affinities(const xt::xarray<double>& p_conditional);
 
 // KL(P || Q) for the embedding y (N, 2) and the joint affinities p (N, N) (a constant), as a
 // graph of differentiable ops: backward() gives dKL/dy. Written as
-//   KL = sum p log p - sum_{i != j} p_ij log w_ij + log sum_{i != j} w_ij
+//   KL = sum p log p + H(P, Q),  H(P, Q) = -sum p log q = sum_{i != j} p_ij log(1 / w_ij) + log Z
 // (since q_ij = w_ij / Z and sum p = 1), which needs no log of a zero q_ii.
 template <class T>
 autograd::BasicTensor<T> tsne_loss(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p);
+
+// The cross-entropy H(P, Q) alone: KL(P || Q) less the constant sum p log p. Same gradient, and
+// no pass over the N^2 logarithms of p, so it is what the optimiser minimises.
+template <class T>
+autograd::BasicTensor<T> tsne_cross_entropy(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p);
 
 // The closed-form gradient 4 sum_j (p_ij - q_ij) w_ij (y_i - y_j), (N, 2), for the check.
 xt::xarray<double> tsne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p);
@@ -61,7 +66,8 @@ struct TSNEOptions {
 };
 
 // Embeds the rows of x (N, D) in 2-D: calibrates P, starts from y ~ N(0, 1e-4 I), and runs
-// gradient descent with momentum on KL(P || Q), the gradient coming from tsne_loss's backward().
+// gradient descent with momentum on KL(P || Q), the gradient coming from the backward() of
+// tsne_cross_entropy (KL's gradient); `report` gets the KL itself.
 // `report(iteration, kl)` is called every 100 iterations and at the end (may be empty).
 xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& options, autograd::Generator& gen,
                        const std::function<void(std::size_t, double)>& report = {});

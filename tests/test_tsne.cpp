@@ -112,3 +112,20 @@ TEST_CASE("tsne separates two far-apart clusters") {
         CHECK((i < 20 ? d0 < d1 : d1 < d0));
     }
 }
+
+TEST_CASE("tsne_cross_entropy is the KL less sum p log p, with the same gradient") {
+    const std::size_t n = 20;
+    const xt::xarray<double> p =
+        models::joint_affinities(models::conditional_affinities(models::squared_distances(random_points(n, 4, 8)), 5.0));
+    double p_log_p = 0.0;
+    for (double v : p)
+        if (v > 0) p_log_p += v * std::log(v);
+    Generator gen(9);
+    Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
+    const Tensor64 pt(p);
+    Tensor64 h = models::tsne_cross_entropy(y, pt);
+    CHECK(h.item() == doctest::Approx(kl_by_definition(y.value(), p) - p_log_p).epsilon(1e-10));
+    h.backward();
+    const xt::xarray<double> closed = models::tsne_gradient(y.value(), p);
+    CHECK(xt::amax(xt::abs(y.grad().value() - closed))() < 1e-10 * xt::amax(xt::abs(closed))());
+}

@@ -18,7 +18,7 @@ namespace autograd::detail {
 
 // Per output axis, how far one step along that axis moves in each of the K operands.
 struct BroadcastPlan {
-    Shape shape;                                // the merged output shape
+    Shape shape;                                    // the merged output shape
     std::vector<std::vector<std::size_t>> strides;  // strides[k][axis], 0 where operand k is broadcast
 };
 
@@ -68,10 +68,14 @@ xt::xarray<T> broadcast_binary(const xt::xarray<T>& a, const xt::xarray<T>& b, c
         T* po = o + at[0];
         const T* x = pa + at[1];
         const T* y = pb + at[2];
-        if (step[1] && step[2]) for (std::size_t i = 0; i < n; ++i) po[i] = f(x[i], y[i]);
-        else if (step[1]) for (std::size_t i = 0; i < n; ++i) po[i] = f(x[i], *y);
-        else if (step[2]) for (std::size_t i = 0; i < n; ++i) po[i] = f(*x, y[i]);
-        else for (std::size_t i = 0; i < n; ++i) po[i] = f(*x, *y);
+        if (step[1] && step[2])
+            for (std::size_t i = 0; i < n; ++i) po[i] = f(x[i], y[i]);
+        else if (step[1])
+            for (std::size_t i = 0; i < n; ++i) po[i] = f(x[i], *y);
+        else if (step[2])
+            for (std::size_t i = 0; i < n; ++i) po[i] = f(*x, y[i]);
+        else
+            for (std::size_t i = 0; i < n; ++i) po[i] = f(*x, *y);
     });
     return out;
 }
@@ -107,8 +111,10 @@ xt::xarray<T> expand_to(const xt::xarray<T>& a, const Shape& out_shape) {
     for_each_row(plan, [&](const std::vector<std::size_t>& at, std::size_t n, const std::vector<std::size_t>& step) {
         T* y = o + at[0];
         const T* x = pa + at[1];
-        if (step[1]) for (std::size_t i = 0; i < n; ++i) y[i] = x[i];
-        else for (std::size_t i = 0; i < n; ++i) y[i] = *x;
+        if (step[1])
+            for (std::size_t i = 0; i < n; ++i) y[i] = x[i];
+        else
+            for (std::size_t i = 0; i < n; ++i) y[i] = *x;
     });
     return out;
 }

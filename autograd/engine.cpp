@@ -41,8 +41,7 @@ BasicTensor<T> checked_seed(const char* caller, const BasicTensor<T>& output, co
     if (!output.defined()) throw std::logic_error(fmt::format("{}: the output tensor is undefined", caller));
     if (!output.requires_grad())
         throw std::logic_error(fmt::format(
-            "{}: the output does not require grad (no input required grad, or it was made under NoGradGuard)",
-            caller));
+            "{}: the output does not require grad (no input required grad, or it was made under NoGradGuard)", caller));
     if (!seed.defined()) {
         if (output.size() != 1)
             throw ShapeError(fmt::format(
@@ -83,8 +82,8 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
                 caller, node->op));
         std::vector<BasicTensor<T>> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
         if (grads.size() != node->inputs.size())
-            throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs",
-                                               caller, node->op, grads.size(), node->inputs.size()));
+            throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs", caller,
+                                               node->op, grads.size(), node->inputs.size()));
         for (std::size_t i = 0; i < grads.size(); ++i) {
             Node<T>* input = node->inputs[i].get();
             if (!input->requires_grad || !grads[i].defined()) continue;

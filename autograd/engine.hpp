@@ -35,7 +35,6 @@ void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed = {}, boo
 // differentiable.
 template <class T>
 std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
-                                 const BasicTensor<T>& seed = {}, bool retain_graph = false,
-                                 bool create_graph = false);
+                                 const BasicTensor<T>& seed = {}, bool retain_graph = false, bool create_graph = false);
 
 }  // namespace autograd

@@ -87,13 +87,15 @@ GradcheckResult gradcheck(const Function64& f, const std::vector<Tensor64>& inpu
                 if (std::isfinite(a) && std::isfinite(n) && err <= opt.atol + opt.rtol * std::abs(n)) continue;
                 result.ok = false;
                 if (reported++ < 5)
-                    result.report += fmt::format("d out[{}] / d input {}{}: expected (numeric) {:.10g}, got (backward) {:.10g}\n",
-                                                 k, i, index_str(inputs[i].shape(), j), n, a);
+                    result.report +=
+                        fmt::format("d out[{}] / d input {}{}: expected (numeric) {:.10g}, got (backward) {:.10g}\n", k,
+                                    i, index_str(inputs[i].shape(), j), n, a);
             }
         }
     }
-    if (!result.ok) result.report = fmt::format("gradcheck failed ({} of {} entries shown):\n{}", std::min(reported, 5),
-                                                reported, result.report);
+    if (!result.ok)
+        result.report = fmt::format("gradcheck failed ({} of {} entries shown):\n{}", std::min(reported, 5), reported,
+                                    result.report);
     return result;
 }
 

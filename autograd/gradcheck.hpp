@@ -35,7 +35,8 @@ struct GradcheckResult {
 using Function64 = std::function<Tensor64(const std::vector<Tensor64>& inputs)>;
 
 // Checks d f / d inputs. The inputs are copied as leaves that require grad; f may return any shape.
-GradcheckResult gradcheck(const Function64& f, const std::vector<Tensor64>& inputs, const GradcheckOptions& options = {});
+GradcheckResult gradcheck(const Function64& f, const std::vector<Tensor64>& inputs,
+                          const GradcheckOptions& options = {});
 
 // Checks the second derivatives: gradcheck of x -> d (sum f(x) * v) / d x, where v is a fixed
 // random weight and the inner gradient is taken with create_graph = true.

@@ -47,7 +47,8 @@ std::string tape_text(const BasicTensor<T>& t) {
     const std::vector<Node<T>*> order = all_nodes(t.node(), id);
     std::string out = fmt::format("tape of {} ({} nodes, inputs first)\n", label(t.node(), id), order.size());
     for (Node<T>* node : order) {
-        std::string line = fmt::format("  {:<10} {:<14} {:<10}", label(node, id), node->op, shape_str(shape_of(node->value)));
+        std::string line =
+            fmt::format("  {:<10} {:<14} {:<10}", label(node, id), node->op, shape_str(shape_of(node->value)));
         if (node->inputs.empty()) {
             line += node->requires_grad ? " requires grad" : " constant";
         } else {
@@ -89,7 +90,8 @@ bool write_dot(const std::string& dot_text, const std::string& dot_path, const s
         if (!file) throw std::runtime_error(fmt::format("write_dot: writing '{}' failed", dot_path));
     }
     if (std::system("command -v dot > /dev/null 2>&1") != 0) return false;
-    const std::string format = image_path.size() > 4 && image_path.substr(image_path.size() - 4) == ".svg" ? "svg" : "png";
+    const std::string format =
+        image_path.size() > 4 && image_path.substr(image_path.size() - 4) == ".svg" ? "svg" : "png";
     const std::string command = fmt::format("dot -T{} '{}' -o '{}'", format, dot_path, image_path);
     return std::system(command.c_str()) == 0;
 }

@@ -49,8 +49,8 @@ BasicTensor<T> bce_with_logits(const BasicTensor<T>& z, const BasicTensor<T>& ta
     check_same_shape("bce_with_logits", z, target);
     const auto& zv = z.value();
     xt::xarray<T> out = xt::maximum(zv, T(0)) - zv * target.value() + xt::log1p(xt::exp(-xt::abs(zv)));
-    BasicTensor<T> elementwise =
-        record<T>("bce_with_logits", std::move(out), {z, target}, [z, target](const BasicTensor<T>&, const BasicTensor<T>& g) {
+    BasicTensor<T> elementwise = record<T>(
+        "bce_with_logits", std::move(out), {z, target}, [z, target](const BasicTensor<T>&, const BasicTensor<T>& g) {
             return std::vector<BasicTensor<T>>{z.requires_grad() ? g * (sigmoid(z) - target) : BasicTensor<T>(),
                                                target.requires_grad() ? -(g * z) : BasicTensor<T>()};
         });
@@ -68,7 +68,8 @@ BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std
     xt::xarray<T> onehot = xt::zeros<T>(logits.shape());
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] >= classes)
-            shape_error("cross_entropy", fmt::format("label {} of row {} is not below the {} classes", labels[i], i, classes));
+            shape_error("cross_entropy",
+                        fmt::format("label {} of row {} is not below the {} classes", labels[i], i, classes));
         onehot(i, labels[i]) = T(1);
     }
     const BasicTensor<T> picked = sum(log_softmax(logits, 1) * detail::constant(std::move(onehot)), {1});  // (N,)
@@ -89,7 +90,8 @@ BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p) {
 template <class T>
 BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logvar, Reduction r) {
     check_same_shape("gaussian_kl", mu, logvar);
-    if (mu.dim() != 2) shape_error("gaussian_kl", fmt::format("expects (N, D) mu and logvar, got {}", shape_str(mu.shape())));
+    if (mu.dim() != 2)
+        shape_error("gaussian_kl", fmt::format("expects (N, D) mu and logvar, got {}", shape_str(mu.shape())));
     const BasicTensor<T> total = sum(1.0 + logvar - square(mu) - exp(logvar)) * -0.5;
     return r == Reduction::Sum ? total : total / static_cast<double>(mu.shape()[0]);
 }
@@ -105,9 +107,9 @@ BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>
                     fmt::format("h {} has {} units but W {} has {} columns; W must be (D, H) as nn::Linear keeps it "
                                 "(PyTorch's weight is the transpose)",
                                 shape_str(h.shape()), h.shape()[1], shape_str(W.shape()), W.shape()[1]));
-    const BasicTensor<T> slope = h * (1.0 - h);                       // (N, H): dh_i / dz_i of the sigmoid
-    const BasicTensor<T> column_norms = sum(square(W), {0});          // (H,): sum_j W_ji^2
-    const BasicTensor<T> total = sum(square(slope) * column_norms);   // (): added over rows and units
+    const BasicTensor<T> slope = h * (1.0 - h);                      // (N, H): dh_i / dz_i of the sigmoid
+    const BasicTensor<T> column_norms = sum(square(W), {0});         // (H,): sum_j W_ji^2
+    const BasicTensor<T> total = sum(square(slope) * column_norms);  // (): added over rows and units
     return r == Reduction::Sum ? total : total / static_cast<double>(h.shape()[0]);
 }
 

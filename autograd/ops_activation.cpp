@@ -41,9 +41,8 @@ template <class T>
 Tn<T> tanh(const Tn<T>& a) {
     check_defined("tanh", a);
     xt::xarray<T> out = xt::tanh(a.value());
-    return record<T>("tanh", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * (1.0 - square(y))};
-    });
+    return record<T>("tanh", std::move(out), {a},
+                     [](const Tn<T>& y, const Tn<T>& g) { return std::vector<Tn<T>>{g * (1.0 - square(y))}; });
 }
 
 // f(a) = max(a, 0)          df/da = 1 where a > 0, else 0
@@ -79,9 +78,8 @@ Tn<T> softplus(const Tn<T>& a) {
     check_defined("softplus", a);
     // log(1 + e^a) = max(a, 0) + log(1 + e^-|a|): no overflow for large a, no loss for small.
     xt::xarray<T> out = xt::maximum(a.value(), T(0)) + xt::log1p(xt::exp(-xt::abs(a.value())));
-    return record<T>("softplus", std::move(out), {a}, [a](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * sigmoid(a)};
-    });
+    return record<T>("softplus", std::move(out), {a},
+                     [a](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g * sigmoid(a)}; });
 }
 
 // f(a) = min(max(a, lo), hi)   df/da = 1 where lo <= a <= hi, else 0
@@ -92,9 +90,10 @@ Tn<T> clamp(const Tn<T>& a, double lo, double hi) {
     const T l = static_cast<T>(lo), h = static_cast<T>(hi);
     xt::xarray<T> out = xt::clip(a.value(), l, h);
     xt::xarray<T> inside = xt::cast<T>(a.value() >= l && a.value() <= h);
-    return record<T>("clamp", std::move(out), {a}, [inside = constant(std::move(inside))](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * inside};
-    });
+    return record<T>("clamp", std::move(out), {a},
+                     [inside = constant(std::move(inside))](const Tn<T>&, const Tn<T>& g) {
+                         return std::vector<Tn<T>>{g * inside};
+                     });
 }
 
 // f(m, a, b) = m ? a : b    df/da = m, df/db = 1 - m   (m is not differentiable)
@@ -110,13 +109,13 @@ Tn<T> where(const xt::xarray<bool>& mask, const Tn<T>& a, const Tn<T>& b) {
     });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                             \
-    template Tn<T> sigmoid(const Tn<T>&);                                   \
-    template Tn<T> tanh(const Tn<T>&);                                      \
-    template Tn<T> relu(const Tn<T>&);                                      \
-    template Tn<T> leaky_relu(const Tn<T>&, double);                        \
-    template Tn<T> softplus(const Tn<T>&);                                  \
-    template Tn<T> clamp(const Tn<T>&, double, double);                     \
+#define AUTOGRAD_INSTANTIATE(T)                         \
+    template Tn<T> sigmoid(const Tn<T>&);               \
+    template Tn<T> tanh(const Tn<T>&);                  \
+    template Tn<T> relu(const Tn<T>&);                  \
+    template Tn<T> leaky_relu(const Tn<T>&, double);    \
+    template Tn<T> softplus(const Tn<T>&);              \
+    template Tn<T> clamp(const Tn<T>&, double, double); \
     template Tn<T> where(const xt::xarray<bool>&, const Tn<T>&, const Tn<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)

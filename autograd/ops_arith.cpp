@@ -62,9 +62,7 @@ template <class T>
 Tn<T> operator-(const Tn<T>& a) {
     check_defined("neg", a);
     xt::xarray<T> out = -a.value();
-    return record<T>("neg", std::move(out), {a}, [](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{-g};
-    });
+    return record<T>("neg", std::move(out), {a}, [](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{-g}; });
 }
 
 // f(a) = a + s             df/da = 1
@@ -72,9 +70,8 @@ template <class T>
 Tn<T> operator+(const Tn<T>& a, double s) {
     check_defined("add_scalar", a);
     xt::xarray<T> out = a.value() + static_cast<T>(s);
-    return record<T>("add_scalar", std::move(out), {a}, [](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g};
-    });
+    return record<T>("add_scalar", std::move(out), {a},
+                     [](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g}; });
 }
 
 // f(a) = s * a             df/da = s
@@ -82,27 +79,43 @@ template <class T>
 Tn<T> operator*(const Tn<T>& a, double s) {
     check_defined("mul_scalar", a);
     xt::xarray<T> out = a.value() * static_cast<T>(s);
-    return record<T>("mul_scalar", std::move(out), {a}, [s](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * s};
-    });
+    return record<T>("mul_scalar", std::move(out), {a},
+                     [s](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g * s}; });
 }
 
 // The other scalar forms are made of the two above (no backward of their own).
-template <class T> Tn<T> operator+(double s, const Tn<T>& a) { return a + s; }
-template <class T> Tn<T> operator-(const Tn<T>& a, double s) { return a + (-s); }
-template <class T> Tn<T> operator-(double s, const Tn<T>& a) { return -a + s; }
-template <class T> Tn<T> operator*(double s, const Tn<T>& a) { return a * s; }
-template <class T> Tn<T> operator/(const Tn<T>& a, double s) { return a * (1.0 / s); }
-template <class T> Tn<T> operator/(double s, const Tn<T>& a) { return pow(a, -1.0) * s; }
+template <class T>
+Tn<T> operator+(double s, const Tn<T>& a) {
+    return a + s;
+}
+template <class T>
+Tn<T> operator-(const Tn<T>& a, double s) {
+    return a + (-s);
+}
+template <class T>
+Tn<T> operator-(double s, const Tn<T>& a) {
+    return -a + s;
+}
+template <class T>
+Tn<T> operator*(double s, const Tn<T>& a) {
+    return a * s;
+}
+template <class T>
+Tn<T> operator/(const Tn<T>& a, double s) {
+    return a * (1.0 / s);
+}
+template <class T>
+Tn<T> operator/(double s, const Tn<T>& a) {
+    return pow(a, -1.0) * s;
+}
 
 // f(a) = a^p               df/da = p a^(p-1)
 template <class T>
 Tn<T> pow(const Tn<T>& a, double p) {
     check_defined("pow", a);
     xt::xarray<T> out = xt::pow(a.value(), static_cast<T>(p));
-    return record<T>("pow", std::move(out), {a}, [a, p](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * pow(a, p - 1.0) * p};
-    });
+    return record<T>("pow", std::move(out), {a},
+                     [a, p](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g * pow(a, p - 1.0) * p}; });
 }
 
 // f(a) = a^2               df/da = 2a
@@ -110,9 +123,8 @@ template <class T>
 Tn<T> square(const Tn<T>& a) {
     check_defined("square", a);
     xt::xarray<T> out = a.value() * a.value();
-    return record<T>("square", std::move(out), {a}, [a](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * a * 2.0};
-    });
+    return record<T>("square", std::move(out), {a},
+                     [a](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g * a * 2.0}; });
 }
 
 // y = sqrt(a)              dy/da = 1 / (2y)
@@ -120,9 +132,8 @@ template <class T>
 Tn<T> sqrt(const Tn<T>& a) {
     check_defined("sqrt", a);
     xt::xarray<T> out = xt::sqrt(a.value());
-    return record<T>("sqrt", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g / y * 0.5};
-    });
+    return record<T>("sqrt", std::move(out), {a},
+                     [](const Tn<T>& y, const Tn<T>& g) { return std::vector<Tn<T>>{g / y * 0.5}; });
 }
 
 // y = e^a                  dy/da = e^a = y
@@ -130,9 +141,8 @@ template <class T>
 Tn<T> exp(const Tn<T>& a) {
     check_defined("exp", a);
     xt::xarray<T> out = xt::exp(a.value());
-    return record<T>("exp", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * y};
-    });
+    return record<T>("exp", std::move(out), {a},
+                     [](const Tn<T>& y, const Tn<T>& g) { return std::vector<Tn<T>>{g * y}; });
 }
 
 // f(a) = log a             df/da = 1 / a
@@ -140,9 +150,8 @@ template <class T>
 Tn<T> log(const Tn<T>& a) {
     check_defined("log", a);
     xt::xarray<T> out = xt::log(a.value());
-    return record<T>("log", std::move(out), {a}, [a](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g / a};
-    });
+    return record<T>("log", std::move(out), {a},
+                     [a](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g / a}; });
 }
 
 // f(a) = |a|               df/da = sign(a), taken as 0 at a = 0
@@ -156,25 +165,25 @@ Tn<T> abs(const Tn<T>& a) {
     });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                        \
-    template Tn<T> operator+(const Tn<T>&, const Tn<T>&);              \
-    template Tn<T> operator-(const Tn<T>&, const Tn<T>&);              \
-    template Tn<T> operator*(const Tn<T>&, const Tn<T>&);              \
-    template Tn<T> operator/(const Tn<T>&, const Tn<T>&);              \
-    template Tn<T> operator-(const Tn<T>&);                            \
-    template Tn<T> operator+(const Tn<T>&, double);                    \
-    template Tn<T> operator+(double, const Tn<T>&);                    \
-    template Tn<T> operator-(const Tn<T>&, double);                    \
-    template Tn<T> operator-(double, const Tn<T>&);                    \
-    template Tn<T> operator*(const Tn<T>&, double);                    \
-    template Tn<T> operator*(double, const Tn<T>&);                    \
-    template Tn<T> operator/(const Tn<T>&, double);                    \
-    template Tn<T> operator/(double, const Tn<T>&);                    \
-    template Tn<T> pow(const Tn<T>&, double);                          \
-    template Tn<T> square(const Tn<T>&);                               \
-    template Tn<T> sqrt(const Tn<T>&);                                 \
-    template Tn<T> exp(const Tn<T>&);                                  \
-    template Tn<T> log(const Tn<T>&);                                  \
+#define AUTOGRAD_INSTANTIATE(T)                           \
+    template Tn<T> operator+(const Tn<T>&, const Tn<T>&); \
+    template Tn<T> operator-(const Tn<T>&, const Tn<T>&); \
+    template Tn<T> operator*(const Tn<T>&, const Tn<T>&); \
+    template Tn<T> operator/(const Tn<T>&, const Tn<T>&); \
+    template Tn<T> operator-(const Tn<T>&);               \
+    template Tn<T> operator+(const Tn<T>&, double);       \
+    template Tn<T> operator+(double, const Tn<T>&);       \
+    template Tn<T> operator-(const Tn<T>&, double);       \
+    template Tn<T> operator-(double, const Tn<T>&);       \
+    template Tn<T> operator*(const Tn<T>&, double);       \
+    template Tn<T> operator*(double, const Tn<T>&);       \
+    template Tn<T> operator/(const Tn<T>&, double);       \
+    template Tn<T> operator/(double, const Tn<T>&);       \
+    template Tn<T> pow(const Tn<T>&, double);             \
+    template Tn<T> square(const Tn<T>&);                  \
+    template Tn<T> sqrt(const Tn<T>&);                    \
+    template Tn<T> exp(const Tn<T>&);                     \
+    template Tn<T> log(const Tn<T>&);                     \
     template Tn<T> abs(const Tn<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)

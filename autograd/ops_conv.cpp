@@ -36,8 +36,14 @@ struct Patches {
 
 Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t kw, const ConvGeometry& g) {
     if (image.size() != 4) shape_error(op, fmt::format("expects an (N, C, H, W) image, got {}", shape_str(image)));
-    return {image[0], image[1], image[2], image[3], kh, kw,
-            conv_output_size(op, image[2], kh, g), conv_output_size(op, image[3], kw, g)};
+    return {image[0],
+            image[1],
+            image[2],
+            image[3],
+            kh,
+            kw,
+            conv_output_size(op, image[2], kh, g),
+            conv_output_size(op, image[3], kw, g)};
 }
 
 // Calls row(column entry, pixel offset, n) for every run of in-range taps: column entries
@@ -54,7 +60,8 @@ void for_each_run(const Patches& p, const ConvGeometry& g, Run run) {
                 // The columns j whose tap w = j s + b d - pad lies inside [0, W): j0 <= j < j1.
                 const long shift = static_cast<long>(b * g.dilation) - pad;
                 const long j0 = std::min<long>(shift >= 0 ? 0 : (-shift + s - 1) / s, static_cast<long>(p.Wo));
-                const long j1 = std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
+                const long j1 =
+                    std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
                 if (j1 <= j0) continue;
                 for (std::size_t n = 0; n < p.N; ++n) {
                     const std::size_t image = (n * p.C + c) * p.H * p.W;
@@ -73,14 +80,18 @@ void for_each_run(const Patches& p, const ConvGeometry& g, Run run) {
 // out of registers: to[j] = from[j s], and to[j s] += from[j].
 template <class T>
 [[gnu::noinline]] void gather(T* to, const T* from, std::size_t n, std::size_t s) {
-    if (s == 1) std::copy_n(from, n, to);
-    else for (std::size_t j = 0; j < n; ++j) to[j] = from[j * s];
+    if (s == 1)
+        std::copy_n(from, n, to);
+    else
+        for (std::size_t j = 0; j < n; ++j) to[j] = from[j * s];
 }
 
 template <class T>
 [[gnu::noinline]] void scatter_add(T* to, const T* from, std::size_t n, std::size_t s) {
-    if (s == 1) for (std::size_t j = 0; j < n; ++j) to[j] += from[j];
-    else for (std::size_t j = 0; j < n; ++j) to[j * s] += from[j];
+    if (s == 1)
+        for (std::size_t j = 0; j < n; ++j) to[j] += from[j];
+    else
+        for (std::size_t j = 0; j < n; ++j) to[j * s] += from[j];
 }
 }  // namespace
 
@@ -93,12 +104,12 @@ BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, c
     const T* src = x.value().data();
     T* dst = cols.data();
     const std::size_t s = g.stride;
-    for_each_run(p, g, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
-        gather(dst + col, src + pix, n, s);
-    });
-    return record<T>("im2col", std::move(cols), {x}, [image = x.shape(), kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
-        return std::vector<BasicTensor<T>>{col2im(grad, image, kh, kw, g)};
-    });
+    for_each_run(
+        p, g, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) { gather(dst + col, src + pix, n, s); });
+    return record<T>("im2col", std::move(cols), {x},
+                     [image = x.shape(), kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
+                         return std::vector<BasicTensor<T>>{col2im(grad, image, kh, kw, g)};
+                     });
 }
 
 // f(cols) = P^T cols: every column added back onto its patch      df = P dC = im2col(dC)
@@ -108,8 +119,9 @@ BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std:
     check_defined("col2im", cols);
     const Patches p = patches("col2im", image_shape, kh, kw, g);
     if (cols.shape() != Shape{p.rows(), p.cols()})
-        shape_error("col2im", fmt::format("columns of shape {} do not fit image {} with a {}x{} kernel: expected ({}, {})",
-                                          shape_str(cols.shape()), shape_str(image_shape), kh, kw, p.rows(), p.cols()));
+        shape_error("col2im",
+                    fmt::format("columns of shape {} do not fit image {} with a {}x{} kernel: expected ({}, {})",
+                                shape_str(cols.shape()), shape_str(image_shape), kh, kw, p.rows(), p.cols()));
     xt::xarray<T> image = xt::zeros<T>(image_shape);
     const T* src = cols.value().data();
     T* dst = image.data();
@@ -117,9 +129,10 @@ BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std:
     for_each_run(p, g, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
         scatter_add(dst + pix, src + col, n, s);
     });
-    return record<T>("col2im", std::move(image), {cols}, [kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
-        return std::vector<BasicTensor<T>>{im2col(grad, kh, kw, g)};
-    });
+    return record<T>("col2im", std::move(image), {cols},
+                     [kh, kw, g](const BasicTensor<T>&, const BasicTensor<T>& grad) {
+                         return std::vector<BasicTensor<T>>{im2col(grad, kh, kw, g)};
+                     });
 }
 
 // ---- convolutions: one matrix product each ---------------------------------------------------
@@ -138,7 +151,8 @@ BasicTensor<T> add_channel_bias(const BasicTensor<T>& y, const BasicTensor<T>& b
 }  // namespace
 
 template <class T>
-BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b, const ConvGeometry& g) {
+BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b,
+                      const ConvGeometry& g) {
     check_defined("conv2d", x), check_defined("conv2d", w);
     if (x.dim() != 4 || w.dim() != 4)
         shape_error("conv2d", fmt::format("expects input (N, C, H, W) and weight (O, C, kh, kw), got {} and {}",
@@ -149,8 +163,8 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const Ba
                                           shape_str(ws), ws[1]));
     check_bias("conv2d", b, ws[0]);
     const Patches p = patches("conv2d", xs, ws[2], ws[3], g);
-    const BasicTensor<T> cols = im2col(x, p.kh, p.kw, g);                          // (C kh kw, N Ho Wo)
-    const BasicTensor<T> y = matmul(reshape(w, {ws[0], p.rows()}), cols);          // (O, N Ho Wo)
+    const BasicTensor<T> cols = im2col(x, p.kh, p.kw, g);                                    // (C kh kw, N Ho Wo)
+    const BasicTensor<T> y = matmul(reshape(w, {ws[0], p.rows()}), cols);                    // (O, N Ho Wo)
     const BasicTensor<T> out = permute(reshape(y, {ws[0], p.N, p.Ho, p.Wo}), {1, 0, 2, 3});  // (N, O, Ho, Wo)
     return add_channel_bias(out, b);
 }
@@ -160,8 +174,9 @@ BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w
                                 const ConvGeometry& g, std::size_t output_padding) {
     check_defined("conv_transpose2d", x), check_defined("conv_transpose2d", w);
     if (x.dim() != 4 || w.dim() != 4)
-        shape_error("conv_transpose2d", fmt::format("expects input (N, Cin, H, W) and weight (Cin, Cout, kh, kw), got {} and {}",
-                                                    shape_str(x.shape()), shape_str(w.shape())));
+        shape_error("conv_transpose2d",
+                    fmt::format("expects input (N, Cin, H, W) and weight (Cin, Cout, kh, kw), got {} and {}",
+                                shape_str(x.shape()), shape_str(w.shape())));
     const Shape xs = x.shape(), ws = w.shape();
     if (xs[1] != ws[0])
         shape_error("conv_transpose2d", fmt::format("input {} has {} channels but weight {} expects {}", shape_str(xs),
@@ -169,22 +184,25 @@ BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w
     // (PyTorch also accepts output_padding < dilation; the extra rows are then ones no strided
     // convolution maps from, so they are refused here.)
     if (g.stride == 0 || g.dilation == 0)
-        shape_error("conv_transpose2d", fmt::format("stride ({}) and dilation ({}) must be positive", g.stride, g.dilation));
+        shape_error("conv_transpose2d",
+                    fmt::format("stride ({}) and dilation ({}) must be positive", g.stride, g.dilation));
     if (output_padding >= g.stride)
-        shape_error("conv_transpose2d", fmt::format("output_padding {} must be smaller than the stride ({})", output_padding,
-                                                    g.stride));
+        shape_error("conv_transpose2d",
+                    fmt::format("output_padding {} must be smaller than the stride ({})", output_padding, g.stride));
     check_bias("conv_transpose2d", b, ws[1]);
     // Ho = (H - 1) s - 2p + d (k - 1) + op + 1, computed without going below zero.
     auto out_size = [&](std::size_t in, std::size_t k) {
         const std::size_t grow = (in - 1) * g.stride + g.dilation * (k - 1) + output_padding + 1;
         if (in == 0 || grow <= 2 * g.padding)
-            shape_error("conv_transpose2d", fmt::format("input {} with kernel {}x{}, stride {}, padding {} gives an empty output",
-                                                        shape_str(xs), ws[2], ws[3], g.stride, g.padding));
+            shape_error("conv_transpose2d",
+                        fmt::format("input {} with kernel {}x{}, stride {}, padding {} gives an empty output",
+                                    shape_str(xs), ws[2], ws[3], g.stride, g.padding));
         return grow - 2 * g.padding;
     };
-    const Shape image{xs[0], ws[1], out_size(xs[2], ws[2]), out_size(xs[3], ws[3])};   // (N, Cout, Ho, Wo)
+    const Shape image{xs[0], ws[1], out_size(xs[2], ws[2]), out_size(xs[3], ws[3])};              // (N, Cout, Ho, Wo)
     const BasicTensor<T> xm = reshape(permute(x, {1, 0, 2, 3}), {xs[1], xs[0] * xs[2] * xs[3]});  // (Cin, N H W)
-    const BasicTensor<T> cols = gemm(reshape(w, {ws[0], ws[1] * ws[2] * ws[3]}), xm, true, false);  // (Cout kh kw, N H W)
+    const BasicTensor<T> cols =
+        gemm(reshape(w, {ws[0], ws[1] * ws[2] * ws[3]}), xm, true, false);  // (Cout kh kw, N H W)
     return add_channel_bias(col2im(cols, image, ws[2], ws[3], g), b);
 }
 
@@ -197,7 +215,7 @@ BasicTensor<T> pool(const char* op, const BasicTensor<T>& x, std::size_t k, std:
     const Shape s = x.shape();
     const ConvGeometry g{stride == 0 ? k : stride, 0, 1};
     const Patches p = patches(op, s, k, k, g);
-    const BasicTensor<T> planes = reshape(x, {s[0] * s[1], 1, s[2], s[3]});       // every channel an image
+    const BasicTensor<T> planes = reshape(x, {s[0] * s[1], 1, s[2], s[3]});      // every channel an image
     const BasicTensor<T> cols = im2col(planes, k, k, g);                         // (k k, N C Ho Wo)
     const BasicTensor<T> reduced = take_max ? max(cols, {0}) : mean(cols, {0});  // (N C Ho Wo,)
     return reshape(reduced, {s[0], s[1], p.Ho, p.Wo});
@@ -245,7 +263,8 @@ template <class T>
 BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t f) {
     const Shape s = checked_upsample("upsample_nearest2d", x, f);
     // Each pixel becomes an f x f block: a broadcast over two new axes of size f.
-    const BasicTensor<T> blocks = broadcast_to(reshape(x, {s[0], s[1], s[2], 1, s[3], 1}), {s[0], s[1], s[2], f, s[3], f});
+    const BasicTensor<T> blocks =
+        broadcast_to(reshape(x, {s[0], s[1], s[2], 1, s[3], 1}), {s[0], s[1], s[2], f, s[3], f});
     return reshape(blocks, {s[0], s[1], s[2] * f, s[3] * f});
 }
 
@@ -255,10 +274,10 @@ BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>& x, std::size_t f) {
     const std::size_t planes = s[0] * s[1], H = s[2], W = s[3];
     // Every plane X (H, W) becomes A_h X A_w^T: interpolate the rows, then the columns.
     const BasicTensor<T> Aw = constant(interpolation_matrix<T>(W, f)), Ah = constant(interpolation_matrix<T>(H, f));
-    BasicTensor<T> t = gemm(reshape(x, {planes * H, W}), Aw, false, true);               // (planes H, W f)
+    BasicTensor<T> t = gemm(reshape(x, {planes * H, W}), Aw, false, true);                 // (planes H, W f)
     t = reshape(permute(reshape(t, {planes, H, W * f}), {0, 2, 1}), {planes * W * f, H});  // (planes W f, H)
-    t = gemm(t, Ah, false, true);                                                        // (planes W f, H f)
-    t = permute(reshape(t, {planes, W * f, H * f}), {0, 2, 1});                          // (planes, H f, W f)
+    t = gemm(t, Ah, false, true);                                                          // (planes W f, H f)
+    t = permute(reshape(t, {planes, W * f, H * f}), {0, 2, 1});                            // (planes, H f, W f)
     return reshape(t, {s[0], s[1], H * f, W * f});
 }
 
@@ -272,13 +291,14 @@ BasicTensor<T> batch_norm(const BasicTensor<T>& x, const BasicTensor<T>& gamma, 
     const Shape s = x.shape();
     const std::size_t C = s[1];
     if (gamma.shape() != Shape{C} || beta.shape() != Shape{C})
-        shape_error("batch_norm", fmt::format("gamma {} and beta {} must both be ({},) for input {}", shape_str(gamma.shape()),
-                                              shape_str(beta.shape()), C, shape_str(s)));
+        shape_error("batch_norm", fmt::format("gamma {} and beta {} must both be ({},) for input {}",
+                                              shape_str(gamma.shape()), shape_str(beta.shape()), C, shape_str(s)));
     const std::vector<long> axes = x.dim() == 2 ? std::vector<long>{0} : std::vector<long>{0, 2, 3};
     if (x.size() / C < 2)
-        shape_error("batch_norm", fmt::format("needs more than one value per channel in train mode, got input {}", shape_str(s)));
+        shape_error("batch_norm",
+                    fmt::format("needs more than one value per channel in train mode, got input {}", shape_str(s)));
     const Shape per_channel = x.dim() == 2 ? Shape{1, C} : Shape{1, C, 1, 1};
-    const BasicTensor<T> mu = mean(x, axes, true);                 // (1, C[, 1, 1])
+    const BasicTensor<T> mu = mean(x, axes, true);  // (1, C[, 1, 1])
     const BasicTensor<T> centered = x - mu;
     const BasicTensor<T> var = mean(square(centered), axes, true);  // biased, as PyTorch normalises
     if (mean_out) {
@@ -306,7 +326,8 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     const std::size_t taps = kh * kw, L = p.Ho * p.Wo;
     for_each_run(p, g, [&](std::size_t col, std::size_t pix, std::size_t n) {
         for (std::size_t j = 0; j < n; ++j) {
-            const std::size_t tap = (col + j) / L, out = (col + j) % L;  // im2col's row is the tap, its column the output
+            const std::size_t tap = (col + j) / L,
+                              out = (col + j) % L;  // im2col's row is the tap, its column the output
             C(out, pix + j * g.stride) = kernel.data()[tap % taps];
         }
     });
@@ -315,15 +336,17 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
 
 #define AUTOGRAD_INSTANTIATE(T)                                                                                     \
     template BasicTensor<T> im2col(const BasicTensor<T>&, std::size_t, std::size_t, const ConvGeometry&);           \
-    template BasicTensor<T> col2im(const BasicTensor<T>&, const Shape&, std::size_t, std::size_t, const ConvGeometry&); \
-    template BasicTensor<T> conv2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, const ConvGeometry&); \
-    template BasicTensor<T> conv_transpose2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&,     \
+    template BasicTensor<T> col2im(const BasicTensor<T>&, const Shape&, std::size_t, std::size_t,                   \
+                                   const ConvGeometry&);                                                            \
+    template BasicTensor<T> conv2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&,             \
+                                   const ConvGeometry&);                                                            \
+    template BasicTensor<T> conv_transpose2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&,   \
                                              const ConvGeometry&, std::size_t);                                     \
     template BasicTensor<T> max_pool2d(const BasicTensor<T>&, std::size_t, std::size_t);                            \
     template BasicTensor<T> avg_pool2d(const BasicTensor<T>&, std::size_t, std::size_t);                            \
     template BasicTensor<T> upsample_nearest2d(const BasicTensor<T>&, std::size_t);                                 \
     template BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>&, std::size_t);                                \
-    template BasicTensor<T> batch_norm(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, double,  \
+    template BasicTensor<T> batch_norm(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, double, \
                                        xt::xarray<T>*, xt::xarray<T>*);                                             \
     template xt::xarray<T> conv_matrix(const xt::xarray<T>&, std::size_t, std::size_t, const ConvGeometry&);
 AUTOGRAD_INSTANTIATE(float)

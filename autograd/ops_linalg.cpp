@@ -20,15 +20,17 @@ template <class T>
 Tn<T> gemm(const Tn<T>& a, const Tn<T>& b, bool ta, bool tb) {
     check_defined("matmul", a), check_defined("matmul", b);
     if (a.dim() != 2 || b.dim() != 2)
-        shape_error("matmul", fmt::format("expects two 2-D tensors, got {} and {}", shape_str(a.shape()),
-                                          shape_str(b.shape())));
+        shape_error("matmul",
+                    fmt::format("expects two 2-D tensors, got {} and {}", shape_str(a.shape()), shape_str(b.shape())));
     const Shape sa = op_shape(a.shape(), ta), sb = op_shape(b.shape(), tb);
     if (sa[1] != sb[0])
         shape_error("matmul", fmt::format("cannot multiply {} by {}: inner sizes {} and {} differ", shape_str(sa),
                                           shape_str(sb), sa[1], sb[0]));
     xt::xarray<T> out = xt::xarray<T>::from_shape({sa[0], sb[1]});
-    if (out.size() > 0 && sa[1] > 0) xt::blas::gemm(a.value(), b.value(), out, ta, tb);
-    else out.fill(T(0));  // an empty inner size gives zeros, as in NumPy
+    if (out.size() > 0 && sa[1] > 0)
+        xt::blas::gemm(a.value(), b.value(), out, ta, tb);
+    else
+        out.fill(T(0));  // an empty inner size gives zeros, as in NumPy
     return record<T>("matmul", std::move(out), {a, b}, [a, b, ta, tb](const Tn<T>&, const Tn<T>& g) {
         Tn<T> ga, gb;
         if (a.requires_grad()) ga = ta ? gemm(b, g, tb, true) : gemm(g, b, false, !tb);
@@ -48,12 +50,11 @@ Tn<T> transpose(const Tn<T>& a) {
     check_defined("transpose", a);
     if (a.dim() != 2) shape_error("transpose", fmt::format("expects a 2-D tensor, got {}", shape_str(a.shape())));
     xt::xarray<T> out = xt::transpose(a.value());
-    return record<T>("transpose", std::move(out), {a}, [](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{transpose(g)};
-    });
+    return record<T>("transpose", std::move(out), {a},
+                     [](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{transpose(g)}; });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                 \
+#define AUTOGRAD_INSTANTIATE(T)                                  \
     template Tn<T> gemm(const Tn<T>&, const Tn<T>&, bool, bool); \
     template Tn<T> matmul(const Tn<T>&, const Tn<T>&);           \
     template Tn<T> transpose(const Tn<T>&);

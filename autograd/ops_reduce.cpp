@@ -123,7 +123,8 @@ Tn<T> log_softmax(const Tn<T>& a, long axis) {
     check_defined("log_softmax", a);
     if (a.dim() == 0) shape_error("log_softmax", "expects at least one axis, got a scalar");
     const std::vector<std::size_t> ax{normalize_axis("log_softmax", axis, a.dim())};
-    if (a.shape()[ax[0]] == 0) shape_error("log_softmax", fmt::format("empty axis {} of {}", ax[0], shape_str(a.shape())));
+    if (a.shape()[ax[0]] == 0)
+        shape_error("log_softmax", fmt::format("empty axis {} of {}", ax[0], shape_str(a.shape())));
     // Subtract the maximum first so that no e^a overflows.
     xt::xarray<T> m = xt::amax(a.value(), ax, xt::keep_dims | xt::evaluation_strategy::immediate);
     xt::xarray<T> shifted = a.value() - m;
@@ -135,13 +136,13 @@ Tn<T> log_softmax(const Tn<T>& a, long axis) {
     });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                       \
-    template Tn<T> sum(const Tn<T>&);                                 \
-    template Tn<T> sum(const Tn<T>&, const std::vector<long>&, bool); \
-    template Tn<T> mean(const Tn<T>&);                                \
+#define AUTOGRAD_INSTANTIATE(T)                                        \
+    template Tn<T> sum(const Tn<T>&);                                  \
+    template Tn<T> sum(const Tn<T>&, const std::vector<long>&, bool);  \
+    template Tn<T> mean(const Tn<T>&);                                 \
     template Tn<T> mean(const Tn<T>&, const std::vector<long>&, bool); \
-    template Tn<T> max(const Tn<T>&);                                 \
-    template Tn<T> max(const Tn<T>&, const std::vector<long>&, bool); \
+    template Tn<T> max(const Tn<T>&);                                  \
+    template Tn<T> max(const Tn<T>&, const std::vector<long>&, bool);  \
     template Tn<T> log_softmax(const Tn<T>&, long);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)

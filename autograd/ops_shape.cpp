@@ -90,12 +90,13 @@ template <class T>
 Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::size_t>& index, std::size_t num_rows) {
     check_defined("scatter_rows", a);
     if (a.dim() == 0 || a.shape()[0] != index.size())
-        shape_error("scatter_rows", fmt::format("{} index entries for a tensor of shape {}", index.size(),
-                                                shape_str(a.shape())));
+        shape_error("scatter_rows",
+                    fmt::format("{} index entries for a tensor of shape {}", index.size(), shape_str(a.shape())));
     Shape shape = a.shape();
     const std::size_t width = row_size(shape);
     for (std::size_t i : index)
-        if (i >= num_rows) shape_error("scatter_rows", fmt::format("row index {} is out of range for {} rows", i, num_rows));
+        if (i >= num_rows)
+            shape_error("scatter_rows", fmt::format("row index {} is out of range for {} rows", i, num_rows));
     shape[0] = num_rows;
     xt::xarray<T> out = xt::zeros<T>(shape);
     for (std::size_t k = 0; k < index.size(); ++k) {
@@ -103,9 +104,8 @@ Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::size_t>& index, std::s
         T* dst = out.data() + index[k] * width;
         for (std::size_t j = 0; j < width; ++j) dst[j] += src[j];
     }
-    return record<T>("scatter_rows", std::move(out), {a}, [index](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{rows(g, index)};
-    });
+    return record<T>("scatter_rows", std::move(out), {a},
+                     [index](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{rows(g, index)}; });
 }
 
 namespace {
@@ -132,7 +132,8 @@ Tn<T> concat(const std::vector<Tn<T>>& parts, long axis) {
         bool same = s.size() == first.size();
         for (std::size_t i = 0; same && i < s.size(); ++i) same = i == ax || s[i] == first[i];
         if (!same)
-            shape_error("concat", fmt::format("cannot join {} and {} along axis {}", shape_str(first), shape_str(s), ax));
+            shape_error("concat",
+                        fmt::format("cannot join {} and {} along axis {}", shape_str(first), shape_str(s), ax));
         shape[ax] += s[ax];
     }
     xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
@@ -171,7 +172,8 @@ Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
     xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
     const auto [outer, inner] = outer_inner(in_shape, ax);
     for (std::size_t o = 0; o < outer; ++o)
-        std::copy_n(a.value().data() + (o * in_shape[ax] + start) * inner, length * inner, out.data() + o * length * inner);
+        std::copy_n(a.value().data() + (o * in_shape[ax] + start) * inner, length * inner,
+                    out.data() + o * length * inner);
     return record<T>("narrow", std::move(out), {a}, [in_shape, ax, start, length](const Tn<T>&, const Tn<T>& g) {
         // Zeros before and after the slab, joined with the gradient of the slab.
         std::vector<Tn<T>> pieces;
@@ -195,8 +197,8 @@ Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
     for (std::size_t i = 0; i < axes.size(); ++i)
         if (axes.size() == rank && axes[i] < rank && inverse[axes[i]] == rank) inverse[axes[i]] = i;
     if (axes.size() != rank || std::find(inverse.begin(), inverse.end(), rank) != inverse.end())
-        shape_error("permute", fmt::format("axes ({}) are not a permutation of the {} axes of {}", fmt::join(axes, ", "),
-                                           rank, shape_str(in_shape)));
+        shape_error("permute", fmt::format("axes ({}) are not a permutation of the {} axes of {}",
+                                           fmt::join(axes, ", "), rank, shape_str(in_shape)));
     Shape out_shape(rank), in_strides(rank);
     for (std::size_t i = rank, stride = 1; i-- > 0; stride *= in_shape[i]) in_strides[i] = stride;
     for (std::size_t i = 0; i < rank; ++i) out_shape[i] = in_shape[axes[i]];
@@ -221,8 +223,10 @@ Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
         std::vector<std::size_t> idx(sizes.size(), 0);
         std::size_t src = 0;
         for (std::size_t done = 0; done < out.size(); done += n_last, dst += n_last) {
-            if (step_last == 1) std::copy_n(in + src, n_last, dst);  // the innermost run
-            else for (std::size_t j = 0; j < n_last; ++j) dst[j] = in[src + j * step_last];
+            if (step_last == 1)
+                std::copy_n(in + src, n_last, dst);  // the innermost run
+            else
+                for (std::size_t j = 0; j < n_last; ++j) dst[j] = in[src + j * step_last];
             for (std::size_t d = last; d-- > 0;) {  // carry into the outer axes
                 src += steps[d];
                 if (++idx[d] < sizes[d]) break;
@@ -233,20 +237,19 @@ Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
     } else if (out.size() > 0) {
         *dst = *in;
     }
-    return record<T>("permute", std::move(out), {a}, [inverse](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{permute(g, inverse)};
-    });
+    return record<T>("permute", std::move(out), {a},
+                     [inverse](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{permute(g, inverse)}; });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                          \
-    template Tn<T> reshape(const Tn<T>&, const Shape&);                                  \
-    template Tn<T> flatten(const Tn<T>&);                                                \
-    template Tn<T> broadcast_to(const Tn<T>&, const Shape&);                             \
-    template Tn<T> sum_to(const Tn<T>&, const Shape&);                                   \
-    template Tn<T> rows(const Tn<T>&, const std::vector<std::size_t>&);                  \
+#define AUTOGRAD_INSTANTIATE(T)                                                              \
+    template Tn<T> reshape(const Tn<T>&, const Shape&);                                      \
+    template Tn<T> flatten(const Tn<T>&);                                                    \
+    template Tn<T> broadcast_to(const Tn<T>&, const Shape&);                                 \
+    template Tn<T> sum_to(const Tn<T>&, const Shape&);                                       \
+    template Tn<T> rows(const Tn<T>&, const std::vector<std::size_t>&);                      \
     template Tn<T> scatter_rows(const Tn<T>&, const std::vector<std::size_t>&, std::size_t); \
-    template Tn<T> concat(const std::vector<Tn<T>>&, long);                              \
-    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);              \
+    template Tn<T> concat(const std::vector<Tn<T>>&, long);                                  \
+    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);                     \
     template Tn<T> permute(const Tn<T>&, const std::vector<std::size_t>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)

@@ -17,11 +17,11 @@ public:
     explicit Generator(std::uint64_t seed);
 
     std::uint64_t next_u64();
-    double uniform();                            // in [0, 1), 53 random bits
-    double uniform(double lo, double hi);        // in [lo, hi)
-    double normal();                             // N(0, 1) by the Box-Muller transform
-    std::uint64_t below(std::uint64_t n);        // in [0, n), without modulo bias
-    void shuffle(std::vector<std::size_t>& v);   // Fisher-Yates
+    double uniform();                                     // in [0, 1), 53 random bits
+    double uniform(double lo, double hi);                 // in [lo, hi)
+    double normal();                                      // N(0, 1) by the Box-Muller transform
+    std::uint64_t below(std::uint64_t n);                 // in [0, n), without modulo bias
+    void shuffle(std::vector<std::size_t>& v);            // Fisher-Yates
     std::vector<std::size_t> permutation(std::size_t n);  // a shuffled 0, 1, ..., n-1
 
 private:
@@ -32,7 +32,7 @@ private:
 template <class T = float>
 BasicTensor<T> randn(const Shape& shape, Generator& gen, bool requires_grad = false);  // N(0, 1)
 template <class T = float>
-BasicTensor<T> rand(const Shape& shape, Generator& gen, bool requires_grad = false);   // U[0, 1)
+BasicTensor<T> rand(const Shape& shape, Generator& gen, bool requires_grad = false);  // U[0, 1)
 template <class T = float>
 BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen, bool requires_grad = false);
 

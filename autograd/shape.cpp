@@ -49,9 +49,7 @@ std::vector<std::size_t> normalize_axes(const char* op, const std::vector<long>&
     return out;
 }
 
-void shape_error(const char* op, const std::string& message) {
-    throw ShapeError(fmt::format("{}: {}", op, message));
-}
+void shape_error(const char* op, const std::string& message) { throw ShapeError(fmt::format("{}: {}", op, message)); }
 
 namespace detail {
 

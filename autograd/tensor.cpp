@@ -70,15 +70,25 @@ BasicTensor<T>::BasicTensor(Array value, bool requires_grad) : node_(std::make_s
 }
 
 template <class T>
-const typename BasicTensor<T>::Array& BasicTensor<T>::value() const { return checked(node_, "value").value; }
+const typename BasicTensor<T>::Array& BasicTensor<T>::value() const {
+    return checked(node_, "value").value;
+}
 template <class T>
-typename BasicTensor<T>::Array& BasicTensor<T>::mutable_value() { return checked(node_, "mutable_value").value; }
+typename BasicTensor<T>::Array& BasicTensor<T>::mutable_value() {
+    return checked(node_, "mutable_value").value;
+}
 template <class T>
-Shape BasicTensor<T>::shape() const { return shape_of(value()); }
+Shape BasicTensor<T>::shape() const {
+    return shape_of(value());
+}
 template <class T>
-std::size_t BasicTensor<T>::dim() const { return value().dimension(); }
+std::size_t BasicTensor<T>::dim() const {
+    return value().dimension();
+}
 template <class T>
-std::size_t BasicTensor<T>::size() const { return value().size(); }
+std::size_t BasicTensor<T>::size() const {
+    return value().size();
+}
 
 template <class T>
 T BasicTensor<T>::item() const {
@@ -88,7 +98,9 @@ T BasicTensor<T>::item() const {
 }
 
 template <class T>
-bool BasicTensor<T>::requires_grad() const { return checked(node_, "requires_grad").requires_grad; }
+bool BasicTensor<T>::requires_grad() const {
+    return checked(node_, "requires_grad").requires_grad;
+}
 
 template <class T>
 BasicTensor<T>& BasicTensor<T>::requires_grad_(bool on) {
@@ -100,17 +112,29 @@ BasicTensor<T>& BasicTensor<T>::requires_grad_(bool on) {
 }
 
 template <class T>
-bool BasicTensor<T>::is_leaf() const { return checked(node_, "is_leaf").inputs.empty(); }
+bool BasicTensor<T>::is_leaf() const {
+    return checked(node_, "is_leaf").inputs.empty();
+}
 template <class T>
-BasicTensor<T> BasicTensor<T>::grad() const { return checked(node_, "grad").grad; }
+BasicTensor<T> BasicTensor<T>::grad() const {
+    return checked(node_, "grad").grad;
+}
 template <class T>
-void BasicTensor<T>::zero_grad() { checked(node_, "zero_grad").grad = BasicTensor<T>(); }
+void BasicTensor<T>::zero_grad() {
+    checked(node_, "zero_grad").grad = BasicTensor<T>();
+}
 template <class T>
-BasicTensor<T> BasicTensor<T>::detach() const { return BasicTensor<T>(value()); }
+BasicTensor<T> BasicTensor<T>::detach() const {
+    return BasicTensor<T>(value());
+}
 template <class T>
-const char* BasicTensor<T>::op() const { return checked(node_, "op").op; }
+const char* BasicTensor<T>::op() const {
+    return checked(node_, "op").op;
+}
 template <class T>
-const std::string& BasicTensor<T>::name() const { return checked(node_, "name").name; }
+const std::string& BasicTensor<T>::name() const {
+    return checked(node_, "name").name;
+}
 
 template <class T>
 BasicTensor<T>& BasicTensor<T>::set_name(std::string name) {
@@ -136,8 +160,7 @@ void BasicTensor<T>::backward(const BasicTensor& seed, bool retain_graph, bool c
 }
 
 template <class T>
-BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs,
-                      BackwardFn<T> backward) {
+BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs, BackwardFn<T> backward) {
     auto node = std::make_shared<Node<T>>();
     node->value = std::move(value);
     bool any = false;
@@ -161,28 +184,38 @@ BasicTensor<T> full(const Shape& shape, double value, bool requires_grad) {
     return BasicTensor<T>(std::move(a), requires_grad);
 }
 template <class T>
-BasicTensor<T> zeros(const Shape& shape, bool requires_grad) { return full<T>(shape, 0.0, requires_grad); }
+BasicTensor<T> zeros(const Shape& shape, bool requires_grad) {
+    return full<T>(shape, 0.0, requires_grad);
+}
 template <class T>
-BasicTensor<T> ones(const Shape& shape, bool requires_grad) { return full<T>(shape, 1.0, requires_grad); }
+BasicTensor<T> ones(const Shape& shape, bool requires_grad) {
+    return full<T>(shape, 1.0, requires_grad);
+}
 template <class T>
-BasicTensor<T> scalar(double value, bool requires_grad) { return full<T>({}, value, requires_grad); }
+BasicTensor<T> scalar(double value, bool requires_grad) {
+    return full<T>({}, value, requires_grad);
+}
 template <class T>
-BasicTensor<T> zeros_like(const BasicTensor<T>& t) { return zeros<T>(t.shape()); }
+BasicTensor<T> zeros_like(const BasicTensor<T>& t) {
+    return zeros<T>(t.shape());
+}
 template <class T>
-BasicTensor<T> ones_like(const BasicTensor<T>& t) { return ones<T>(t.shape()); }
+BasicTensor<T> ones_like(const BasicTensor<T>& t) {
+    return ones<T>(t.shape());
+}
 
 Tensor64 to_double(const Tensor& t) { return Tensor64(xt::xarray<double>(xt::cast<double>(t.value()))); }
 Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<float>(t.value()))); }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                                        \
-    template struct Node<T>;                                                                           \
-    template class BasicTensor<T>;                                                                     \
+#define AUTOGRAD_INSTANTIATE(T)                                                                             \
+    template struct Node<T>;                                                                                \
+    template class BasicTensor<T>;                                                                          \
     template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>); \
-    template BasicTensor<T> full<T>(const Shape&, double, bool);                                       \
-    template BasicTensor<T> zeros<T>(const Shape&, bool);                                              \
-    template BasicTensor<T> ones<T>(const Shape&, bool);                                               \
-    template BasicTensor<T> scalar<T>(double, bool);                                                   \
-    template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                         \
+    template BasicTensor<T> full<T>(const Shape&, double, bool);                                            \
+    template BasicTensor<T> zeros<T>(const Shape&, bool);                                                   \
+    template BasicTensor<T> ones<T>(const Shape&, bool);                                                    \
+    template BasicTensor<T> scalar<T>(double, bool);                                                        \
+    template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                              \
     template BasicTensor<T> ones_like(const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)

@@ -22,7 +22,8 @@ namespace autograd {
 
 using Shape = std::vector<std::size_t>;
 
-template <class T> struct Node;
+template <class T>
+struct Node;
 
 template <class T>
 class BasicTensor {
@@ -107,8 +108,7 @@ struct Node : std::enable_shared_from_this<Node<T>> {
 // Records an op: the result node with its inputs and backward closure when grad mode is on and
 // some input requires grad; otherwise a plain leaf holding `value` (op "leaf", no history).
 template <class T>
-BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs,
-                      BackwardFn<T> backward);
+BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs, BackwardFn<T> backward);
 
 // ---- grad mode --------------------------------------------------------------------------
 bool is_grad_enabled();
@@ -138,12 +138,18 @@ private:
 };
 
 // ---- factories (float32 unless asked otherwise: zeros<double>({2, 3})) --------------------
-template <class T = float> BasicTensor<T> zeros(const Shape& shape, bool requires_grad = false);
-template <class T = float> BasicTensor<T> ones(const Shape& shape, bool requires_grad = false);
-template <class T = float> BasicTensor<T> full(const Shape& shape, double value, bool requires_grad = false);
-template <class T = float> BasicTensor<T> scalar(double value, bool requires_grad = false);
-template <class T> BasicTensor<T> zeros_like(const BasicTensor<T>& t);
-template <class T> BasicTensor<T> ones_like(const BasicTensor<T>& t);
+template <class T = float>
+BasicTensor<T> zeros(const Shape& shape, bool requires_grad = false);
+template <class T = float>
+BasicTensor<T> ones(const Shape& shape, bool requires_grad = false);
+template <class T = float>
+BasicTensor<T> full(const Shape& shape, double value, bool requires_grad = false);
+template <class T = float>
+BasicTensor<T> scalar(double value, bool requires_grad = false);
+template <class T>
+BasicTensor<T> zeros_like(const BasicTensor<T>& t);
+template <class T>
+BasicTensor<T> ones_like(const BasicTensor<T>& t);
 
 // The same data in the other precision, as a new leaf (requires_grad is not carried over).
 Tensor64 to_double(const Tensor& t);

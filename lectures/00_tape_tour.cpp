@@ -30,37 +30,38 @@ using namespace autograd;
 template <class T>
 BasicTensor<T> layer_loss(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b,
                           const BasicTensor<T>& target) {
-    BasicTensor<T> z = matmul(x, W);              // (N, H) = (N, D) @ (D, H)
-    BasicTensor<T> a = z + b;                     // (N, H), b (H,) broadcast over the rows
-    BasicTensor<T> h = sigmoid(a);                // (N, H)  the code, Scott slide 5's f(x)
-    return mse_loss(h, target);                   // ()      (1 / NH) sum (h - target)^2
+    BasicTensor<T> z = matmul(x, W);  // (N, H) = (N, D) @ (D, H)
+    BasicTensor<T> a = z + b;         // (N, H), b (H,) broadcast over the rows
+    BasicTensor<T> h = sigmoid(a);    // (N, H)  the code, Scott slide 5's f(x)
+    return mse_loss(h, target);       // ()      (1 / NH) sum (h - target)^2
 }
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "tape_tour", 7,
-                                                     "records one sigmoid layer's loss, prints its tape and checks backward()");
+    const lecture::Options opt = lecture::parse_args(
+        argc, argv, "tape_tour", 7, "records one sigmoid layer's loss, prints its tape and checks backward()");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
     // ---- Scott slide 5: an encoder layer h = f(x) = sigmoid(x W + b) ----
     lecture::section("Scott slide 5: one encoder layer and its square loss");
     // Leaves: x and target are data (no gradient wanted); W and b are parameters.
-    Tensor x = randn({4, 3}, gen).set_name("x");                        // (N, D)
-    Tensor W = (randn({3, 2}, gen) * 0.5).set_name("W");                 // (D, H)
+    Tensor x = randn({4, 3}, gen).set_name("x");          // (N, D)
+    Tensor W = (randn({3, 2}, gen) * 0.5).set_name("W");  // (D, H)
     W.requires_grad_();
-    Tensor b = zeros({2}, /*requires_grad=*/true).set_name("b");         // (H,)
-    Tensor target = rand({4, 2}, gen).set_name("target");                // (N, H)
+    Tensor b = zeros({2}, /*requires_grad=*/true).set_name("b");  // (H,)
+    Tensor target = rand({4, 2}, gen).set_name("target");         // (N, H)
 
     // Every op below appends a node to the tape: its value, its inputs, and the closure that
     // will turn d loss / d output into d loss / d inputs.
-    Tensor loss = layer_loss(x, W, b, target).set_name("loss");         // ()
+    Tensor loss = layer_loss(x, W, b, target).set_name("loss");  // ()
     fmt::print("loss = {:.6f}\n\n", loss.item());
     fmt::print("{}", tape_text(loss));
     // Reading the tape: mse_loss is made of smaller ops (sub, square, sum, mul_scalar), so
     // their nodes show up too. x and target are constants: nothing flows back into them.
 
     const bool drawn = write_dot(tape_dot(loss), out_dir + "/tape.dot", out_dir + "/tape.png");
-    fmt::print("\ngraph written to {}/tape.dot{}\n", out_dir, drawn ? " and tape.png" : " (install graphviz for tape.png)");
+    fmt::print("\ngraph written to {}/tape.dot{}\n", out_dir,
+               drawn ? " and tape.png" : " (install graphviz for tape.png)");
 
     // ---- The reverse sweep ----
     lecture::section("backward(): the chain rule, node by node in reverse");
@@ -73,11 +74,12 @@ int main(int argc, char** argv) try {
     loss.backward();
 
     // The same chain rule by hand, with plain arrays, to see that nothing else happened.
-    const xt::xarray<float> h = 1.0f / (1.0f + xt::exp(-(xt::xarray<float>(xt::linalg::dot(x.value(), W.value())) + b.value())));
-    const xt::xarray<float> dh = 2.0f * (h - target.value()) / static_cast<float>(h.size());   // (N, H)
-    const xt::xarray<float> da = dh * h * (1.0f - h);                                          // (N, H)
-    const xt::xarray<float> dW_hand = xt::linalg::dot(xt::transpose(x.value()), da);           // (D, H)
-    const xt::xarray<float> db_hand = xt::sum(da, {0});                                        // (H,)
+    const xt::xarray<float> h =
+        1.0f / (1.0f + xt::exp(-(xt::xarray<float>(xt::linalg::dot(x.value(), W.value())) + b.value())));
+    const xt::xarray<float> dh = 2.0f * (h - target.value()) / static_cast<float>(h.size());  // (N, H)
+    const xt::xarray<float> da = dh * h * (1.0f - h);                                         // (N, H)
+    const xt::xarray<float> dW_hand = xt::linalg::dot(xt::transpose(x.value()), da);          // (D, H)
+    const xt::xarray<float> db_hand = xt::sum(da, {0});                                       // (H,)
 
     // ---- Checking it: central differences in float64 ----
     // For each parameter entry p: (L(p + eps) - L(p - eps)) / (2 eps), with eps = 1e-6, on a
@@ -98,10 +100,11 @@ int main(int argc, char** argv) try {
         for (std::size_t j = 0; j < g.size(); ++j) {
             const double g32 = g.value().data()[j], num = numeric[p](0, j);
             worst32 = std::max(worst32, std::abs(g32 - num) / std::max(std::abs(num), 1e-6));
-            const std::string entry = g.dim() == 2 ? fmt::format("{}[{}, {}]", named[p].first, j / g.shape()[1], j % g.shape()[1])
-                                                   : fmt::format("{}[{}]", named[p].first, j);
-            fmt::print("{:<8} {:>14.8f} {:>14.8f} {:>16.10f} {:>16.10f}\n", entry, g32,
-                       by_hand[p].data()[j], analytic64[p](0, j), num);
+            const std::string entry =
+                g.dim() == 2 ? fmt::format("{}[{}, {}]", named[p].first, j / g.shape()[1], j % g.shape()[1])
+                             : fmt::format("{}[{}]", named[p].first, j);
+            fmt::print("{:<8} {:>14.8f} {:>14.8f} {:>16.10f} {:>16.10f}\n", entry, g32, by_hand[p].data()[j],
+                       analytic64[p](0, j), num);
         }
     }
 

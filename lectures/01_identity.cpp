@@ -56,7 +56,7 @@ int main(int argc, char** argv) try {
     // ---- Scott slide 4: the data is the eight one-hot vectors, and the target is the input ----
     lecture::section("Scott slide 4: eight inputs, each a single 1 among 8");
     const std::size_t N = 8, D = 8, H = 3;
-    const Tensor x(xt::xarray<float>(xt::eye<float>(D)));                   // (N, D), row i = e_i
+    const Tensor x(xt::xarray<float>(xt::eye<float>(D)));  // (N, D), row i = e_i
     fmt::print("{} one-hot vectors of length {}, through {} hidden units: 8 things, 3 numbers\n", N, D, H);
 
     // ---- Scott slide 5: encoder f and decoder g, one sigmoid layer each ----
@@ -92,9 +92,9 @@ int main(int argc, char** argv) try {
     std::vector<double> epoch_axis, losses;
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         gd.zero_grad();
-        const Tensor h = sigmoid(encoder(x));                                  // (N, H) the code
-        const Tensor r = sigmoid(decoder(h));                                  // (N, D) the reconstruction
-        Tensor loss = mse_loss(r, x);                                          // ()
+        const Tensor h = sigmoid(encoder(x));  // (N, H) the code
+        const Tensor r = sigmoid(decoder(h));  // (N, D) the reconstruction
+        Tensor loss = mse_loss(r, x);          // ()
         loss.backward();
         gd.step();
         epoch_axis.push_back(static_cast<double>(epoch));
@@ -111,8 +111,8 @@ int main(int argc, char** argv) try {
     xt::xarray<float> h, r;
     {
         NoGradGuard no_grad;
-        h = sigmoid(encoder(x)).value();                                       // (N, H)
-        r = sigmoid(decoder(Tensor(h))).value();                               // (N, D)
+        h = sigmoid(encoder(x)).value();          // (N, H)
+        r = sigmoid(decoder(Tensor(h))).value();  // (N, D)
     }
     fmt::print("{:<10} {:>23}   {:<5} {:>6}  {:>9}\n", "input", "hidden values h1 h2 h3", "code", "argmax", "r[input]");
     std::set<std::string> codes;
@@ -124,8 +124,8 @@ int main(int argc, char** argv) try {
         const std::size_t guess = row_argmax(r, i);
         codes.insert(code);
         correct += guess == i ? 1 : 0;
-        fmt::print("{:<10} {:>7.3f} {:>7.3f} {:>7.3f}   {:<5} {:>6}  {:>9.3f}\n", input, h(i, 0), h(i, 1), h(i, 2), code, guess,
-                   r(i, i));
+        fmt::print("{:<10} {:>7.3f} {:>7.3f} {:>7.3f}   {:<5} {:>6}  {:>9.3f}\n", input, h(i, 0), h(i, 1), h(i, 2),
+                   code, guess, r(i, i));
     }
     std::vector<std::string> listed;
     for (std::size_t i = 0; i < N; ++i) listed.push_back(rounded_code(h, i));
@@ -155,11 +155,12 @@ int main(int argc, char** argv) try {
 
     // ---- Verdict ----
     const bool holds = codes.size() == N && correct == N;
-    return lecture::verdict("the 8-3-8 network invents a 3-bit code: 8 distinct rounded codes, and every output's "
-                            "argmax is its input",
-                            holds,
-                            fmt::format("{} distinct codes, {}/{} outputs correct, loss {:.5f} after {} epochs", codes.size(),
-                                        correct, N, losses.back(), epochs));
+    return lecture::verdict(
+        "the 8-3-8 network invents a 3-bit code: 8 distinct rounded codes, and every output's "
+        "argmax is its input",
+        holds,
+        fmt::format("{} distinct codes, {}/{} outputs correct, loss {:.5f} after {} epochs", codes.size(), correct, N,
+                    losses.back(), epochs));
 } catch (const std::exception& e) {
     return lecture::fail("identity", e);
 }

@@ -34,7 +34,8 @@ int main(int argc, char** argv) try {
     const std::size_t train_limit = opt.quick ? 3000 : 0, test_limit = opt.quick ? 1000 : 0;
     const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, train_limit);
     const nn::Dataset test = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, test_limit);
-    fmt::print("{} training images, {} test images, {} pixels each\n", train.size(), test.size(), train.images.shape()[1]);
+    fmt::print("{} training images, {} test images, {} pixels each\n", train.size(), test.size(),
+               train.images.shape()[1]);
 
     // ---- Scott slides 4-6: encoder f and decoder g ----
     lecture::section("Scott slides 4-6: the encoder f and the decoder g");
@@ -56,8 +57,8 @@ int main(int argc, char** argv) try {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            const Tensor r = model(batch.x);                                  // (N, D) reconstruction
-            Tensor loss = mse_loss(r, batch.x);                               // ()
+            const Tensor r = model(batch.x);     // (N, D) reconstruction
+            Tensor loss = mse_loss(r, batch.x);  // ()
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
@@ -72,27 +73,27 @@ int main(int argc, char** argv) try {
     // ---- Look at it: originals above, reconstructions below ----
     std::vector<std::size_t> first(16);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test.batch(first);                                       // (16, D)
+    const Tensor x = test.batch(first);  // (16, D)
     Tensor r;
     {
         NoGradGuard no_grad;
         model.eval();
-        r = model(x);                                                         // (16, D)
+        r = model(x);  // (16, D)
         model.train();
     }
     nn::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
-    nn::save_image_rows(out_dir + "/reconstructions.png", {{"original", x.value()}, {"reconstructed", r.value()}}, 28, 28,
-                        grid);
+    nn::save_image_rows(out_dir + "/reconstructions.png", {{"original", x.value()}, {"reconstructed", r.value()}}, 28,
+                        28, grid);
     std::vector<double> epoch_axis;
     for (std::size_t e = 1; e <= epochs; ++e) epoch_axis.push_back(static_cast<double>(e));
     nn::PlotOptions plot;
     plot.title = "784-256-64-256-784 autoencoder on MNIST";
     plot.xlabel = "epoch";
     plot.ylabel = "mean squared error per pixel";
-    nn::save_line_plot(out_dir + "/loss.png", {{"train", epoch_axis, log.epoch_losses()}, {"test", epoch_axis, test_curve}},
-                       plot);
+    nn::save_line_plot(out_dir + "/loss.png",
+                       {{"train", epoch_axis, log.epoch_losses()}, {"test", epoch_axis, test_curve}}, plot);
     fmt::print("\nwrote {0}/reconstructions.png and {0}/loss.png\n", out_dir);
 
     // ---- A checkpoint NumPy can open, and the model it restores ----
@@ -103,8 +104,8 @@ int main(int argc, char** argv) try {
     models::MLPAutoencoder restored(widths, other, hidden, output);  // a checkpoint holds weights, not the architecture
     nn::load_checkpoint(restored, ckpt);
     const double restored_mse = nn::reconstruction_mse(restored, test);
-    fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n", ckpt,
-               model.named_parameters().size(), restored_mse, test_mse);
+    fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n",
+               ckpt, model.named_parameters().size(), restored_mse, test_mse);
     fmt::print("in Python: w = numpy.load('{}'); w['encoder.0.weight'].shape  ->  (784, 256)\n", ckpt);
 
     // ---- Verdict ----
@@ -115,9 +116,10 @@ int main(int argc, char** argv) try {
     const double threshold = opt.quick ? 0.03 : 0.006;
     const bool restores = restored_mse == test_mse;
     const bool holds = test_mse < threshold && restores;
-    return lecture::verdict(fmt::format("test reconstruction MSE below {}", threshold), holds,
-                            fmt::format("test MSE {:.5f} after {} epochs on {} images; the checkpoint {}", test_mse,
-                                        epochs, train.size(), restores ? "restores it exactly" : "does NOT restore it"));
+    return lecture::verdict(
+        fmt::format("test reconstruction MSE below {}", threshold), holds,
+        fmt::format("test MSE {:.5f} after {} epochs on {} images; the checkpoint {}", test_mse, epochs, train.size(),
+                    restores ? "restores it exactly" : "does NOT restore it"));
 } catch (const std::exception& e) {
     return lecture::fail("mnist_autoencoder", e);
 }

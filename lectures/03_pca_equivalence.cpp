@@ -43,7 +43,7 @@ struct PCA {
 PCA pca(const xt::xarray<float>& centred) {
     const auto n = static_cast<double>(centred.shape()[0]);
     // X^T X in float (one BLAS call over all the data), then the small (D, D) matrix in double.
-    const xt::xarray<float> gram = xt::linalg::dot(xt::transpose(centred), centred);   // (D, D)
+    const xt::xarray<float> gram = xt::linalg::dot(xt::transpose(centred), centred);  // (D, D)
     const xt::xarray<double> cov = xt::cast<double>(gram) / n;
     auto [values, vectors] = xt::linalg::eigh(cov);  // increasing order
     PCA p;
@@ -58,7 +58,7 @@ PCA pca(const xt::xarray<float>& centred) {
 std::vector<double> principal_angles_deg(const xt::xarray<double>& A, const xt::xarray<double>& B) {
     auto [qa, ra] = xt::linalg::qr(A);
     auto [qb, rb] = xt::linalg::qr(B);
-    const xt::xarray<double> m = xt::linalg::dot(xt::transpose(qa), qb);                  // (K, K)
+    const xt::xarray<double> m = xt::linalg::dot(xt::transpose(qa), qb);  // (K, K)
     const auto [u, s, vt] = xt::linalg::svd(m);
     std::vector<double> angles;
     for (double c : s) angles.push_back(std::acos(std::clamp(c, -1.0, 1.0)) * 180.0 / M_PI);
@@ -69,8 +69,8 @@ std::vector<double> principal_angles_deg(const xt::xarray<double>& A, const xt::
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "pca_equivalence", 3,
-                                                     "compares linear and nonlinear autoencoders with PCA");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "pca_equivalence", 3, "compares linear and nonlinear autoencoders with PCA");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) try {
     const std::size_t n = 2000;
     const xt::xarray<double> lambda{6.0, 2.0, 0.25};
     auto [rotation, unused_r] = xt::linalg::qr(xt::xarray<double>(randn<double>({3, 3}, gen).value()));
-    const xt::xarray<double> z = randn<double>({n, 3}, gen).value();                      // (N, 3)
+    const xt::xarray<double> z = randn<double>({n, 3}, gen).value();                         // (N, 3)
     xt::xarray<double> x3 = xt::linalg::dot(z * xt::sqrt(lambda), xt::transpose(rotation));  // (N, 3)
     x3 -= xt::mean(x3, {0});
     const xt::xarray<float> x3f = xt::cast<float>(x3);
@@ -98,8 +98,8 @@ int main(int argc, char** argv) try {
     nn::Linear enc(3, 2, gen, nn::Init::Xavier, /*bias=*/false), dec(2, 3, gen, nn::Init::Xavier, /*bias=*/false);
     std::vector<Tensor> params{enc.weight, dec.weight};
     nn::Adam adam(params, 0.01);
-    const Tensor X(x3f);                                                               // (N, 3)
-    const xt::xarray<double> top2 = xt::view(p3.components, xt::all(), xt::range(0, 2));           // (3, 2)
+    const Tensor X(x3f);                                                                  // (N, 3)
+    const xt::xarray<double> top2 = xt::view(p3.components, xt::all(), xt::range(0, 2));  // (3, 2)
     // Which plane does the decoder map onto? r = h W2 = W2^T h in column form: the span of W2^T's
     // two columns (3, 2). Before training it is a random plane:
     const auto decoder_plane = [&] { return xt::xarray<double>(xt::transpose(xt::cast<double>(dec.weight.value()))); };
@@ -112,8 +112,8 @@ int main(int argc, char** argv) try {
     for (std::size_t step = 0; step < steps; ++step) {
         if (step == 2000) adam.lr = 0.001;
         adam.zero_grad();
-        Tensor r = dec(enc(X));                                                        // (N, 3)
-        Tensor loss = mse_loss(r, X);                      // (1 / 3N) sum ||x - r||^2
+        Tensor r = dec(enc(X));        // (N, 3)
+        Tensor loss = mse_loss(r, X);  // (1 / 3N) sum ||x - r||^2
         loss.backward();
         adam.step();
         ae_mse = loss.item();
@@ -130,7 +130,7 @@ int main(int argc, char** argv) try {
                ae_error, pca_error, 100.0 * error_gap);
 
     // After training, compare the decoder's plane with the span of the top two eigenvectors.
-    const xt::xarray<double> decoder_cols = decoder_plane();                                       // (3, 2)
+    const xt::xarray<double> decoder_cols = decoder_plane();  // (3, 2)
     const std::vector<double> angles = principal_angles_deg(decoder_cols, top2);
     fmt::print("after training, the principal angles between the two planes: {:.2e} and {:.2e} degrees\n", angles[0],
                angles[1]);
@@ -151,12 +151,12 @@ int main(int argc, char** argv) try {
 
     // PCA-32: x_hat = mu + U U^T (x - mu), U (D, K) the top K eigenvectors of the training
     // covariance, mu (D,) the training mean.
-    const xt::xarray<float> mu = xt::mean(train.images, {0});                                 // (D,)
+    const xt::xarray<float> mu = xt::mean(train.images, {0});  // (D,)
     const PCA p = pca(xt::xarray<float>(train.images - mu));
     const xt::xarray<float> U = xt::cast<float>(xt::view(p.components, xt::all(), xt::range(0, K)));  // (D, K)
-    const xt::xarray<float> centred_test = test.images - mu;                                      // (N, D)
-    const xt::xarray<float> codes = xt::linalg::dot(centred_test, U);                              // (N, K)
-    const xt::xarray<float> pca_recon = xt::linalg::dot(codes, xt::transpose(U)) + mu;             // (N, D)
+    const xt::xarray<float> centred_test = test.images - mu;                                          // (N, D)
+    const xt::xarray<float> codes = xt::linalg::dot(centred_test, U);                                 // (N, K)
+    const xt::xarray<float> pca_recon = xt::linalg::dot(codes, xt::transpose(U)) + mu;                // (N, D)
     const double pca_mse = xt::mean(xt::square(pca_recon - test.images))();
     const double kept = xt::sum(xt::view(p.variances, xt::range(0, K)))() / xt::sum(p.variances)();
     fmt::print("PCA-{}: keeps {:.1f}% of the training variance; test MSE {:.5f}\n", K, 100.0 * kept, pca_mse);
@@ -167,7 +167,8 @@ int main(int argc, char** argv) try {
     models::MLPAutoencoder linear({784, K}, gen, nn::Activation::Identity, nn::Activation::Identity);
     const std::size_t linear_epochs = opt.quick ? 40 : 10;
     // The training loop of mnist_autoencoder (Adam on the square loss), as nn::fit_autoencoder.
-    const double linear_mse = nn::fit_autoencoder(linear, train, test, {linear_epochs, 128, 2e-3, gen.next_u64()}).back();
+    const double linear_mse =
+        nn::fit_autoencoder(linear, train, test, {linear_epochs, 128, 2e-3, gen.next_u64()}).back();
 
     // A nonlinear one, 784-256-32-256-784 with ReLU and a sigmoid output: still 32 numbers per
     // image, but the code can now follow a curved manifold instead of a flat subspace.
@@ -181,21 +182,23 @@ int main(int argc, char** argv) try {
     // lambda_33 are close, and a direction between the two costs almost nothing (the gradient that
     // would rotate it is proportional to their gap). The MSE hardly notices, which is why it
     // matches PCA's while the largest angle does not vanish.
-    const Tensor& linear_decoder = dynamic_cast<nn::Linear&>((*linear.decoder)[0]).weight;                 // (K, D)
+    const Tensor& linear_decoder = dynamic_cast<nn::Linear&>((*linear.decoder)[0]).weight;  // (K, D)
     const xt::xarray<double> linear_rows = xt::cast<double>(linear_decoder.value());
     const std::vector<double> mnist_angles =
         principal_angles_deg(xt::transpose(linear_rows), xt::view(p.components, xt::all(), xt::range(0, K)));
-    fmt::print("principal angles between the linear decoder's subspace and PCA-{}'s: largest {:.1f}, median {:.1f} "
-               "degrees\n",
-               K, mnist_angles.front(), mnist_angles[K / 2]);
-    fmt::print("\ntest MSE with {} numbers per image:  PCA {:.5f}   linear AE {:.5f} ({:+.2f}%)   nonlinear AE {:.5f} "
-               "({:+.1f}%)\n",
-               K, pca_mse, linear_mse, 100.0 * (linear_mse / pca_mse - 1.0), deep_mse, 100.0 * (deep_mse / pca_mse - 1.0));
+    fmt::print(
+        "principal angles between the linear decoder's subspace and PCA-{}'s: largest {:.1f}, median {:.1f} "
+        "degrees\n",
+        K, mnist_angles.front(), mnist_angles[K / 2]);
+    fmt::print(
+        "\ntest MSE with {} numbers per image:  PCA {:.5f}   linear AE {:.5f} ({:+.2f}%)   nonlinear AE {:.5f} "
+        "({:+.1f}%)\n",
+        K, pca_mse, linear_mse, 100.0 * (linear_mse / pca_mse - 1.0), deep_mse, 100.0 * (deep_mse / pca_mse - 1.0));
 
     // ---- Look at it ----
     std::vector<std::size_t> first(12);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test.batch(first);                                                     // (12, D)
+    const Tensor x = test.batch(first);  // (12, D)
     const xt::xarray<float> pca_rows = xt::view(pca_recon, xt::range(0, first.size()), xt::all());
     Tensor r_linear, r_deep;
     {
@@ -214,8 +217,8 @@ int main(int argc, char** argv) try {
     // The first 16 principal components next to the linear decoder's first 16 rows: both span
     // (nearly) the same 32-dimensional subspace, but PCA's axes are ordered and orthogonal while
     // the autoencoder's are any basis of it, so they do not look alike.
-    xt::xarray<float> pcs = xt::transpose(xt::view(U, xt::all(), xt::range(0, 16)));          // (16, D)
-    xt::xarray<float> dec_rows = xt::cast<float>(xt::view(linear_rows, xt::range(0, 16), xt::all()));   // (16, D)
+    xt::xarray<float> pcs = xt::transpose(xt::view(U, xt::all(), xt::range(0, 16)));                   // (16, D)
+    xt::xarray<float> dec_rows = xt::cast<float>(xt::view(linear_rows, xt::range(0, 16), xt::all()));  // (16, D)
     nn::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;

@@ -30,8 +30,8 @@ using namespace autograd;
 using models::StackedAutoencoder;
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "tied_weights", 4,
-                                                     "trains a 784-300-150-300-784 autoencoder with and without tied weights");
+    const lecture::Options opt = lecture::parse_args(
+        argc, argv, "tied_weights", 4, "trains a 784-300-150-300-784 autoencoder with and without tied weights");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -70,13 +70,13 @@ int main(int argc, char** argv) try {
         as_linear(untied.decoders[i]).bias.mutable_value() = tied.decoder_bias(i).value();
     }
     const nn::Dataset probe = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, 64);
-    const Tensor xp(probe.images);                                                            // (64, D)
+    const Tensor xp(probe.images);  // (64, D)
     Tensor loss_tied = mse_loss(tied(xp), xp), loss_untied = mse_loss(untied(xp), xp);
     loss_tied.backward();
     loss_untied.backward();
     fmt::print("the same function: loss tied {:.8f}, untied {:.8f}\n", loss_tied.item(), loss_untied.item());
-    const xt::xarray<float> g_tied = tied.encoders[0]->weight.grad().value();                          // (D, H1)
-    const xt::xarray<float> g_encoder = untied.encoders[0]->weight.grad().value();                     // (D, H1)
+    const xt::xarray<float> g_tied = tied.encoders[0]->weight.grad().value();                                // (D, H1)
+    const xt::xarray<float> g_encoder = untied.encoders[0]->weight.grad().value();                           // (D, H1)
     const xt::xarray<float> g_decoder = xt::transpose(as_linear(untied.decoders[0]).weight.grad().value());  // (D, H1)
     const auto norm = [](const xt::xarray<float>& a) { return std::sqrt(xt::sum(xt::square(xt::cast<double>(a)))()); };
     const double gap = norm(g_tied - (g_encoder + g_decoder)) / norm(g_tied);
@@ -98,21 +98,24 @@ int main(int argc, char** argv) try {
     const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     const std::size_t epochs = opt.quick ? 12 : 10;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
-    lecture::section(fmt::format("training the untied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
+    lecture::section(
+        fmt::format("training the untied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
     // The training loop of mnist_autoencoder (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
     const nn::FitOptions fit{epochs, 128, 1e-3, shuffle_seed};
     const double untied_mse = nn::fit_autoencoder(untied, train_set, test_set, fit).back();
-    lecture::section(fmt::format("training the tied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
+    lecture::section(
+        fmt::format("training the tied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
     const double tied_mse = nn::fit_autoencoder(tied, train_set, test_set, fit).back();
     const double ratio = tied_mse / untied_mse;
-    fmt::print("\ntest MSE: untied {:.5f}, tied {:.5f} ({:+.1f}%) with {:.1f}% of the parameters\n", untied_mse, tied_mse,
-               100.0 * (ratio - 1.0), 100.0 * static_cast<double>(tied.num_parameters()) / untied.num_parameters());
+    fmt::print("\ntest MSE: untied {:.5f}, tied {:.5f} ({:+.1f}%) with {:.1f}% of the parameters\n", untied_mse,
+               tied_mse, 100.0 * (ratio - 1.0),
+               100.0 * static_cast<double>(tied.num_parameters()) / untied.num_parameters());
 
     // ---- Look at it ----
     std::vector<std::size_t> first(16);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test_set.batch(first);                                                     // (16, D)
-    Tensor r_untied, r_tied;  // (16, D) each
+    const Tensor x = test_set.batch(first);  // (16, D)
+    Tensor r_untied, r_tied;                 // (16, D) each
     {
         NoGradGuard no_grad;
         r_untied = untied(x);
@@ -122,7 +125,8 @@ int main(int argc, char** argv) try {
     grid.columns = 16;
     grid.scale = 3;
     nn::save_image_rows(out_dir + "/reconstructions.png",
-                        {{"original", x.value()}, {"untied", r_untied.value()}, {"tied", r_tied.value()}}, 28, 28, grid);
+                        {{"original", x.value()}, {"untied", r_untied.value()}, {"tied", r_tied.value()}}, 28, 28,
+                        grid);
     // Scott slide 11: the weights into hidden unit j, column j of W1 (784,), drawn as a 28x28
     // picture: the pattern that unit responds to (in the tied model, also what it adds to the
     // reconstruction). After 10 epochs most of the 300 filters are still speckled with their
@@ -150,7 +154,8 @@ int main(int argc, char** argv) try {
     // gradients, and half the parameters have less to fit.
     const bool mse_ok = ratio < 1.15;
     return lecture::verdict(
-        "the tied model has the weights once and the biases four times, its W1 gradient is the sum of both uses, and its "
+        "the tied model has the weights once and the biases four times, its W1 gradient is the sum of both uses, and "
+        "its "
         "test MSE is within 15% of the untied model's",
         counts_ok && gradient_ok && mse_ok,
         fmt::format("{} vs {} parameters; gradient gap {:.1e}; test MSE tied {:.5f}, untied {:.5f} ({:+.1f}%)",

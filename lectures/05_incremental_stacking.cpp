@@ -54,7 +54,7 @@ void fit(const std::vector<Tensor>& params, const std::function<Tensor(const Ten
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            Tensor l = loss(batch.x);                                                  // ()
+            Tensor l = loss(batch.x);  // ()
             l.backward();
             adam.step();
             log.batch(l.item(), batch.labels.size());
@@ -68,7 +68,7 @@ nn::Dataset codes_of(StackedAutoencoder& outer, const nn::Dataset& data) {
     NoGradGuard no_grad;
     nn::Dataset codes;
     codes.labels = data.labels;
-    codes.images = outer.encode(Tensor(data.images)).value();                          // (N, H1)
+    codes.images = outer.encode(Tensor(data.images)).value();  // (N, H1)
     return codes;
 }
 
@@ -76,12 +76,13 @@ nn::Dataset codes_of(StackedAutoencoder& outer, const nn::Dataset& data) {
 // inner one 300-150-300 on the outer one's codes, and the two are stacked. With nu > 0 each
 // level instead learns to restore its input from a copy with a fraction nu of its values set to
 // zero (masking noise, Scott slide 19): the stacked denoising autoencoder of Vincent et al.
-StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test, nn::Activation act, std::size_t epochs,
-                               double nu, Generator& gen) {
+StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test, nn::Activation act,
+                               std::size_t epochs, double nu, Generator& gen) {
     const auto corrupt = [&](const Tensor& x) { return nu > 0.0 ? nn::masking_noise(x, nu, gen) : x; };
     lecture::section("Scott slide 9, phase 1: the outer autoencoder 784-300-784");
     StackedAutoencoder outer({784, 300}, gen, /*tied=*/false, act);
-    fit(outer.parameters(), [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x); },
+    fit(
+        outer.parameters(), [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x); },
         [&](const Tensor& x) { return outer(x); }, train, test, epochs, gen);
 
     lecture::section("Scott slide 9, phase 2: the inner autoencoder 300-150-300, trained on H1's codes");
@@ -90,7 +91,8 @@ StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test
     // are not in [0, 1], and in the stacked model decoder2 is followed by the hidden activation.
     const nn::Dataset train_codes = codes_of(outer, train), test_codes = codes_of(outer, test);
     StackedAutoencoder inner({300, 150}, gen, /*tied=*/false, act, /*output=*/act);
-    fit(inner.parameters(), [&](const Tensor& h) { return mse_loss(inner(corrupt(h)), h); },
+    fit(
+        inner.parameters(), [&](const Tensor& h) { return mse_loss(inner(corrupt(h)), h); },
         [&](const Tensor& h) { return inner(h); }, train_codes, test_codes, epochs, gen);
 
     // "Insert this into the first network": encoder1, encoder2, decoder2, decoder1.
@@ -116,7 +118,7 @@ public:
 // The fraction of `data` that `net` labels correctly: the largest logit is the prediction.
 double accuracy(Classifier& net, const nn::Dataset& data) {
     NoGradGuard no_grad;
-    const xt::xarray<float> z = net(Tensor(data.images)).value();                     // (N, C)
+    const xt::xarray<float> z = net(Tensor(data.images)).value();  // (N, C)
     std::size_t correct = 0;
     for (std::size_t i = 0; i < data.size(); ++i) {
         std::size_t best = 0;
@@ -132,11 +134,11 @@ double accuracy(Classifier& net, const nn::Dataset& data) {
 double train_classifier(const std::string& name, Classifier& net, const std::vector<Tensor>& params,
                         const nn::Dataset& labelled, const nn::Dataset& test, std::size_t steps, double lr) {
     nn::Adam adam(params, lr);
-    const Tensor x(labelled.images);                                                    // (600, D)
+    const Tensor x(labelled.images);  // (600, D)
     double loss = 0.0;
     for (std::size_t step = 0; step < steps; ++step) {
         adam.zero_grad();
-        Tensor l = cross_entropy(net(x), labelled.labels);                              // ()
+        Tensor l = cross_entropy(net(x), labelled.labels);  // ()
         l.backward();
         adam.step();
         loss = l.item();
@@ -150,8 +152,9 @@ double train_classifier(const std::string& name, Classifier& net, const std::vec
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "incremental_stacking", 5,
-                                                     "trains a stacked autoencoder level by level, then uses it with 600 labels");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "incremental_stacking", 5,
+                            "trains a stacked autoencoder level by level, then uses it with 600 labels");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -182,14 +185,16 @@ int main(int argc, char** argv) try {
     lecture::section("Scott slide 10, phase 1 in one graph: the outer layers");
     StackedAutoencoder single({784, 300, 150}, gen, /*tied=*/false, act);
     single.freeze_level(1);
-    fit(single.trainable_parameters(), [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x); },
+    fit(
+        single.trainable_parameters(), [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x); },
         [&](const Tensor& x) { return single.reconstruct(x, 1); }, train, test, E, gen);
     lecture::section("Scott slide 10, phase 2 in one graph: the inner layers, the outer ones frozen");
     single.unfreeze_level(1);
     single.freeze_level(0);
-    fit(single.trainable_parameters(),
+    fit(
+        single.trainable_parameters(),
         [&](const Tensor& x) {
-            const Tensor h1 = single.encode_level(0, x);                                // (N, H1), a constant here
+            const Tensor h1 = single.encode_level(0, x);  // (N, H1), a constant here
             return mse_loss(single.decode_level(1, single.encode_level(1, h1)), h1);
         },
         [&](const Tensor& x) { return single(x); }, train, test, E, gen);
@@ -199,7 +204,8 @@ int main(int argc, char** argv) try {
     // ---- For comparison: the whole model trained end to end ----
     lecture::section(fmt::format("end to end: 784-300-150-300-784 trained as one ({} epochs)", E));
     StackedAutoencoder whole({784, 300, 150}, gen, /*tied=*/false, act);
-    fit(whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x); },
+    fit(
+        whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x); },
         [&](const Tensor& x) { return whole(x); }, train, test, E, gen);
     const double whole_mse = test_mse([&](const Tensor& x) { return whole(x); }, test);
 
@@ -212,7 +218,7 @@ int main(int argc, char** argv) try {
 
     std::vector<std::size_t> first(16);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test.batch(first);                                                       // (16, D)
+    const Tensor x = test.batch(first);  // (16, D)
     {
         NoGradGuard no_grad;
         nn::GridOptions grid;
@@ -232,7 +238,7 @@ int main(int argc, char** argv) try {
     // them without looking at a label; the classifier then learns from the 600.
     if (train.size() < 600) throw std::runtime_error("the semi-supervised part needs at least 600 training images");
     nn::Dataset labelled;
-    labelled.images = xt::view(train.images, xt::range(0, 600), xt::all());             // (600, D)
+    labelled.images = xt::view(train.images, xt::range(0, 600), xt::all());  // (600, D)
     labelled.labels.assign(train.labels.begin(), train.labels.begin() + 600);
     // Which pre-training? `stacked` above learned to reconstruct clean images, and we measured
     // that its encoder does not help here: the classifiers built on it end 2 to 4 points below

@@ -62,41 +62,42 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
     // serves both: the transposed convolution maps conv2d's O channels back to its C channels, so
     // its Cin is conv2d's O and its Cout conv2d's C, which is why PyTorch (and conv.hpp) lay out
     // a transposed convolution's weight as (Cin, Cout, kh, kw), the other way round from conv2d's.
-    const Tensor w(as_image(kernel));                                                   // (1, 1, kh, kw)
-    Tensor x4(as_image(x), /*requires_grad=*/true);                                     // (1, 1, H, W)
-    const Tensor y4(as_image(y));                                                       // (1, 1, Ho, Wo)
+    const Tensor w(as_image(kernel));                // (1, 1, kh, kw)
+    Tensor x4(as_image(x), /*requires_grad=*/true);  // (1, 1, H, W)
+    const Tensor y4(as_image(y));                    // (1, 1, Ho, Wo)
 
     // Slide 17: the convolution, by the library (im2col and one matrix product) and as C x.
-    const Tensor conv = conv2d(x4, w, {}, g);                                           // (1, 1, Ho, Wo)
-    t.conv = as_plane(conv.value());                                                    // (Ho, Wo)
-    t.C = conv_matrix(kernel, H, W, g);                                                 // (Ho Wo, H W)
-    const xt::xarray<float> x_flat = xt::flatten(x);                                    // (H W,)
-    t.Cx = xt::linalg::dot(t.C, x_flat);                                                // (Ho Wo,)
-    t.Cx.reshape({t.conv.shape()[0], t.conv.shape()[1]});                              // (Ho, Wo)
+    const Tensor conv = conv2d(x4, w, {}, g);              // (1, 1, Ho, Wo)
+    t.conv = as_plane(conv.value());                       // (Ho, Wo)
+    t.C = conv_matrix(kernel, H, W, g);                    // (Ho Wo, H W)
+    const xt::xarray<float> x_flat = xt::flatten(x);       // (H W,)
+    t.Cx = xt::linalg::dot(t.C, x_flat);                   // (Ho Wo,)
+    t.Cx.reshape({t.conv.shape()[0], t.conv.shape()[1]});  // (Ho, Wo)
 
     // Slide 18: back the other way, C^T y: each output pixel hands its value to the input pixels
     // its kernel window covered, times the weight that covered them.
-    const xt::xarray<float> CT = xt::transpose(t.C);                                    // (H W, Ho Wo)
-    const xt::xarray<float> y_flat = xt::flatten(y);                                    // (Ho Wo,)
-    t.CTy = xt::linalg::dot(CT, y_flat);                                                // (H W,)
-    t.CTy.reshape({H, W});                                                              // (H, W)
+    const xt::xarray<float> CT = xt::transpose(t.C);  // (H W, Ho Wo)
+    const xt::xarray<float> y_flat = xt::flatten(y);  // (Ho Wo,)
+    t.CTy = xt::linalg::dot(CT, y_flat);              // (H W,)
+    t.CTy.reshape({H, W});                            // (H, W)
 
     // The library's transposed convolution (col2im of w^T y, with C never built).
-    const Tensor back = conv_transpose2d(y4, w, {}, g, output_padding);                 // (1, 1, H', W')
-    t.transposed = as_plane(back.value());                                              // (H', W')
+    const Tensor back = conv_transpose2d(y4, w, {}, g, output_padding);  // (1, 1, H', W')
+    t.transposed = as_plane(back.value());                               // (H', W')
 
     // The gradient: for L = sum(conv2d(x) * y) = y . (C x), dL/dx = C^T y. So backward() through a
     // convolution IS a transposed convolution, which is how conv.hpp implements both.
-    Tensor L = sum(conv2d(x4, w, {}, g) * y4);                                          // ()
+    Tensor L = sum(conv2d(x4, w, {}, g) * y4);  // ()
     L.backward();
-    t.grad = as_plane(x4.grad().value());                                               // (H, W)
+    t.grad = as_plane(x4.grad().value());  // (H, W)
     return t;
 }
 
 // max |a - b|; a shape mismatch is an error (a student's change that makes the sizes disagree).
 double max_abs_diff(const xt::xarray<float>& a, const xt::xarray<float>& b, const std::string& what) {
     if (a.shape() != b.shape())
-        throw ShapeError(fmt::format("{}: shapes {} and {} differ", what, shape_str(Shape(a.shape().begin(), a.shape().end())),
+        throw ShapeError(fmt::format("{}: shapes {} and {} differ", what,
+                                     shape_str(Shape(a.shape().begin(), a.shape().end())),
                                      shape_str(Shape(b.shape().begin(), b.shape().end()))));
     return static_cast<double>(xt::amax(xt::abs(a - b))());
 }
@@ -138,13 +139,15 @@ void print_side_by_side(const std::vector<std::pair<std::string, xt::xarray<floa
     std::size_t rows = 0;
     for (const auto& p : panels) rows = std::max(rows, p.second.shape()[0]);
     std::string line;
-    for (const auto& p : panels) line += fmt::format("{:<{}}", p.first, static_cast<int>(p.second.shape()[1]) * width + 4);
+    for (const auto& p : panels)
+        line += fmt::format("{:<{}}", p.first, static_cast<int>(p.second.shape()[1]) * width + 4);
     fmt::print("{}\n", line.substr(0, line.find_last_not_of(' ') + 1));
     for (std::size_t i = 0; i < rows; ++i) {
         line.clear();
         for (const auto& p : panels) {
             for (std::size_t j = 0; j < p.second.shape()[1]; ++j)
-                line += i < p.second.shape()[0] ? fmt::format("{:>{}g}", p.second(i, j), width) : std::string(width, ' ');
+                line +=
+                    i < p.second.shape()[0] ? fmt::format("{:>{}g}", p.second(i, j), width) : std::string(width, ' ');
             line += "    ";
         }
         fmt::print("{}\n", line.substr(0, line.find_last_not_of(' ') + 1));
@@ -153,9 +156,10 @@ void print_side_by_side(const std::vector<std::pair<std::string, xt::xarray<floa
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "transposed_conv_matrix", 1,
-                                                     "writes a convolution as a matrix C and checks that its transpose is "
-                                                     "conv_transpose2d and the gradient");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "transposed_conv_matrix", 1,
+                            "writes a convolution as a matrix C and checks that its transpose is "
+                            "conv_transpose2d and the gradient");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -163,11 +167,11 @@ int main(int argc, char** argv) try {
     lecture::section("Scott slide 15: a 3x3 kernel slides over a 4x4 input: a 2x2 output");
     // Small integers, so that every printed number can be checked by hand. The kernel's weights
     // 1..9 are all different, so each one can be found again inside C.
-    const xt::xarray<float> kernel = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};                  // (kh, kw) = (3, 3)
+    const xt::xarray<float> kernel = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};                    // (kh, kw) = (3, 3)
     const xt::xarray<float> x = {{1, 2, 0, 1}, {0, 1, 3, 1}, {2, 0, 1, 0}, {1, 1, 0, 2}};  // (H, W) = (4, 4)
     // y, the map sent back, is (1, 10, 100, 1000): then the decimal digits of each entry of C^T y
     // are the four entries of one column of C (units digit from row 0, tens from row 1, ...).
-    const xt::xarray<float> y = {{1, 10}, {100, 1000}};                                  // (Ho, Wo) = (2, 2)
+    const xt::xarray<float> y = {{1, 10}, {100, 1000}};  // (Ho, Wo) = (2, 2)
     fmt::print("kernel (3x3):\n");
     print_matrix(kernel, 4);
     fmt::print("input x (4x4):\n");
@@ -202,7 +206,8 @@ int main(int argc, char** argv) try {
     lecture::section("Scott slide 18: C^T y, a 16-vector reshaped 4x4, and two other ways to get it");
     fmt::print("y (2x2):\n");
     print_matrix(y, 6);
-    print_side_by_side({{"C^T y", s1.CTy}, {"conv_transpose2d(y)", s1.transposed}, {"d sum(conv2d(x) y) / dx", s1.grad}}, 6);
+    print_side_by_side(
+        {{"C^T y", s1.CTy}, {"conv_transpose2d(y)", s1.transposed}, {"d sum(conv2d(x) y) / dx", s1.grad}}, 6);
     // Reading it: entry (1, 1) is 1245 = 5 (units: C[y00, x11] = k11) + 4 tens (C[y01, x11] = k10)
     // + 2 hundreds (C[y10, x11] = k01) + 1 thousand (C[y11, x11] = k00): the column x11 of C.
     // Each of y's four values stamps a copy of the kernel, scaled by itself, onto the 4x4 canvas
@@ -227,7 +232,7 @@ int main(int argc, char** argv) try {
     const ConvGeometry g2{/*stride=*/2, /*padding=*/1};
     const std::size_t output_padding = 1;
     const ThreeWays s2 = three_ways(kernel, x, y, g2, output_padding);
-    const xt::xarray<float> x3 = xt::view(x, xt::range(0, 3), xt::range(0, 3));        // (3, 3): x's top-left corner
+    const xt::xarray<float> x3 = xt::view(x, xt::range(0, 3), xt::range(0, 3));  // (3, 3): x's top-left corner
     const ThreeWays s3 = three_ways(kernel, x3, y, g2, /*output_padding=*/0);
     fmt::print("conv2d:           4x4 -> {}x{}   and 3x3 -> {}x{}\n", s2.conv.shape()[0], s2.conv.shape()[1],
                s3.conv.shape()[0], s3.conv.shape()[1]);
@@ -242,7 +247,8 @@ int main(int argc, char** argv) try {
     fmt::print("\n");
     print_side_by_side({{"conv2d(x)", s2.conv}, {"C x", s2.Cx}}, 6);
     fmt::print("\n");
-    print_side_by_side({{"C^T y", s2.CTy}, {"conv_transpose2d(y)", s2.transposed}, {"d sum(conv2d(x) y) / dx", s2.grad}}, 6);
+    print_side_by_side(
+        {{"C^T y", s2.CTy}, {"conv_transpose2d(y)", s2.transposed}, {"d sum(conv2d(x) y) / dx", s2.grad}}, 6);
     // The stamps are now 2 pixels apart (the stride) and 3 wide, so neighbours overlap in one row
     // or column, where the last row (column) of one stamp meets the first of the next: entry
     // (1, 1) = 1379 gets k22 = 9, k20 = 7, k02 = 3 and k00 = 1 from the four stamps. Padding,
@@ -260,16 +266,18 @@ int main(int argc, char** argv) try {
     // ways agree to the last bit. With random values each way rounds in its own order, and they
     // differ by float32 rounding, a unit or two in the last place: over seeds 1-100, at most
     // 2.3e-7 of the largest value (9.5e-7 with the default seed, one step of float32 near 9).
-    const xt::xarray<float> kr = randn({3, 3}, gen).value();                           // (3, 3)
-    const xt::xarray<float> xr = randn({5, 5}, gen).value();                           // (H, W) = (5, 5)
-    const xt::xarray<float> yr1 = randn({3, 3}, gen).value();                          // (3, 3) = stride 1's output
-    const xt::xarray<float> yr2 = randn({3, 3}, gen).value();                          // (3, 3) = stride 2's output
-    const ThreeWays r1 = three_ways(kr, xr, yr1, ConvGeometry{1, 0}, 0);               // 5x5 -> 3x3 -> 5x5
-    const ThreeWays r2 = three_ways(kr, xr, yr2, g2, 0);                               // 5x5 -> 3x3 -> 5x5
+    const xt::xarray<float> kr = randn({3, 3}, gen).value();              // (3, 3)
+    const xt::xarray<float> xr = randn({5, 5}, gen).value();              // (H, W) = (5, 5)
+    const xt::xarray<float> yr1 = randn({3, 3}, gen).value();             // (3, 3) = stride 1's output
+    const xt::xarray<float> yr2 = randn({3, 3}, gen).value();             // (3, 3) = stride 2's output
+    const ThreeWays r1 = three_ways(kr, xr, yr1, ConvGeometry{1, 0}, 0);  // 5x5 -> 3x3 -> 5x5
+    const ThreeWays r2 = three_ways(kr, xr, yr2, g2, 0);                  // 5x5 -> 3x3 -> 5x5
     const double gap_random = std::max(worst_gap(r1), worst_gap(r2));
     const double scale_random = std::max(largest(r1), largest(r2));
-    fmt::print("5x5 input, 3x3 kernel, stride 1 and stride 2 with padding 1: largest difference {:.2g}, "
-               "largest value {:.3g}\n", gap_random, scale_random);
+    fmt::print(
+        "5x5 input, 3x3 kernel, stride 1 and stride 2 with padding 1: largest difference {:.2g}, "
+        "largest value {:.3g}\n",
+        gap_random, scale_random);
 
     // ---- Verdict ----
     // The tolerance: float32 keeps 24 bits, a relative rounding of 6e-8 per operation; each entry
@@ -280,12 +288,13 @@ int main(int argc, char** argv) try {
     const double scale_int = std::max({1.0, largest(s1), largest(s2), largest(s3)});
     const double gap_int = std::max(gap1, gap2);
     const bool holds = gap_int <= 1e-6 * scale_int && gap_random <= 1e-6 * std::max(1.0, scale_random);
-    return lecture::verdict("C x = conv2d(x), and C^T y = conv_transpose2d(y) = d sum(conv2d(x) y) / dx, to float "
-                            "precision",
-                            holds,
-                            fmt::format("max |difference| {:g} on the integers (largest value {:g}), {:.2g} on random "
-                                        "values (largest {:.3g}); tolerance 1e-6 x the largest",
-                                        gap_int, scale_int, gap_random, scale_random));
+    return lecture::verdict(
+        "C x = conv2d(x), and C^T y = conv_transpose2d(y) = d sum(conv2d(x) y) / dx, to float "
+        "precision",
+        holds,
+        fmt::format("max |difference| {:g} on the integers (largest value {:g}), {:.2g} on random "
+                    "values (largest {:.3g}); tolerance 1e-6 x the largest",
+                    gap_int, scale_int, gap_random, scale_random));
 } catch (const std::exception& e) {
     return lecture::fail("transposed_conv_matrix", e);
 }

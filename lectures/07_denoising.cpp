@@ -61,9 +61,9 @@ void train(models::MLPAutoencoder& model, const nn::Dataset& data, const Corrupt
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
-            const Tensor x_tilde = corrupt ? corrupt(batch.x, gen) : batch.x;          // (N, D)
+            const Tensor x_tilde = corrupt ? corrupt(batch.x, gen) : batch.x;  // (N, D)
             adam.zero_grad();
-            Tensor loss = mse_loss(model(x_tilde), batch.x);                            // target: the clean x
+            Tensor loss = mse_loss(model(x_tilde), batch.x);  // target: the clean x
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
@@ -100,13 +100,13 @@ int main(int argc, char** argv) try {
     };
 
     // ---- The plain autoencoder, trained on clean images only ----
-    lecture::section(fmt::format("a plain autoencoder {}-{}-{}, trained on clean images ({} epochs)", widths[0], widths[1],
-                                 widths[2], epochs));
+    lecture::section(fmt::format("a plain autoencoder {}-{}-{}, trained on clean images ({} epochs)", widths[0],
+                                 widths[1], widths[2], epochs));
     models::MLPAutoencoder plain(widths, gen);
     train(plain, train_set, nullptr, epochs, gen);
 
     // ---- Scott slides 19-21, Lamúrias's algorithm: one denoising autoencoder per noise ----
-    const xt::xarray<float>& clean = test_set.images;                                         // (N, D)
+    const xt::xarray<float>& clean = test_set.images;  // (N, D)
     struct Result {
         double corrupted, plain, denoised;
     };
@@ -114,18 +114,21 @@ int main(int argc, char** argv) try {
     std::vector<std::pair<std::string, xt::xarray<float>>> rows{
         {"clean", xt::view(clean, xt::range(0, 12), xt::all())}};
     for (const NoiseModel& noise : noises) {
-        lecture::section(fmt::format("Scott slide 19: a denoising autoencoder for {} noise ({})", noise.name, noise.formula));
+        lecture::section(
+            fmt::format("Scott slide 19: a denoising autoencoder for {} noise ({})", noise.name, noise.formula));
         models::MLPAutoencoder dae(widths, gen);
         train(dae, train_set, noise.corrupt, epochs, gen);
         // The test images are corrupted once, with their own generator, and the same x~ goes to
         // both models: any difference is the models', not the noise's.
         Generator test_gen(opt.seed + 1000);
-        const xt::xarray<float> corrupted = noise.corrupt(Tensor(clean), test_gen).value();  // (N, D)
+        const xt::xarray<float> corrupted = noise.corrupt(Tensor(clean), test_gen).value();          // (N, D)
         const xt::xarray<float> by_plain = apply(plain, corrupted), by_dae = apply(dae, corrupted);  // (N, D) each
         results.push_back({mse(corrupted, clean), mse(by_plain, clean), mse(by_dae, clean)});
         fmt::print("MSE to the clean test images: corrupted input {:.5f}, plain AE {:.5f}, denoising AE {:.5f}\n",
                    results.back().corrupted, results.back().plain, results.back().denoised);
-        const auto first = [](const xt::xarray<float>& a) { return xt::xarray<float>(xt::view(a, xt::range(0, 12), xt::all())); };
+        const auto first = [](const xt::xarray<float>& a) {
+            return xt::xarray<float>(xt::view(a, xt::range(0, 12), xt::all()));
+        };
         rows.push_back({noise.name, first(corrupted)});
         rows.push_back({"  plain AE", first(by_plain)});
         rows.push_back({"  denoising AE", first(by_dae)});
@@ -145,8 +148,8 @@ int main(int argc, char** argv) try {
     for (std::size_t k = 0; k < noises.size(); ++k) {
         const Result& r = results[k];
         const double gain = r.corrupted / r.denoised;
-        fmt::print("{:<16} {:>16.5f} {:>12.5f} {:>14.5f} {:>21.1f}x\n", noises[k].name, r.corrupted, r.plain, r.denoised,
-                   gain);
+        fmt::print("{:<16} {:>16.5f} {:>12.5f} {:>14.5f} {:>21.1f}x\n", noises[k].name, r.corrupted, r.plain,
+                   r.denoised, gain);
         holds = holds && gain >= 2.0 && r.denoised < r.plain;
         figures += fmt::format("{}{} {:.4f} -> {:.4f} ({:.1f}x; plain AE {:.4f})", k ? ", " : "", noises[k].name,
                                r.corrupted, r.denoised, gain, r.plain);

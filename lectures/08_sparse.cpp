@@ -62,11 +62,11 @@ struct Codes {
 Codes encode_all(MLPAutoencoder& model, const nn::Dataset& data) {
     NoGradGuard no_grad;
     Codes c;
-    c.h = xt::zeros<float>({data.size(), encoder_layer(model).out_features()});       // (N, H)
+    c.h = xt::zeros<float>({data.size(), encoder_layer(model).out_features()});  // (N, H)
     std::size_t row = 0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
-        const Tensor h = model.encode(batch.x);                                      // (B, H)
-        const Tensor r = model.decode(h);                                            // (B, D)
+        const Tensor h = model.encode(batch.x);  // (B, H)
+        const Tensor r = model.decode(h);        // (B, D)
         c.mse += mse_loss(r, batch.x, Reduction::Sum).item();
         xt::view(c.h, xt::range(row, row + h.shape()[0]), xt::all()) = h.value();
         row += h.shape()[0];
@@ -91,20 +91,21 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, Penalty penalty, doub
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
             const double n = static_cast<double>(batch.labels.size());
-            const Tensor h = model.encode(batch.x);                                  // (B, H)
-            const Tensor r = model.decode(h);                                        // (B, D)
-            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;                  // ()
+            const Tensor h = model.encode(batch.x);                  // (B, H)
+            const Tensor r = model.decode(h);                        // (B, D)
+            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;  // ()
             if (penalty == Penalty::KL) {
-                const Tensor q = mean(h, {0});                                       // (H,): q_i over this batch
-                loss = loss + weight * kl_sparsity(q, p);                            // ()
+                const Tensor q = mean(h, {0});             // (H,): q_i over this batch
+                loss = loss + weight * kl_sparsity(q, p);  // ()
             } else if (penalty == Penalty::L1) {
-                loss = loss + weight * sum(abs(h)) / n;                              // ()
+                loss = loss + weight * sum(abs(h)) / n;  // ()
             }
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
             mean_h += xt::mean(h.value())() / static_cast<double>(loader.num_batches());
-            zeros += xt::mean(xt::cast<double>(xt::equal(h.value(), 0.0f)))() / static_cast<double>(loader.num_batches());
+            zeros +=
+                xt::mean(xt::cast<double>(xt::equal(h.value(), 0.0f)))() / static_cast<double>(loader.num_batches());
         }
         log.end_epoch(fmt::format("mean h {:.4f}  exact zeros {:.1f}%", mean_h, 100.0 * zeros));
     }
@@ -122,7 +123,8 @@ nn::Dataset every_kth(const nn::Dataset& d, std::size_t k) {
 }
 
 // A histogram as a line plot: the outline of its bars, (edge_k, count_k) to (edge_k+1, count_k).
-nn::Series histogram(const std::string& name, const xt::xarray<double>& values, double lo, double hi, std::size_t bins) {
+nn::Series histogram(const std::string& name, const xt::xarray<double>& values, double lo, double hi,
+                     std::size_t bins) {
     std::vector<double> counts(bins, 0.0);
     for (double v : values) {
         const double t = (v - lo) / (hi - lo) * static_cast<double>(bins);
@@ -152,7 +154,8 @@ int main(int argc, char** argv) try {
     lecture::section("MNIST");
     // --quick: the first 4,000 training images, and every tenth test image (1,000).
     const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
-    const nn::Dataset test_set = every_kth(nn::load_mnist(nn::default_mnist_dir(), /*train=*/false), opt.quick ? 10 : 1);
+    const nn::Dataset test_set =
+        every_kth(nn::load_mnist(nn::default_mnist_dir(), /*train=*/false), opt.quick ? 10 : 1);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slide 23: an overcomplete architecture ----
@@ -173,7 +176,7 @@ int main(int argc, char** argv) try {
     // Its derivative, dKL/dq = -p/q + (1 - p)/(1 - q), is what pushes each q_i towards p.
     const double p = 0.1;
     for (double q : {0.01, 0.05, 0.1, 0.2, 0.5, 0.9}) {
-        const Tensor qt(xt::xarray<float>{static_cast<float>(q)});                  // (1,)
+        const Tensor qt(xt::xarray<float>{static_cast<float>(q)});  // (1,)
         fmt::print("  KL({} || {:<4}) = {:.4f}\n", p, q, kl_sparsity(qt, p).item());
     }
 
@@ -207,7 +210,8 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 4 : 2, batch_size = 256;
     const std::uint64_t shuffle_seed = gen.next_u64();
 
-    lecture::section(fmt::format("Silva, Sparsity Loss: sigmoid units + beta sum_i KL(p || q_i), p {}, beta {}", p, beta));
+    lecture::section(
+        fmt::format("Silva, Sparsity Loss: sigmoid units + beta sum_i KL(p || q_i), p {}, beta {}", p, beta));
     // The KL model's units start at q_i about p: b1 = log(p / (1 - p)) = -2.2, so sigmoid(b1)
     // = p. From the usual b1 = 0 every q_i starts near 0.5, where sum_i KL(p || q_i) = 368 and
     // its gradient drives the first steps. Adam moves each of a unit's 785 parameters by about
@@ -235,9 +239,9 @@ int main(int argc, char** argv) try {
 
     const Codes kl = encode_all(kl_model, test_set), plain = encode_all(plain_model, test_set),
                 l1 = encode_all(l1_model, test_set);
-    const xt::xarray<double> q_kl = xt::mean(xt::cast<double>(kl.h), {0});          // (H,): q_i over the test set
-    const xt::xarray<double> q_plain = xt::mean(xt::cast<double>(plain.h), {0});    // (H,)
-    const xt::xarray<double> q_l1 = xt::mean(xt::cast<double>(l1.h), {0});          // (H,)
+    const xt::xarray<double> q_kl = xt::mean(xt::cast<double>(kl.h), {0});        // (H,): q_i over the test set
+    const xt::xarray<double> q_plain = xt::mean(xt::cast<double>(plain.h), {0});  // (H,)
+    const xt::xarray<double> q_l1 = xt::mean(xt::cast<double>(l1.h), {0});        // (H,)
 
     // ---- Silva, Why Sparsity? (*) avoid small batches ----
     lecture::section("Silva, Why Sparsity?: \"avoid small batches, or the mean will not be accurate\"");
@@ -252,8 +256,8 @@ int main(int argc, char** argv) try {
         double square_error = 0.0, penalty = 0.0;
         const std::size_t batches = N / B;
         for (std::size_t k = 0; k < batches; ++k) {
-            const xt::xarray<double> q_batch =
-                xt::mean(xt::cast<double>(xt::view(h_shuffled, xt::range(k * B, (k + 1) * B), xt::all())), {0});  // (H,)
+            const xt::xarray<double> q_batch = xt::mean(
+                xt::cast<double>(xt::view(h_shuffled, xt::range(k * B, (k + 1) * B), xt::all())), {0});  // (H,)
             square_error += xt::sum(xt::square(q_batch - q_kl))();
             penalty += kl_sum(q_batch, p);
         }
@@ -276,8 +280,8 @@ int main(int argc, char** argv) try {
                "max p^_i", "h_i < 0.05", "h_i > 0.5", "h_i == 0");
     const auto row = [&](const std::string& name, const Codes& c, const xt::xarray<double>& q) {
         fmt::print("{:<22} {:>9.5f} {:>10.4f} {:>9.4f} {:>9.4f} {:>10.1f}% {:>10.1f}% {:>8.1f}%\n", name, c.mse,
-                   xt::mean(q)(), xt::amin(q)(), xt::amax(q)(), 100.0 * fraction(c.h < 0.05f), 100.0 * fraction(c.h > 0.5f),
-                   100.0 * fraction(xt::equal(c.h, 0.0f)));
+                   xt::mean(q)(), xt::amin(q)(), xt::amax(q)(), 100.0 * fraction(c.h < 0.05f),
+                   100.0 * fraction(c.h > 0.5f), 100.0 * fraction(xt::equal(c.h, 0.0f)));
     };
     row(fmt::format("sigmoid, KL beta {}", beta), kl, q_kl);
     row("sigmoid, no penalty", plain, q_plain);
@@ -292,11 +296,12 @@ int main(int argc, char** argv) try {
     const std::size_t n_alive = static_cast<std::size_t>(xt::sum(xt::cast<int>(firing > 0.0))());
     const std::size_t n_rare = static_cast<std::size_t>(xt::sum(xt::cast<int>(firing > 0.0 && firing < 0.01))());
     const double active_per_image = (1.0 - zeros) * static_cast<double>(H);
-    fmt::print("\nL1 model: {:.1f}% of the outputs are exactly 0 for a given image: {:.0f} units of {} fire.\n"
-               "{} units never fire on the test set (dead), {} more fire on fewer than 1% of the images; among the {} "
-               "that fire at all, {:.1f}% are 0 for a given image\n",
-               100.0 * zeros, active_per_image, H, H - n_alive, n_rare, n_alive,
-               100.0 * (1.0 - active_per_image / static_cast<double>(n_alive)));
+    fmt::print(
+        "\nL1 model: {:.1f}% of the outputs are exactly 0 for a given image: {:.0f} units of {} fire.\n"
+        "{} units never fire on the test set (dead), {} more fire on fewer than 1% of the images; among the {} "
+        "that fire at all, {:.1f}% are 0 for a given image\n",
+        100.0 * zeros, active_per_image, H, H - n_alive, n_rare, n_alive,
+        100.0 * (1.0 - active_per_image / static_cast<double>(n_alive)));
     // Measured (default run, seed 11): 90.3% zeros, 97 units on per image. Only 36 units are
     // dead, so the zeros are not just dead weight: among the 964 live units 89.9% are off for a
     // given image. But 568 of them fire on fewer than 1% of the images: the penalty has packed
@@ -324,13 +329,16 @@ int main(int argc, char** argv) try {
     // [min, max], so the colour says the sign and size relative to the tile: white pulls the
     // unit on, black pushes it off.
     const auto first_filters = [](MLPAutoencoder& model, std::size_t from, std::size_t count) {
-        return xt::xarray<float>(
-            xt::transpose(xt::view(encoder_layer(model).weight.value(), xt::all(), xt::range(from, from + count))));  // (count, D)
+        return xt::xarray<float>(xt::transpose(
+            xt::view(encoder_layer(model).weight.value(), xt::all(), xt::range(from, from + count))));  // (count, D)
     };
     std::vector<std::pair<std::string, xt::xarray<float>>> rows;
-    for (std::size_t k = 0; k < 5; ++k) rows.push_back({k == 0 ? "KL sparse" : "", first_filters(kl_model, 20 * k, 20)});
-    for (std::size_t k = 0; k < 5; ++k) rows.push_back({k == 0 ? "no penalty" : "", first_filters(plain_model, 20 * k, 20)});
-    for (std::size_t k = 0; k < 5; ++k) rows.push_back({k == 0 ? "L1 (ReLU)" : "", first_filters(l1_model, 20 * k, 20)});
+    for (std::size_t k = 0; k < 5; ++k)
+        rows.push_back({k == 0 ? "KL sparse" : "", first_filters(kl_model, 20 * k, 20)});
+    for (std::size_t k = 0; k < 5; ++k)
+        rows.push_back({k == 0 ? "no penalty" : "", first_filters(plain_model, 20 * k, 20)});
+    for (std::size_t k = 0; k < 5; ++k)
+        rows.push_back({k == 0 ? "L1 (ReLU)" : "", first_filters(l1_model, 20 * k, 20)});
     nn::GridOptions grid;
     grid.scale = 2;
     grid.normalize_each = true;

@@ -49,23 +49,23 @@ double relative_error(const xt::xarray<float>& a, const xt::xarray<float>& b) {
 
 // What the two models are compared on, over the test images.
 struct Measures {
-    double mse = 0.0;           // reconstruction error per pixel
-    double jacobian = 0.0;      // mean over images of ||J(x)||_F
-    double column_norm = 0.0;   // mean over units i of sum_j W_ji^2
-    double saturated = 0.0;     // fraction of the codes h_i below 0.05 or above 0.95
+    double mse = 0.0;          // reconstruction error per pixel
+    double jacobian = 0.0;     // mean over images of ||J(x)||_F
+    double column_norm = 0.0;  // mean over units i of sum_j W_ji^2
+    double saturated = 0.0;    // fraction of the codes h_i below 0.05 or above 0.95
 };
 
 Measures measure(MLPAutoencoder& model, const nn::Dataset& data) {
     NoGradGuard no_grad;
-    const Tensor& W = encoder_layer(model).weight;                                   // (D, H)
-    const Tensor column_norms = sum(square(W), {0});                                // (H,): sum_j W_ji^2
+    const Tensor& W = encoder_layer(model).weight;    // (D, H)
+    const Tensor column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
     Measures m;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
-        const Tensor h = model.encode(batch.x);                                     // (N, H)
-        const Tensor r = model.decode(h);                                           // (N, D)
+        const Tensor h = model.encode(batch.x);  // (N, H)
+        const Tensor r = model.decode(h);        // (N, D)
         m.mse += mse_loss(r, batch.x, Reduction::Sum).item();
         // ||J(x_n)||_F^2 for each image: the rows that contractive_penalty averages.
-        const Tensor jf2 = sum(square(h * (1.0 - h)) * column_norms, {1});           // (N,)
+        const Tensor jf2 = sum(square(h * (1.0 - h)) * column_norms, {1});  // (N,)
         m.jacobian += xt::sum(xt::sqrt(jf2.value()))();
         m.saturated += static_cast<double>(xt::sum(xt::cast<int>(h.value() < 0.05f || h.value() > 0.95f))());
     }
@@ -82,9 +82,9 @@ Measures measure(MLPAutoencoder& model, const nn::Dataset& data) {
 double code_displacement(MLPAutoencoder& model, const xt::xarray<float>& x, double sigma, std::uint64_t seed) {
     NoGradGuard no_grad;
     Generator gen(seed);
-    const Tensor clean(x);                                                           // (N, D)
-    const Tensor h = model.encode(clean);                                            // (N, H)
-    const Tensor h_moved = model.encode(nn::gaussian_noise(clean, sigma, gen));      // (N, H)
+    const Tensor clean(x);                                                                           // (N, D)
+    const Tensor h = model.encode(clean);                                                            // (N, H)
+    const Tensor h_moved = model.encode(nn::gaussian_noise(clean, sigma, gen));                      // (N, H)
     const xt::xarray<float> dist = xt::sqrt(xt::sum(xt::square(h_moved.value() - h.value()), {1}));  // (N,)
     return xt::mean(dist)();
 }
@@ -96,16 +96,16 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& te
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, seed);
     nn::TrainLog log(epochs, loader.num_batches());
-    const Tensor& W = encoder_layer(model).weight;                                   // (D, H)
+    const Tensor& W = encoder_layer(model).weight;  // (D, H)
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
             const double n = static_cast<double>(batch.labels.size());
-            const Tensor h = model.encode(batch.x);                                  // (N, H)
-            const Tensor r = model.decode(h);                                        // (N, D)
-            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;                  // ()
-            if (lambda > 0.0) loss = loss + lambda * contractive_penalty(h, W);      // () penalty: a mean over N
+            const Tensor h = model.encode(batch.x);                              // (N, H)
+            const Tensor r = model.decode(h);                                    // (N, D)
+            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;              // ()
+            if (lambda > 0.0) loss = loss + lambda * contractive_penalty(h, W);  // () penalty: a mean over N
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
@@ -118,9 +118,10 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& te
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "contractive", 8,
-                                                     "the contractive penalty three ways, then a contractive and a plain "
-                                                     "autoencoder on MNIST");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "contractive", 8,
+                            "the contractive penalty three ways, then a contractive and a plain "
+                            "autoencoder on MNIST");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -143,17 +144,17 @@ int main(int argc, char** argv) try {
     MLPAutoencoder plain({784, 256}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     fmt::print("{}", contractive.summary({1, 784}));
     const nn::Linear& layer = encoder_layer(contractive);
-    const Tensor& W = layer.weight;                                                  // (D, H)
-    const Tensor& b = layer.bias;                                                    // (H,)
+    const Tensor& W = layer.weight;  // (D, H)
+    const Tensor& b = layer.bias;    // (H,)
     const std::size_t H = W.shape()[1];
     std::vector<std::size_t> first(8);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x(test_set.batch(first).value(), /*requires_grad=*/true);           // (N, D), N = 8
+    const Tensor x(test_set.batch(first).value(), /*requires_grad=*/true);  // (N, D), N = 8
     const double N = static_cast<double>(first.size());
-    const Tensor h = contractive.encode(x);                                          // (N, H)
+    const Tensor h = contractive.encode(x);  // (N, H)
 
     // (a) The closed form, averaged over the N images.
-    const Tensor closed = contractive_penalty(h, W);                                 // ()
+    const Tensor closed = contractive_penalty(h, W);  // ()
     fmt::print("(a) closed form:        (1/N) sum_n ||J(x_n)||_F^2 = {:.6f}\n", closed.item());
 
     // (b) The explicit Jacobian. grad(h, x) with the seed e_i (a one in column i of an (N, H)
@@ -161,16 +162,16 @@ int main(int argc, char** argv) try {
     // dh_ni/dx_n: image n's code depends on image n only, so the N rows do not mix. H sweeps
     // give all H rows of every image's Jacobian. create_graph = true records each sweep, so the
     // rows are themselves tensors of W and b that (c) can differentiate.
-    Tensor explicit_sum = zeros<float>({});                                          // ()
-    xt::xarray<float> J0 = xt::zeros<float>({H, x.shape()[1]});                      // (H, D): image 0's Jacobian
+    Tensor explicit_sum = zeros<float>({});                      // ()
+    xt::xarray<float> J0 = xt::zeros<float>({H, x.shape()[1]});  // (H, D): image 0's Jacobian
     for (std::size_t i = 0; i < H; ++i) {
-        xt::xarray<float> e_i = xt::zeros<float>(h.shape());                         // (N, H)
+        xt::xarray<float> e_i = xt::zeros<float>(h.shape());  // (N, H)
         xt::view(e_i, xt::all(), i) = 1.0f;
         const Tensor row = grad(h, {x}, Tensor(e_i), /*retain_graph=*/true, /*create_graph=*/true)[0];  // (N, D)
         explicit_sum = explicit_sum + sum(square(row));
         xt::view(J0, i, xt::all()) = xt::view(row.value(), 0, xt::all());
     }
-    const Tensor explicit_penalty = explicit_sum / N;                                // ()
+    const Tensor explicit_penalty = explicit_sum / N;  // ()
     fmt::print("(b) explicit Jacobian:  (1/N) sum_n sum_ij (dh_ni/dx_nj)^2 = {:.6f}   ({} backward sweeps)\n",
                explicit_penalty.item(), H);
     // One entry against the formula, to see the index order: dh_i/dx_j = h_i (1 - h_i) W_ji.
@@ -186,12 +187,13 @@ int main(int argc, char** argv) try {
     // sigmoid's backward (h (1 - h) depends on W and b through z). The gradient of (a) is an
     // ordinary backward through the closed form. retain_graph keeps h's graph, which both share.
     const std::vector<Tensor> g_explicit = grad(explicit_penalty, {W, b}, {}, /*retain_graph=*/true);  // (D, H), (H,)
-    const std::vector<Tensor> g_closed = grad(closed, {W, b});                      // (D, H), (H,)
+    const std::vector<Tensor> g_closed = grad(closed, {W, b});                                         // (D, H), (H,)
     const double gap_W = relative_error(g_explicit[0].value(), g_closed[0].value());
     const double gap_b = relative_error(g_explicit[1].value(), g_closed[1].value());
-    fmt::print("(c) gradient by double backward against the closed form's: relative difference {:.2e} for W "
-               "(D, H), {:.2e} for b (H,)\n",
-               gap_W, gap_b);
+    fmt::print(
+        "(c) gradient by double backward against the closed form's: relative difference {:.2e} for W "
+        "(D, H), {:.2e} for b (H,)\n",
+        gap_W, gap_b);
     // float32 carries about 7 digits; sums of 784 * 256 terms in two orders differ around 1e-6.
     const bool three_ways = value_gap < 1e-4 && gap_W < 1e-4 && gap_b < 1e-4;
 
@@ -211,7 +213,8 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 10 : 5;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
     fmt::print("\nloss: squared error per image + lambda * ||J||_F^2 per image; test MSE: per pixel\n");
-    lecture::section(fmt::format("Scott slides 23-24: the contractive AE, lambda {} ({} epochs, Adam 1e-3)", lambda, epochs));
+    lecture::section(
+        fmt::format("Scott slides 23-24: the contractive AE, lambda {} ({} epochs, Adam 1e-3)", lambda, epochs));
     train(contractive, train_set, test_set, lambda, epochs, shuffle_seed);
     lecture::section(fmt::format("the plain AE, the same 784-256-784 ({} epochs, Adam 1e-3)", epochs));
     train(plain, train_set, test_set, 0.0, epochs, shuffle_seed);
@@ -260,19 +263,20 @@ int main(int argc, char** argv) try {
 
     std::vector<std::size_t> sixteen(16);
     for (std::size_t i = 0; i < sixteen.size(); ++i) sixteen[i] = i;
-    const Tensor xs = test_set.batch(sixteen);                                       // (16, D)
+    const Tensor xs = test_set.batch(sixteen);  // (16, D)
     Tensor r_plain, r_contractive;
     {
         NoGradGuard no_grad;
-        r_plain = plain(xs);                                                         // (16, D)
-        r_contractive = contractive(xs);                                             // (16, D)
+        r_plain = plain(xs);              // (16, D)
+        r_contractive = contractive(xs);  // (16, D)
     }
     nn::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
-    nn::save_image_rows(out_dir + "/reconstructions.png",
-                        {{"original", xs.value()}, {"plain AE", r_plain.value()}, {"contractive AE", r_contractive.value()}},
-                        28, 28, grid);
+    nn::save_image_rows(
+        out_dir + "/reconstructions.png",
+        {{"original", xs.value()}, {"plain AE", r_plain.value()}, {"contractive AE", r_contractive.value()}}, 28, 28,
+        grid);
     fmt::print("wrote {0}/displacement.png and {0}/reconstructions.png\n", out_dir);
 
     // ---- Verdict ----
@@ -297,7 +301,8 @@ int main(int argc, char** argv) try {
         holds,
         fmt::format("agreement {:.1e}, {:.1e} (dW), {:.1e} (db); ||J||_F ratio {:.3f}; displacement ratio {:.3f}; "
                     "test MSE contractive {:.5f}, plain {:.5f} ({:+.0f}%)",
-                    value_gap, gap_W, gap_b, jacobian_ratio, moved_ratio, mc.mse, mp.mse, 100.0 * (mc.mse / mp.mse - 1.0)));
+                    value_gap, gap_W, gap_b, jacobian_ratio, moved_ratio, mc.mse, mp.mse,
+                    100.0 * (mc.mse / mp.mse - 1.0)));
 } catch (const std::exception& e) {
     return lecture::fail("contractive", e);
 }

@@ -65,7 +65,7 @@ std::vector<double> train(models::VAE& vae, const nn::Dataset& train_set, const 
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            models::VAE::Loss l = vae.loss(batch.x, gen);      // summed over the batch
+            models::VAE::Loss l = vae.loss(batch.x, gen);  // summed over the batch
             l.total.backward();
             adam.step();
             log.batch(l.total.item() / static_cast<double>(batch.labels.size()), batch.labels.size());
@@ -80,8 +80,8 @@ std::vector<double> train(models::VAE& vae, const nn::Dataset& train_set, const 
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "vae", 10,
-                                                     "trains variational autoencoders on MNIST and samples from them");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "vae", 10, "trains variational autoencoders on MNIST and samples from them");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -143,8 +143,8 @@ int main(int argc, char** argv) try {
     double kl_closed = 0.0, kl_mc = 0.0, kl_sigma_form = 0.0;
     {
         NoGradGuard no_grad;
-        const Tensor x10 = test_set.batch({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});                     // (10, D)
-        const models::VAE::Code code = vae.encode(x10);                                         // (10, L) each
+        const Tensor x10 = test_set.batch({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});  // (10, D)
+        const models::VAE::Code code = vae.encode(x10);                     // (10, L) each
         kl_closed = gaussian_kl(code.mu, code.logvar, Reduction::Sum).item();
         const xt::xarray<float>& mu = code.mu.value();
         const xt::xarray<float>& logvar = code.logvar.value();
@@ -166,15 +166,16 @@ int main(int argc, char** argv) try {
         }
     }
     const double kl_gap = std::abs(kl_mc - kl_closed) / kl_closed;
-    fmt::print("KL of the first 10 test images' codes: closed form {:.3f}, slide 28's sigma form {:.3f}, Monte Carlo "
-               "{:.3f} (relative difference {:.3f}%)\n",
-               kl_closed, kl_sigma_form, kl_mc, 100.0 * kl_gap);
+    fmt::print(
+        "KL of the first 10 test images' codes: closed form {:.3f}, slide 28's sigma form {:.3f}, Monte Carlo "
+        "{:.3f} (relative difference {:.3f}%)\n",
+        kl_closed, kl_sigma_form, kl_mc, 100.0 * kl_gap);
 
     // ---- Scott slide 30: new digits from z ~ N(0, I) ----
     {
         NoGradGuard no_grad;
-        const Tensor z = randn({64, L}, gen);                                                   // (64, L)
-        const Tensor images = sigmoid(vae.decode_logits(z));                                    // (64, D)
+        const Tensor z = randn({64, L}, gen);                 // (64, L)
+        const Tensor images = sigmoid(vae.decode_logits(z));  // (64, D)
         nn::GridOptions grid;
         grid.columns = 8;
         grid.scale = 3;
@@ -192,20 +193,20 @@ int main(int argc, char** argv) try {
         // of the prior): neighbouring codes decode to similar digits, and the digits morph into
         // one another across the square.
         const std::size_t G = 20;
-        xt::xarray<float> grid_z = xt::zeros<float>({G * G, std::size_t{2}});                   // (G^2, 2)
+        xt::xarray<float> grid_z = xt::zeros<float>({G * G, std::size_t{2}});  // (G^2, 2)
         for (std::size_t r = 0; r < G; ++r)
             for (std::size_t c = 0; c < G; ++c) {
                 grid_z(r * G + c, 0) = static_cast<float>(-3.0 + 6.0 * c / (G - 1));  // z1 left to right
                 grid_z(r * G + c, 1) = static_cast<float>(3.0 - 6.0 * r / (G - 1));   // z2 bottom to top
             }
-        const Tensor manifold = sigmoid(vae2.decode_logits(Tensor(grid_z)));                     // (G^2, D)
+        const Tensor manifold = sigmoid(vae2.decode_logits(Tensor(grid_z)));  // (G^2, D)
         nn::GridOptions grid;
         grid.columns = G;
         grid.scale = 1;
         grid.gap = 0;
         nn::save_image_grid(out_dir + "/manifold.png", manifold.value(), 28, 28, grid);
         // Slide 32: the mean code mu of every test image, coloured by its digit.
-        const Tensor mu = vae2.encode(Tensor(test_set.images)).mu;                              // (N, 2)
+        const Tensor mu = vae2.encode(Tensor(test_set.images)).mu;  // (N, 2)
         nn::PlotOptions plot;
         plot.title = "2-D VAE: test codes (mu) by digit";
         plot.xlabel = "z1";

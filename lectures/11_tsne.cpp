@@ -62,8 +62,8 @@ double knn_accuracy(const xt::xarray<double>& points, const std::vector<std::siz
 // The rows of x (N, D) projected on their top two principal components: (N, 2).
 xt::xarray<double> pca_2d(const xt::xarray<double>& x) {
     const xt::xarray<double> centred = x - xt::mean(x, {0});
-    const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred);       // (D, D)
-    auto [values, vectors] = xt::linalg::eigh(cov);                                        // increasing order
+    const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred);  // (D, D)
+    auto [values, vectors] = xt::linalg::eigh(cov);                                   // increasing order
     const std::size_t d = x.shape()[1];
     const xt::xarray<double> top2 = xt::view(vectors, xt::all(), xt::range(d - 1, d - 3, -1));  // (D, 2)
     return xt::linalg::dot(centred, top2);
@@ -72,8 +72,8 @@ xt::xarray<double> pca_2d(const xt::xarray<double>& x) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "tsne", 12,
-                                                     "embeds autoencoder codes of MNIST digits in 2-D with t-SNE");
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "tsne", 12, "embeds autoencoder codes of MNIST digits in 2-D with t-SNE");
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
@@ -85,13 +85,13 @@ int main(int argc, char** argv) try {
     // Checked in float64 on 100 random points in 10-D, perplexity 10, at a random y.
     double gradient_gap = 0.0;
     {
-        const xt::xarray<double> x = randn<double>({100, 10}, gen).value();                // (100, 10)
+        const xt::xarray<double> x = randn<double>({100, 10}, gen).value();  // (100, 10)
         const xt::xarray<double> p =
             models::joint_affinities(models::conditional_affinities(models::squared_distances(x), 10.0));
-        Tensor64 y = randn<double>({100, 2}, gen, /*requires_grad=*/true);                 // (100, 2)
+        Tensor64 y = randn<double>({100, 2}, gen, /*requires_grad=*/true);  // (100, 2)
         Tensor64 kl = models::tsne_loss(y, Tensor64(p));
         kl.backward();
-        const xt::xarray<double> closed = models::tsne_gradient(y.value(), p);            // (100, 2)
+        const xt::xarray<double> closed = models::tsne_gradient(y.value(), p);  // (100, 2)
         gradient_gap = std::sqrt(xt::sum(xt::square(y.grad().value() - closed))() / xt::sum(xt::square(closed))());
         fmt::print("KL(P || Q) = {:.6f}; |engine - closed form| / |closed form| = {:.2e}\n", kl.item(), gradient_gap);
     }
@@ -105,8 +105,9 @@ int main(int argc, char** argv) try {
     lecture::section(fmt::format("the autoencoder 784-256-64-256-784 ({} training images)", train_set.size()));
     models::MLPAutoencoder ae({784, 256, 64}, gen);
     // mnist_autoencoder's training loop (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
-    nn::fit_autoencoder(ae, train_set, test_set, {opt.quick ? std::size_t{5} : std::size_t{4}, 128, 1e-3, gen.next_u64()});
-    xt::xarray<double> codes;                                                              // (N, D)
+    nn::fit_autoencoder(ae, train_set, test_set,
+                        {opt.quick ? std::size_t{5} : std::size_t{4}, 128, 1e-3, gen.next_u64()});
+    xt::xarray<double> codes;  // (N, D)
     {
         NoGradGuard no_grad;
         codes = xt::cast<double>(ae.encode(Tensor(test_set.images)).value());
@@ -120,8 +121,8 @@ int main(int argc, char** argv) try {
     // one sigma for all would give points in dense clusters hundreds of neighbours and isolated
     // points almost none.
     const double perplexity = 30.0;
-    const xt::xarray<double> dist = models::squared_distances(codes);                      // (N, N)
-    const xt::xarray<double> pc = models::conditional_affinities(dist, perplexity);        // (N, N)
+    const xt::xarray<double> dist = models::squared_distances(codes);                // (N, N)
+    const xt::xarray<double> pc = models::conditional_affinities(dist, perplexity);  // (N, N)
     double lo = 1e300, hi = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
         const double perp = models::row_perplexity(pc, i);
@@ -141,17 +142,18 @@ int main(int argc, char** argv) try {
     const xt::xarray<float> y = models::tsne(codes, options, gen, [](std::size_t it, double kl) {
         fmt::print("iteration {:4d}  KL(P || Q) = {:.4f}\n", it, kl);
     });
-    const xt::xarray<double> embedded = xt::cast<double>(y);                               // (N, 2)
-    const xt::xarray<double> projected = pca_2d(codes);                                    // (N, 2)
+    const xt::xarray<double> embedded = xt::cast<double>(y);  // (N, 2)
+    const xt::xarray<double> projected = pca_2d(codes);       // (N, 2)
 
     // ---- How well does each keep digits of a kind together? ----
     const std::size_t k = 5;
     const double acc_tsne = knn_accuracy(embedded, test_set.labels, k);
     const double acc_pca = knn_accuracy(projected, test_set.labels, k);
     const double acc_codes = knn_accuracy(codes, test_set.labels, k);
-    fmt::print("\n{}-nearest-neighbour accuracy of the digit labels: t-SNE 2-D {:.1f}%, PCA 2-D {:.1f}%, the 64-D codes "
-               "{:.1f}%\n",
-               k, 100.0 * acc_tsne, 100.0 * acc_pca, 100.0 * acc_codes);
+    fmt::print(
+        "\n{}-nearest-neighbour accuracy of the digit labels: t-SNE 2-D {:.1f}%, PCA 2-D {:.1f}%, the 64-D codes "
+        "{:.1f}%\n",
+        k, 100.0 * acc_tsne, 100.0 * acc_pca, 100.0 * acc_codes);
 
     nn::PlotOptions plot;
     plot.xlabel = "y1";

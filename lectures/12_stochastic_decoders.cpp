@@ -123,10 +123,10 @@ xt::xarray<float> mean_of(Decoder kind, const Tensor& out) {
         case Decoder::Gaussian: return out.value();
         case Decoder::Bernoulli: return sigmoid(out).value();
         case Decoder::Categorical: {
-            const xt::xarray<float> p = level_probabilities(out);                             // (N*D, K)
-            const xt::xarray<float> value = xt::linspace<float>(0.0f, 1.0f, K);               // (K,)
-            xt::xarray<float> m = xt::sum(p * value, {1});                                     // (N*D,)
-            m.reshape({out.shape()[0], D});                                                    // (N, D)
+            const xt::xarray<float> p = level_probabilities(out);                // (N*D, K)
+            const xt::xarray<float> value = xt::linspace<float>(0.0f, 1.0f, K);  // (K,)
+            xt::xarray<float> m = xt::sum(p * value, {1});                       // (N*D,)
+            m.reshape({out.shape()[0], D});                                      // (N, D)
             return m;
         }
     }
@@ -149,8 +149,8 @@ xt::xarray<float> sample_of(Decoder kind, const Tensor& out, Generator& gen) {
         case Decoder::Gaussian: return out.value() + static_cast<float>(sigma) * randn(shape, gen).value();
         case Decoder::Bernoulli: return bernoulli_sample(sigmoid(out).value(), gen);
         case Decoder::Categorical: {
-            const xt::xarray<float> p = level_probabilities(out);                             // (N*D, K)
-            xt::xarray<float> x = xt::zeros<float>(shape);                                     // (N, D)
+            const xt::xarray<float> p = level_probabilities(out);  // (N*D, K)
+            xt::xarray<float> x = xt::zeros<float>(shape);         // (N, D)
             for (std::size_t i = 0; i < x.size(); ++i) {
                 const double u = gen.uniform();
                 double cumulative = 0.0;
@@ -187,7 +187,7 @@ void train(StochasticAutoencoder& model, const nn::Dataset& train_set, const nn:
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
             const double n = static_cast<double>(batch.labels.size());
-            Tensor loss = nll(model.kind, model(batch.x), batch.x) / n;                       // () nats per image
+            Tensor loss = nll(model.kind, model(batch.x), batch.x) / n;  // () nats per image
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
@@ -275,8 +275,8 @@ int main(int argc, char** argv) try {
     const std::vector<std::string> units{"linear output, squared error", "sigmoid output, binary cross-entropy",
                                          fmt::format("softmax over K = {} levels, categorical cross-entropy", K)};
     std::vector<std::unique_ptr<StochasticAutoencoder>> models;
-    std::vector<double> before, after;            // test NLL, nats per image
-    std::vector<double> overlap_before;           // ink overlap of the untrained decoder's samples (see below)
+    std::vector<double> before, after;   // test NLL, nats per image
+    std::vector<double> overlap_before;  // ink overlap of the untrained decoder's samples (see below)
     for (std::size_t m = 0; m < kinds.size(); ++m) {
         lecture::section(
             fmt::format("Lamúrias, Stochastic Autoencoders: a {} decoder ({})", name_of(kinds[m]), units[m]));
@@ -301,10 +301,11 @@ int main(int argc, char** argv) try {
     // NLL is (D/2)(1 + log(2 pi mse)).
     const double log_2pi_s2 = std::log(2.0 * pi * sigma * sigma);
     const double gaussian_mse = 2.0 * sigma * sigma * (after[0] / static_cast<double>(D) - 0.5 * log_2pi_s2);
-    fmt::print("\nthe Gaussian decoder's test MSE is {:.4f} per pixel: with sigma^2 = {:.4f} (sigma {:.3f}) instead of "
-               "{:.4g}, the same mean would score {:.1f} nats per image instead of {:.1f}\n",
-               gaussian_mse, gaussian_mse, std::sqrt(gaussian_mse), sigma * sigma,
-               0.5 * static_cast<double>(D) * (1.0 + std::log(2.0 * pi * gaussian_mse)), after[0]);
+    fmt::print(
+        "\nthe Gaussian decoder's test MSE is {:.4f} per pixel: with sigma^2 = {:.4f} (sigma {:.3f}) instead of "
+        "{:.4g}, the same mean would score {:.1f} nats per image instead of {:.1f}\n",
+        gaussian_mse, gaussian_mse, std::sqrt(gaussian_mse), sigma * sigma,
+        0.5 * static_cast<double>(D) * (1.0 + std::log(2.0 * pi * gaussian_mse)), after[0]);
 
     // ---- Lamúrias, Generating Data: decode h to recreate the data, and draw from p(x | h) ----
     // A stochastic decoder gives a whole distribution: its mean is the usual reconstruction,
@@ -312,11 +313,11 @@ int main(int argc, char** argv) try {
     lecture::section("Lamúrias, Generating Data: samples x ~ p(x | h) for test images");
     std::vector<std::size_t> first(16);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test_set.batch(first);                                                   // (16, D)
+    const Tensor x = test_set.batch(first);  // (16, D)
     std::vector<std::pair<std::string, xt::xarray<float>>> rows{{"original", x.value()}};
     for (const auto& model : models) {
         NoGradGuard no_grad;
-        const Tensor out = (*model)(x);                                                       // (16, D) or (16, D*K)
+        const Tensor out = (*model)(x);  // (16, D) or (16, D*K)
         rows.push_back({name_of(model->kind) + " mean", mean_of(model->kind, out)});
         rows.push_back({name_of(model->kind) + " sample", sample_of(model->kind, out, sampler)});
     }
@@ -350,9 +351,9 @@ int main(int argc, char** argv) try {
     // original's own gray values (the ceiling: even a perfect Bernoulli decoder draws its
     // gray edge pixels at random). The untrained Gaussian scores 0: its mean is near 0
     // everywhere, and a draw with sigma 0.1 almost never passes 1/2.
-    const xt::xarray<float> average = xt::mean(train_set.images, {0});                        // (D,) the mean image
-    xt::xarray<float> average_p = xt::zeros<float>(test_set.images.shape());                  // (N, D)
-    average_p += average;                                                                     // in every row
+    const xt::xarray<float> average = xt::mean(train_set.images, {0});        // (D,) the mean image
+    xt::xarray<float> average_p = xt::zeros<float>(test_set.images.shape());  // (N, D)
+    average_p += average;                                                     // in every row
     const double overlap_average = ink_overlap(bernoulli_sample(average_p, sampler), test_set.images);
     const double overlap_ceiling = ink_overlap(bernoulli_sample(test_set.images, sampler), test_set.images);
     std::vector<double> overlap;

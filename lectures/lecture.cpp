@@ -11,7 +11,8 @@ namespace lecture {
 
 namespace {
 [[noreturn]] void usage_error(const std::string& name, const std::string& description, const std::string& problem) {
-    fmt::print(stderr, "{}: {}\n\nusage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, problem, name, description);
+    fmt::print(stderr, "{}: {}\n\nusage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, problem, name,
+               description);
     std::exit(2);
 }
 }  // namespace
@@ -53,7 +54,9 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
 std::string make_out_dir(const Options& options) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create the output folder '{}': {}", options.out_dir, ec.message()));
+    if (ec)
+        throw std::runtime_error(
+            fmt::format("cannot create the output folder '{}': {}", options.out_dir, ec.message()));
     return options.out_dir;
 }
 

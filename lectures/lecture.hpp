@@ -9,9 +9,9 @@
 namespace lecture {
 
 struct Options {
-    bool quick = false;       // --quick: a smaller run for the test suite
-    std::uint64_t seed = 0;   // --seed N: the seed of the lecture's Generator
-    std::string out_dir;      // --out DIR: where figures go (default out/<lecture>)
+    bool quick = false;      // --quick: a smaller run for the test suite
+    std::uint64_t seed = 0;  // --seed N: the seed of the lecture's Generator
+    std::string out_dir;     // --out DIR: where figures go (default out/<lecture>)
 };
 
 // Reads --quick, --seed N, --out DIR and --help. A bad flag prints what is wrong and the usage

@@ -14,7 +14,8 @@ StackedAutoencoder::StackedAutoencoder(const std::vector<std::size_t>& widths, a
       output_(output),
       hidden_act_(register_module("hidden_act", nn::make_activation(hidden))),
       output_act_(register_module("output_act", nn::make_activation(output))) {
-    if (widths.size() < 2) throw std::invalid_argument("StackedAutoencoder: needs at least two widths (input and code)");
+    if (widths.size() < 2)
+        throw std::invalid_argument("StackedAutoencoder: needs at least two widths (input and code)");
     const std::size_t n = widths.size() - 1;
     // Registered in the order forward uses them: encoder1, encoder2, ..., decoder2, decoder1.
     for (std::size_t i = 0; i < n; ++i)
@@ -23,16 +24,18 @@ StackedAutoencoder::StackedAutoencoder(const std::vector<std::size_t>& widths, a
     decoders.resize(n);
     for (std::size_t i = n; i-- > 0;) {
         std::shared_ptr<nn::Module> d;
-        if (tied) d = std::make_shared<nn::TiedLinear>(encoders[i]);
-        else d = std::make_shared<nn::Linear>(widths[i + 1], widths[i], gen, init);
+        if (tied)
+            d = std::make_shared<nn::TiedLinear>(encoders[i]);
+        else
+            d = std::make_shared<nn::Linear>(widths[i + 1], widths[i], gen, init);
         decoders[i] = register_module(fmt::format("decoder{}", i + 1), d);
     }
 }
 
 void StackedAutoencoder::check_level(std::size_t i) const {
     if (i >= levels())
-        throw std::out_of_range(fmt::format("StackedAutoencoder: no level index {} (levels are numbered 0 to {})", i,
-                                            levels() - 1));
+        throw std::out_of_range(
+            fmt::format("StackedAutoencoder: no level index {} (levels are numbered 0 to {})", i, levels() - 1));
 }
 
 Tensor StackedAutoencoder::encode_level(std::size_t i, const Tensor& x) {
@@ -85,18 +88,20 @@ std::string StackedAutoencoder::type_name() const {
 
 StackedAutoencoder StackedAutoencoder::stack(const StackedAutoencoder& outer, const StackedAutoencoder& inner) {
     if (outer.widths_.back() != inner.widths_.front())
-        throw std::invalid_argument(fmt::format("StackedAutoencoder::stack: the outer code has {} units but the inner "
-                                                "autoencoder takes {} inputs",
-                                                outer.widths_.back(), inner.widths_.front()));
+        throw std::invalid_argument(
+            fmt::format("StackedAutoencoder::stack: the outer code has {} units but the inner "
+                        "autoencoder takes {} inputs",
+                        outer.widths_.back(), inner.widths_.front()));
     if (outer.tied_ != inner.tied_)
         throw std::invalid_argument("StackedAutoencoder::stack: one half is tied and the other is not");
     if (inner.hidden_ != outer.hidden_)
         throw std::invalid_argument("StackedAutoencoder::stack: the two halves have different hidden activations");
     if (inner.output_ != outer.hidden_)
-        throw std::invalid_argument(fmt::format("StackedAutoencoder::stack: the inner autoencoder's output activation "
-                                                "must be the outer one's hidden activation (it follows decoder{} in "
-                                                "the stack)",
-                                                outer.levels() + 1));
+        throw std::invalid_argument(
+            fmt::format("StackedAutoencoder::stack: the inner autoencoder's output activation "
+                        "must be the outer one's hidden activation (it follows decoder{} in "
+                        "the stack)",
+                        outer.levels() + 1));
     std::vector<std::size_t> widths = outer.widths_;
     widths.insert(widths.end(), inner.widths_.begin() + 1, inner.widths_.end());
     autograd::Generator unused(0);  // every weight is overwritten below

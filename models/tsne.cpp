@@ -18,11 +18,13 @@ namespace models {
 using autograd::BasicTensor;
 
 xt::xarray<double> squared_distances(const xt::xarray<double>& x) {
-    if (x.dimension() != 2) throw std::invalid_argument(fmt::format("squared_distances: x must be (N, D), it has {} "
-                                                                    "dimensions",
-                                                                    x.dimension()));
+    if (x.dimension() != 2)
+        throw std::invalid_argument(
+            fmt::format("squared_distances: x must be (N, D), it has {} "
+                        "dimensions",
+                        x.dimension()));
     // |x_i - x_j|^2 = |x_i|^2 + |x_j|^2 - 2 x_i . x_j: one matrix product.
-    const xt::xarray<double> gram = xt::linalg::dot(x, xt::transpose(x));                  // (N, N)
+    const xt::xarray<double> gram = xt::linalg::dot(x, xt::transpose(x));  // (N, N)
     const std::size_t n = x.shape()[0];
     xt::xarray<double> d = xt::zeros<double>({n, n});
     for (std::size_t i = 0; i < n; ++i)
@@ -60,9 +62,10 @@ xt::xarray<double> conditional_affinities(const xt::xarray<double>& distances, d
         throw std::invalid_argument("conditional_affinities: distances must be a square (N, N) matrix");
     const std::size_t n = distances.shape()[0];
     if (!(perplexity >= 1.0) || perplexity >= static_cast<double>(n) - 1.0)
-        throw std::invalid_argument(fmt::format("conditional_affinities: perplexity {} must be at least 1 and below "
-                                                "N - 1 = {}",
-                                                perplexity, n < 1 ? 0.0 : static_cast<double>(n) - 1.0));
+        throw std::invalid_argument(
+            fmt::format("conditional_affinities: perplexity {} must be at least 1 and below "
+                        "N - 1 = {}",
+                        perplexity, n < 1 ? 0.0 : static_cast<double>(n) - 1.0));
     xt::xarray<double> p = xt::zeros<double>({n, n});
     std::vector<double> row(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -105,10 +108,10 @@ BasicTensor<T> tsne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>&
     const auto n = static_cast<double>(y.shape()[0]);
     // 1 + |y_i - y_j|^2 = (1 + |y_i|^2) + |y_j|^2 - 2 y_i . y_j, arranged so that the scaling and
     // the 1 are applied to (N, 2) and (N, 1) arrays and only two additions touch (N, N) ones.
-    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);         // (N, N)  -2 y_i . y_j
-    const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                // (N, 1)  |y_i|^2
+    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);             // (N, N)  -2 y_i . y_j
+    const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                  // (N, 1)  |y_i|^2
     const BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
-    const BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                          // ()  sum_{i != j} w_ij
+    const BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                            // ()  sum_{i != j} w_ij
     // - sum p_ij log w_ij = + sum p_ij log(1 + d_ij); the diagonal has p_ii = 0 and log 1 = 0.
     return autograd::sum(p * autograd::log(one_plus_d)) + autograd::log(z);
 }
@@ -154,9 +157,9 @@ xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& o, autogr
                        const std::function<void(std::size_t, double)>& report) {
     const xt::xarray<double> p64 = joint_affinities(conditional_affinities(squared_distances(x), o.perplexity));
     const std::size_t n = x.shape()[0];
-    const autograd::Tensor p(xt::xarray<float>(xt::cast<float>(p64)));                       // (N, N)
+    const autograd::Tensor p(xt::xarray<float>(xt::cast<float>(p64)));  // (N, N)
     const autograd::Tensor p_exaggerated(xt::xarray<float>(p.value() * static_cast<float>(o.exaggeration)));
-    autograd::Tensor y = autograd::randn({n, std::size_t{2}}, gen) * 1e-2;                  // (N, 2)
+    autograd::Tensor y = autograd::randn({n, std::size_t{2}}, gen) * 1e-2;  // (N, 2)
     y = autograd::Tensor(y.value(), /*requires_grad=*/true);
     xt::xarray<float> velocity = xt::zeros<float>({n, std::size_t{2}});
     for (std::size_t it = 0; it < o.iterations; ++it) {

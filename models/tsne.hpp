@@ -59,10 +59,10 @@ struct TSNEOptions {
     double perplexity = 30.0;
     std::size_t iterations = 1000;
     double learning_rate = 200.0;
-    double exaggeration = 12.0;             // P multiplied by this for the first iterations
+    double exaggeration = 12.0;  // P multiplied by this for the first iterations
     std::size_t exaggeration_iterations = 250;
-    double momentum = 0.5;                  // for the first exaggeration_iterations, then...
-    double final_momentum = 0.8;            // ...this
+    double momentum = 0.5;        // for the first exaggeration_iterations, then...
+    double final_momentum = 0.8;  // ...this
 };
 
 // Embeds the rows of x (N, D) in 2-D: calibrates P, starts from y ~ N(0, 1e-4 I), and runs

@@ -22,8 +22,8 @@ VAE::Code VAE::encode(const Tensor& x) {
 }
 
 Tensor VAE::reparameterize(const Code& code, Generator& gen) {
-    const Tensor eps = randn(code.mu.shape(), gen);        // (N, L), a constant: no gradient
-    return code.mu + exp(code.logvar * 0.5) * eps;          // sigma = exp(logvar / 2)
+    const Tensor eps = randn(code.mu.shape(), gen);  // (N, L), a constant: no gradient
+    return code.mu + exp(code.logvar * 0.5) * eps;   // sigma = exp(logvar / 2)
 }
 
 Tensor VAE::decode_logits(const Tensor& z) { return (*to_logits)(relu((*hidden_out)(z))); }

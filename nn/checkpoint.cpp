@@ -103,7 +103,8 @@ void write_atomically(const std::string& path, const std::string& bytes) {
 std::vector<std::pair<std::string, std::string>> read_zip(const std::string& path, const std::string& data) {
     const Reader r{data, path};
     // The end record is the last 22 bytes, unless the archive has a comment after it.
-    if (data.size() < 22) throw CheckpointError(fmt::format("{}: not a valid .npz file (only {} bytes)", path, data.size()));
+    if (data.size() < 22)
+        throw CheckpointError(fmt::format("{}: not a valid .npz file (only {} bytes)", path, data.size()));
     std::size_t end = data.size() - 22;
     while (r.get(end, 4) != kEndRecord) {
         if (end == 0 || data.size() - end > 22 + 0xFFFF)
@@ -134,21 +135,25 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
             e += 4 + len;
         }
         if (method != 0)
-            throw CheckpointError(fmt::format("{}: member '{}' is compressed; save with numpy.savez, not savez_compressed",
-                                              path, name));
-        if (r.get(local, 4) != kLocalHeader) throw CheckpointError(fmt::format("{}: corrupt zip member '{}'", path, name));
+            throw CheckpointError(
+                fmt::format("{}: member '{}' is compressed; save with numpy.savez, not savez_compressed", path, name));
+        if (r.get(local, 4) != kLocalHeader)
+            throw CheckpointError(fmt::format("{}: corrupt zip member '{}'", path, name));
         const std::uint64_t start = local + 30 + r.get(local + 26, 2) + r.get(local + 28, 2);
         if (start > data.size() || size > data.size() - start)
-            throw CheckpointError(fmt::format("{}: member '{}' runs past the end of the file (truncated?)", path, name));
+            throw CheckpointError(
+                fmt::format("{}: member '{}' runs past the end of the file (truncated?)", path, name));
         // Members may not overlap (a crafted directory could otherwise name one block thousands
         // of times): together they must fit in the file.
         total += size;
         if (total > data.size())
-            throw CheckpointError(fmt::format("{}: the members add up to more than the file holds (corrupt directory)", path));
+            throw CheckpointError(
+                fmt::format("{}: the members add up to more than the file holds (corrupt directory)", path));
         for (const auto& m : members)
             if (m.first == name) throw CheckpointError(fmt::format("{}: member '{}' appears twice", path, name));
         std::string bytes = data.substr(start, size);
-        if (crc32(bytes) != crc) throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
+        if (crc32(bytes) != crc)
+            throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
         members.emplace_back(name, std::move(bytes));
         at += 46 + name_len + extra_len + comment_len;
     }
@@ -176,7 +181,9 @@ void check_npy(const std::string& path, const std::string& name, const std::stri
     } catch (const std::exception& e) {
         throw bad(fmt::format("has a header that cannot be read ({})", e.what()));
     }
-    if (descr != "<f4") throw bad(fmt::format("holds dtype '{}', expected float32 ('<f4'); convert it with a.astype(numpy.float32)", descr));
+    if (descr != "<f4")
+        throw bad(
+            fmt::format("holds dtype '{}', expected float32 ('<f4'); convert it with a.astype(numpy.float32)", descr));
     std::uint64_t count = 1;
     for (std::size_t d : shape) {
         if (d != 0 && count > (bytes.size() / 4) / d) throw bad("has a shape larger than its data (corrupt header)");
@@ -194,9 +201,10 @@ xt::xarray<float> parse_npy(const std::string& path, const std::string& name, co
         xt::detail::npy_file file = xt::detail::load_npy_file(in);
         if (!in) throw CheckpointError(fmt::format("{}: '{}' is truncated", path, name));
         if (file.m_typestring != "<f4")
-            throw CheckpointError(fmt::format("{}: '{}' holds dtype '{}', expected float32 ('<f4'); convert it with "
-                                              "a.astype(numpy.float32)",
-                                              path, name, file.m_typestring));
+            throw CheckpointError(
+                fmt::format("{}: '{}' holds dtype '{}', expected float32 ('<f4'); convert it with "
+                            "a.astype(numpy.float32)",
+                            path, name, file.m_typestring));
         if (file.m_fortran_order)
             throw CheckpointError(fmt::format("{}: '{}' is in Fortran order; save a C-ordered array", path, name));
         xt::xarray<float> a = std::move(file).cast<float>();
@@ -212,7 +220,8 @@ xt::xarray<float> parse_npy(const std::string& path, const std::string& name, co
 std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& members) {
     std::string archive, directory;
     for (const auto& [name, bytes] : members) {
-        if (name.size() > 0xFFFF) throw CheckpointError(fmt::format("the name '{}...' is too long for a zip archive", name.substr(0, 40)));
+        if (name.size() > 0xFFFF)
+            throw CheckpointError(fmt::format("the name '{}...' is too long for a zip archive", name.substr(0, 40)));
         if (bytes.size() >= 0xFFFFFFFFu || archive.size() >= 0xFFFFFFFFu)
             throw CheckpointError(fmt::format("'{}' is too large for a plain zip archive", name));
         const std::uint32_t crc = crc32(bytes), size = static_cast<std::uint32_t>(bytes.size());
@@ -232,13 +241,14 @@ std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& m
         directory += name;
     }
     if (members.size() > 0xFFFF || archive.size() >= 0xFFFFFFFFu)
-        throw CheckpointError(fmt::format("{} members in {} bytes are too many for a plain zip archive", members.size(),
-                                          archive.size()));
+        throw CheckpointError(
+            fmt::format("{} members in {} bytes are too many for a plain zip archive", members.size(), archive.size()));
     const std::uint32_t dir_offset = static_cast<std::uint32_t>(archive.size());
     archive += directory;
     // End record: signature, disk numbers, entry counts, directory size and offset, no comment.
     put32(archive, kEndRecord), put16(archive, 0), put16(archive, 0);
-    put16(archive, static_cast<std::uint32_t>(members.size())), put16(archive, static_cast<std::uint32_t>(members.size()));
+    put16(archive, static_cast<std::uint32_t>(members.size())),
+        put16(archive, static_cast<std::uint32_t>(members.size()));
     put32(archive, static_cast<std::uint32_t>(directory.size())), put32(archive, dir_offset), put16(archive, 0);
     return archive;
 }
@@ -296,7 +306,8 @@ void load_checkpoint(Module& module, const std::string& path) {
         for (const auto& [name, array] : arrays) {
             bool known = false;
             for (const auto& t : targets) known = known || t.first == name;
-            if (!known) throw CheckpointError(fmt::format("{}: the checkpoint has '{}' but the model does not", path, name));
+            if (!known)
+                throw CheckpointError(fmt::format("{}: the checkpoint has '{}' but the model does not", path, name));
         }
     for (auto& [name, t] : targets) t.mutable_value() = std::move(arrays[name]);
 }

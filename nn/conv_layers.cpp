@@ -59,7 +59,8 @@ std::string MaxPool2d::type_name() const { return fmt::format("MaxPool2d({}, str
 std::string AvgPool2d::type_name() const { return fmt::format("AvgPool2d({}, stride={})", k_, stride_ ? stride_ : k_); }
 
 Tensor Upsample::forward(const Tensor& x) {
-    return mode_ == Mode::Nearest ? autograd::upsample_nearest2d(x, factor_) : autograd::upsample_bilinear2d(x, factor_);
+    return mode_ == Mode::Nearest ? autograd::upsample_nearest2d(x, factor_)
+                                  : autograd::upsample_bilinear2d(x, factor_);
 }
 
 std::string Upsample::type_name() const {
@@ -89,9 +90,9 @@ BatchNorm::BatchNorm(std::size_t channels, std::size_t input_rank, double eps, d
 
 Tensor BatchNorm::forward(const Tensor& x) {
     if (x.dim() != rank_ || x.shape()[1] != channels_)
-        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected {}", type_name(), autograd::shape_str(x.shape()),
-                                               rank_ == 2 ? fmt::format("(N, {})", channels_)
-                                                          : fmt::format("(N, {}, H, W)", channels_)));
+        throw autograd::ShapeError(
+            fmt::format("{}: input of shape {}, expected {}", type_name(), autograd::shape_str(x.shape()),
+                        rank_ == 2 ? fmt::format("(N, {})", channels_) : fmt::format("(N, {}, H, W)", channels_)));
     if (is_training()) {
         xt::xarray<float> mean, var;
         Tensor y = autograd::batch_norm(x, gamma, beta, eps_, &mean, &var);
@@ -104,7 +105,8 @@ Tensor BatchNorm::forward(const Tensor& x) {
     // Eval: a fixed affine map per channel, (x - running_mean) / sqrt(running_var + eps) gamma + beta.
     const Shape per_channel = rank_ == 2 ? Shape{1, channels_} : Shape{1, channels_, 1, 1};
     const Tensor scale = autograd::reshape(gamma / autograd::sqrt(Tensor(running_var.value()) + eps_), per_channel);
-    return (x - autograd::reshape(Tensor(running_mean.value()), per_channel)) * scale + autograd::reshape(beta, per_channel);
+    return (x - autograd::reshape(Tensor(running_mean.value()), per_channel)) * scale +
+           autograd::reshape(beta, per_channel);
 }
 
 std::string BatchNorm::type_name() const { return fmt::format("BatchNorm{}d({})", rank_ == 2 ? 1 : 2, channels_); }

@@ -35,8 +35,9 @@ private:
 // Ho = (H - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
 class ConvTranspose2d : public Module {
 public:
-    ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size, autograd::Generator& gen,
-                    ConvGeometry geometry = {}, std::size_t output_padding = 0, Init init = Init::He, bool bias = true);
+    ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
+                    autograd::Generator& gen, ConvGeometry geometry = {}, std::size_t output_padding = 0,
+                    Init init = Init::He, bool bias = true);
     Tensor forward(const Tensor& x) override;
     std::string type_name() const override;
     Tensor weight;  // (in, out, k, k)
@@ -108,8 +109,8 @@ public:
     BatchNorm(std::size_t channels, std::size_t input_rank, double eps = 1e-5, double momentum = 0.1);
     Tensor forward(const Tensor& x) override;
     std::string type_name() const override;
-    Tensor gamma, beta;                    // (C,): scale, shift
-    Tensor running_mean, running_var;      // (C,) buffers
+    Tensor gamma, beta;                // (C,): scale, shift
+    Tensor running_mean, running_var;  // (C,) buffers
 
 private:
     std::size_t channels_, rank_;
@@ -118,12 +119,14 @@ private:
 
 class BatchNorm1d : public BatchNorm {
 public:
-    explicit BatchNorm1d(std::size_t features, double eps = 1e-5, double momentum = 0.1) : BatchNorm(features, 2, eps, momentum) {}
+    explicit BatchNorm1d(std::size_t features, double eps = 1e-5, double momentum = 0.1)
+        : BatchNorm(features, 2, eps, momentum) {}
 };
 
 class BatchNorm2d : public BatchNorm {
 public:
-    explicit BatchNorm2d(std::size_t channels, double eps = 1e-5, double momentum = 0.1) : BatchNorm(channels, 4, eps, momentum) {}
+    explicit BatchNorm2d(std::size_t channels, double eps = 1e-5, double momentum = 0.1)
+        : BatchNorm(channels, 4, eps, momentum) {}
 };
 
 }  // namespace nn

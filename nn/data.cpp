@@ -15,10 +15,10 @@ namespace fs = std::filesystem;
 
 // What differs between the data sets that share MNIST's format: names in the error messages.
 struct Source {
-    const char* name;       // "MNIST"
-    const char* fetch;      // "./lab fetch mnist"
-    const char* env;        // "MNIST_DIR"
-    const char* classes;    // what a label is, "a digit"
+    const char* name;     // "MNIST"
+    const char* fetch;    // "./lab fetch mnist"
+    const char* env;      // "MNIST_DIR"
+    const char* classes;  // what a label is, "a digit"
 };
 
 const Source kMnist{"MNIST", "./lab fetch mnist", "MNIST_DIR", "a digit"};
@@ -36,29 +36,31 @@ Dataset load_idx_pair(const std::string& dir, bool train, std::size_t limit, con
     const std::string labels_path = (fs::path(dir) / (prefix + "-labels-idx1-ubyte")).string();
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw DataError(fmt::format("{}: no such folder, so {} is not there: run `{}` to download it (or set {} to "
-                                    "the folder that holds it)", dir, source.name, source.fetch, source.env));
+        throw DataError(
+            fmt::format("{}: no such folder, so {} is not there: run `{}` to download it (or set {} to "
+                        "the folder that holds it)",
+                        dir, source.name, source.fetch, source.env));
     for (const std::string& path : {images_path, labels_path})
         if (!fs::exists(path, ec))
-            throw DataError(fmt::format("{}: missing, so {} is incomplete: run `{}` to download it", path,
-                                        source.name, source.fetch));
+            throw DataError(fmt::format("{}: missing, so {} is incomplete: run `{}` to download it", path, source.name,
+                                        source.fetch));
 
     const xt::xarray<std::uint8_t> images = read_idx(images_path);  // (N, H, W)
     const xt::xarray<std::uint8_t> labels = read_idx(labels_path);  // (N)
     if (images.dimension() != 3)
-        throw DataError(fmt::format("{}: {} dimensions, expected 3 (images, rows, columns)", images_path,
-                                    images.dimension()));
+        throw DataError(
+            fmt::format("{}: {} dimensions, expected 3 (images, rows, columns)", images_path, images.dimension()));
     if (labels.dimension() != 1)
-        throw DataError(fmt::format("{}: {} dimensions, expected 1 (one label per image)", labels_path,
-                                    labels.dimension()));
+        throw DataError(
+            fmt::format("{}: {} dimensions, expected 1 (one label per image)", labels_path, labels.dimension()));
     const std::size_t total = images.shape()[0];
     if (labels.shape()[0] != total)
         throw DataError(fmt::format("{} holds {} images but {} holds {} labels: the counts must agree", images_path,
                                     total, labels_path, labels.shape()[0]));
     for (std::size_t i = 0; i < total; ++i)
         if (labels(i) >= 10)
-            throw DataError(fmt::format("{}: label {} of image {} is not {} from 0 to 9", labels_path,
-                                        int(labels(i)), i, source.classes));
+            throw DataError(fmt::format("{}: label {} of image {} is not {} from 0 to 9", labels_path, int(labels(i)),
+                                        i, source.classes));
 
     Dataset data;
     data.rows = images.shape()[1];
@@ -79,14 +81,16 @@ std::size_t Dataset::size() const { return images.dimension() == 0 ? 0 : images.
 
 autograd::Tensor Dataset::batch(const std::vector<std::size_t>& index) const {
     if (images.dimension() != 2)
-        throw std::invalid_argument(fmt::format("Dataset::batch: images must be (N, D), they have {} dimensions",
-                                                images.dimension()));
+        throw std::invalid_argument(
+            fmt::format("Dataset::batch: images must be (N, D), they have {} dimensions", images.dimension()));
     const std::size_t N = images.shape()[0], D = images.shape()[1];
     xt::xarray<float> x = xt::xarray<float>::from_shape({index.size(), D});  // (B, D)
     for (std::size_t b = 0; b < index.size(); ++b) {
         if (index[b] >= N)
-            throw std::out_of_range(fmt::format("Dataset::batch: index {} (at position {}) is out of range for {} "
-                                                "images", index[b], b, N));
+            throw std::out_of_range(
+                fmt::format("Dataset::batch: index {} (at position {}) is out of range for {} "
+                            "images",
+                            index[b], b, N));
         std::copy_n(images.data() + index[b] * D, D, x.data() + b * D);
     }
     return autograd::Tensor(std::move(x), /*requires_grad=*/false);
@@ -109,11 +113,11 @@ DataLoader::DataLoader(const Dataset& data, std::size_t batch_size, bool shuffle
     : data_(&data), batch_size_(batch_size), shuffle_(shuffle), gen_(seed) {
     if (batch_size == 0) throw std::invalid_argument("DataLoader: batch_size must be at least 1, got 0");
     if (data.images.dimension() != 2)
-        throw std::invalid_argument(fmt::format("DataLoader: the images must be (N, D), they have {} dimensions",
-                                                data.images.dimension()));
+        throw std::invalid_argument(
+            fmt::format("DataLoader: the images must be (N, D), they have {} dimensions", data.images.dimension()));
     if (data.labels.size() != data.size())
-        throw std::invalid_argument(fmt::format("DataLoader: {} images but {} labels", data.size(),
-                                                data.labels.size()));
+        throw std::invalid_argument(
+            fmt::format("DataLoader: {} images but {} labels", data.size(), data.labels.size()));
 }
 
 std::size_t DataLoader::size() const { return data_->size(); }

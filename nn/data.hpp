@@ -53,9 +53,9 @@ std::string default_fashion_mnist_dir();
 
 // One minibatch: the images, their labels, and which rows of the data set they are.
 struct Batch {
-    autograd::Tensor x;                // (B, D): a constant tensor (no grad)
-    std::vector<std::size_t> labels;   // (B)
-    std::vector<std::size_t> index;    // (B): the rows of the data set, in batch order
+    autograd::Tensor x;               // (B, D): a constant tensor (no grad)
+    std::vector<std::size_t> labels;  // (B)
+    std::vector<std::size_t> index;   // (B): the rows of the data set, in batch order
 };
 
 // Cuts a data set into minibatches, one epoch per range-for loop:

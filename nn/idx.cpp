@@ -49,8 +49,8 @@ std::uint64_t file_size_of(const std::string& path) {
 void read_exactly(std::ifstream& in, const std::string& path, char* out, std::uint64_t n) {
     in.read(out, static_cast<std::streamsize>(n));
     if (static_cast<std::uint64_t>(in.gcount()) != n)
-        throw DataError(fmt::format("{}: read {} of {} bytes (did the file change while being read?)", path,
-                                    in.gcount(), n));
+        throw DataError(
+            fmt::format("{}: read {} of {} bytes (did the file change while being read?)", path, in.gcount(), n));
 }
 }  // namespace
 
@@ -66,8 +66,10 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path) {
     unsigned char head[4];
     read_exactly(in, path, reinterpret_cast<char*>(head), 4);
     if (head[0] != 0 || head[1] != 0)
-        throw DataError(fmt::format("{}: bad magic: the file starts with 0x{:02X} 0x{:02X}, an IDX file with 0x00 0x00 "
-                                    "(is it still gzipped?)", path, head[0], head[1]));
+        throw DataError(
+            fmt::format("{}: bad magic: the file starts with 0x{:02X} 0x{:02X}, an IDX file with 0x00 0x00 "
+                        "(is it still gzipped?)",
+                        path, head[0], head[1]));
     if (head[2] != kUnsignedByte)
         throw DataError(fmt::format("{}: unsupported type byte 0x{:02X} ({}): only 0x08 (unsigned byte) is supported",
                                     path, head[2], type_name(head[2])));
@@ -78,8 +80,10 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path) {
     // ---- the sizes, and the data size they promise ----
     const std::uint64_t header_size = 4 + 4 * ndim;
     if (file_size < header_size)
-        throw DataError(fmt::format("{}: truncated: the header promises {} dimension sizes ({} header bytes), "
-                                    "the file holds {} bytes", path, ndim, header_size, file_size));
+        throw DataError(
+            fmt::format("{}: truncated: the header promises {} dimension sizes ({} header bytes), "
+                        "the file holds {} bytes",
+                        path, ndim, header_size, file_size));
     unsigned char size_bytes[4 * kMaxDims];
     read_exactly(in, path, reinterpret_cast<char*>(size_bytes), 4 * ndim);
     std::vector<std::size_t> shape(ndim);
@@ -92,15 +96,18 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path) {
     }
     const std::uint64_t held = file_size - header_size;
     if (overflow)
-        throw DataError(fmt::format("{}: truncated: the header promises more than 2^64 bytes of data, the file holds {} "
-                                    "(sizes {})", path, held, fmt::join(shape, " x ")));
+        throw DataError(
+            fmt::format("{}: truncated: the header promises more than 2^64 bytes of data, the file holds {} "
+                        "(sizes {})",
+                        path, held, fmt::join(shape, " x ")));
     if (held < promised)
         throw DataError(fmt::format("{}: truncated: the header promises {} bytes of data, the file holds {} (sizes {})",
                                     path, promised, held, fmt::join(shape, " x ")));
     if (held > promised)
-        throw DataError(fmt::format("{}: trailing bytes: the header promises {} bytes of data, the file holds {} "
-                                    "({} too many; sizes {})", path, promised, held, held - promised,
-                                    fmt::join(shape, " x ")));
+        throw DataError(
+            fmt::format("{}: trailing bytes: the header promises {} bytes of data, the file holds {} "
+                        "({} too many; sizes {})",
+                        path, promised, held, held - promised, fmt::join(shape, " x ")));
 
     // ---- the data: sizes and file agree, so this allocates no more than the file holds ----
     xt::xarray<std::uint8_t> a = xt::xarray<std::uint8_t>::from_shape(shape);
@@ -110,8 +117,8 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path) {
 
 void write_idx(const std::string& path, const xt::xarray<std::uint8_t>& a) {
     if (a.dimension() < 1 || a.dimension() > kMaxDims)
-        throw DataError(fmt::format("{}: cannot write {} dimensions: IDX files here have 1 to {}", path,
-                                    a.dimension(), kMaxDims));
+        throw DataError(
+            fmt::format("{}: cannot write {} dimensions: IDX files here have 1 to {}", path, a.dimension(), kMaxDims));
     std::string header = {0, 0, static_cast<char>(kUnsignedByte), static_cast<char>(a.dimension())};
     for (std::size_t n : a.shape()) {
         if (n > std::numeric_limits<std::uint32_t>::max())

@@ -20,21 +20,25 @@ namespace nn {
 
 // ---- Canvas ------------------------------------------------------------------------------------
 Canvas::Canvas(int width, int height, Color background) : width_(width), height_(height) {
-    if (width <= 0 || height <= 0) throw std::invalid_argument(fmt::format("Canvas: size {}x{} is empty", width, height));
+    if (width <= 0 || height <= 0)
+        throw std::invalid_argument(fmt::format("Canvas: size {}x{} is empty", width, height));
     rgb_.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
-    for (std::size_t i = 0; i < rgb_.size(); i += 3) rgb_[i] = background.r, rgb_[i + 1] = background.g, rgb_[i + 2] = background.b;
+    for (std::size_t i = 0; i < rgb_.size(); i += 3)
+        rgb_[i] = background.r, rgb_[i + 1] = background.g, rgb_[i + 2] = background.b;
 }
 
 void Canvas::set(int x, int y, Color c) {
     if (x < 0 || y < 0 || x >= width_ || y >= height_) return;
-    const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
+    const std::size_t i =
+        (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
     rgb_[i] = c.r, rgb_[i + 1] = c.g, rgb_[i + 2] = c.b;
 }
 
 Canvas::Color Canvas::get(int x, int y) const {
     if (x < 0 || y < 0 || x >= width_ || y >= height_)
         throw std::out_of_range(fmt::format("Canvas::get: ({}, {}) is outside {}x{}", x, y, width_, height_));
-    const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
+    const std::size_t i =
+        (static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3;
     return {rgb_[i], rgb_[i + 1], rgb_[i + 2]};
 }
 
@@ -49,7 +53,8 @@ void Canvas::line(double x0, double y0, double x1, double y1, Color c, int thick
     const int half = thickness / 2;
     for (int s = 0; s <= steps; ++s) {
         const double t = static_cast<double>(s) / steps;
-        const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0))), y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
+        const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0))),
+                  y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
         fill_rect(x - half, y - half, thickness, thickness, c);
     }
 }
@@ -104,12 +109,14 @@ constexpr Canvas::Color kNanColor{255, 0, 0};
 std::size_t image_count(const std::string& op, const xt::xarray<float>& images, std::size_t height, std::size_t width) {
     const auto& s = images.shape();
     const std::size_t per = height * width;
-    const bool ok = per > 0 && !s.empty() && s[0] > 0 && images.size() == s[0] * per &&
-                    (s.size() == 2 || (s.size() == 3 && s[1] == height) || (s.size() == 4 && s[1] == 1 && s[2] == height));
+    const bool ok =
+        per > 0 && !s.empty() && s[0] > 0 && images.size() == s[0] * per &&
+        (s.size() == 2 || (s.size() == 3 && s[1] == height) || (s.size() == 4 && s[1] == 1 && s[2] == height));
     if (!ok)
-        throw std::invalid_argument(fmt::format("{}: images of shape ({}) are not N images of {}x{} (expected (N, {}), (N, {}, {}) "
-                                                "or (N, 1, {}, {}))",
-                                                op, fmt::join(s, ", "), height, width, per, height, width, height, width));
+        throw std::invalid_argument(
+            fmt::format("{}: images of shape ({}) are not N images of {}x{} (expected (N, {}), (N, {}, {}) "
+                        "or (N, 1, {}, {}))",
+                        op, fmt::join(s, ", "), height, width, per, height, width, height, width));
     return s[0];
 }
 
@@ -129,16 +136,19 @@ void draw_tile(Canvas& canvas, const xt::xarray<float>& images, std::size_t k, s
             const float v = px[r * width + c];
             Canvas::Color color = kNanColor;
             if (!std::isnan(v)) {
-                const auto g = static_cast<std::uint8_t>(std::lround(std::clamp((v - lo) / range, 0.0f, 1.0f) * 255.0f));
+                const auto g =
+                    static_cast<std::uint8_t>(std::lround(std::clamp((v - lo) / range, 0.0f, 1.0f) * 255.0f));
                 color = {g, g, g};
             }
-            canvas.fill_rect(x + static_cast<int>(c) * o.scale, y + static_cast<int>(r) * o.scale, o.scale, o.scale, color);
+            canvas.fill_rect(x + static_cast<int>(c) * o.scale, y + static_cast<int>(r) * o.scale, o.scale, o.scale,
+                             color);
         }
 }
 
 void check_options(const char* op, const GridOptions& o) {
     if (o.columns == 0 || o.scale <= 0)
-        throw std::invalid_argument(fmt::format("{}: columns ({}) and scale ({}) must be positive", op, o.columns, o.scale));
+        throw std::invalid_argument(
+            fmt::format("{}: columns ({}) and scale ({}) must be positive", op, o.columns, o.scale));
     if (!o.normalize_each && !(o.hi > o.lo))
         throw std::invalid_argument(fmt::format("{}: the value range [lo, hi] = [{}, {}] is empty", op, o.lo, o.hi));
 }
@@ -149,8 +159,10 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
     check_options("save_image_grid", o);
     const std::size_t n = image_count("save_image_grid", images, height, width);
     const std::size_t cols = std::min(o.columns, n), rows = (n + cols - 1) / cols;
-    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale, gap = static_cast<int>(o.gap);
-    Canvas canvas(static_cast<int>(cols) * (tile_w + gap) + gap, static_cast<int>(rows) * (tile_h + gap) + gap, kGapColor);
+    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
+              gap = static_cast<int>(o.gap);
+    Canvas canvas(static_cast<int>(cols) * (tile_w + gap) + gap, static_cast<int>(rows) * (tile_h + gap) + gap,
+                  kGapColor);
     for (std::size_t k = 0; k < n; ++k)
         draw_tile(canvas, images, k, height, width, gap + static_cast<int>(k % cols) * (tile_w + gap),
                   gap + static_cast<int>(k / cols) * (tile_h + gap), o);
@@ -167,17 +179,19 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
         most = std::max(most, image_count(fmt::format("save_image_rows (row '{}')", label), images, height, width));
         label_w = std::max(label_w, Canvas::text_width(label, 2));
     }
-    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale, gap = static_cast<int>(o.gap);
+    const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
+              gap = static_cast<int>(o.gap);
     const int left = label_w + 16;  // 8 pixels of white either side of the longest label
-    Canvas canvas(left + static_cast<int>(most) * (tile_w + gap) + gap, static_cast<int>(rows.size()) * (tile_h + gap) + gap,
-                  {255, 255, 255});
+    Canvas canvas(left + static_cast<int>(most) * (tile_w + gap) + gap,
+                  static_cast<int>(rows.size()) * (tile_h + gap) + gap, {255, 255, 255});
     for (std::size_t r = 0; r < rows.size(); ++r) {
         const int y = gap + static_cast<int>(r) * (tile_h + gap);
         canvas.text(8, y + (tile_h - Canvas::text_height(2)) / 2, rows[r].first, {0, 0, 0}, 2);
         const std::size_t n = rows[r].second.shape()[0];
         canvas.fill_rect(left, y - gap, static_cast<int>(n) * (tile_w + gap) + gap, tile_h + 2 * gap, kGapColor);
         for (std::size_t k = 0; k < n; ++k)
-            draw_tile(canvas, rows[r].second, k, height, width, left + gap + static_cast<int>(k) * (tile_w + gap), y, o);
+            draw_tile(canvas, rows[r].second, k, height, width, left + gap + static_cast<int>(k) * (tile_w + gap), y,
+                      o);
     }
     canvas.save_png(path);
 }
@@ -200,8 +214,9 @@ xt::xarray<float> read_png_gray(const std::string& path) {
 
 xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height, std::size_t width) {
     if (image.dimension() != 2 || image.size() == 0 || height == 0 || width == 0)
-        throw std::invalid_argument(fmt::format("resize_gray: expects a non-empty (H, W) image and a positive size, got ({}) to {}x{}",
-                                                fmt::join(image.shape(), ", "), height, width));
+        throw std::invalid_argument(
+            fmt::format("resize_gray: expects a non-empty (H, W) image and a positive size, got ({}) to {}x{}",
+                        fmt::join(image.shape(), ", "), height, width));
     const std::size_t H = image.shape()[0], W = image.shape()[1];
     // Output pixel (r, c) covers the source rectangle [r H / height, (r + 1) H / height) x (the same
     // for columns); its value is the source averaged over that rectangle, partial pixels weighted.
@@ -235,8 +250,9 @@ xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height
 
 xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size) {
     if (image.dimension() != 2 || image.size() == 0 || size < 4)
-        throw std::invalid_argument(fmt::format("fit_digit: expects a non-empty (H, W) image and a size of at least 4, got ({}) and {}",
-                                                fmt::join(image.shape(), ", "), size));
+        throw std::invalid_argument(
+            fmt::format("fit_digit: expects a non-empty (H, W) image and a size of at least 4, got ({}) and {}",
+                        fmt::join(image.shape(), ", "), size));
     const std::size_t H = image.shape()[0], W = image.shape()[1];
     // Ink is whatever differs from the background; the border's mean tells which side that is.
     double border = 0.0;
@@ -251,17 +267,21 @@ xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size) {
     std::size_t r0 = H, r1 = 0, c0 = W, c1 = 0;
     for (std::size_t r = 0; r < H; ++r)
         for (std::size_t c = 0; c < W; ++c)
-            if (ink(r, c) > 0.25f) r0 = std::min(r0, r), r1 = std::max(r1, r), c0 = std::min(c0, c), c1 = std::max(c1, c);
+            if (ink(r, c) > 0.25f)
+                r0 = std::min(r0, r), r1 = std::max(r1, r), c0 = std::min(c0, c), c1 = std::max(c1, c);
     const xt::xarray<float> crop = xt::view(ink, xt::range(r0, r1 + 1), xt::range(c0, c1 + 1));  // (h, w)
     // Scale the longer side to 20/28 of `size`, keeping the shape.
     const std::size_t box = std::max<std::size_t>(1, size * 20 / 28), h = crop.shape()[0], w = crop.shape()[1];
-    auto shorter = [box](std::size_t a, std::size_t b) { return std::max<std::size_t>(1, std::lround(double(box) * a / b)); };
+    auto shorter = [box](std::size_t a, std::size_t b) {
+        return std::max<std::size_t>(1, std::lround(double(box) * a / b));
+    };
     const std::size_t out_h = h >= w ? box : shorter(h, w), out_w = w >= h ? box : shorter(w, h);
     const xt::xarray<float> digit = resize_gray(crop, out_h, out_w);  // (out_h, out_w)
     // Centre of mass of the scaled digit, then shift so it lands on the middle of the output.
     double mass = 0.0, mr = 0.0, mc = 0.0;
     for (std::size_t r = 0; r < out_h; ++r)
-        for (std::size_t c = 0; c < out_w; ++c) mass += digit(r, c), mr += digit(r, c) * (r + 0.5), mc += digit(r, c) * (c + 0.5);
+        for (std::size_t c = 0; c < out_w; ++c)
+            mass += digit(r, c), mr += digit(r, c) * (r + 0.5), mc += digit(r, c) * (c + 0.5);
     const long top = std::lround(size / 2.0 - mr / mass), left = std::lround(size / 2.0 - mc / mass);
     xt::xarray<float> out = xt::zeros<float>({size, size});  // (size, size)
     for (std::size_t r = 0; r < out_h; ++r)

@@ -17,11 +17,11 @@ namespace nn {
 
 // How save_image_grid and save_image_rows draw: gray tiles, upscaled, on a gray background.
 struct GridOptions {
-    std::size_t columns = 8;     // images per row (save_image_grid)
-    int scale = 2;               // each pixel becomes scale x scale (28x28 digits are small)
-    bool normalize_each = false; // map each image's own [min, max] to black..white (weights)
-    float lo = 0.0f, hi = 1.0f;  // otherwise the value range mapped to black..white (clipped)
-    std::size_t gap = 2;         // pixels of gray between tiles
+    std::size_t columns = 8;      // images per row (save_image_grid)
+    int scale = 2;                // each pixel becomes scale x scale (28x28 digits are small)
+    bool normalize_each = false;  // map each image's own [min, max] to black..white (weights)
+    float lo = 0.0f, hi = 1.0f;   // otherwise the value range mapped to black..white (clipped)
+    std::size_t gap = 2;          // pixels of gray between tiles
 };
 
 // Writes the images as a grid, row by row: `images` is (N, height * width), (N, height, width)

@@ -12,7 +12,8 @@ namespace nn {
 namespace {
 void check_fans(const char* what, std::size_t fan_in, std::size_t fan_out) {
     if (fan_in == 0 || fan_out == 0)
-        throw std::invalid_argument(fmt::format("{}: fan_in ({}) and fan_out ({}) must be positive", what, fan_in, fan_out));
+        throw std::invalid_argument(
+            fmt::format("{}: fan_in ({}) and fan_out ({}) must be positive", what, fan_in, fan_out));
 }
 }  // namespace
 

@@ -18,14 +18,15 @@ void check_input(const Module& layer, const Tensor& x, std::size_t features) {
 // ---- Linear ----------------------------------------------------------------------------------
 Linear::Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init, bool bias)
     : in_(in_features), out_(out_features) {
-    weight = register_parameter("weight", init_weight(init, {in_features, out_features}, in_features, out_features, gen));
+    weight =
+        register_parameter("weight", init_weight(init, {in_features, out_features}, in_features, out_features, gen));
     if (bias) this->bias = register_parameter("bias", autograd::zeros({out_features}));
 }
 
 Tensor Linear::forward(const Tensor& x) {
     check_input(*this, x, in_);
     Tensor h = autograd::matmul(x, weight);  // (N, H) = (N, D) @ (D, H)
-    return bias.defined() ? h + bias : h;     // (N, H), b broadcast over the rows
+    return bias.defined() ? h + bias : h;    // (N, H), b broadcast over the rows
 }
 
 std::string Linear::type_name() const { return fmt::format("Linear({}, {})", in_, out_); }

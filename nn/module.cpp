@@ -39,7 +39,8 @@ Tensor Module::register_parameter(std::string name, Tensor value) {
     check_name("register_parameter", name);
     check_unique("register_parameter", params_, name);
     check_unique("register_parameter", buffers_, name);
-    if (!value.is_leaf()) throw std::invalid_argument(fmt::format("register_parameter: '{}' is not a leaf tensor", name));
+    if (!value.is_leaf())
+        throw std::invalid_argument(fmt::format("register_parameter: '{}' is not a leaf tensor", name));
     value.requires_grad_(true);
     params_.emplace_back(std::move(name), value);
     return value;
@@ -156,8 +157,8 @@ std::string Module::summary(const Shape& input_shape) {
         for (const auto& p : row.module->params_)
             if (counted.insert(p.second.node()).second) n += p.second.size();
         const auto it = path.find(row.module);
-        out += fmt::format("{:<14} {:<28} {:<16} {:>12}\n", it == path.end() ? "?" : it->second, row.module->type_name(),
-                           autograd::shape_str(row.output), n);
+        out += fmt::format("{:<14} {:<28} {:<16} {:>12}\n", it == path.end() ? "?" : it->second,
+                           row.module->type_name(), autograd::shape_str(row.output), n);
     }
     out += fmt::format("{:<14} {:<28} {:<16} {:>12}\n", "total", "", autograd::shape_str(input_shape) + " in",
                        num_parameters());

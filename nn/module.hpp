@@ -104,7 +104,8 @@ class Sequential : public Module {
 public:
     Sequential() = default;
     template <class... Layers, class = std::enable_if_t<(sizeof...(Layers) > 0) &&
-                                                       !(sizeof...(Layers) == 1 && (std::is_same_v<std::decay_t<Layers>, Sequential> && ...))>>
+                                                        !(sizeof...(Layers) == 1 &&
+                                                          (std::is_same_v<std::decay_t<Layers>, Sequential> && ...))>>
     explicit Sequential(Layers&&... layers) {
         (push_back(std::forward<Layers>(layers)), ...);
     }

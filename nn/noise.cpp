@@ -37,8 +37,7 @@ autograd::Tensor masking_noise(const autograd::Tensor& x, double nu, autograd::G
     return autograd::Tensor(std::move(v));
 }
 
-autograd::Tensor salt_and_pepper(const autograd::Tensor& x, double nu, autograd::Generator& gen, double lo,
-                                 double hi) {
+autograd::Tensor salt_and_pepper(const autograd::Tensor& x, double nu, autograd::Generator& gen, double lo, double hi) {
     check_probability("salt_and_pepper", nu);
     xt::xarray<float> v = copy_of("salt_and_pepper", x);
     // One draw per element: u < nu/2 gives lo (pepper), nu/2 <= u < nu gives hi (salt), each with

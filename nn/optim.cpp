@@ -13,17 +13,19 @@ namespace nn {
 namespace {
 void check_positive(const char* what, const char* name, double value, bool allow_zero = false) {
     if (!(allow_zero ? value >= 0.0 : value > 0.0) || !std::isfinite(value))
-        throw std::invalid_argument(fmt::format("{}: {} = {} must be {}", what, name, value, allow_zero ? "0 or more" : "positive"));
+        throw std::invalid_argument(
+            fmt::format("{}: {} = {} must be {}", what, name, value, allow_zero ? "0 or more" : "positive"));
 }
 
 // The gradient of parameter i, checked against the parameter's size (and its state's): a value
 // replaced through mutable_value() with another shape would otherwise be updated out of bounds.
-const float* checked_grad(const char* what, const Tensor& p, const Tensor& grad, std::size_t i, std::size_t state_size) {
+const float* checked_grad(const char* what, const Tensor& p, const Tensor& grad, std::size_t i,
+                          std::size_t state_size) {
     if (grad.size() != p.size() || state_size != p.size())
-        throw std::logic_error(fmt::format("{}: parameter {} has shape {} but its gradient {} and its optimizer state {} "
-                                           "elements; make a new optimizer after changing a parameter's shape",
-                                           what, i, autograd::shape_str(p.shape()), autograd::shape_str(grad.shape()),
-                                           state_size));
+        throw std::logic_error(
+            fmt::format("{}: parameter {} has shape {} but its gradient {} and its optimizer state {} "
+                        "elements; make a new optimizer after changing a parameter's shape",
+                        what, i, autograd::shape_str(p.shape()), autograd::shape_str(grad.shape()), state_size));
     return grad.value().data();
 }
 
@@ -40,7 +42,8 @@ Optimizer::Optimizer(std::vector<Tensor> params) : lr(0.0), params_(std::move(pa
     std::unordered_set<const void*> seen;
     for (const Tensor& p : params_) {
         if (!p.defined()) throw std::invalid_argument("optimizer: a parameter is undefined");
-        if (!p.is_leaf()) throw std::invalid_argument(fmt::format("optimizer: a parameter was made by '{}', not a leaf", p.op()));
+        if (!p.is_leaf())
+            throw std::invalid_argument(fmt::format("optimizer: a parameter was made by '{}', not a leaf", p.op()));
         if (!seen.insert(p.node()).second) throw std::invalid_argument("optimizer: a parameter is listed twice");
     }
 }
@@ -60,11 +63,13 @@ SGD::SGD(std::vector<Tensor> params, double lr_, double momentum, double weight_
 
 void SGD::step() {
     if (velocity_.empty() && momentum_ != 0.0) velocity_ = zeros_like_params(params_);
-    const float lr_f = static_cast<float>(lr), mom = static_cast<float>(momentum_), wd = static_cast<float>(weight_decay_);
+    const float lr_f = static_cast<float>(lr), mom = static_cast<float>(momentum_),
+                wd = static_cast<float>(weight_decay_);
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Tensor grad = params_[i].grad();
         if (!grad.defined()) continue;
-        const float* g = checked_grad("SGD", params_[i], grad, i, momentum_ != 0.0 ? velocity_[i].size() : params_[i].size());
+        const float* g =
+            checked_grad("SGD", params_[i], grad, i, momentum_ != 0.0 ? velocity_[i].size() : params_[i].size());
         float* p = params_[i].mutable_value().data();
         float* v = momentum_ != 0.0 ? velocity_[i].data() : nullptr;
         for (std::size_t j = 0, n = params_[i].size(); j < n; ++j) {
@@ -83,8 +88,10 @@ void SGD::step() {
 Adam::Adam(std::vector<Tensor> params, double lr_, double beta1, double beta2, double eps, double weight_decay)
     : Optimizer(std::move(params)), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
     check_positive("Adam", "lr", lr_);
-    if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1));
-    if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2));
+    if (!(beta1 >= 0.0 && beta1 < 1.0))
+        throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1));
+    if (!(beta2 >= 0.0 && beta2 < 1.0))
+        throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2));
     check_positive("Adam", "eps", eps);
     check_positive("Adam", "weight_decay", weight_decay, true);
     lr = lr_;

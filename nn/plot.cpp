@@ -19,7 +19,7 @@ namespace nn {
 namespace {
 using Color = Canvas::Color;
 // matplotlib's tab10 palette.
-const Color kPalette[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
+const Color kPalette[10] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
                             {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 const Color kWhite{255, 255, 255}, kBlack{0, 0, 0}, kGrid{225, 225, 225}, kAxis{60, 60, 60};
 constexpr int kFont = 2;  // every text is stb_easy_font at twice its size
@@ -45,7 +45,8 @@ Ticks linear_ticks(double lo, double hi, bool integers) {
     const bool plain = decimals <= 5 && std::max(std::abs(lo), std::abs(hi)) < 1e7;  // else 1e-06, 2.5e+07
     Ticks t;
     // Counting steps (rather than adding them up) keeps 0.1 + 0.2 from drifting.
-    for (long long i = std::llround(std::ceil(lo / step - 1e-9)); i <= std::llround(std::floor(hi / step + 1e-9)); ++i) {
+    for (long long i = std::llround(std::ceil(lo / step - 1e-9)); i <= std::llround(std::floor(hi / step + 1e-9));
+         ++i) {
         const double v = static_cast<double>(i) * step;
         t.at.push_back(v);
         t.labels.push_back(plain ? fmt::format("{:.{}f}", v, decimals) : fmt::format("{:g}", v));
@@ -75,7 +76,8 @@ Ticks log_ticks(double lo, double hi) {
 
 // Widens an empty range and adds a margin of 4% on each side.
 void pad_range(double& lo, double& hi) {
-    if (!(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi)))) lo -= 0.5 * (std::abs(lo) + 1.0), hi += 0.5 * (std::abs(hi) + 1.0);
+    if (!(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi))))
+        lo -= 0.5 * (std::abs(lo) + 1.0), hi += 0.5 * (std::abs(hi) + 1.0);
     const double m = 0.04 * (hi - lo);
     lo -= m, hi += m;
 }
@@ -103,7 +105,7 @@ int widest(const std::vector<std::string>& labels) {
 // legend), with room for the tick labels, the axis labels and the title.
 Frame place_frame(const char* op, const PlotOptions& o, const Ticks& xt, const Ticks& yt, int right_extra) {
     Frame f;
-    f.left = std::max(40, 16 + widest(yt.labels) + 10);          // tick labels, 8 px, a 4 px tick
+    f.left = std::max(40, 16 + widest(yt.labels) + 10);  // tick labels, 8 px, a 4 px tick
     const int last_x_half = xt.labels.empty() ? 0 : Canvas::text_width(xt.labels.back(), kFont) / 2;
     f.right = o.width - std::max(20, last_x_half + 6) - right_extra;  // the last x label fits
     f.top = o.title.empty() && o.ylabel.empty() ? 20 : 62;
@@ -118,7 +120,8 @@ void draw_frame(Canvas& c, const Frame& f, const Ticks& xt, const Ticks& yt, con
     // A long title goes to small print, and if it still does not fit, loses its end to "...".
     std::string title = o.title;
     const int title_scale = Canvas::text_width(title, kFont) <= c.width() - 16 ? kFont : 1;
-    while (title.size() > 3 && Canvas::text_width(title, title_scale) > c.width() - 16) title = title.substr(0, title.size() - 4) + "...";
+    while (title.size() > 3 && Canvas::text_width(title, title_scale) > c.width() - 16)
+        title = title.substr(0, title.size() - 4) + "...";
     c.text((c.width() - Canvas::text_width(title, title_scale)) / 2, 14, title, kBlack, title_scale);
     c.text(std::max(6, f.left - 12 - widest(yt.labels)), f.top - 22, o.ylabel, kAxis, kFont);
     c.text((f.left + f.right - Canvas::text_width(o.xlabel, kFont)) / 2, f.bottom + 34, o.xlabel, kAxis, kFont);
@@ -132,7 +135,8 @@ void draw_frame(Canvas& c, const Frame& f, const Ticks& xt, const Ticks& yt, con
         const int y = static_cast<int>(std::lround(f.py(yt.at[i])));
         c.line(f.left, y, f.right, y, kGrid);
         c.line(f.left - 4, y, f.left, y, kAxis);
-        c.text(f.left - 8 - Canvas::text_width(yt.labels[i], kFont), y - Canvas::text_height(kFont) / 2, yt.labels[i], kAxis, kFont);
+        c.text(f.left - 8 - Canvas::text_width(yt.labels[i], kFont), y - Canvas::text_height(kFont) / 2, yt.labels[i],
+               kAxis, kFont);
     }
     c.line(f.left, f.top, f.right, f.top, kAxis);
     c.line(f.left, f.bottom, f.right, f.bottom, kAxis);
@@ -142,7 +146,8 @@ void draw_frame(Canvas& c, const Frame& f, const Ticks& xt, const Ticks& yt, con
 
 void check_size(const char* op, const PlotOptions& o) {
     if (o.width < 200 || o.height < 150)
-        throw std::invalid_argument(fmt::format("{}: {}x{} is too small to draw a plot (at least 200x150)", op, o.width, o.height));
+        throw std::invalid_argument(
+            fmt::format("{}: {}x{} is too small to draw a plot (at least 200x150)", op, o.width, o.height));
 }
 
 // A one-pixel frame just inside the rectangle.
@@ -156,7 +161,8 @@ void outline(Canvas& c, int x, int y, int w, int h, Color color) {
 int covered(const Canvas& c, int x, int y, int w, int h) {
     int n = 0;
     for (int yy = std::max(y, 0); yy < std::min(y + h, c.height()); ++yy)
-        for (int xx = std::max(x, 0); xx < std::min(x + w, c.width()); ++xx) n += c.get(xx, yy) != kWhite && c.get(xx, yy) != kGrid;
+        for (int xx = std::max(x, 0); xx < std::min(x + w, c.width()); ++xx)
+            n += c.get(xx, yy) != kWhite && c.get(xx, yy) != kGrid;
     return n;
 }
 }  // namespace
@@ -169,8 +175,8 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
     auto usable = [&](double x, double y) { return std::isfinite(x) && std::isfinite(y) && (!o.log_y || y > 0); };
     for (const Series& s : series) {
         if (s.x.size() != s.y.size())
-            throw std::invalid_argument(fmt::format("save_line_plot: series '{}' has {} x values and {} y values", s.name,
-                                                    s.x.size(), s.y.size()));
+            throw std::invalid_argument(fmt::format("save_line_plot: series '{}' has {} x values and {} y values",
+                                                    s.name, s.x.size(), s.y.size()));
         for (std::size_t i = 0; i < s.x.size(); ++i)
             if (usable(s.x[i], s.y[i])) {
                 const double y = o.log_y ? std::log10(s.y[i]) : s.y[i];
@@ -208,8 +214,10 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
         std::vector<std::string> names;
         for (const Series& s : series) names.push_back(s.name);
         const int row = 22, w = widest(names) + 48, h = static_cast<int>(series.size()) * row + 8;
-        const std::array<std::pair<int, int>, 4> corners = {{{f.right - 8 - w, f.top + 8}, {f.left + 8, f.top + 8},
-                                                             {f.right - 8 - w, f.bottom - 8 - h}, {f.left + 8, f.bottom - 8 - h}}};
+        const std::array<std::pair<int, int>, 4> corners = {{{f.right - 8 - w, f.top + 8},
+                                                             {f.left + 8, f.top + 8},
+                                                             {f.right - 8 - w, f.bottom - 8 - h},
+                                                             {f.left + 8, f.bottom - 8 - h}}};
         std::pair<int, int> best = corners[0];
         int least = std::numeric_limits<int>::max();
         for (const auto& [x, y] : corners) {
@@ -233,8 +241,9 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
                   const PlotOptions& o, const std::vector<std::string>& label_names) {
     check_size("save_scatter", o);
     if (points.dimension() != 2 || points.shape()[1] != 2 || points.shape()[0] != labels.size())
-        throw std::invalid_argument(fmt::format("save_scatter: expects (N, 2) points and N labels, got ({}) and {} labels",
-                                                fmt::join(points.shape(), ", "), labels.size()));
+        throw std::invalid_argument(
+            fmt::format("save_scatter: expects (N, 2) points and N labels, got ({}) and {} labels",
+                        fmt::join(points.shape(), ", "), labels.size()));
     double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
     std::vector<bool> present;  // present[k]: some finite point has label k
     for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -244,7 +253,8 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
         if (labels[i] >= present.size()) present.resize(labels[i] + 1, false);
         present[labels[i]] = true;
     }
-    if (!std::isfinite(x0)) throw std::invalid_argument(fmt::format("save_scatter: nothing to draw in '{}' (no finite point)", path));
+    if (!std::isfinite(x0))
+        throw std::invalid_argument(fmt::format("save_scatter: nothing to draw in '{}' (no finite point)", path));
     auto name = [&](std::size_t k) { return k < label_names.size() ? label_names[k] : std::to_string(k); };
     std::vector<std::string> names;
     for (std::size_t k = 0; k < present.size(); ++k)

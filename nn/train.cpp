@@ -11,8 +11,13 @@
 namespace nn {
 
 TrainLog::TrainLog(std::size_t epochs, std::size_t batches_per_epoch, bool quiet)
-    : epochs_(epochs), batches_(batches_per_epoch), quiet_(quiet), tty_(::isatty(STDOUT_FILENO) == 1),
-      start_(Clock::now()), epoch_start_(start_), last_draw_(start_) {}
+    : epochs_(epochs),
+      batches_(batches_per_epoch),
+      quiet_(quiet),
+      tty_(::isatty(STDOUT_FILENO) == 1),
+      start_(Clock::now()),
+      epoch_start_(start_),
+      last_draw_(start_) {}
 
 void TrainLog::start_epoch() {
     ++epoch_;

@@ -27,8 +27,8 @@ double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_
 struct FitOptions {
     std::size_t epochs = 10;
     std::size_t batch_size = 128;
-    double lr = 1e-3;           // Adam's learning rate
-    std::uint64_t seed = 0;     // the order of the shuffled batches
+    double lr = 1e-3;        // Adam's learning rate
+    std::uint64_t seed = 0;  // the order of the shuffled batches
 };
 
 // Trains an autoencoder to reconstruct its input: Adam on the square loss mse(model(x), x),

@@ -7,33 +7,33 @@
 
 // Gradient check of f at `inputs` (arguments as for autograd::gradcheck) (float64, central differences); on failure the message lists
 // the entries that differ, expected (numeric) against got (backward).
-#define CHECK_GRADCHECK(...)                                        \
-    do {                                                            \
+#define CHECK_GRADCHECK(...)                                                   \
+    do {                                                                       \
         const autograd::GradcheckResult r_ = autograd::gradcheck(__VA_ARGS__); \
-        CHECK_MESSAGE(r_.ok, r_.report);                            \
-        CHECK(r_.checked > 0);                                      \
+        CHECK_MESSAGE(r_.ok, r_.report);                                       \
+        CHECK(r_.checked > 0);                                                 \
     } while (0)
 
-#define CHECK_GRADGRADCHECK(...)                                    \
-    do {                                                            \
+#define CHECK_GRADGRADCHECK(...)                                                   \
+    do {                                                                           \
         const autograd::GradcheckResult r_ = autograd::gradgradcheck(__VA_ARGS__); \
-        CHECK_MESSAGE(r_.ok, r_.report);                            \
-        CHECK(r_.checked > 0);                                      \
+        CHECK_MESSAGE(r_.ok, r_.report);                                           \
+        CHECK(r_.checked > 0);                                                     \
     } while (0)
 
 // Checks that `expr` throws an exception whose message contains every string in `parts`.
-#define CHECK_THROWS_CONTAINING(expr, ...)                                                   \
-    do {                                                                                     \
-        std::string message_;                                                                \
-        try {                                                                                \
-            (void)(expr);                                                                    \
-        } catch (const std::exception& e_) {                                                 \
-            message_ = e_.what();                                                            \
-        }                                                                                    \
-        CHECK_MESSAGE(!message_.empty(), "expected an exception from: " #expr);              \
-        for (const char* part_ : {__VA_ARGS__})                                              \
-            CHECK_MESSAGE(message_.find(part_) != std::string::npos,                         \
-                          "message \"" << message_ << "\" lacks \"" << std::string(part_) << "\"");       \
+#define CHECK_THROWS_CONTAINING(expr, ...)                                                          \
+    do {                                                                                            \
+        std::string message_;                                                                       \
+        try {                                                                                       \
+            (void)(expr);                                                                           \
+        } catch (const std::exception& e_) {                                                        \
+            message_ = e_.what();                                                                   \
+        }                                                                                           \
+        CHECK_MESSAGE(!message_.empty(), "expected an exception from: " #expr);                     \
+        for (const char* part_ : {__VA_ARGS__})                                                     \
+            CHECK_MESSAGE(message_.find(part_) != std::string::npos,                                \
+                          "message \"" << message_ << "\" lacks \"" << std::string(part_) << "\""); \
     } while (0)
 
 // All elements of a and b agree within tol.

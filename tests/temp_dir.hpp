@@ -33,4 +33,6 @@ inline std::string read_bytes(const std::string& path) {
 }
 
 // Writes `bytes` as the whole content of a file.
-inline void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+inline void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "check.hpp"
-#include "temp_dir.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/layers.hpp"
+#include "temp_dir.hpp"
 
 #include <xtensor/xnpy.hpp>
 
@@ -16,7 +16,6 @@ using namespace autograd;
 namespace fs = std::filesystem;
 
 namespace {
-
 
 // numpy.savez(f, weight=np.array([[1.5, -2.0, 0.25]], np.float32), bias=np.array([3.0], np.float32))
 const char* const kNumpyFloat32 =
@@ -49,11 +48,14 @@ const char* const kNumpyCompressed =
 
 std::string from_hex(const char* hex) {
     std::string bytes;
-    for (const char* c = hex; c[0] && c[1]; c += 2) bytes += static_cast<char>(std::stoi(std::string(c, 2), nullptr, 16));
+    for (const char* c = hex; c[0] && c[1]; c += 2)
+        bytes += static_cast<char>(std::stoi(std::string(c, 2), nullptr, 16));
     return bytes;
 }
 
-nn::Sequential small_model(Generator& gen) { return nn::Sequential(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen)); }
+nn::Sequential small_model(Generator& gen) {
+    return nn::Sequential(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen));
+}
 }  // namespace
 
 TEST_CASE("save then load restores every parameter bit for bit") {
@@ -64,7 +66,8 @@ TEST_CASE("save then load restores every parameter bit for bit") {
     REQUIRE_FALSE(a.parameters()[0].value() == b.parameters()[0].value());
     nn::save_checkpoint(a, dir / "model.npz");
     nn::load_checkpoint(b, dir / "model.npz");
-    for (std::size_t i = 0; i < a.parameters().size(); ++i) CHECK(a.parameters()[i].value() == b.parameters()[i].value());
+    for (std::size_t i = 0; i < a.parameters().size(); ++i)
+        CHECK(a.parameters()[i].value() == b.parameters()[i].value());
     const auto arrays = nn::load_npz(dir / "model.npz");
     CHECK(arrays.size() == 4);
     CHECK(arrays.count("0.weight") == 1);
@@ -142,7 +145,8 @@ TEST_CASE("saving replaces an existing checkpoint atomically and leaves no tempo
     // A folder that does not exist yet is made; an unwritable place is an error naming it.
     nn::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
     CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
-    CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz", "cannot create the folder");
+    CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
+                            "cannot create the folder");
 }
 
 TEST_CASE("crafted archives: every byte of a good file changed, overlapping members, lying .npy headers") {

@@ -63,7 +63,8 @@ TEST_CASE("conv_transpose2d gradchecks with stride, padding, output_padding and 
         ConvGeometry g;
         std::size_t op;
     };
-    for (const Case& c : std::vector<Case>{{{1, 0, 1}, 0}, {{2, 1, 1}, 1}, {{2, 0, 1}, 0}, {{3, 1, 2}, 2}, {{1, 1, 2}, 0}}) {
+    for (const Case& c :
+         std::vector<Case>{{{1, 0, 1}, 0}, {{2, 1, 1}, 1}, {{2, 0, 1}, 0}, {{3, 1, 2}, 2}, {{1, 1, 2}, 0}}) {
         CAPTURE(c.g.stride);
         CAPTURE(c.op);
         const V in{rnd({2, 3, 4, 3}), rnd({3, 2, 3, 3}), rnd({2})};
@@ -75,20 +76,25 @@ TEST_CASE("conv_transpose2d gradchecks with stride, padding, output_padding and 
 
 TEST_CASE("output shapes follow PyTorch's formulas") {
     // Values from the formulas in PyTorch's Conv2d and ConvTranspose2d documentation.
-    CHECK(conv2d(zeros<double>({1, 1, 28, 28}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1}).shape() == Shape{1, 16, 14, 14});
-    CHECK(conv2d(zeros<double>({1, 16, 14, 14}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1}).shape() == Shape{1, 32, 7, 7});
-    CHECK(conv2d(zeros<double>({2, 1, 10, 9}), zeros<double>({1, 1, 3, 3}), {}, {1, 0, 3}).shape() == Shape{2, 1, 4, 3});
+    CHECK(conv2d(zeros<double>({1, 1, 28, 28}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 16, 14, 14});
+    CHECK(conv2d(zeros<double>({1, 16, 14, 14}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 32, 7, 7});
+    CHECK(conv2d(zeros<double>({2, 1, 10, 9}), zeros<double>({1, 1, 3, 3}), {}, {1, 0, 3}).shape() ==
+          Shape{2, 1, 4, 3});
     CHECK(conv_transpose2d(zeros<double>({1, 32, 7, 7}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1}, 1).shape() ==
           Shape{1, 16, 14, 14});
     CHECK(conv_transpose2d(zeros<double>({1, 16, 14, 14}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1}, 1).shape() ==
           Shape{1, 1, 28, 28});
     // DCGAN's generator: 4x4 kernels, stride 2, padding 1 double the size.
-    CHECK(conv_transpose2d(zeros<double>({1, 8, 4, 4}), zeros<double>({8, 4, 4, 4}), {}, {2, 1, 1}).shape() == Shape{1, 4, 8, 8});
+    CHECK(conv_transpose2d(zeros<double>({1, 8, 4, 4}), zeros<double>({8, 4, 4, 4}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 4, 8, 8});
     CHECK(max_pool2d(zeros<double>({2, 3, 7, 7}), 2).shape() == Shape{2, 3, 3, 3});
     CHECK(avg_pool2d(zeros<double>({2, 3, 7, 7}), 3, 2).shape() == Shape{2, 3, 3, 3});
 }
 
-TEST_CASE("the convolution matrix: conv(x) = C x, conv_transpose(y) = C^T y, and conv_transpose is conv's input gradient") {
+TEST_CASE(
+    "the convolution matrix: conv(x) = C x, conv_transpose(y) = C^T y, and conv_transpose is conv's input gradient") {
     for (const ConvGeometry& g : std::vector<ConvGeometry>{{1, 0, 1}, {2, 1, 1}, {2, 0, 1}}) {
         CAPTURE(g.stride);
         CAPTURE(g.padding);
@@ -153,7 +159,8 @@ TEST_CASE("upsampling: nearest and bilinear values as PyTorch gives them, gradie
                 xt::xarray<double>{{{{1, 1, 2, 2}, {1, 1, 2, 2}, {3, 3, 4, 4}, {3, 3, 4, 4}}}});
     // torch.nn.functional.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)
     check_close(upsample_bilinear2d(x, 2).value(),
-                xt::xarray<double>{{{{1.0, 1.25, 1.75, 2.0}, {1.5, 1.75, 2.25, 2.5}, {2.5, 2.75, 3.25, 3.5}, {3.0, 3.25, 3.75, 4.0}}}},
+                xt::xarray<double>{
+                    {{{1.0, 1.25, 1.75, 2.0}, {1.5, 1.75, 2.25, 2.5}, {2.5, 2.75, 3.25, 3.5}, {3.0, 3.25, 3.75, 4.0}}}},
                 1e-12);
     const V in{rnd({2, 2, 3, 4})};
     CHECK_GRADCHECK([](const V& v) { return upsample_nearest2d(v[0], 3); }, in);
@@ -176,16 +183,18 @@ TEST_CASE("batch_norm: normalised per channel in train mode, gradchecks over (N)
 }
 
 TEST_CASE("errors name the op and the shapes") {
-    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 1, 2, 2}), zeros({1, 1, 5, 5}), {}, {1, 1, 1}), "conv2d", "kernel of size 5",
-                            "larger than the padded input (2 + 2 x 1)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 1, 2, 2}), zeros({1, 1, 5, 5}), {}, {1, 1, 1}), "conv2d",
+                            "kernel of size 5", "larger than the padded input (2 + 2 x 1)");
     CHECK_THROWS_CONTAINING(conv2d(zeros({1, 3, 8, 8}), zeros({4, 2, 3, 3})), "conv2d", "(1, 3, 8, 8)", "3 channels",
                             "(4, 2, 3, 3)");
     CHECK_THROWS_CONTAINING(conv2d(zeros({3, 8, 8}), zeros({4, 3, 3, 3})), "conv2d", "(3, 8, 8)");
-    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3, 3}), zeros({3})), "conv2d", "bias of shape (3,)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3, 3}), zeros({3})), "conv2d",
+                            "bias of shape (3,)");
     CHECK_THROWS_CONTAINING(conv2d(zeros({1, 1, 8, 8}), zeros({1, 1, 3, 3}), {}, {0, 0, 1}), "conv2d", "stride (0)");
-    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 1, 1}), zeros({2, 1, 1, 1}), {}, {1, 1, 1}), "conv_transpose2d",
-                            "empty output");
-    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({3, 1, 3, 3})), "conv_transpose2d", "2 channels");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 1, 1}), zeros({2, 1, 1, 1}), {}, {1, 1, 1}),
+                            "conv_transpose2d", "empty output");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({3, 1, 3, 3})), "conv_transpose2d",
+                            "2 channels");
     CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {2, 0, 1}, 2),
                             "conv_transpose2d", "output_padding 2", "stride (2)");
     CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {1, 0, 2}, 1),

@@ -20,8 +20,8 @@ double variance(const xt::xarray<float>& w) {
 
 TEST_CASE("the convolutional autoencoder's layers: shapes and parameter counts as in PyTorch") {
     Generator gen(1);
-    nn::Sequential ae(nn::Conv2d(1, 16, 3, gen, {2, 1, 1}), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, {2, 1, 1}), nn::ReLU(),
-                      nn::ConvTranspose2d(32, 16, 3, gen, {2, 1, 1}, 1), nn::ReLU(),
+    nn::Sequential ae(nn::Conv2d(1, 16, 3, gen, {2, 1, 1}), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, {2, 1, 1}),
+                      nn::ReLU(), nn::ConvTranspose2d(32, 16, 3, gen, {2, 1, 1}, 1), nn::ReLU(),
                       nn::ConvTranspose2d(16, 1, 3, gen, {2, 1, 1}, 1), nn::Sigmoid());
     // PyTorch: Conv2d(1,16,3) has 160 parameters, Conv2d(16,32,3) 4,640, ConvTranspose2d(32,16,3) 4,624,
     // ConvTranspose2d(16,1,3) 145.
@@ -38,8 +38,8 @@ TEST_CASE("the convolutional autoencoder's layers: shapes and parameter counts a
 
 TEST_CASE("He initialisation with PyTorch's fans for both weight layouts") {
     Generator gen(2);
-    nn::Conv2d conv(32, 64, 3, gen);                // fan_in = 32 * 9
-    nn::ConvTranspose2d deconv(64, 32, 3, gen);     // weight (64, 32, 3, 3): fan_in = 32 * 9 as well
+    nn::Conv2d conv(32, 64, 3, gen);             // fan_in = 32 * 9
+    nn::ConvTranspose2d deconv(64, 32, 3, gen);  // weight (64, 32, 3, 3): fan_in = 32 * 9 as well
     CHECK(variance(conv.weight.value()) == doctest::Approx(2.0 / (32 * 9)).epsilon(0.05));
     CHECK(variance(deconv.weight.value()) == doctest::Approx(2.0 / (32 * 9)).epsilon(0.05));
     nn::Conv2d xavier(32, 64, 3, gen, {}, nn::Init::Xavier);

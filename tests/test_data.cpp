@@ -3,9 +3,9 @@
 #include "check.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
 #include <string>
 
 #include <unistd.h>
@@ -65,12 +65,16 @@ struct ScopedEnv {
     std::string old;
     ScopedEnv(const char* n, const char* value) : name(n), had(std::getenv(n) != nullptr) {
         if (had) old = std::getenv(n);
-        if (value) ::setenv(n, value, 1);
-        else ::unsetenv(n);
+        if (value)
+            ::setenv(n, value, 1);
+        else
+            ::unsetenv(n);
     }
     ~ScopedEnv() {
-        if (had) ::setenv(name.c_str(), old.c_str(), 1);
-        else ::unsetenv(name.c_str());
+        if (had)
+            ::setenv(name.c_str(), old.c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
     }
 };
 }  // namespace
@@ -143,7 +147,8 @@ TEST_CASE("files that do not belong together are DataErrors naming them") {
     }
     SUBCASE("a label above 9") {
         write_split(dir, "train", 3, {1, 12, 3});
-        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte", "label 12 of image 1");
+        CHECK_THROWS_CONTAINING(nn::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte",
+                                "label 12 of image 1");
     }
     SUBCASE("images that are not 3-D") {
         write_split(dir, "train", 2, {1, 2});
@@ -185,8 +190,8 @@ TEST_CASE("Dataset::batch takes the given rows, in order, as a constant tensor")
     const std::vector<float> expected = {7, 0, 7, 3};
     for (std::size_t b = 0; b < 4; ++b)
         for (std::size_t k = 0; k < 4; ++k)
-            CHECK_MESSAGE(x.value()(b, k) == expected[b], "row " << b << ": expected " << expected[b] << ", got "
-                                                                 << x.value()(b, k));
+            CHECK_MESSAGE(x.value()(b, k) == expected[b],
+                          "row " << b << ": expected " << expected[b] << ", got " << x.value()(b, k));
     CHECK(data.batch({}).shape() == autograd::Shape{0, 4});
     CHECK_THROWS_CONTAINING(data.batch({1, 10}), "index 10", "out of range for 10 images");
 }

@@ -108,9 +108,9 @@ TEST_CASE("create_graph: second and third derivatives of x^3") {
     Tensor64 dy = grad(y, {x}, {}, false, /*create_graph=*/true)[0];  // 3x^2 = 12
     CHECK(dy.item() == doctest::Approx(12.0));
     CHECK(dy.requires_grad());
-    Tensor64 d2y = grad(sum(dy), {x}, {}, false, true)[0];             // 6x = 12
+    Tensor64 d2y = grad(sum(dy), {x}, {}, false, true)[0];  // 6x = 12
     CHECK(d2y.item() == doctest::Approx(12.0));
-    Tensor64 d3y = grad(sum(d2y), {x})[0];                              // 6
+    Tensor64 d3y = grad(sum(d2y), {x})[0];  // 6
     CHECK(d3y.item() == doctest::Approx(6.0));
 }
 

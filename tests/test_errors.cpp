@@ -15,7 +15,8 @@ TEST_CASE("broadcasting errors name the op and both shapes") {
     CHECK_THROWS_CONTAINING(ones({2, 3}) - ones({3, 2}), "sub", "(2, 3)", "(3, 2)");
     CHECK_THROWS_CONTAINING(ones({2, 3}) * ones({2, 2}), "mul", "(2, 3)", "(2, 2)");
     CHECK_THROWS_CONTAINING(ones({5}) / ones({2}), "div", "(5,)", "(2,)");
-    CHECK_THROWS_CONTAINING(autograd::where(xt::xarray<bool>{true, false, true}, ones({2}), ones({2})), "where", "(3,)", "(2,)");
+    CHECK_THROWS_CONTAINING(autograd::where(xt::xarray<bool>{true, false, true}, ones({2}), ones({2})), "where", "(3,)",
+                            "(2,)");
     CHECK_THROWS_CONTAINING(broadcast_to(ones({3}), {2, 4}), "broadcast_to", "(3,)", "(2, 4)");
     CHECK_THROWS_CONTAINING(broadcast_to(ones({2, 3}), {3}), "broadcast_to", "(2, 3)", "(3,)");
     CHECK_THROWS_CONTAINING(sum_to(ones({2, 3}), {4}), "sum_to", "(2, 3)", "(4,)");
@@ -27,7 +28,8 @@ TEST_CASE("shape and index errors") {
     CHECK_THROWS_CONTAINING(rows(scalar(1.0), {0}), "rows", "scalar");
     CHECK_THROWS_CONTAINING(scatter_rows(ones({2, 2}), {0}, 3), "scatter_rows", "1 index entries", "(2, 2)");
     CHECK_THROWS_CONTAINING(scatter_rows(ones({1, 2}), {5}, 3), "scatter_rows", "row index 5", "3 rows");
-    CHECK_THROWS_CONTAINING(concat(std::vector<Tensor>{ones({2, 3}), ones({3, 3})}, 1), "concat", "(2, 3)", "(3, 3)", "axis 1");
+    CHECK_THROWS_CONTAINING(concat(std::vector<Tensor>{ones({2, 3}), ones({3, 3})}, 1), "concat", "(2, 3)", "(3, 3)",
+                            "axis 1");
     CHECK_THROWS_CONTAINING(concat(std::vector<Tensor>{}), "concat", "at least one");
     CHECK_THROWS_CONTAINING(narrow(ones({2, 3}), 1, 2, 2), "narrow", "[2, 4)", "(2, 3)");
     CHECK_THROWS_CONTAINING(narrow(ones({2, 3}), 2, 0, 1), "narrow", "axis 2", "rank 2");

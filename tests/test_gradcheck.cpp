@@ -16,9 +16,8 @@ Tensor64 wrong_cube(const Tensor64& a) {
 Tensor64 flat_cube(const Tensor64& a) {
     xt::xarray<double> out = a.value() * a.value() * a.value();
     xt::xarray<double> d = 3.0 * a.value() * a.value();
-    return record<double>("flat_cube", std::move(out), {a}, [d](const Tensor64&, const Tensor64& g) {
-        return std::vector<Tensor64>{g * Tensor64(d)};
-    });
+    return record<double>("flat_cube", std::move(out), {a},
+                          [d](const Tensor64&, const Tensor64& g) { return std::vector<Tensor64>{g * Tensor64(d)}; });
 }
 }  // namespace
 

@@ -17,7 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // A valid IDX file of a (2, 3) unsigned-byte array holding 0, 1, ..., 5.
 std::string valid_2x3() { return std::string("\0\0\x08\x02\0\0\0\x02\0\0\0\x03\0\1\2\3\4\5", 18); }
 }  // namespace

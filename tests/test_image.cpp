@@ -32,8 +32,12 @@ namespace {
 struct Decoded {
     int w = 0, h = 0;
     std::vector<unsigned char> rgb;
-    int at(int x, int y, int ch = 0) const { return rgb[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3 + std::size_t(ch)]; }
-    bool is(int x, int y, int r, int g, int b) const { return at(x, y, 0) == r && at(x, y, 1) == g && at(x, y, 2) == b; }
+    int at(int x, int y, int ch = 0) const {
+        return rgb[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3 + std::size_t(ch)];
+    }
+    bool is(int x, int y, int r, int g, int b) const {
+        return at(x, y, 0) == r && at(x, y, 1) == g && at(x, y, 2) == b;
+    }
 };
 
 Decoded decode(const std::string& path) {
@@ -196,8 +200,10 @@ TEST_CASE("resize_gray averages areas when shrinking, interpolates when enlargin
     const xt::xarray<float> four = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}, {12, 13, 14, 15}};
     check_close(nn::resize_gray(four, 2, 2), xt::xarray<float>{{2.5f, 4.5f}, {10.5f, 12.5f}}, 1e-5);  // 2x2 block means
     // 3 -> 2: each output pixel covers 1.5 input pixels: (0 + 0.5 * 1) / 1.5 and (0.5 * 1 + 2) / 1.5.
-    check_close(nn::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}}, 1e-5);
-    check_close(nn::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}}, 1e-6);
+    check_close(nn::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}},
+                1e-5);
+    check_close(nn::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}},
+                1e-6);
     const xt::xarray<float> same = nn::resize_gray(four, 4, 4);
     check_close(same, four, 1e-6);
     const xt::xarray<float> big = xt::ones<float>({100, 70}) * 0.3f;
@@ -276,7 +282,8 @@ TEST_CASE("errors name the function, the shapes and the path") {
     CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 700}), 28, 28), "save_image_grid",
                             "(2, 700)", "28x28");
     CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 28, 27}), 28, 28), "(2, 28, 27)");
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 3, 28, 28}), 28, 28), "(2, 3, 28, 28)");
+    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 3, 28, 28}), 28, 28),
+                            "(2, 3, 28, 28)");
     CHECK_THROWS_CONTAINING(nn::save_image_rows(tmp / "x.png", {{"noisy", xt::zeros<float>({2, 783})}}, 28, 28),
                             "save_image_rows", "row 'noisy'", "(2, 783)");
     CHECK_THROWS_CONTAINING(nn::save_image_rows(tmp / "x.png", {}, 28, 28), "no rows");

@@ -101,8 +101,10 @@ TEST_CASE("Dropout zeroes about p of the inputs in train mode, scales the rest, 
     const xt::xarray<float> y = drop(x).value();
     std::size_t zeros_seen = 0;
     for (float v : y) {
-        if (v == 0.0f) ++zeros_seen;
-        else CHECK(v == doctest::Approx(1.0 / 0.75));
+        if (v == 0.0f)
+            ++zeros_seen;
+        else
+            CHECK(v == doctest::Approx(1.0 / 0.75));
     }
     CHECK(double(zeros_seen) / 10000.0 == doctest::Approx(0.25).epsilon(0.08));
     CHECK_FALSE(drop(x).value() == y);  // a new mask each call

@@ -33,7 +33,8 @@ TEST_CASE("bce_loss from probabilities: value, clamping at 0 and 1, gradient") {
 
 TEST_CASE("bce_with_logits: equals bce of sigmoid, finite for logits of +-1000, gradient at 0") {
     const V in{randn<double>({3, 4}, gen), uniform<double>({3, 4}, 0.0, 1.0, gen)};
-    CHECK(bce_with_logits(in[0], in[1]).item() == doctest::Approx(bce_loss(sigmoid(in[0]), in[1]).item()).epsilon(1e-12));
+    CHECK(bce_with_logits(in[0], in[1]).item() ==
+          doctest::Approx(bce_loss(sigmoid(in[0]), in[1]).item()).epsilon(1e-12));
     const Tensor64 z(xt::xarray<double>{1000.0, -1000.0, 1000.0, -1000.0});
     const Tensor64 t(xt::xarray<double>{1.0, 0.0, 0.0, 1.0});
     const double loss = bce_with_logits(z, t, Reduction::Sum).item();
@@ -71,7 +72,8 @@ TEST_CASE("kl_sparsity: the Bernoulli KL sum, zero at q = p") {
     CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
     CHECK_GRADGRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
     // Through a batch mean of sigmoid activations, as in the sparse autoencoder.
-    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(mean(sigmoid(x[0]), {0}), p); }, V{randn<double>({5, 4}, gen)});
+    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(mean(sigmoid(x[0]), {0}), p); },
+                    V{randn<double>({5, 4}, gen)});
 }
 
 TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
@@ -128,8 +130,8 @@ TEST_CASE("contractive_penalty: gradients to x, W and b, first and second order"
 
 TEST_CASE("contractive_penalty: shape errors") {
     const Tensor64 h = uniform<double>({3, 4}, 0.1, 0.9, gen);
-    CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4, 5}, gen)), "contractive_penalty", "(3, 4)", "(4, 5)",
-                            "must be (D, H)");
+    CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4, 5}, gen)), "contractive_penalty", "(3, 4)",
+                            "(4, 5)", "must be (D, H)");
     CHECK_THROWS_CONTAINING(contractive_penalty(uniform<double>({4}, 0.1, 0.9, gen), randn<double>({5, 4}, gen)),
                             "contractive_penalty", "expects h (N, H)", "(4,)");
     CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4}, gen)), "contractive_penalty", "W (D, H)", "(4,)");

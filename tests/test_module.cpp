@@ -9,8 +9,8 @@ namespace {
 struct TwoPart : nn::Module {
     std::shared_ptr<nn::Sequential> encoder, decoder;
     explicit TwoPart(Generator& gen) {
-        encoder = register_module("encoder", std::make_shared<nn::Sequential>(nn::Linear(6, 4, gen), nn::ReLU(),
-                                                                               nn::Linear(4, 2, gen)));
+        encoder = register_module(
+            "encoder", std::make_shared<nn::Sequential>(nn::Linear(6, 4, gen), nn::ReLU(), nn::Linear(4, 2, gen)));
         decoder = register_module("decoder", std::make_shared<nn::Sequential>(nn::Linear(2, 6, gen), nn::Sigmoid()));
     }
     Tensor forward(const Tensor& x) override { return (*decoder)((*encoder)(x)); }
@@ -27,8 +27,8 @@ std::vector<std::string> names(const nn::Module& m) {
 TEST_CASE("parameters are named by their path, in registration order") {
     Generator gen(1);
     TwoPart model(gen);
-    const std::vector<std::string> expected{"encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "encoder.2.bias",
-                                            "decoder.0.weight", "decoder.0.bias"};
+    const std::vector<std::string> expected{"encoder.0.weight", "encoder.0.bias",   "encoder.2.weight",
+                                            "encoder.2.bias",   "decoder.0.weight", "decoder.0.bias"};
     CHECK(names(model) == expected);
     CHECK(model.num_parameters() == (6 * 4 + 4) + (4 * 2 + 2) + (2 * 6 + 6));
     CHECK(model.parameters().size() == 6);
@@ -89,7 +89,7 @@ TEST_CASE("summary lists each layer with its output shape and parameter count") 
     CHECK(s.find("(1, 4)") != std::string::npos);
     CHECK(s.find("decoder.1") != std::string::npos);
     CHECK(s.find("Sigmoid") != std::string::npos);
-    CHECK(s.find("28") != std::string::npos);   // encoder.0: 6 * 4 + 4
+    CHECK(s.find("28") != std::string::npos);  // encoder.0: 6 * 4 + 4
     CHECK(s.find(std::to_string(model.num_parameters())) != std::string::npos);
     // The summary runs without recording: the model's parameters got no gradient graph.
     for (const Tensor& p : model.parameters()) CHECK_FALSE(p.grad().defined());

@@ -52,8 +52,8 @@ TEST_CASE("masking_noise zeroes a fraction nu and leaves the rest unchanged") {
             changed += b != 0.0f && b != a;
         }
         const double fraction = double(zeroed) / double(x.size());
-        CHECK_MESSAGE(std::abs(fraction - nu) < 0.01, "nu " << nu << ": expected a fraction " << nu
-                                                            << " zeroed, got " << fraction);
+        CHECK_MESSAGE(std::abs(fraction - nu) < 0.01,
+                      "nu " << nu << ": expected a fraction " << nu << " zeroed, got " << fraction);
         CHECK_MESSAGE(changed == 0, "nu " << nu << ": " << changed << " elements changed to something other than 0");
     }
 }
@@ -67,19 +67,22 @@ TEST_CASE("salt_and_pepper sets a fraction nu to lo or hi, half each") {
             std::size_t n_lo = 0, n_hi = 0, other = 0;
             for (std::size_t i = 0; i < x.size(); ++i) {
                 const float a = x.value().data()[i], b = y.value().data()[i];
-                if (b == float(lo)) ++n_lo;
-                else if (b == float(hi)) ++n_hi;
-                else if (b != a) ++other;
+                if (b == float(lo))
+                    ++n_lo;
+                else if (b == float(hi))
+                    ++n_hi;
+                else if (b != a)
+                    ++other;
             }
             const double n = double(x.size());
             const double f_lo = double(n_lo) / n, f_hi = double(n_hi) / n;
             CHECK_MESSAGE(other == 0, "nu " << nu << ": " << other << " values are neither lo, hi nor unchanged");
-            CHECK_MESSAGE(std::abs(f_lo + f_hi - nu) < 0.01, "nu " << nu << ": expected a fraction " << nu
-                                                                   << " corrupted, got " << f_lo + f_hi);
-            CHECK_MESSAGE(std::abs(f_lo - nu / 2) < 0.01, "nu " << nu << ": expected " << nu / 2 << " set to lo "
-                                                                << lo << ", got " << f_lo);
-            CHECK_MESSAGE(std::abs(f_hi - nu / 2) < 0.01, "nu " << nu << ": expected " << nu / 2 << " set to hi "
-                                                                << hi << ", got " << f_hi);
+            CHECK_MESSAGE(std::abs(f_lo + f_hi - nu) < 0.01,
+                          "nu " << nu << ": expected a fraction " << nu << " corrupted, got " << f_lo + f_hi);
+            CHECK_MESSAGE(std::abs(f_lo - nu / 2) < 0.01,
+                          "nu " << nu << ": expected " << nu / 2 << " set to lo " << lo << ", got " << f_lo);
+            CHECK_MESSAGE(std::abs(f_hi - nu / 2) < 0.01,
+                          "nu " << nu << ": expected " << nu / 2 << " set to hi " << hi << ", got " << f_hi);
         }
     }
 }
@@ -93,8 +96,10 @@ TEST_CASE("the same seed gives the same corruption, another seed another") {
         return nn::salt_and_pepper(x, 0.3, gen);
     };
     for (int which = 0; which < 3; ++which) {
-        CHECK_MESSAGE(corrupt(which, 9).value() == corrupt(which, 9).value(), "noise " << which << ": seed 9 twice differs");
-        CHECK_MESSAGE(corrupt(which, 9).value() != corrupt(which, 10).value(), "noise " << which << ": seeds 9 and 10 agree");
+        CHECK_MESSAGE(corrupt(which, 9).value() == corrupt(which, 9).value(),
+                      "noise " << which << ": seed 9 twice differs");
+        CHECK_MESSAGE(corrupt(which, 9).value() != corrupt(which, 10).value(),
+                      "noise " << which << ": seeds 9 and 10 agree");
     }
     // Two calls on one generator draw fresh noise.
     Generator gen(4);
@@ -106,8 +111,8 @@ TEST_CASE("the results are constants: no history, no grad, x untouched") {
     const Tensor x = grey();  // requires grad
     const xt::xarray<float> before = x.value();
     Generator gen(6);
-    for (const Tensor& y : {nn::gaussian_noise(x, 0.1, gen), nn::masking_noise(x, 0.5, gen),
-                            nn::salt_and_pepper(x, 0.5, gen)}) {
+    for (const Tensor& y :
+         {nn::gaussian_noise(x, 0.1, gen), nn::masking_noise(x, 0.5, gen), nn::salt_and_pepper(x, 0.5, gen)}) {
         CHECK_FALSE(y.requires_grad());
         CHECK(std::string(y.op()) == "leaf");
         CHECK(y.inputs().empty());

@@ -12,8 +12,8 @@ Tensor64 positive(const Shape& s) { return uniform<double>(s, 0.5, 2.0, gen); }
 }  // namespace
 
 TEST_CASE("arithmetic with broadcasting: (3,1)+(1,4), (2,3)+(3,), scalar+matrix, same shapes") {
-    const std::vector<std::pair<Shape, Shape>> cases{{{3, 1}, {1, 4}}, {{2, 3}, {3}}, {{}, {2, 3}}, {{2, 3}, {}},
-                                                     {{2, 3}, {2, 3}}, {{4, 1, 3}, {2, 1}}};
+    const std::vector<std::pair<Shape, Shape>> cases{{{3, 1}, {1, 4}}, {{2, 3}, {3}},    {{}, {2, 3}},
+                                                     {{2, 3}, {}},     {{2, 3}, {2, 3}}, {{4, 1, 3}, {2, 1}}};
     for (const auto& [sa, sb] : cases) {
         CAPTURE(shape_str(sa));
         CAPTURE(shape_str(sb));
@@ -29,7 +29,7 @@ TEST_CASE("arithmetic with broadcasting: (3,1)+(1,4), (2,3)+(3,), scalar+matrix,
 
 TEST_CASE("broadcast values match NumPy's rules") {
     const Tensor64 col = reshape(Tensor64(xt::xarray<double>{1.0, 2.0, 3.0}), {3, 1});  // (3, 1)
-    const Tensor64 row(xt::xarray<double>{{10.0, 20.0, 30.0, 40.0}}); // (1, 4)
+    const Tensor64 row(xt::xarray<double>{{10.0, 20.0, 30.0, 40.0}});                   // (1, 4)
     const Tensor64 s = col + row;
     CHECK(s.shape() == Shape{3, 4});
     CHECK(s.value()(2, 3) == 43.0);
@@ -45,8 +45,9 @@ TEST_CASE("scalar forms, neg, pow, square, sqrt, exp, log") {
         CHECK_GRADCHECK([p](const V& x) { return pow(x[0], p); }, in);
         CHECK_GRADGRADCHECK([p](const V& x) { return pow(x[0], p); }, in);
     }
-    for (auto f : std::vector<Function64>{[](const V& x) { return square(x[0]); }, [](const V& x) { return sqrt(x[0]); },
-                                          [](const V& x) { return exp(x[0]); }, [](const V& x) { return log(x[0]); }}) {
+    for (auto f :
+         std::vector<Function64>{[](const V& x) { return square(x[0]); }, [](const V& x) { return sqrt(x[0]); },
+                                 [](const V& x) { return exp(x[0]); }, [](const V& x) { return log(x[0]); }}) {
         CHECK_GRADCHECK(f, in);
         CHECK_GRADGRADCHECK(f, in);
     }
@@ -74,8 +75,9 @@ TEST_CASE("sigmoid, tanh, softplus: values, large inputs, first and second deriv
     CHECK(sp(4) == 1000.0);
     CHECK(std::abs(sp(2) - std::log(2.0)) < 1e-15);
     const V in{rnd({3, 4})};
-    for (auto f : std::vector<Function64>{[](const V& x) { return sigmoid(x[0]); }, [](const V& x) { return tanh(x[0]); },
-                                          [](const V& x) { return softplus(x[0]); }}) {
+    for (auto f :
+         std::vector<Function64>{[](const V& x) { return sigmoid(x[0]); }, [](const V& x) { return tanh(x[0]); },
+                                 [](const V& x) { return softplus(x[0]); }}) {
         CHECK_GRADCHECK(f, in);
         CHECK_GRADGRADCHECK(f, in);
     }
@@ -208,7 +210,8 @@ TEST_CASE("log_softmax: values, stability, first and second derivatives") {
 TEST_CASE("float32 ops compute the same values as float64 ones, within float32 precision") {
     const Tensor64 a = rnd({4, 5}), b = rnd({5, 3});
     const Tensor64 y64 = log_softmax(sigmoid(matmul(a, b)) * 2.0 - tanh(matmul(a, b)));
-    const Tensor y32 = log_softmax(sigmoid(matmul(to_float(a), to_float(b))) * 2.0 - tanh(matmul(to_float(a), to_float(b))));
+    const Tensor y32 =
+        log_softmax(sigmoid(matmul(to_float(a), to_float(b))) * 2.0 - tanh(matmul(to_float(a), to_float(b))));
     check_close(y32.value(), y64.value(), 1e-5);
 }
 

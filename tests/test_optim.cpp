@@ -27,7 +27,8 @@ TEST_CASE("SGD with momentum 0.9 and weight decay 0.01, lr 0.1, on loss 0.5 p fr
     //   t=3: g = 0.50852151, v = 1.38016251,  p = 0.714134749
     Tensor p = full({1}, 1.0, true);
     nn::SGD opt({p}, 0.1, 0.9, 0.01);
-    const std::vector<double> got = run(p, opt, [](const Tensor& q) { return sum(q * 0.5); }, 3);
+    const std::vector<double> got = run(
+        p, opt, [](const Tensor& q) { return sum(q * 0.5); }, 3);
     const std::vector<double> expected{0.949, 0.852151, 0.714134749};
     for (int t = 0; t < 3; ++t) CHECK_MESSAGE(got[t] == doctest::Approx(expected[t]).epsilon(1e-6), "step " << t + 1);
 }
@@ -47,7 +48,8 @@ TEST_CASE("Adam with PyTorch's defaults, lr 0.1, on loss p^2 from p = 1") {
     //   t=3:                                                                     p = 0.701586273
     Tensor p = full({1}, 1.0, true);
     nn::Adam opt({p}, 0.1);
-    const std::vector<double> got = run(p, opt, [](const Tensor& q) { return sum(square(q)); }, 3);
+    const std::vector<double> got = run(
+        p, opt, [](const Tensor& q) { return sum(square(q)); }, 3);
     const std::vector<double> expected{0.9000000005, 0.8004122287, 0.7015862729};
     for (int t = 0; t < 3; ++t) CHECK_MESSAGE(got[t] == doctest::Approx(expected[t]).epsilon(1e-6), "step " << t + 1);
     CHECK(opt.steps() == 3);

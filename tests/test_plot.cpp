@@ -24,7 +24,7 @@ struct Rgb {
     int r, g, b;
 };
 // matplotlib's tab10, which the plots use in this order.
-const Rgb kTab10[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
+const Rgb kTab10[10] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
                         {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 
 // A PNG decoded to RGB by stb_image, and where a colour is in it.
@@ -46,7 +46,8 @@ struct Decoded {
             for (int x = 0; x < w; ++x)
                 if (is(x, y, c)) {
                     ++r.count, r.mean_x += x, r.mean_y += y;
-                    r.x0 = std::min(r.x0, x), r.y0 = std::min(r.y0, y), r.x1 = std::max(r.x1, x), r.y1 = std::max(r.y1, y);
+                    r.x0 = std::min(r.x0, x), r.y0 = std::min(r.y0, y), r.x1 = std::max(r.x1, x),
+                    r.y1 = std::max(r.y1, y);
                 }
         if (r.count) r.mean_x /= r.count, r.mean_y /= r.count;
         return r;
@@ -55,7 +56,8 @@ struct Decoded {
     bool white_border(int band) const {
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x)
-                if ((x < band || y < band || x >= w - band || y >= h - band) && !is(x, y, {255, 255, 255})) return false;
+                if ((x < band || y < band || x >= w - band || y >= h - band) && !is(x, y, {255, 255, 255}))
+                    return false;
         return true;
     }
 };
@@ -144,7 +146,8 @@ TEST_CASE("large, negative and tiny numbers, a long title and long names: nothin
     o.height = 300;
     TempDir tmp;
     std::vector<double> x, y, tiny;
-    for (int i = 0; i < 300; ++i) x.push_back(i * 200.0), y.push_back(-15000 + 27000 * std::exp(-i / 50.0)), tiny.push_back(1e-3 * i + 1e-7);
+    for (int i = 0; i < 300; ++i)
+        x.push_back(i * 200.0), y.push_back(-15000 + 27000 * std::exp(-i / 50.0)), tiny.push_back(1e-3 * i + 1e-7);
     nn::save_line_plot(tmp / "big.png", {{"elbo", x, y}, {"a long series name", x, y}}, o);
     CHECK(decode(tmp / "big.png").white_border(3));
     nn::save_line_plot(tmp / "tiny.png", {{"tiny", tiny, tiny}}, o);
@@ -166,7 +169,8 @@ TEST_CASE("line plots skip non-finite points (and y <= 0 on a log axis) and refu
     o.log_y = true;
     nn::save_line_plot(tmp / "log.png", {{"a", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis
     CHECK(decode(tmp / "log.png").find(kTab10[0]).count > 0);
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw", "log axis");
+    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw",
+                            "log axis");
     o.log_y = false;
     CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {1}}}, o), "save_line_plot", "series 'a'",
                             "2 x values", "1 y values");
@@ -200,13 +204,16 @@ TEST_CASE("a scatter shows every label's colour where its points are, and a lege
     double last_x = -1, last_y = 1e9;
     for (std::size_t k = 0; k < 10; ++k) {
         const Decoded::Where c = d.find(kTab10[k]);
-        CHECK_MESSAGE(c.count > 9 + 14 * 14 - 1, "label " << k << ": expected a dot and a legend swatch, got " << c.count << " pixels");
+        CHECK_MESSAGE(c.count > 9 + 14 * 14 - 1,
+                      "label " << k << ": expected a dot and a legend swatch, got " << c.count << " pixels");
         // The dot is the leftmost pixel of that colour (the legend is right of the box): left to
         // right and bottom to top as k grows.
-        CHECK_MESSAGE(c.x0 > last_x, "label " << k << " starts at x = " << c.x0 << ", left of label " << k - 1 << " at " << last_x);
+        CHECK_MESSAGE(c.x0 > last_x,
+                      "label " << k << " starts at x = " << c.x0 << ", left of label " << k - 1 << " at " << last_x);
         int dot_y = 0;
         for (int y = 0; y < d.h; ++y) dot_y = d.is(c.x0, y, kTab10[k]) ? y : dot_y;
-        CHECK_MESSAGE(dot_y < last_y, "label " << k << " at y = " << dot_y << " is not above label " << k - 1 << " at " << last_y);
+        CHECK_MESSAGE(dot_y < last_y,
+                      "label " << k << " at y = " << dot_y << " is not above label " << k - 1 << " at " << last_y);
         last_x = c.x0, last_y = dot_y;
     }
     CHECK(d.white_border(3));
@@ -227,7 +234,8 @@ TEST_CASE("scatter: only the labels present, named; long names fit; NaN skipped;
     CHECK(d.find(kTab10[1]).count == 0);
     CHECK(d.find(kTab10[3]).count == 0);
     CHECK(d.white_border(3));
-    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter", "(3, 3)");
+    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter",
+                            "(3, 3)");
     CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 2}), {0, 1}, o), "(3, 2)", "2 labels");
     const xt::xarray<float> all_nan = {{nan, 1.0f}};
     CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", all_nan, {0}, o), "nothing to draw");

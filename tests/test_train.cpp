@@ -86,7 +86,8 @@ TEST_CASE("fit_autoencoder: the test curve falls, ends at reconstruction_mse, an
     nn::Dataset data;
     data.images = xt::zeros<float>({64, 4});
     for (std::size_t i = 0; i < 64; ++i)
-        for (std::size_t j = 0; j < 4; ++j) data.images(i, j) = static_cast<float>(i) / 64.0f * static_cast<float>(j + 1) / 4.0f;
+        for (std::size_t j = 0; j < 4; ++j)
+            data.images(i, j) = static_cast<float>(i) / 64.0f * static_cast<float>(j + 1) / 4.0f;
     data.labels.assign(64, 0);
     const auto run = [&](std::uint64_t seed) {
         autograd::Generator gen(3);

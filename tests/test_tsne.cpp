@@ -67,7 +67,8 @@ TEST_CASE("the binary search reaches the target perplexity within 1e-3 on every 
 }
 
 TEST_CASE("joint affinities are symmetric, zero on the diagonal, and sum to 1") {
-    const xt::xarray<double> pc = models::conditional_affinities(models::squared_distances(random_points(50, 4, 3)), 10.0);
+    const xt::xarray<double> pc =
+        models::conditional_affinities(models::squared_distances(random_points(50, 4, 3)), 10.0);
     const xt::xarray<double> p = models::joint_affinities(pc);
     check_close(p, xt::xarray<double>(xt::transpose(p)), 0.0);
     CHECK(xt::sum(p)() == doctest::Approx(1.0).epsilon(1e-12));
@@ -76,8 +77,8 @@ TEST_CASE("joint affinities are symmetric, zero on the diagonal, and sum to 1") 
 
 TEST_CASE("tsne_loss is KL(P || Q), and its gradient is the closed form") {
     const std::size_t n = 30;
-    const xt::xarray<double> p =
-        models::joint_affinities(models::conditional_affinities(models::squared_distances(random_points(n, 5, 4)), 8.0));
+    const xt::xarray<double> p = models::joint_affinities(
+        models::conditional_affinities(models::squared_distances(random_points(n, 5, 4)), 8.0));
     Generator gen(5);
     Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
     const Tensor64 pt(p);
@@ -89,7 +90,8 @@ TEST_CASE("tsne_loss is KL(P || Q), and its gradient is the closed form") {
     const double rel = xt::amax(xt::abs(y.grad().value() - closed))() / xt::amax(xt::abs(closed))();
     CHECK(rel < 1e-10);
     CHECK_GRADCHECK([&](const std::vector<Tensor64>& in) { return models::tsne_loss(in[0], pt); }, {y});
-    CHECK_THROWS_CONTAINING(models::tsne_loss(y, Tensor64(xt::xarray<double>(xt::zeros<double>({n, n + 1})))), "(N, N)");
+    CHECK_THROWS_CONTAINING(models::tsne_loss(y, Tensor64(xt::xarray<double>(xt::zeros<double>({n, n + 1})))),
+                            "(N, N)");
 }
 
 TEST_CASE("tsne separates two far-apart clusters") {
@@ -115,8 +117,8 @@ TEST_CASE("tsne separates two far-apart clusters") {
 
 TEST_CASE("tsne_cross_entropy is the KL less sum p log p, with the same gradient") {
     const std::size_t n = 20;
-    const xt::xarray<double> p =
-        models::joint_affinities(models::conditional_affinities(models::squared_distances(random_points(n, 4, 8)), 5.0));
+    const xt::xarray<double> p = models::joint_affinities(
+        models::conditional_affinities(models::squared_distances(random_points(n, 4, 8)), 5.0));
     double p_log_p = 0.0;
     for (double v : p)
         if (v > 0) p_log_p += v * std::log(v);

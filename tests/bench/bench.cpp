@@ -104,8 +104,8 @@ double conv_ae(const nn::Dataset& first10k, double& seconds) {
     Generator gen(1);
     const ConvGeometry g{2, 1, 1};
     nn::Sequential model(nn::Conv2d(1, 16, 3, gen, g), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, g), nn::ReLU(),
-                         nn::ConvTranspose2d(32, 16, 3, gen, g, 1), nn::ReLU(), nn::ConvTranspose2d(16, 1, 3, gen, g, 1),
-                         nn::Sigmoid());
+                         nn::ConvTranspose2d(32, 16, 3, gen, g, 1), nn::ReLU(),
+                         nn::ConvTranspose2d(16, 1, 3, gen, g, 1), nn::Sigmoid());
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(first10k, 128, true, 7);
     return epoch(loader, seconds, [&](const nn::Batch& b) {
@@ -160,7 +160,8 @@ void sgemm(int repeats) {
         const Clock::time_point start = Clock::now();
         for (int r = 0; r < rounds; ++r)
             for (std::size_t i = 0; i < shapes.size(); ++i)
-                direct_sgemm(shapes[i].m, shapes[i].n, shapes[i].k, as[i].value().data(), bs[i].value().data(), cs[i].data());
+                direct_sgemm(shapes[i].m, shapes[i].n, shapes[i].k, as[i].value().data(), bs[i].value().data(),
+                             cs[i].data());
         return seconds_since(start);
     };
     // The two alternate, so that a machine whose speed drifts slows both alike.
@@ -189,7 +190,8 @@ int main(int argc, char** argv) try {
     int repeats = 3;
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--repeats" && i + 1 < argc && std::atoi(argv[i + 1]) > 0) repeats = std::atoi(argv[++i]);
+        if (a == "--repeats" && i + 1 < argc && std::atoi(argv[i + 1]) > 0)
+            repeats = std::atoi(argv[++i]);
         else {
             fmt::print(stderr, "bench: unknown or incomplete argument '{}'\n", a);
             return 2;

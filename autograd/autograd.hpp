@@ -1,9 +1,12 @@
 // autograd.hpp: everything a program needs, in one include.
 //
-//   tensor.hpp     the differentiable tensor handle, grad mode, factories
-//   ops.hpp        every differentiable op (forward and backward side by side in ops_*.cpp)
+//   tensor.hpp     the differentiable tensor handle, its node, grad mode, factories
+//   ops.hpp        the elementwise, matrix, shape and reduction ops (forward and backward side by
+//                  side in ops_*.cpp)
 //   losses.hpp     mse, binary and categorical cross-entropy, the two KL penalties, the contractive penalty
-//   conv.hpp       convolutions, transposed convolutions, pooling, upsampling, batch norm (NCHW)
+//   conv.hpp       convolutions and transposed convolutions (NCHW), im2col and col2im
+//   pool.hpp       pooling and upsampling
+//   norm.hpp       batch normalisation
 //   engine.hpp     backward() and grad(): the reverse sweep
 //   gradcheck.hpp  central differences against backward, first and second order
 //   inspect.hpp    the tape as text and as a Graphviz picture
@@ -15,7 +18,9 @@
 #include "autograd/gradcheck.hpp"
 #include "autograd/inspect.hpp"
 #include "autograd/losses.hpp"
+#include "autograd/norm.hpp"
 #include "autograd/ops.hpp"
+#include "autograd/pool.hpp"
 #include "autograd/random.hpp"
 #include "autograd/shape.hpp"
 #include "autograd/tensor.hpp"

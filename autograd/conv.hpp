@@ -1,6 +1,6 @@
-// conv.hpp: convolutions and the other image ops, in NCHW layout (N images, C channels, H rows,
-// W columns), with PyTorch's shape conventions so that an output size can be checked against
-// PyTorch's documentation.
+// conv.hpp: convolutions, in NCHW layout (N images, C channels, H rows, W columns), with PyTorch's
+// shape conventions so that an output size can be checked against PyTorch's documentation.
+// Pooling and upsampling are in pool.hpp, batch normalisation in norm.hpp.
 //
 // Two primitives carry all the work, and they are each other's adjoint:
 //   im2col  (N, C, H, W) -> (C kh kw, N Ho Wo): column (n, i, j) holds the input patch that the
@@ -23,64 +23,48 @@
 
 namespace autograd {
 
-// The window of a convolution; the same numbers apply to both spatial axes.
+// The window of a convolution; the same numbers apply to both spatial axes. Set the fields by
+// name: ConvGeometry geom; geom.stride = 2; geom.padding = 1;
 struct ConvGeometry {
     std::size_t stride = 1;
     std::size_t padding = 0;   // zeros added on every side
     std::size_t dilation = 1;  // spacing between kernel taps
+    // Read by conv_transpose2d only: rows and columns added at the bottom and right (< stride), to
+    // pick which of the input sizes that a strided conv2d maps to the same output size the
+    // transpose gives back. (So one geometry describes a convolution and its transpose.)
+    std::size_t output_padding = 0;
 };
 
 // The output size of a convolution along one axis (the formula above); throws ShapeError naming
 // `op` when the dilated kernel is larger than the padded input.
-std::size_t conv_output_size(const char* op, std::size_t in, std::size_t kernel, const ConvGeometry& g);
+std::size_t conv_output_size(const char* op, std::size_t in, std::size_t kernel, const ConvGeometry& geom);
 
 // (N, C, H, W) -> (C kh kw, N Ho Wo): the patches as columns. Backward: col2im.
 template <class T>
-BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& g);
+BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom);
 // (C kh kw, N Ho Wo) -> image_shape (N, C, H, W): adds each column back onto its patch. Backward: im2col.
+// (Neither reads geom.output_padding: the image's own size already says it.)
 template <class T>
 BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std::size_t kh, std::size_t kw,
-                      const ConvGeometry& g);
+                      const ConvGeometry& geom);
 
 // y = x * w + b: x (N, C, H, W), w (O, C, kh, kw), b (O,) or undefined -> y (N, O, Ho, Wo).
 template <class T>
 BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b = {},
-                      const ConvGeometry& g = {});
+                      const ConvGeometry& geom = {});
 
 // The transpose (adjoint) of conv2d with respect to its input, plus a bias:
-// x (N, Cin, H, W), w (Cin, Cout, kh, kw) (PyTorch's layout), b (Cout,) -> (N, Cout, Ho, Wo).
-// output_padding (< stride) adds rows and columns at the bottom and right, to pick
-// one of the input sizes that a strided conv2d maps to the same output size.
+// x (N, Cin, H, W), w (Cin, Cout, kh, kw) (PyTorch's layout), b (Cout,) -> (N, Cout, Ho, Wo),
+// with geom.output_padding added to Ho and Wo.
 template <class T>
 BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b = {},
-                                const ConvGeometry& g = {}, std::size_t output_padding = 0);
-
-// Pooling over k x k windows moved by `stride` (0 means stride = k), no padding:
-// (N, C, H, W) -> (N, C, Ho, Wo). max_pool2d gives the gradient to the maximum (ties share it).
-template <class T>
-BasicTensor<T> max_pool2d(const BasicTensor<T>& x, std::size_t k, std::size_t stride = 0);
-template <class T>
-BasicTensor<T> avg_pool2d(const BasicTensor<T>& x, std::size_t k, std::size_t stride = 0);
-
-// Upsampling by an integer factor: (N, C, H, W) -> (N, C, H f, W f). Nearest repeats each pixel
-// f x f times; bilinear interpolates as PyTorch's mode='bilinear', align_corners=False.
-template <class T>
-BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t factor);
-template <class T>
-BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>& x, std::size_t factor);
-
-// Batch normalisation in train mode: (x - mean) / sqrt(var + eps) * gamma + beta, with the mean
-// and the (biased) variance taken over axis 0 of (N, C), or over axes 0, 2, 3 of (N, C, H, W);
-// gamma and beta are (C,). `mean_out` and `var_out`, when given, receive the batch statistics
-// (for the running averages of eval mode).
-template <class T>
-BasicTensor<T> batch_norm(const BasicTensor<T>& x, const BasicTensor<T>& gamma, const BasicTensor<T>& beta,
-                          double eps = 1e-5, xt::xarray<T>* mean_out = nullptr, xt::xarray<T>* var_out = nullptr);
+                                const ConvGeometry& geom = {});
 
 // The dense matrix C of a single-channel 2-D convolution with `kernel` (kh, kw) on an
 // in_h x in_w input (Scott slides 14-18): conv(x) = C x for the row-major flattened x, and the
 // transposed convolution is y -> C^T y. Shape (Ho Wo, in_h in_w).
 template <class T>
-xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::size_t in_w, const ConvGeometry& g = {});
+xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::size_t in_w,
+                          const ConvGeometry& geom = {});
 
 }  // namespace autograd

@@ -59,40 +59,42 @@ BasicTensor<T> checked_seed(const char* caller, const BasicTensor<T>& output, co
 // The sweep shared by backward() and grad(). `on_gradient` receives each node with the total
 // gradient that reached it; it returns false to stop the gradient there (leaves).
 template <class T, class OnGradient>
-void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T>& seed, bool retain_graph,
-           bool create_graph, OnGradient on_gradient) {
+void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOptions options,
+           OnGradient on_gradient) {
     // ---- the reverse sweep: sort, then walk backwards ----
     BasicTensor<T> first = checked_seed(caller, output, seed);
     const std::vector<Node<T>*> order = topological_order(output.node());
+    // The sweep's own scratch state: the gradient gathered so far for each node, by its place in
+    // `order` (nodes themselves hold only what the forward pass made).
+    std::unordered_map<const Node<T>*, std::size_t> place;
+    for (std::size_t i = 0; i < order.size(); ++i) place[order[i]] = i;
+    std::vector<BasicTensor<T>> pending(order.size());
+    pending.back() = std::move(first);  // the output comes last in `order`
     // The gradient arithmetic is recorded only with create_graph; otherwise it is plain numbers.
     NoGradGuard no_grad;
     std::optional<EnableGradGuard> record_gradients;
-    if (create_graph) record_gradients.emplace();
+    if (options.create_graph) record_gradients.emplace();
 
-    output.node()->pending = std::move(first);
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        Node<T>* node = *it;
-        BasicTensor<T> grad_out = std::move(node->pending);
-        node->pending = BasicTensor<T>();
+    for (std::size_t i = order.size(); i-- > 0;) {
+        Node<T>* node = order[i];
+        const BasicTensor<T> grad_out = std::move(pending[i]);
         if (!grad_out.defined() || !on_gradient(node, grad_out) || node->inputs.empty()) continue;
-        if (node->freed)
+        if (!node->backward)  // an op whose closure an earlier sweep dropped
             throw std::logic_error(fmt::format(
-                "{}: the graph through '{}' was already freed by an earlier backward; pass retain_graph = true "
-                "to the first call to go through it twice",
+                "{}: the graph through '{}' was already freed by an earlier backward; to go through it twice, "
+                "give the first call retain_graph (loss.backward(retain_graph))",
                 caller, node->op));
-        std::vector<BasicTensor<T>> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
+        Grads<T> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
         if (grads.size() != node->inputs.size())
             throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs", caller,
                                                node->op, grads.size(), node->inputs.size()));
-        for (std::size_t i = 0; i < grads.size(); ++i) {
-            Node<T>* input = node->inputs[i].get();
-            if (!input->requires_grad || !grads[i].defined()) continue;
-            input->pending = input->pending.defined() ? input->pending + grads[i] : grads[i];  // accumulate
+        for (std::size_t k = 0; k < grads.size(); ++k) {
+            const Node<T>* input = node->inputs[k].get();
+            if (!input->requires_grad || !grads[k].defined()) continue;
+            BasicTensor<T>& gathered = pending[place.at(input)];
+            gathered = gathered.defined() ? gathered + grads[k] : grads[k];  // accumulate
         }
-        if (!retain_graph && !create_graph) {
-            node->backward = nullptr;  // drop the tensors the closure saved
-            node->freed = true;
-        }
+        if (!options.retain_graph && !options.create_graph) node->backward = nullptr;  // drop what it saved
     }
     // ---- end of the reverse sweep ----
 }
@@ -100,26 +102,32 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
 }  // namespace
 
 template <class T>
-void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed, bool retain_graph, bool create_graph) {
-    sweep("backward", output, seed, retain_graph, create_graph, [&](Node<T>* node, const BasicTensor<T>& g) {
+void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOptions options) {
+    sweep("backward", output, seed, options, [&](Node<T>* node, const BasicTensor<T>& grad_out) {
         if (!node->inputs.empty()) return true;
-        node->grad = node->grad.defined() ? node->grad + g : g;  // leaves accumulate across calls
-        if (!create_graph && node->grad.requires_grad()) node->grad = node->grad.detach();  // a seed with history
+        node->grad = node->grad.defined() ? node->grad + grad_out : grad_out;  // leaves accumulate across calls
+        if (!options.create_graph && node->grad.requires_grad())
+            node->grad = node->grad.detach();  // a seed with history
         return false;
     });
 }
 
 template <class T>
+void backward(const BasicTensor<T>& output, GradOptions options) {
+    backward(output, BasicTensor<T>(), options);
+}
+
+template <class T>
 std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
-                                 const BasicTensor<T>& seed, bool retain_graph, bool create_graph) {
+                                 const BasicTensor<T>& seed, GradOptions options) {
     std::unordered_map<Node<T>*, BasicTensor<T>> found;
     for (const auto& input : inputs) {
         if (!input.defined()) throw std::logic_error("grad: one of the inputs is undefined");
         found[input.node()] = BasicTensor<T>();
     }
-    sweep("grad", output, seed, retain_graph, create_graph, [&](Node<T>* node, const BasicTensor<T>& g) {
+    sweep("grad", output, seed, options, [&](Node<T>* node, const BasicTensor<T>& grad_out) {
         auto it = found.find(node);
-        if (it != found.end()) it->second = g;
+        if (it != found.end()) it->second = grad_out;
         return true;  // a leaf's grad() is left alone: the sweep just stops there (no inputs)
     });
     std::vector<BasicTensor<T>> out;
@@ -130,9 +138,19 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
     return out;
 }
 
-template void backward(const Tensor&, const Tensor&, bool, bool);
-template void backward(const Tensor64&, const Tensor64&, bool, bool);
-template std::vector<Tensor> grad(const Tensor&, const std::vector<Tensor>&, const Tensor&, bool, bool);
-template std::vector<Tensor64> grad(const Tensor64&, const std::vector<Tensor64>&, const Tensor64&, bool, bool);
+template <class T>
+std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
+                                 GradOptions options) {
+    return grad(output, inputs, BasicTensor<T>(), options);
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                                        \
+    template void backward(const BasicTensor<T>&, GradOptions);                                                        \
+    template void backward(const BasicTensor<T>&, const BasicTensor<T>&, GradOptions);                                 \
+    template std::vector<BasicTensor<T>> grad(const BasicTensor<T>&, const std::vector<BasicTensor<T>>&, GradOptions); \
+    template std::vector<BasicTensor<T>> grad(const BasicTensor<T>&, const std::vector<BasicTensor<T>>&,               \
+                                              const BasicTensor<T>&, GradOptions);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
 
 }  // namespace autograd

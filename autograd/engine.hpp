@@ -11,11 +11,15 @@
 // The rules a learner trips over, stated once:
 //   - Leaves accumulate across calls, as in PyTorch: call zero_grad() between steps.
 //   - After a sweep the graph is freed (each node drops the tensors its closure saved), so a
-//     second backward() through the same graph is an error, unless the first passed
-//     retain_graph = true; then the second sweep runs again and leaf gradients add up once more.
-//   - With create_graph = true the sweep records itself: the gradients are tensors with a
-//     history of their own and can be differentiated again (the contractive autoencoder's
-//     penalty on dh/dx). create_graph implies retain_graph.
+//     second backward() through the same graph is an error, unless the first was given
+//     retain_graph; then the second sweep runs again and leaf gradients add up once more.
+//   - With create_graph the sweep records itself: the gradients are tensors with a history of
+//     their own and can be differentiated again (the contractive autoencoder's penalty on
+//     dh/dx). create_graph implies retain_graph.
+// The options are named (GradOptions, tensor.hpp):
+//     loss.backward();                              grads = grad(y, {x});
+//     loss.backward(retain_graph);                  grads = grad(y, {x}, create_graph);
+//     y.backward(seed);                             grads = grad(y, {x}, seed, create_graph);
 #pragma once
 
 #include <vector>
@@ -24,17 +28,22 @@
 
 namespace autograd {
 
-// Sweeps from `output`, accumulating into the grad() of every leaf that requires grad.
-// `seed` is d loss / d output; it may be left undefined only when output has one element.
+// Sweeps from `output`, which must have one element, accumulating into the grad() of every leaf
+// that requires grad.
 template <class T>
-void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed = {}, bool retain_graph = false,
-              bool create_graph = false);
+void backward(const BasicTensor<T>& output, GradOptions options = {});
+// The same from an output of any shape, seeded with `seed` = d loss / d output (output's shape).
+template <class T>
+void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOptions options = {});
 
 // Returns d output / d inputs[i] for each input (leaves or not) without touching any grad().
 // An input that `output` does not depend on gets zeros. With create_graph the results are
-// differentiable.
+// differentiable. `output` must have one element unless a seed is given.
 template <class T>
 std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
-                                 const BasicTensor<T>& seed = {}, bool retain_graph = false, bool create_graph = false);
+                                 GradOptions options = {});
+template <class T>
+std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
+                                 const BasicTensor<T>& seed, GradOptions options = {});
 
 }  // namespace autograd

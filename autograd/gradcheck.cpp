@@ -39,7 +39,7 @@ std::vector<xt::xarray<double>> analytic_jacobian(const Function64& f, const std
     for (std::size_t k = 0; k < out.size(); ++k) {
         xt::xarray<double> seed = xt::zeros<double>(out.shape());
         seed.data()[k] = 1.0;
-        const std::vector<Tensor64> g = grad(out, leaves, Tensor64(seed), /*retain_graph=*/true);
+        const std::vector<Tensor64> g = grad(out, leaves, Tensor64(seed), retain_graph);
         for (std::size_t i = 0; i < leaves.size(); ++i)
             std::copy_n(g[i].value().data(), leaves[i].size(), &jac[i](k, 0));
     }
@@ -117,7 +117,7 @@ GradcheckResult gradgradcheck(const Function64& f, const std::vector<Tensor64>& 
             if (!x.requires_grad()) x = Tensor64(xt::xarray<double>(x.value()), true);
         const Tensor64 out = f(leaves);
         if (!out.requires_grad()) return zeros<double>({total});
-        const std::vector<Tensor64> g = grad(sum(out * v), leaves, Tensor64(), false, /*create_graph=*/true);
+        const std::vector<Tensor64> g = grad(sum(out * v), leaves, create_graph);
         std::vector<Tensor64> flat;
         for (const auto& gi : g) flat.push_back(reshape(gi, {gi.size()}));
         return concat(flat);

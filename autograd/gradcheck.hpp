@@ -39,7 +39,7 @@ GradcheckResult gradcheck(const Function64& f, const std::vector<Tensor64>& inpu
                           const GradcheckOptions& options = {});
 
 // Checks the second derivatives: gradcheck of x -> d (sum f(x) * v) / d x, where v is a fixed
-// random weight and the inner gradient is taken with create_graph = true.
+// random weight and the inner gradient is taken with create_graph.
 GradcheckResult gradgradcheck(const Function64& f, const std::vector<Tensor64>& inputs,
                               const GradcheckOptions& options = {});
 

@@ -49,11 +49,12 @@ BasicTensor<T> bce_with_logits(const BasicTensor<T>& z, const BasicTensor<T>& ta
     check_same_shape("bce_with_logits", z, target);
     const auto& zv = z.value();
     xt::xarray<T> out = xt::maximum(zv, T(0)) - zv * target.value() + xt::log1p(xt::exp(-xt::abs(zv)));
-    BasicTensor<T> elementwise = record<T>(
-        "bce_with_logits", std::move(out), {z, target}, [z, target](const BasicTensor<T>&, const BasicTensor<T>& g) {
-            return std::vector<BasicTensor<T>>{z.requires_grad() ? g * (sigmoid(z) - target) : BasicTensor<T>(),
-                                               target.requires_grad() ? -(g * z) : BasicTensor<T>()};
-        });
+    BasicTensor<T> elementwise =
+        record<T>("bce_with_logits", std::move(out), {z, target},
+                  [z, target](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                      return Grads<T>{z.requires_grad() ? grad_out * (sigmoid(z) - target) : BasicTensor<T>(),
+                                      target.requires_grad() ? -(grad_out * z) : BasicTensor<T>()};
+                  });
     return reduce(elementwise, r);
 }
 

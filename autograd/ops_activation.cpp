@@ -16,7 +16,7 @@ using detail::grad_for;
 
 // y = 1 / (1 + e^-a)        dy/da = y (1 - y)
 template <class T>
-Tn<T> sigmoid(const Tn<T>& a) {
+BasicTensor<T> sigmoid(const BasicTensor<T>& a) {
     check_defined("sigmoid", a);
     // e^-|a| never overflows: for a >= 0 use 1 / (1 + e^-a), for a < 0 use e^a / (1 + e^a).
     xt::xarray<T> out = xt::xarray<T>::from_shape(a.shape());
@@ -25,29 +25,30 @@ Tn<T> sigmoid(const Tn<T>& a) {
         const T e = std::exp(-std::abs(x[i]));
         out.data()[i] = x[i] >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
     }
-    return record<T>("sigmoid", std::move(out), {a}, [](const Tn<T>& y, const Tn<T>& g) {
-        if (is_grad_enabled()) return std::vector<Tn<T>>{g * (y * (1.0 - y))};  // create_graph: differentiable
+    return record<T>("sigmoid", std::move(out), {a}, [](const BasicTensor<T>& y, const BasicTensor<T>& grad_out) {
+        if (is_grad_enabled()) return Grads<T>{grad_out * (y * (1.0 - y))};  // create_graph: differentiable
         // Otherwise the same product in one pass, with no graph to build (the usual case).
-        xt::xarray<T> d = xt::xarray<T>::from_shape(g.shape());
-        const T* gy = g.value().data();
+        xt::xarray<T> d = xt::xarray<T>::from_shape(grad_out.shape());
+        const T* gy = grad_out.value().data();
         const T* yy = y.value().data();
         for (std::size_t i = 0, n = d.size(); i < n; ++i) d.data()[i] = gy[i] * (yy[i] * (T(1) - yy[i]));
-        return std::vector<Tn<T>>{constant(std::move(d))};
+        return Grads<T>{constant(std::move(d))};
     });
 }
 
 // y = tanh a                dy/da = 1 - y^2
 template <class T>
-Tn<T> tanh(const Tn<T>& a) {
+BasicTensor<T> tanh(const BasicTensor<T>& a) {
     check_defined("tanh", a);
     xt::xarray<T> out = xt::tanh(a.value());
-    return record<T>("tanh", std::move(out), {a},
-                     [](const Tn<T>& y, const Tn<T>& g) { return std::vector<Tn<T>>{g * (1.0 - square(y))}; });
+    return record<T>("tanh", std::move(out), {a}, [](const BasicTensor<T>& y, const BasicTensor<T>& grad_out) {
+        return Grads<T>{grad_out * (1.0 - square(y))};
+    });
 }
 
 // f(a) = max(a, 0)          df/da = 1 where a > 0, else 0
 template <class T>
-Tn<T> relu(const Tn<T>& a) {
+BasicTensor<T> relu(const BasicTensor<T>& a) {
     check_defined("relu", a);
     xt::xarray<T> out = xt::xarray<T>::from_shape(a.shape()), mask = xt::xarray<T>::from_shape(a.shape());
     const T* x = a.value().data();
@@ -55,68 +56,71 @@ Tn<T> relu(const Tn<T>& a) {
         mask.data()[i] = x[i] > T(0) ? T(1) : T(0);
         out.data()[i] = x[i] * mask.data()[i];
     }
-    return record<T>("relu", std::move(out), {a}, [mask = constant(std::move(mask))](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g * mask};
-    });
+    return record<T>("relu", std::move(out), {a},
+                     [mask = constant(std::move(mask))](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{grad_out * mask};
+                     });
 }
 
 // f(a) = a if a > 0, else slope * a      df/da = 1 or slope
 template <class T>
-Tn<T> leaky_relu(const Tn<T>& a, double slope) {
+BasicTensor<T> leaky_relu(const BasicTensor<T>& a, double slope) {
     check_defined("leaky_relu", a);
     xt::xarray<T> factor = xt::where(a.value() > T(0), T(1), static_cast<T>(slope));
     xt::xarray<T> out = a.value() * factor;
     return record<T>("leaky_relu", std::move(out), {a},
-                     [factor = constant(std::move(factor))](const Tn<T>&, const Tn<T>& g) {
-                         return std::vector<Tn<T>>{g * factor};
+                     [factor = constant(std::move(factor))](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{grad_out * factor};
                      });
 }
 
 // f(a) = log(1 + e^a)       df/da = sigmoid(a)
 template <class T>
-Tn<T> softplus(const Tn<T>& a) {
+BasicTensor<T> softplus(const BasicTensor<T>& a) {
     check_defined("softplus", a);
     // log(1 + e^a) = max(a, 0) + log(1 + e^-|a|): no overflow for large a, no loss for small.
     xt::xarray<T> out = xt::maximum(a.value(), T(0)) + xt::log1p(xt::exp(-xt::abs(a.value())));
-    return record<T>("softplus", std::move(out), {a},
-                     [a](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{g * sigmoid(a)}; });
+    return record<T>("softplus", std::move(out), {a}, [a](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{grad_out * sigmoid(a)};
+    });
 }
 
 // f(a) = min(max(a, lo), hi)   df/da = 1 where lo <= a <= hi, else 0
 template <class T>
-Tn<T> clamp(const Tn<T>& a, double lo, double hi) {
+BasicTensor<T> clamp(const BasicTensor<T>& a, double lo, double hi) {
     check_defined("clamp", a);
     if (!(lo <= hi)) shape_error("clamp", fmt::format("lower limit {} is above upper limit {}", lo, hi));
     const T l = static_cast<T>(lo), h = static_cast<T>(hi);
     xt::xarray<T> out = xt::clip(a.value(), l, h);
     xt::xarray<T> inside = xt::cast<T>(a.value() >= l && a.value() <= h);
     return record<T>("clamp", std::move(out), {a},
-                     [inside = constant(std::move(inside))](const Tn<T>&, const Tn<T>& g) {
-                         return std::vector<Tn<T>>{g * inside};
+                     [inside = constant(std::move(inside))](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{grad_out * inside};
                      });
 }
 
 // f(m, a, b) = m ? a : b    df/da = m, df/db = 1 - m   (m is not differentiable)
 template <class T>
-Tn<T> where(const xt::xarray<bool>& mask, const Tn<T>& a, const Tn<T>& b) {
+BasicTensor<T> where(const xt::xarray<bool>& mask, const BasicTensor<T>& a, const BasicTensor<T>& b) {
     check_defined("where", a), check_defined("where", b);
     broadcast_shapes("where", broadcast_shapes("where", shape_of(mask), a.shape()), b.shape());
     xt::xarray<T> out = xt::where(mask, a.value(), b.value());
-    return record<T>("where", std::move(out), {a, b}, [mask, a, b](const Tn<T>&, const Tn<T>& g) {
-        const Tn<T> zero = scalar<T>(0.0);
-        return std::vector<Tn<T>>{a.requires_grad() ? grad_for(a, autograd::where(mask, g, zero)) : Tn<T>(),
-                                  b.requires_grad() ? grad_for(b, autograd::where(mask, zero, g)) : Tn<T>()};
-    });
+    return record<T>(
+        "where", std::move(out), {a, b}, [mask, a, b](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+            const BasicTensor<T> zero = scalar<T>(0.0);
+            return Grads<T>{a.requires_grad() ? grad_for(a, autograd::where(mask, grad_out, zero)) : BasicTensor<T>(),
+                            b.requires_grad() ? grad_for(b, autograd::where(mask, zero, grad_out)) : BasicTensor<T>()};
+        });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                         \
-    template Tn<T> sigmoid(const Tn<T>&);               \
-    template Tn<T> tanh(const Tn<T>&);                  \
-    template Tn<T> relu(const Tn<T>&);                  \
-    template Tn<T> leaky_relu(const Tn<T>&, double);    \
-    template Tn<T> softplus(const Tn<T>&);              \
-    template Tn<T> clamp(const Tn<T>&, double, double); \
-    template Tn<T> where(const xt::xarray<bool>&, const Tn<T>&, const Tn<T>&);
+#define AUTOGRAD_INSTANTIATE(T)                                           \
+    template BasicTensor<T> sigmoid(const BasicTensor<T>&);               \
+    template BasicTensor<T> tanh(const BasicTensor<T>&);                  \
+    template BasicTensor<T> relu(const BasicTensor<T>&);                  \
+    template BasicTensor<T> leaky_relu(const BasicTensor<T>&, double);    \
+    template BasicTensor<T> softplus(const BasicTensor<T>&);              \
+    template BasicTensor<T> clamp(const BasicTensor<T>&, double, double); \
+    template BasicTensor<T> where(const xt::xarray<bool>&, const BasicTensor<T>&, const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

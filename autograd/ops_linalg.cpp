@@ -17,7 +17,7 @@ Shape op_shape(const Shape& s, bool transposed) { return transposed ? Shape{s[1]
 //   dA = gemm(dC, B, no, !tb)  when A is not transposed,  gemm(B, dC, tb, yes) when it is;
 //   dB = gemm(A, dC, !ta, no)  when B is not transposed,  gemm(dC, A, yes, ta) when it is.
 template <class T>
-Tn<T> gemm(const Tn<T>& a, const Tn<T>& b, bool ta, bool tb) {
+BasicTensor<T> gemm(const BasicTensor<T>& a, const BasicTensor<T>& b, bool ta, bool tb) {
     check_defined("matmul", a), check_defined("matmul", b);
     if (a.dim() != 2 || b.dim() != 2)
         shape_error("matmul",
@@ -31,33 +31,35 @@ Tn<T> gemm(const Tn<T>& a, const Tn<T>& b, bool ta, bool tb) {
         xt::blas::gemm(a.value(), b.value(), out, ta, tb);
     else
         out.fill(T(0));  // an empty inner size gives zeros, as in NumPy
-    return record<T>("matmul", std::move(out), {a, b}, [a, b, ta, tb](const Tn<T>&, const Tn<T>& g) {
-        Tn<T> ga, gb;
-        if (a.requires_grad()) ga = ta ? gemm(b, g, tb, true) : gemm(g, b, false, !tb);
-        if (b.requires_grad()) gb = tb ? gemm(g, a, true, ta) : gemm(a, g, !ta, false);
-        return std::vector<Tn<T>>{ga, gb};
-    });
+    return record<T>("matmul", std::move(out), {a, b},
+                     [a, b, ta, tb](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         BasicTensor<T> ga, gb;
+                         if (a.requires_grad()) ga = ta ? gemm(b, grad_out, tb, true) : gemm(grad_out, b, false, !tb);
+                         if (b.requires_grad()) gb = tb ? gemm(grad_out, a, true, ta) : gemm(a, grad_out, !ta, false);
+                         return Grads<T>{ga, gb};
+                     });
 }
 
 template <class T>
-Tn<T> matmul(const Tn<T>& a, const Tn<T>& b) {
+BasicTensor<T> matmul(const BasicTensor<T>& a, const BasicTensor<T>& b) {
     return gemm(a, b, false, false);
 }
 
 // f(A) = A^T                df = (dC)^T
 template <class T>
-Tn<T> transpose(const Tn<T>& a) {
+BasicTensor<T> transpose(const BasicTensor<T>& a) {
     check_defined("transpose", a);
     if (a.dim() != 2) shape_error("transpose", fmt::format("expects a 2-D tensor, got {}", shape_str(a.shape())));
     xt::xarray<T> out = xt::transpose(a.value());
-    return record<T>("transpose", std::move(out), {a},
-                     [](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{transpose(g)}; });
+    return record<T>("transpose", std::move(out), {a}, [](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{transpose(grad_out)};
+    });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                  \
-    template Tn<T> gemm(const Tn<T>&, const Tn<T>&, bool, bool); \
-    template Tn<T> matmul(const Tn<T>&, const Tn<T>&);           \
-    template Tn<T> transpose(const Tn<T>&);
+#define AUTOGRAD_INSTANTIATE(T)                                                             \
+    template BasicTensor<T> gemm(const BasicTensor<T>&, const BasicTensor<T>&, bool, bool); \
+    template BasicTensor<T> matmul(const BasicTensor<T>&, const BasicTensor<T>&);           \
+    template BasicTensor<T> transpose(const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

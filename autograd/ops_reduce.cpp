@@ -42,22 +42,23 @@ std::vector<std::size_t> checked_axes(const char* op, const std::vector<long>& a
 // The backward of every reduction starts here: dC, with its reduced axes put back as size 1,
 // broadcast to the input's shape.
 template <class T>
-Tn<T> spread(const Tn<T>& g, const Shape& in_shape, const std::vector<std::size_t>& axes) {
+BasicTensor<T> spread(const BasicTensor<T>& g, const Shape& in_shape, const std::vector<std::size_t>& axes) {
     return broadcast_to(reshape(g, kept_shape(in_shape, axes)), in_shape);
 }
 
 // sum over `axes`, returning keepdims or not.
 template <class T>
-Tn<T> sum_axes(const char* op, const Tn<T>& a, const std::vector<std::size_t>& axes, bool keepdims) {
+BasicTensor<T> sum_axes(const char* op, const BasicTensor<T>& a, const std::vector<std::size_t>& axes, bool keepdims) {
     xt::xarray<T> out = xt::sum(a.value(), axes, xt::evaluation_strategy::immediate);
     if (keepdims) out.reshape(kept_shape(a.shape(), axes));
-    return record<T>(op, std::move(out), {a}, [in_shape = a.shape(), axes](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{spread(g, in_shape, axes)};
-    });
+    return record<T>(op, std::move(out), {a},
+                     [in_shape = a.shape(), axes](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{spread(grad_out, in_shape, axes)};
+                     });
 }
 
 template <class T>
-Tn<T> max_axes(const Tn<T>& a, const std::vector<std::size_t>& axes, bool keepdims) {
+BasicTensor<T> max_axes(const BasicTensor<T>& a, const std::vector<std::size_t>& axes, bool keepdims) {
     if (a.size() == 0) shape_error("max", fmt::format("maximum of an empty tensor {}", shape_str(a.shape())));
     xt::xarray<T> m = xt::amax(a.value(), axes, xt::evaluation_strategy::immediate);
     m.reshape(kept_shape(a.shape(), axes));
@@ -67,35 +68,36 @@ Tn<T> max_axes(const Tn<T>& a, const std::vector<std::size_t>& axes, bool keepdi
     xt::xarray<T> share = hit / count;
     if (!keepdims) m.reshape(dropped_shape(a.shape(), axes));
     return record<T>("max", std::move(m), {a},
-                     [in_shape = a.shape(), axes, share = constant(std::move(share))](const Tn<T>&, const Tn<T>& g) {
-                         return std::vector<Tn<T>>{spread(g, in_shape, axes) * share};
+                     [in_shape = a.shape(), axes, share = constant(std::move(share))](const BasicTensor<T>&,
+                                                                                      const BasicTensor<T>& grad_out) {
+                         return Grads<T>{spread(grad_out, in_shape, axes) * share};
                      });
 }
 }  // namespace
 
 // f(a) = sum of all a_i     df/da_i = 1
 template <class T>
-Tn<T> sum(const Tn<T>& a) {
+BasicTensor<T> sum(const BasicTensor<T>& a) {
     check_defined("sum", a);
     return sum_axes("sum", a, all_axes(a.dim()), false);
 }
 
 template <class T>
-Tn<T> sum(const Tn<T>& a, const std::vector<long>& axes, bool keepdims) {
+BasicTensor<T> sum(const BasicTensor<T>& a, const std::vector<long>& axes, bool keepdims) {
     check_defined("sum", a);
     return sum_axes("sum", a, checked_axes("sum", axes, a.dim()), keepdims);
 }
 
 // f(a) = sum(a) / n         df/da_i = 1 / n
 template <class T>
-Tn<T> mean(const Tn<T>& a) {
+BasicTensor<T> mean(const BasicTensor<T>& a) {
     check_defined("mean", a);
     if (a.size() == 0) shape_error("mean", fmt::format("mean of an empty tensor {}", shape_str(a.shape())));
     return sum(a) / static_cast<double>(a.size());
 }
 
 template <class T>
-Tn<T> mean(const Tn<T>& a, const std::vector<long>& axes, bool keepdims) {
+BasicTensor<T> mean(const BasicTensor<T>& a, const std::vector<long>& axes, bool keepdims) {
     check_defined("mean", a);
     const std::vector<std::size_t> ax = checked_axes("mean", axes, a.dim());
     std::size_t n = 1;
@@ -106,20 +108,20 @@ Tn<T> mean(const Tn<T>& a, const std::vector<long>& axes, bool keepdims) {
 
 // f(a) = max_i a_i          df/da_i = 1 where a_i is the maximum (1/k each for k ties), else 0
 template <class T>
-Tn<T> max(const Tn<T>& a) {
+BasicTensor<T> max(const BasicTensor<T>& a) {
     check_defined("max", a);
     return max_axes(a, all_axes(a.dim()), false);
 }
 
 template <class T>
-Tn<T> max(const Tn<T>& a, const std::vector<long>& axes, bool keepdims) {
+BasicTensor<T> max(const BasicTensor<T>& a, const std::vector<long>& axes, bool keepdims) {
     check_defined("max", a);
     return max_axes(a, checked_axes("max", axes, a.dim()), keepdims);
 }
 
 // y = a - log sum_j e^(a_j)         dL/da = g - softmax(a) * sum_j g_j,  softmax(a) = e^y
 template <class T>
-Tn<T> log_softmax(const Tn<T>& a, long axis) {
+BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
     check_defined("log_softmax", a);
     if (a.dim() == 0) shape_error("log_softmax", "expects at least one axis, got a scalar");
     const std::vector<std::size_t> ax{normalize_axis("log_softmax", axis, a.dim())};
@@ -131,19 +133,20 @@ Tn<T> log_softmax(const Tn<T>& a, long axis) {
     xt::xarray<T> lse = xt::log(xt::sum(xt::exp(shifted), ax, xt::keep_dims | xt::evaluation_strategy::immediate));
     xt::xarray<T> out = shifted - lse;
     const long axis_n = static_cast<long>(ax[0]);
-    return record<T>("log_softmax", std::move(out), {a}, [axis_n](const Tn<T>& y, const Tn<T>& g) {
-        return std::vector<Tn<T>>{g - exp(y) * sum(g, {axis_n}, true)};
-    });
+    return record<T>("log_softmax", std::move(out), {a},
+                     [axis_n](const BasicTensor<T>& y, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{grad_out - exp(y) * sum(grad_out, {axis_n}, true)};
+                     });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                        \
-    template Tn<T> sum(const Tn<T>&);                                  \
-    template Tn<T> sum(const Tn<T>&, const std::vector<long>&, bool);  \
-    template Tn<T> mean(const Tn<T>&);                                 \
-    template Tn<T> mean(const Tn<T>&, const std::vector<long>&, bool); \
-    template Tn<T> max(const Tn<T>&);                                  \
-    template Tn<T> max(const Tn<T>&, const std::vector<long>&, bool);  \
-    template Tn<T> log_softmax(const Tn<T>&, long);
+#define AUTOGRAD_INSTANTIATE(T)                                                          \
+    template BasicTensor<T> sum(const BasicTensor<T>&);                                  \
+    template BasicTensor<T> sum(const BasicTensor<T>&, const std::vector<long>&, bool);  \
+    template BasicTensor<T> mean(const BasicTensor<T>&);                                 \
+    template BasicTensor<T> mean(const BasicTensor<T>&, const std::vector<long>&, bool); \
+    template BasicTensor<T> max(const BasicTensor<T>&);                                  \
+    template BasicTensor<T> max(const BasicTensor<T>&, const std::vector<long>&, bool);  \
+    template BasicTensor<T> log_softmax(const BasicTensor<T>&, long);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

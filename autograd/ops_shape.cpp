@@ -15,20 +15,21 @@ using detail::check_defined;
 
 // f(a) = a viewed with another shape of the same size      df = dC reshaped back
 template <class T>
-Tn<T> reshape(const Tn<T>& a, const Shape& shape) {
+BasicTensor<T> reshape(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("reshape", a);
     if (numel(shape) != a.size())
         shape_error("reshape", fmt::format("cannot reshape {} ({} elements) into {} ({} elements)",
                                            shape_str(a.shape()), a.size(), shape_str(shape), numel(shape)));
     xt::xarray<T> out = a.value();
     out.reshape(shape);
-    return record<T>("reshape", std::move(out), {a}, [in_shape = a.shape()](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{reshape(g, in_shape)};
-    });
+    return record<T>("reshape", std::move(out), {a},
+                     [in_shape = a.shape()](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{reshape(grad_out, in_shape)};
+                     });
 }
 
 template <class T>
-Tn<T> flatten(const Tn<T>& a) {
+BasicTensor<T> flatten(const BasicTensor<T>& a) {
     check_defined("flatten", a);
     if (a.dim() == 0) shape_error("flatten", "expects a tensor with a batch axis, got a scalar");
     const Shape s = a.shape();
@@ -37,19 +38,20 @@ Tn<T> flatten(const Tn<T>& a) {
 
 // f(a) = a repeated along the broadcast axes                df = sum_to(dC, shape of a)
 template <class T>
-Tn<T> broadcast_to(const Tn<T>& a, const Shape& shape) {
+BasicTensor<T> broadcast_to(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("broadcast_to", a);
     if (a.dim() > shape.size() || broadcast_shapes("broadcast_to", a.shape(), shape) != shape)
         shape_error("broadcast_to", fmt::format("cannot broadcast {} to {}", shape_str(a.shape()), shape_str(shape)));
     xt::xarray<T> out = detail::expand_to(a.value(), shape);
-    return record<T>("broadcast_to", std::move(out), {a}, [in_shape = a.shape()](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{sum_to(g, in_shape)};
-    });
+    return record<T>("broadcast_to", std::move(out), {a},
+                     [in_shape = a.shape()](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{sum_to(grad_out, in_shape)};
+                     });
 }
 
 // f(a) = a summed over the axes that broadcasting to a's shape added   df = broadcast_to(dC, a's shape)
 template <class T>
-Tn<T> sum_to(const Tn<T>& a, const Shape& shape) {
+BasicTensor<T> sum_to(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("sum_to", a);
     const Shape in_shape = a.shape();
     if (in_shape == shape) return a;
@@ -57,8 +59,8 @@ Tn<T> sum_to(const Tn<T>& a, const Shape& shape) {
         shape_error("sum_to", fmt::format("cannot sum {} down to {}", shape_str(in_shape), shape_str(shape)));
     // Sums over the leading axes `shape` lacks, and those where `shape` has size 1.
     xt::xarray<T> out = detail::reduce_to(a.value(), shape);
-    return record<T>("sum_to", std::move(out), {a}, [in_shape](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{broadcast_to(g, in_shape)};
+    return record<T>("sum_to", std::move(out), {a}, [in_shape](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{broadcast_to(grad_out, in_shape)};
     });
 }
 
@@ -69,7 +71,7 @@ std::size_t row_size(const Shape& s) { return numel(Shape(s.begin() + 1, s.end()
 
 // f(a) = (a[i_0], a[i_1], ...)                df = scatter_rows(dC, i, rows of a)
 template <class T>
-Tn<T> rows(const Tn<T>& a, const std::vector<std::size_t>& index) {
+BasicTensor<T> rows(const BasicTensor<T>& a, const std::vector<std::size_t>& index) {
     check_defined("rows", a);
     if (a.dim() == 0) shape_error("rows", "expects a tensor with rows, got a scalar");
     Shape shape = a.shape();
@@ -80,14 +82,14 @@ Tn<T> rows(const Tn<T>& a, const std::vector<std::size_t>& index) {
     xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
     for (std::size_t k = 0; k < index.size(); ++k)
         std::copy_n(a.value().data() + index[k] * width, width, out.data() + k * width);
-    return record<T>("rows", std::move(out), {a}, [index, n](const Tn<T>&, const Tn<T>& g) {
-        return std::vector<Tn<T>>{scatter_rows(g, index, n)};
+    return record<T>("rows", std::move(out), {a}, [index, n](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{scatter_rows(grad_out, index, n)};
     });
 }
 
 // f(a)[r] = sum of a[k] over k with i_k = r    df = rows(dC, i)
 template <class T>
-Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::size_t>& index, std::size_t num_rows) {
+BasicTensor<T> scatter_rows(const BasicTensor<T>& a, const std::vector<std::size_t>& index, std::size_t num_rows) {
     check_defined("scatter_rows", a);
     if (a.dim() == 0 || a.shape()[0] != index.size())
         shape_error("scatter_rows",
@@ -104,8 +106,9 @@ Tn<T> scatter_rows(const Tn<T>& a, const std::vector<std::size_t>& index, std::s
         T* dst = out.data() + index[k] * width;
         for (std::size_t j = 0; j < width; ++j) dst[j] += src[j];
     }
-    return record<T>("scatter_rows", std::move(out), {a},
-                     [index](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{rows(g, index)}; });
+    return record<T>(
+        "scatter_rows", std::move(out), {a},
+        [index](const BasicTensor<T>&, const BasicTensor<T>& grad_out) { return Grads<T>{rows(grad_out, index)}; });
 }
 
 namespace {
@@ -119,7 +122,7 @@ std::pair<std::size_t, std::size_t> outer_inner(const Shape& s, std::size_t axis
 
 // f(a_1, ..., a_k) = the a_p laid side by side along `axis`   df/da_p = narrow(dC, axis, offset_p, length_p)
 template <class T>
-Tn<T> concat(const std::vector<Tn<T>>& parts, long axis) {
+BasicTensor<T> concat(const std::vector<BasicTensor<T>>& parts, long axis) {
     if (parts.empty()) shape_error("concat", "needs at least one tensor");
     for (const auto& p : parts) check_defined("concat", p);
     const Shape first = parts[0].shape();
@@ -147,19 +150,20 @@ Tn<T> concat(const std::vector<Tn<T>>& parts, long axis) {
         offsets.push_back(offset);
         offset += len;
     }
-    return record<T>("concat", std::move(out), parts, [parts, offsets, ax](const Tn<T>&, const Tn<T>& g) {
-        std::vector<Tn<T>> grads;
-        for (std::size_t p = 0; p < parts.size(); ++p)
-            grads.push_back(parts[p].requires_grad()
-                                ? narrow(g, static_cast<long>(ax), offsets[p], parts[p].shape()[ax])
-                                : Tn<T>());
-        return grads;
-    });
+    return record<T>(
+        "concat", std::move(out), parts, [parts, offsets, ax](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+            Grads<T> grads;
+            for (std::size_t p = 0; p < parts.size(); ++p)
+                grads.push_back(parts[p].requires_grad()
+                                    ? narrow(grad_out, static_cast<long>(ax), offsets[p], parts[p].shape()[ax])
+                                    : BasicTensor<T>());
+            return grads;
+        });
 }
 
 // f(a) = a[..., start : start + length, ...] along `axis`    df = dC padded with zeros back to a's shape
 template <class T>
-Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
+BasicTensor<T> narrow(const BasicTensor<T>& a, long axis, std::size_t start, std::size_t length) {
     check_defined("narrow", a);
     const Shape in_shape = a.shape();
     if (in_shape.empty()) shape_error("narrow", "cannot narrow a scalar (shape ())");
@@ -174,22 +178,23 @@ Tn<T> narrow(const Tn<T>& a, long axis, std::size_t start, std::size_t length) {
     for (std::size_t o = 0; o < outer; ++o)
         std::copy_n(a.value().data() + (o * in_shape[ax] + start) * inner, length * inner,
                     out.data() + o * length * inner);
-    return record<T>("narrow", std::move(out), {a}, [in_shape, ax, start, length](const Tn<T>&, const Tn<T>& g) {
-        // Zeros before and after the slab, joined with the gradient of the slab.
-        std::vector<Tn<T>> pieces;
-        Shape before = in_shape, after = in_shape;
-        before[ax] = start;
-        after[ax] = in_shape[ax] - start - length;
-        if (before[ax] > 0) pieces.push_back(zeros<T>(before));
-        pieces.push_back(g);
-        if (after[ax] > 0) pieces.push_back(zeros<T>(after));
-        return std::vector<Tn<T>>{pieces.size() == 1 ? g : concat(pieces, static_cast<long>(ax))};
-    });
+    return record<T>("narrow", std::move(out), {a},
+                     [in_shape, ax, start, length](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         // Zeros before and after the slab, joined with the gradient of the slab.
+                         std::vector<BasicTensor<T>> pieces;
+                         Shape before = in_shape, after = in_shape;
+                         before[ax] = start;
+                         after[ax] = in_shape[ax] - start - length;
+                         if (before[ax] > 0) pieces.push_back(zeros<T>(before));
+                         pieces.push_back(grad_out);
+                         if (after[ax] > 0) pieces.push_back(zeros<T>(after));
+                         return Grads<T>{pieces.size() == 1 ? grad_out : concat(pieces, static_cast<long>(ax))};
+                     });
 }
 
 // f(a) = a with its axes reordered by `axes`      df = dC with the axes put back (the inverse order)
 template <class T>
-Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
+BasicTensor<T> permute(const BasicTensor<T>& a, const std::vector<std::size_t>& axes) {
     check_defined("permute", a);
     const Shape in_shape = a.shape();
     const std::size_t rank = in_shape.size();
@@ -237,20 +242,21 @@ Tn<T> permute(const Tn<T>& a, const std::vector<std::size_t>& axes) {
     } else if (out.size() > 0) {
         *dst = *in;
     }
-    return record<T>("permute", std::move(out), {a},
-                     [inverse](const Tn<T>&, const Tn<T>& g) { return std::vector<Tn<T>>{permute(g, inverse)}; });
+    return record<T>("permute", std::move(out), {a}, [inverse](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{permute(grad_out, inverse)};
+    });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                              \
-    template Tn<T> reshape(const Tn<T>&, const Shape&);                                      \
-    template Tn<T> flatten(const Tn<T>&);                                                    \
-    template Tn<T> broadcast_to(const Tn<T>&, const Shape&);                                 \
-    template Tn<T> sum_to(const Tn<T>&, const Shape&);                                       \
-    template Tn<T> rows(const Tn<T>&, const std::vector<std::size_t>&);                      \
-    template Tn<T> scatter_rows(const Tn<T>&, const std::vector<std::size_t>&, std::size_t); \
-    template Tn<T> concat(const std::vector<Tn<T>>&, long);                                  \
-    template Tn<T> narrow(const Tn<T>&, long, std::size_t, std::size_t);                     \
-    template Tn<T> permute(const Tn<T>&, const std::vector<std::size_t>&);
+#define AUTOGRAD_INSTANTIATE(T)                                                                                \
+    template BasicTensor<T> reshape(const BasicTensor<T>&, const Shape&);                                      \
+    template BasicTensor<T> flatten(const BasicTensor<T>&);                                                    \
+    template BasicTensor<T> broadcast_to(const BasicTensor<T>&, const Shape&);                                 \
+    template BasicTensor<T> sum_to(const BasicTensor<T>&, const Shape&);                                       \
+    template BasicTensor<T> rows(const BasicTensor<T>&, const std::vector<std::size_t>&);                      \
+    template BasicTensor<T> scatter_rows(const BasicTensor<T>&, const std::vector<std::size_t>&, std::size_t); \
+    template BasicTensor<T> concat(const std::vector<BasicTensor<T>>&, long);                                  \
+    template BasicTensor<T> narrow(const BasicTensor<T>&, long, std::size_t, std::size_t);                     \
+    template BasicTensor<T> permute(const BasicTensor<T>&, const std::vector<std::size_t>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

@@ -1,12 +1,9 @@
 #include "autograd/tensor.hpp"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <fmt/format.h>
 
 #include "autograd/engine.hpp"
+#include "autograd/heap.hpp"
 #include "autograd/shape.hpp"
 
 namespace autograd {
@@ -14,17 +11,8 @@ namespace autograd {
 namespace {
 thread_local bool grad_enabled = true;
 
-// A training step makes and drops the same large arrays again and again. By default glibc gives
-// blocks of a few hundred KiB straight back to the kernel when they are freed, so every step
-// would fault in (and have the kernel zero) fresh pages: a third of a convolutional step went
-// there. Keeping freed blocks of up to 32 MiB in the heap lets the next step reuse them.
-#if defined(__GLIBC__)
-const bool heap_kept = [] {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    return true;
-}();
-#endif
+// Freed blocks are kept for reuse (heap.cpp says why), from the moment the library is loaded.
+[[maybe_unused]] const bool heap_ready = detail::keep_freed_blocks();
 
 template <class T>
 Node<T>& checked(const std::shared_ptr<Node<T>>& node, const char* what) {
@@ -50,10 +38,8 @@ Node<T>::~Node() {
         for (auto& input : n.inputs) stack.push_back(std::move(input));
         n.inputs.clear();
         n.backward = nullptr;  // its saved handles are inputs (now on the stack) or constants
-        for (BasicTensor<T>* t : {&n.grad, &n.pending}) {
-            if (t->defined()) stack.push_back(t->node_ptr());
-            *t = BasicTensor<T>();
-        }
+        if (n.grad.defined()) stack.push_back(n.grad.node_ptr());
+        n.grad = BasicTensor<T>();
     };
     take_links(*this);
     while (!stack.empty()) {
@@ -150,13 +136,13 @@ std::vector<BasicTensor<T>> BasicTensor<T>::inputs() const {
 }
 
 template <class T>
-void BasicTensor<T>::backward(bool retain_graph, bool create_graph) const {
-    autograd::backward(*this, BasicTensor<T>(), retain_graph, create_graph);
+void BasicTensor<T>::backward(GradOptions options) const {
+    autograd::backward(*this, options);
 }
 
 template <class T>
-void BasicTensor<T>::backward(const BasicTensor& seed, bool retain_graph, bool create_graph) const {
-    autograd::backward(*this, seed, retain_graph, create_graph);
+void BasicTensor<T>::backward(const BasicTensor& seed, GradOptions options) const {
+    autograd::backward(*this, seed, options);
 }
 
 template <class T>

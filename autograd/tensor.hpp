@@ -25,6 +25,17 @@ using Shape = std::vector<std::size_t>;
 template <class T>
 struct Node;
 
+// How a reverse sweep (backward() and grad(), engine.hpp) treats the graph. The default is the
+// usual training step; the two other settings have names of their own, below.
+struct GradOptions {
+    bool retain_graph = false;  // keep the graph, so that another sweep can go through it again
+    bool create_graph = false;  // record the sweep itself: gradients with a history (implies retain_graph)
+};
+// loss.backward(retain_graph): the graph survives the sweep.
+inline constexpr GradOptions retain_graph{/*retain_graph=*/true, /*create_graph=*/false};
+// grad(y, {x}, create_graph): the gradients can be differentiated again (second derivatives).
+inline constexpr GradOptions create_graph{/*retain_graph=*/true, /*create_graph=*/true};
+
 template <class T>
 class BasicTensor {
 public:
@@ -58,9 +69,12 @@ public:
     // The same value with no history: ops on it are not recorded back into this graph.
     BasicTensor detach() const;
 
-    // Reverse-mode sweep from this tensor (engine.hpp documents the rules).
-    void backward(bool retain_graph = false, bool create_graph = false) const;
-    void backward(const BasicTensor& seed, bool retain_graph = false, bool create_graph = false) const;
+    // Reverse-mode sweep from this tensor (engine.hpp documents the rules):
+    //   loss.backward();                   the usual step: gradients into the leaves, graph freed
+    //   loss.backward(retain_graph);       the graph kept for another sweep
+    //   y.backward(seed);                  a non-scalar y, seeded with d loss / d y
+    void backward(GradOptions options = {}) const;
+    void backward(const BasicTensor& seed, GradOptions options = {}) const;
 
     const char* op() const;  // "leaf" for user-made tensors
     const std::string& name() const;
@@ -78,24 +92,25 @@ using Tensor = BasicTensor<float>;
 using Tensor64 = BasicTensor<double>;
 
 // The backward closure of an op: given the op's own output (so that exp, sigmoid and tanh can
-// reuse it without the node owning itself) and the gradient of the loss with respect to that
-// output, it returns one gradient per input, in input order. An input that does not require
-// grad may get an undefined tensor.
+// reuse it without the node owning itself) and grad_out, the gradient of the loss with respect
+// to that output, it returns one gradient per input, in input order. An input that does not
+// require grad may get an undefined tensor.
 template <class T>
-using BackwardFn =
-    std::function<std::vector<BasicTensor<T>>(const BasicTensor<T>& out, const BasicTensor<T>& grad_out)>;
+using Grads = std::vector<BasicTensor<T>>;  // the gradients an op's backward returns, one per input
+template <class T>
+using BackwardFn = std::function<Grads<T>(const BasicTensor<T>& out, const BasicTensor<T>& grad_out)>;
 
+// One entry of the tape: a value, its gradient, the op that made it, that op's inputs, and the
+// backward closure that takes the chain rule one step back through the op.
 template <class T>
 struct Node : std::enable_shared_from_this<Node<T>> {
     xt::xarray<T> value;
     BasicTensor<T> grad;  // accumulated by backward() (leaves), undefined until then
     bool requires_grad = false;
     const char* op = "leaf";
-    std::string name;
-    std::vector<std::shared_ptr<Node>> inputs;
-    BackwardFn<T> backward;  // empty for leaves and after the graph was freed
-    bool freed = false;      // backward already ran through this node without retain_graph
-    BasicTensor<T> pending;  // gradient being gathered during a sweep (engine only)
+    std::string name;                           // set_name(): shown by the tape inspector
+    std::vector<std::shared_ptr<Node>> inputs;  // empty for leaves
+    BackwardFn<T> backward;                     // empty for leaves, and for an op once a sweep has freed the graph
 
     Node() = default;
     Node(const Node&) = delete;

@@ -54,7 +54,7 @@ struct ThreeWays {
 };
 
 ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x, const xt::xarray<float>& y,
-                     const ConvGeometry& g, std::size_t output_padding) {
+                     const ConvGeometry& geom) {
     const std::size_t H = x.shape()[0], W = x.shape()[1];
     ThreeWays t;
     // The weight of a one-channel convolution: conv2d reads it as (O, C, kh, kw) = (1, 1, kh, kw),
@@ -67,9 +67,9 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
     const Tensor y4(as_image(y));                    // (1, 1, Ho, Wo)
 
     // Slide 17: the convolution, by the library (im2col and one matrix product) and as C x.
-    const Tensor conv = conv2d(x4, w, {}, g);              // (1, 1, Ho, Wo)
+    const Tensor conv = conv2d(x4, w, {}, geom);           // (1, 1, Ho, Wo)
     t.conv = as_plane(conv.value());                       // (Ho, Wo)
-    t.C = conv_matrix(kernel, H, W, g);                    // (Ho Wo, H W)
+    t.C = conv_matrix(kernel, H, W, geom);                 // (Ho Wo, H W)
     const xt::xarray<float> x_flat = xt::flatten(x);       // (H W,)
     t.Cx = xt::linalg::dot(t.C, x_flat);                   // (Ho Wo,)
     t.Cx.reshape({t.conv.shape()[0], t.conv.shape()[1]});  // (Ho, Wo)
@@ -82,12 +82,12 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
     t.CTy.reshape({H, W});                            // (H, W)
 
     // The library's transposed convolution (col2im of w^T y, with C never built).
-    const Tensor back = conv_transpose2d(y4, w, {}, g, output_padding);  // (1, 1, H', W')
-    t.transposed = as_plane(back.value());                               // (H', W')
+    const Tensor back = conv_transpose2d(y4, w, {}, geom);  // (1, 1, H', W')
+    t.transposed = as_plane(back.value());                  // (H', W')
 
     // The gradient: for L = sum(conv2d(x) * y) = y . (C x), dL/dx = C^T y. So backward() through a
     // convolution IS a transposed convolution, which is how conv.hpp implements both.
-    Tensor L = sum(conv2d(x4, w, {}, g) * y4);  // ()
+    Tensor L = sum(conv2d(x4, w, {}, geom) * y4);  // ()
     L.backward();
     t.grad = as_plane(x4.grad().value());  // (H, W)
     return t;
@@ -178,7 +178,7 @@ int main(int argc, char** argv) try {
     print_matrix(x, 4);
     // conv2d is a cross-correlation (as in PyTorch and TensorFlow): output (i, j) is
     //   y_ij = sum_{a, b} k_ab x_{i + a, j + b}, the kernel laid on the input unflipped.
-    const ThreeWays s1 = three_ways(kernel, x, y, ConvGeometry{/*stride=*/1, /*padding=*/0}, /*output_padding=*/0);
+    const ThreeWays s1 = three_ways(kernel, x, y, ConvGeometry{/*stride=*/1, /*padding=*/0});
 
     // ---- Scott slide 16: the kernel rearranged as a sparse matrix ----
     lecture::section("Scott slide 16: the kernel rearranged as a 4x16 matrix C = conv_matrix(kernel, 4, 4)");
@@ -229,15 +229,19 @@ int main(int argc, char** argv) try {
     // so a 2x2 map goes back to 3x3 unless output_padding = 1 asks for the one extra row and
     // column (added at the bottom and right) that the floor threw away. output_padding < s:
     // it only chooses among the sizes that the strided convolution maps to the same output.
-    const ConvGeometry g2{/*stride=*/2, /*padding=*/1};
-    const std::size_t output_padding = 1;
-    const ThreeWays s2 = three_ways(kernel, x, y, g2, output_padding);
+    ConvGeometry g2;  // the geometry of a convolution and of its transpose
+    g2.stride = 2;
+    g2.padding = 1;
+    g2.output_padding = 1;  // read by the transpose only: back to 4x4
+    const ThreeWays s2 = three_ways(kernel, x, y, g2);
     const xt::xarray<float> x3 = xt::view(x, xt::range(0, 3), xt::range(0, 3));  // (3, 3): x's top-left corner
-    const ThreeWays s3 = three_ways(kernel, x3, y, g2, /*output_padding=*/0);
+    ConvGeometry g3 = g2;
+    g3.output_padding = 0;  // back to 3x3
+    const ThreeWays s3 = three_ways(kernel, x3, y, g3);
     fmt::print("conv2d:           4x4 -> {}x{}   and 3x3 -> {}x{}\n", s2.conv.shape()[0], s2.conv.shape()[1],
                s3.conv.shape()[0], s3.conv.shape()[1]);
     fmt::print("conv_transpose2d: 2x2 -> {}x{} with output_padding {}, 2x2 -> {}x{} with output_padding 0\n",
-               s2.transposed.shape()[0], s2.transposed.shape()[1], output_padding, s3.transposed.shape()[0],
+               s2.transposed.shape()[0], s2.transposed.shape()[1], g2.output_padding, s3.transposed.shape()[0],
                s3.transposed.shape()[1]);
     fmt::print("\nC = conv_matrix(kernel, 4, 4, stride 2, padding 1):\n");
     print_conv_matrix(s2.C, 4, 2);
@@ -266,12 +270,12 @@ int main(int argc, char** argv) try {
     // ways agree to the last bit. With random values each way rounds in its own order, and they
     // differ by float32 rounding, a unit or two in the last place: over seeds 1-100, at most
     // 2.3e-7 of the largest value (9.5e-7 with the default seed, one step of float32 near 9).
-    const xt::xarray<float> kr = randn({3, 3}, gen).value();              // (3, 3)
-    const xt::xarray<float> xr = randn({5, 5}, gen).value();              // (H, W) = (5, 5)
-    const xt::xarray<float> yr1 = randn({3, 3}, gen).value();             // (3, 3) = stride 1's output
-    const xt::xarray<float> yr2 = randn({3, 3}, gen).value();             // (3, 3) = stride 2's output
-    const ThreeWays r1 = three_ways(kr, xr, yr1, ConvGeometry{1, 0}, 0);  // 5x5 -> 3x3 -> 5x5
-    const ThreeWays r2 = three_ways(kr, xr, yr2, g2, 0);                  // 5x5 -> 3x3 -> 5x5
+    const xt::xarray<float> kr = randn({3, 3}, gen).value();           // (3, 3)
+    const xt::xarray<float> xr = randn({5, 5}, gen).value();           // (H, W) = (5, 5)
+    const xt::xarray<float> yr1 = randn({3, 3}, gen).value();          // (3, 3) = stride 1's output
+    const xt::xarray<float> yr2 = randn({3, 3}, gen).value();          // (3, 3) = stride 2's output
+    const ThreeWays r1 = three_ways(kr, xr, yr1, ConvGeometry{1, 0});  // 5x5 -> 3x3 -> 5x5
+    const ThreeWays r2 = three_ways(kr, xr, yr2, g3);                  // 5x5 -> 3x3 -> 5x5
     const double gap_random = std::max(worst_gap(r1), worst_gap(r2));
     const double scale_random = std::max(largest(r1), largest(r2));
     fmt::print(
@@ -303,10 +307,10 @@ int main(int argc, char** argv) try {
 //  1. Send back a single pixel: y = {{0, 0}, {0, 1}}. All three ways print the kernel itself,
 //     1..9 in the bottom-right 3x3 where y11's window was (in both the stride-1 and the stride-2
 //     parts): a transposed convolution pastes one scaled copy of the kernel per input pixel.
-//  2. Set output_padding = 0 in the stride-2 part: the shapes line reads "2x2 -> 3x3", and the
+//  2. Set g2.output_padding = 0 in the stride-2 part: the shapes line reads "2x2 -> 3x3", and the
 //     program stops with "C^T y against conv_transpose2d(y): shapes (4, 4) and (3, 3) differ".
 //     C^T of the 4x4 input's C always gives 16 numbers; conv_transpose2d cannot know that the
 //     2x2 map came from a 4x4 image and not a 3x3 one unless output_padding tells it.
-//  3. Set output_padding = 2: conv_transpose2d refuses ("output_padding 2 must be smaller than
+//  3. Set g2.output_padding = 2: conv_transpose2d refuses ("output_padding 2 must be smaller than
 //     the stride (2)"): a 5x5 image would come out of the stride-2 convolution as 3x3, not 2x2,
 //     so no convolution has a 5x5 transpose here.

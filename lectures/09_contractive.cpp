@@ -160,14 +160,14 @@ int main(int argc, char** argv) try {
     // (b) The explicit Jacobian. grad(h, x) with the seed e_i (a one in column i of an (N, H)
     // seed, zeros elsewhere) returns d(sum_n h_ni)/dx, an (N, D) array whose row n is
     // dh_ni/dx_n: image n's code depends on image n only, so the N rows do not mix. H sweeps
-    // give all H rows of every image's Jacobian. create_graph = true records each sweep, so the
+    // give all H rows of every image's Jacobian. create_graph records each sweep, so the
     // rows are themselves tensors of W and b that (c) can differentiate.
     Tensor explicit_sum = zeros<float>({});                      // ()
     xt::xarray<float> J0 = xt::zeros<float>({H, x.shape()[1]});  // (H, D): image 0's Jacobian
     for (std::size_t i = 0; i < H; ++i) {
         xt::xarray<float> e_i = xt::zeros<float>(h.shape());  // (N, H)
         xt::view(e_i, xt::all(), i) = 1.0f;
-        const Tensor row = grad(h, {x}, Tensor(e_i), /*retain_graph=*/true, /*create_graph=*/true)[0];  // (N, D)
+        const Tensor row = grad(h, {x}, Tensor(e_i), create_graph)[0];  // (N, D)
         explicit_sum = explicit_sum + sum(square(row));
         xt::view(J0, i, xt::all()) = xt::view(row.value(), 0, xt::all());
     }
@@ -186,8 +186,8 @@ int main(int argc, char** argv) try {
     // recorded sweep: through the matmul's backward (row i of J holds column i of W) and the
     // sigmoid's backward (h (1 - h) depends on W and b through z). The gradient of (a) is an
     // ordinary backward through the closed form. retain_graph keeps h's graph, which both share.
-    const std::vector<Tensor> g_explicit = grad(explicit_penalty, {W, b}, {}, /*retain_graph=*/true);  // (D, H), (H,)
-    const std::vector<Tensor> g_closed = grad(closed, {W, b});                                         // (D, H), (H,)
+    const std::vector<Tensor> g_explicit = grad(explicit_penalty, {W, b}, retain_graph);  // (D, H), (H,)
+    const std::vector<Tensor> g_closed = grad(closed, {W, b});                            // (D, H), (H,)
     const double gap_W = relative_error(g_explicit[0].value(), g_closed[0].value());
     const double gap_b = relative_error(g_explicit[1].value(), g_closed[1].value());
     fmt::print(

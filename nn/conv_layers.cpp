@@ -10,48 +10,51 @@
 namespace nn {
 
 namespace {
-std::string geometry_str(const ConvGeometry& g) {
+// ", stride=2, padding=1": the settings that differ from the defaults, as PyTorch prints them.
+std::string geometry_str(const ConvGeometry& geom) {
     std::string s;
-    if (g.stride != 1) s += fmt::format(", stride={}", g.stride);
-    if (g.padding != 0) s += fmt::format(", padding={}", g.padding);
-    if (g.dilation != 1) s += fmt::format(", dilation={}", g.dilation);
+    if (geom.stride != 1) s += fmt::format(", stride={}", geom.stride);
+    if (geom.padding != 0) s += fmt::format(", padding={}", geom.padding);
+    if (geom.dilation != 1) s += fmt::format(", dilation={}", geom.dilation);
+    if (geom.output_padding != 0) s += fmt::format(", output_padding={}", geom.output_padding);
     return s;
 }
 }  // namespace
 
 // ---- Conv2d ------------------------------------------------------------------------------------
-Conv2d::Conv2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generator& gen, ConvGeometry g, Init init,
+Conv2d::Conv2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generator& gen, ConvGeometry geom, Init init,
                bool bias)
-    : g_(g) {
+    : geom_(geom) {
+    if (geom.output_padding != 0)
+        throw std::invalid_argument(
+            fmt::format("Conv2d: output_padding = {} belongs to ConvTranspose2d (a convolution has none); leave it 0",
+                        geom.output_padding));
     // PyTorch's fans for a (out, in, k, k) weight: fan_in = in k k, fan_out = out k k.
     weight = register_parameter("weight", init_weight(init, {out, in, k, k}, in * k * k, out * k * k, gen));
     if (bias) this->bias = register_parameter("bias", autograd::zeros({out}));
 }
 
-Tensor Conv2d::forward(const Tensor& x) { return autograd::conv2d(x, weight, bias, g_); }
+Tensor Conv2d::forward(const Tensor& x) { return autograd::conv2d(x, weight, bias, geom_); }
 
 std::string Conv2d::type_name() const {
     const Shape s = weight.shape();
-    return fmt::format("Conv2d({}, {}, {}{})", s[1], s[0], s[2], geometry_str(g_));
+    return fmt::format("Conv2d({}, {}, {}{})", s[1], s[0], s[2], geometry_str(geom_));
 }
 
 // ---- ConvTranspose2d -------------------------------------------------------------------------------
 ConvTranspose2d::ConvTranspose2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generator& gen,
-                                 ConvGeometry g, std::size_t output_padding, Init init, bool bias)
-    : g_(g), output_padding_(output_padding) {
+                                 ConvGeometry geom, Init init, bool bias)
+    : geom_(geom) {
     // A (in, out, k, k) weight: PyTorch takes fan_in from dimension 1, out k k.
     weight = register_parameter("weight", init_weight(init, {in, out, k, k}, out * k * k, in * k * k, gen));
     if (bias) this->bias = register_parameter("bias", autograd::zeros({out}));
 }
 
-Tensor ConvTranspose2d::forward(const Tensor& x) {
-    return autograd::conv_transpose2d(x, weight, bias, g_, output_padding_);
-}
+Tensor ConvTranspose2d::forward(const Tensor& x) { return autograd::conv_transpose2d(x, weight, bias, geom_); }
 
 std::string ConvTranspose2d::type_name() const {
     const Shape s = weight.shape();
-    const std::string op = output_padding_ ? fmt::format(", output_padding={}", output_padding_) : "";
-    return fmt::format("ConvTranspose2d({}, {}, {}{}{})", s[0], s[1], s[2], geometry_str(g_), op);
+    return fmt::format("ConvTranspose2d({}, {}, {}{})", s[0], s[1], s[2], geometry_str(geom_));
 }
 
 // ---- pooling, resizing, reshaping ---------------------------------------------------------------------

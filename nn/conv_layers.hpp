@@ -10,6 +10,8 @@
 #include <string>
 
 #include "autograd/conv.hpp"
+#include "autograd/norm.hpp"
+#include "autograd/pool.hpp"
 #include "nn/init.hpp"
 #include "nn/module.hpp"
 
@@ -20,32 +22,31 @@ using autograd::ConvGeometry;
 // y = x * W + b: (N, in, H, W) -> (N, out, Ho, Wo).
 class Conv2d : public Module {
 public:
+    // geom.output_padding must be 0 (it belongs to ConvTranspose2d).
     Conv2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size, autograd::Generator& gen,
-           ConvGeometry geometry = {}, Init init = Init::He, bool bias = true);
+           ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
     Tensor forward(const Tensor& x) override;
     std::string type_name() const override;
     Tensor weight;  // (out, in, k, k)
     Tensor bias;    // (out,), undefined without a bias
 
 private:
-    ConvGeometry g_;
+    ConvGeometry geom_;
 };
 
 // The transpose of Conv2d (Scott slides 14-18): (N, in, H, W) -> (N, out, Ho, Wo) with
-// Ho = (H - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
+// Ho = (H - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1, all from `geom`.
 class ConvTranspose2d : public Module {
 public:
     ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
-                    autograd::Generator& gen, ConvGeometry geometry = {}, std::size_t output_padding = 0,
-                    Init init = Init::He, bool bias = true);
+                    autograd::Generator& gen, ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
     Tensor forward(const Tensor& x) override;
     std::string type_name() const override;
     Tensor weight;  // (in, out, k, k)
     Tensor bias;    // (out,)
 
 private:
-    ConvGeometry g_;
-    std::size_t output_padding_;
+    ConvGeometry geom_;
 };
 
 // Max or mean over k x k windows, moved by `stride` (0: stride = k).

@@ -37,14 +37,18 @@ std::vector<xt::xarray<float>> zeros_like_params(const std::vector<Tensor>& para
 }
 }  // namespace
 
-Optimizer::Optimizer(std::vector<Tensor> params) : lr(0.0), params_(std::move(params)) {
-    if (params_.empty()) throw std::invalid_argument("optimizer: the parameter list is empty");
+Optimizer::Optimizer(const char* name, std::vector<Tensor> params, double lr) : lr(lr), params_(std::move(params)) {
+    check_positive(name, "lr", lr);
+    if (params_.empty()) throw std::invalid_argument(fmt::format("{}: the parameter list is empty", name));
     std::unordered_set<const void*> seen;
-    for (const Tensor& p : params_) {
-        if (!p.defined()) throw std::invalid_argument("optimizer: a parameter is undefined");
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        const Tensor& p = params_[i];
+        if (!p.defined()) throw std::invalid_argument(fmt::format("{}: parameter {} is undefined", name, i));
         if (!p.is_leaf())
-            throw std::invalid_argument(fmt::format("optimizer: a parameter was made by '{}', not a leaf", p.op()));
-        if (!seen.insert(p.node()).second) throw std::invalid_argument("optimizer: a parameter is listed twice");
+            throw std::invalid_argument(fmt::format(
+                "{}: parameter {} was made by '{}', not a leaf (pass the model's own tensors)", name, i, p.op()));
+        if (!seen.insert(p.node()).second)
+            throw std::invalid_argument(fmt::format("{}: parameter {} is listed twice", name, i));
     }
 }
 
@@ -53,12 +57,10 @@ void Optimizer::zero_grad() {
 }
 
 // ---- SGD -------------------------------------------------------------------------------------
-SGD::SGD(std::vector<Tensor> params, double lr_, double momentum, double weight_decay)
-    : Optimizer(std::move(params)), momentum_(momentum), weight_decay_(weight_decay) {
-    check_positive("SGD", "lr", lr_);
+SGD::SGD(std::vector<Tensor> params, double lr, double momentum, double weight_decay)
+    : Optimizer("SGD", std::move(params), lr), momentum_(momentum), weight_decay_(weight_decay) {
     check_positive("SGD", "momentum", momentum, true);
     check_positive("SGD", "weight_decay", weight_decay, true);
-    lr = lr_;
 }
 
 void SGD::step() {
@@ -85,16 +87,14 @@ void SGD::step() {
 }
 
 // ---- Adam ------------------------------------------------------------------------------------
-Adam::Adam(std::vector<Tensor> params, double lr_, double beta1, double beta2, double eps, double weight_decay)
-    : Optimizer(std::move(params)), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
-    check_positive("Adam", "lr", lr_);
+Adam::Adam(std::vector<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay)
+    : Optimizer("Adam", std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
     if (!(beta1 >= 0.0 && beta1 < 1.0))
         throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1));
     if (!(beta2 >= 0.0 && beta2 < 1.0))
         throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2));
     check_positive("Adam", "eps", eps);
     check_positive("Adam", "weight_decay", weight_decay, true);
-    lr = lr_;
     m_ = zeros_like_params(params_);
     v_ = zeros_like_params(params_);
     steps_.assign(params_.size(), 0);

@@ -19,7 +19,8 @@ using autograd::Tensor;
 
 class Optimizer {
 public:
-    explicit Optimizer(std::vector<Tensor> params);
+    // `name` ("SGD", "Adam") starts the messages of its errors.
+    Optimizer(const char* name, std::vector<Tensor> params, double lr);
     virtual ~Optimizer() = default;
     // Updates every parameter from its grad().
     virtual void step() = 0;

@@ -59,19 +59,18 @@ TEST_CASE("conv2d gradchecks in float64, first and second order") {
 }
 
 TEST_CASE("conv_transpose2d gradchecks with stride, padding, output_padding and dilation") {
-    struct Case {
-        ConvGeometry g;
-        std::size_t op;
-    };
-    for (const Case& c :
-         std::vector<Case>{{{1, 0, 1}, 0}, {{2, 1, 1}, 1}, {{2, 0, 1}, 0}, {{3, 1, 2}, 2}, {{1, 1, 2}, 0}}) {
-        CAPTURE(c.g.stride);
-        CAPTURE(c.op);
+    // {stride, padding, dilation, output_padding}
+    for (const ConvGeometry& geom :
+         std::vector<ConvGeometry>{{1, 0, 1, 0}, {2, 1, 1, 1}, {2, 0, 1, 0}, {3, 1, 2, 2}, {1, 1, 2, 0}}) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
+        CAPTURE(geom.output_padding);
         const V in{rnd({2, 3, 4, 3}), rnd({3, 2, 3, 3}), rnd({2})};
-        CHECK_GRADCHECK([c](const V& v) { return conv_transpose2d(v[0], v[1], v[2], c.g, c.op); }, in);
+        CHECK_GRADCHECK([geom](const V& v) { return conv_transpose2d(v[0], v[1], v[2], geom); }, in);
     }
     const V in{rnd({1, 2, 3, 3}), rnd({2, 2, 3, 3})};
-    CHECK_GRADGRADCHECK([](const V& v) { return conv_transpose2d(v[0], v[1], {}, ConvGeometry{2, 1, 1}, 1); }, in);
+    CHECK_GRADGRADCHECK([](const V& v) { return conv_transpose2d(v[0], v[1], {}, ConvGeometry{2, 1, 1, 1}); }, in);
 }
 
 TEST_CASE("output shapes follow PyTorch's formulas") {
@@ -82,9 +81,9 @@ TEST_CASE("output shapes follow PyTorch's formulas") {
           Shape{1, 32, 7, 7});
     CHECK(conv2d(zeros<double>({2, 1, 10, 9}), zeros<double>({1, 1, 3, 3}), {}, {1, 0, 3}).shape() ==
           Shape{2, 1, 4, 3});
-    CHECK(conv_transpose2d(zeros<double>({1, 32, 7, 7}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1}, 1).shape() ==
+    CHECK(conv_transpose2d(zeros<double>({1, 32, 7, 7}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1, 1}).shape() ==
           Shape{1, 16, 14, 14});
-    CHECK(conv_transpose2d(zeros<double>({1, 16, 14, 14}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1}, 1).shape() ==
+    CHECK(conv_transpose2d(zeros<double>({1, 16, 14, 14}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1, 1}).shape() ==
           Shape{1, 1, 28, 28});
     // DCGAN's generator: 4x4 kernels, stride 2, padding 1 double the size.
     CHECK(conv_transpose2d(zeros<double>({1, 8, 4, 4}), zeros<double>({8, 4, 4, 4}), {}, {2, 1, 1}).shape() ==
@@ -109,11 +108,12 @@ TEST_CASE(
         const Tensor64 Cx = matmul(Tensor64(C), reshape(x, {H * W, 1}));
         check_close(conv2d(x, kernel, {}, g).value(), reshape(Cx, {1, 1, Ho, Wo}).value(), 1e-12);
         // conv_transpose(y) = C^T y, for the output_padding that gives back H x W
-        const std::size_t op = H - ((Ho - 1) * g.stride - 2 * g.padding + 3);
-        REQUIRE(W - ((Wo - 1) * g.stride - 2 * g.padding + 3) == op);
+        ConvGeometry back = g;
+        back.output_padding = H - ((Ho - 1) * g.stride - 2 * g.padding + 3);
+        REQUIRE(W - ((Wo - 1) * g.stride - 2 * g.padding + 3) == back.output_padding);
         const Tensor64 y = rnd({1, 1, Ho, Wo});
         const Tensor64 Cty = matmul(transpose(Tensor64(C)), reshape(y, {Ho * Wo, 1}));
-        const Tensor64 ct = conv_transpose2d(y, kernel, {}, g, op);
+        const Tensor64 ct = conv_transpose2d(y, kernel, {}, back);
         REQUIRE(ct.shape() == Shape{1, 1, H, W});
         check_close(ct.value(), reshape(Cty, {1, 1, H, W}).value(), 1e-12);
         // and that is the gradient of conv2d with respect to its input, seeded with y
@@ -126,7 +126,7 @@ TEST_CASE(
     Tensor64 x(rnd({2, 3, 8, 8}).value(), true);
     const Tensor64 y = rnd({2, 4, 4, 4});
     conv2d(x, w, {}, {2, 1, 1}).backward(y);
-    check_close(x.grad().value(), conv_transpose2d(y, w, {}, {2, 1, 1}, 1).value(), 1e-12);
+    check_close(x.grad().value(), conv_transpose2d(y, w, {}, {2, 1, 1, 1}).value(), 1e-12);
 }
 
 TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> = <x, col2im(c)>") {
@@ -195,9 +195,9 @@ TEST_CASE("errors name the op and the shapes") {
                             "conv_transpose2d", "empty output");
     CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({3, 1, 3, 3})), "conv_transpose2d",
                             "2 channels");
-    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {2, 0, 1}, 2),
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {2, 0, 1, 2}),
                             "conv_transpose2d", "output_padding 2", "stride (2)");
-    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {1, 0, 2}, 1),
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {1, 0, 2, 1}),
                             "conv_transpose2d", "output_padding 1", "stride (1)");
     CHECK_THROWS_CONTAINING(max_pool2d(zeros({1, 1, 2, 2}), 3), "max_pool2d", "kernel of size 3");
     CHECK_THROWS_CONTAINING(upsample_nearest2d(zeros({2, 2}), 2), "upsample_nearest2d", "(2, 2)");

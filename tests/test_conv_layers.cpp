@@ -21,8 +21,8 @@ double variance(const xt::xarray<float>& w) {
 TEST_CASE("the convolutional autoencoder's layers: shapes and parameter counts as in PyTorch") {
     Generator gen(1);
     nn::Sequential ae(nn::Conv2d(1, 16, 3, gen, {2, 1, 1}), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, {2, 1, 1}),
-                      nn::ReLU(), nn::ConvTranspose2d(32, 16, 3, gen, {2, 1, 1}, 1), nn::ReLU(),
-                      nn::ConvTranspose2d(16, 1, 3, gen, {2, 1, 1}, 1), nn::Sigmoid());
+                      nn::ReLU(), nn::ConvTranspose2d(32, 16, 3, gen, {2, 1, 1, 1}), nn::ReLU(),
+                      nn::ConvTranspose2d(16, 1, 3, gen, {2, 1, 1, 1}), nn::Sigmoid());
     // PyTorch: Conv2d(1,16,3) has 160 parameters, Conv2d(16,32,3) 4,640, ConvTranspose2d(32,16,3) 4,624,
     // ConvTranspose2d(16,1,3) 145.
     CHECK(ae.num_parameters() == 160 + 4640 + 4624 + 145);

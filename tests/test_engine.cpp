@@ -41,7 +41,7 @@ TEST_CASE("a second backward through a freed graph is an error naming retain_gra
 TEST_CASE("with retain_graph a second backward runs again and leaf gradients add up") {
     Tensor64 x(xt::xarray<double>{2.0}, true);
     Tensor64 loss = sum(x * x * 3.0);
-    loss.backward(/*retain_graph=*/true);
+    loss.backward(retain_graph);
     CHECK(x.grad().item() == doctest::Approx(12.0));
     loss.backward();
     CHECK(x.grad().item() == doctest::Approx(24.0));
@@ -105,10 +105,10 @@ TEST_CASE("grad() of an interior node") {
 TEST_CASE("create_graph: second and third derivatives of x^3") {
     Tensor64 x(xt::xarray<double>{2.0}, true);
     Tensor64 y = sum(pow(x, 3.0));
-    Tensor64 dy = grad(y, {x}, {}, false, /*create_graph=*/true)[0];  // 3x^2 = 12
+    Tensor64 dy = grad(y, {x}, create_graph)[0];  // 3x^2 = 12
     CHECK(dy.item() == doctest::Approx(12.0));
     CHECK(dy.requires_grad());
-    Tensor64 d2y = grad(sum(dy), {x}, {}, false, true)[0];  // 6x = 12
+    Tensor64 d2y = grad(sum(dy), {x}, create_graph)[0];  // 6x = 12
     CHECK(d2y.item() == doctest::Approx(12.0));
     Tensor64 d3y = grad(sum(d2y), {x})[0];  // 6
     CHECK(d3y.item() == doctest::Approx(6.0));
@@ -122,7 +122,7 @@ TEST_CASE("create_graph: gradient of a gradient penalty with respect to the weig
     CHECK_GRADCHECK(
         [&x](const std::vector<Tensor64>& w) {
             Tensor64 xl(xt::xarray<double>(x.value()), true);
-            Tensor64 g = grad(sum(sigmoid(matmul(xl, w[0]))), {xl}, {}, false, true)[0];
+            Tensor64 g = grad(sum(sigmoid(matmul(xl, w[0]))), {xl}, create_graph)[0];
             return sum(square(g));
         },
         in);

@@ -102,10 +102,11 @@ double tiny_838(double& seconds) {
 
 double conv_ae(const nn::Dataset& first10k, double& seconds) {
     Generator gen(1);
-    const ConvGeometry g{2, 1, 1};
-    nn::Sequential model(nn::Conv2d(1, 16, 3, gen, g), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, g), nn::ReLU(),
-                         nn::ConvTranspose2d(32, 16, 3, gen, g, 1), nn::ReLU(),
-                         nn::ConvTranspose2d(16, 1, 3, gen, g, 1), nn::Sigmoid());
+    const ConvGeometry down{/*stride=*/2, /*padding=*/1}, up{/*stride=*/2, /*padding=*/1, /*dilation=*/1,
+                                                             /*output_padding=*/1};
+    nn::Sequential model(nn::Conv2d(1, 16, 3, gen, down), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, down), nn::ReLU(),
+                         nn::ConvTranspose2d(32, 16, 3, gen, up), nn::ReLU(), nn::ConvTranspose2d(16, 1, 3, gen, up),
+                         nn::Sigmoid());
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(first10k, 128, true, 7);
     return epoch(loader, seconds, [&](const nn::Batch& b) {

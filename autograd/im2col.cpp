@@ -1,0 +1,163 @@
+// im2col.cpp: the index arithmetic of convolution. Which input pixel each kernel tap sees, and
+// the two primitives built on it, im2col and col2im (each the other's backward), and the dense
+// matrix C that they stand for (conv.hpp explains all three).
+#include <algorithm>
+
+#include "autograd/conv.hpp"
+#include "autograd/op_helpers.hpp"
+
+namespace autograd {
+
+using detail::check_defined;
+
+std::size_t conv_output_size(const char* op, std::size_t in, std::size_t kernel, const ConvGeometry& geom) {
+    if (geom.stride == 0 || geom.dilation == 0 || kernel == 0)
+        shape_error(op, fmt::format("stride ({}), dilation ({}) and kernel size ({}) must be positive", geom.stride,
+                                    geom.dilation, kernel));
+    const std::size_t span = geom.dilation * (kernel - 1) + 1;  // the dilated kernel's extent
+    if (span > in + 2 * geom.padding)
+        shape_error(op, fmt::format("kernel of size {} (dilated to {}) is larger than the padded input ({} + 2 x {})",
+                                    kernel, span, in, geom.padding));
+    return (in + 2 * geom.padding - span) / geom.stride + 1;
+}
+
+namespace {
+// The sizes of one im2col layout: image (N, C, H, W), kernel (kh, kw), output (Ho, Wo).
+struct Patches {
+    std::size_t N, C, H, W, kh, kw, Ho, Wo;
+    std::size_t rows() const { return C * kh * kw; }
+    std::size_t cols() const { return N * Ho * Wo; }
+};
+
+Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
+    if (image.size() != 4) shape_error(op, fmt::format("expects an (N, C, H, W) image, got {}", shape_str(image)));
+    return {image[0],
+            image[1],
+            image[2],
+            image[3],
+            kh,
+            kw,
+            conv_output_size(op, image[2], kh, geom),
+            conv_output_size(op, image[3], kw, geom)};
+}
+
+// Calls row(column entry, pixel offset, n) for every run of in-range taps: column entries
+// col .. col + n - 1 read pixels pix, pix + stride, ... Out-of-range taps (the padding) are
+// skipped. Row r = (c, a, b) of the column matrix, column (n, i, j).
+template <class Run>
+void for_each_run(const Patches& p, const ConvGeometry& geom, Run run) {
+    const long pad = static_cast<long>(geom.padding), s = static_cast<long>(geom.stride);
+    const std::size_t L = p.Ho * p.Wo, ncols = p.cols();
+    for (std::size_t c = 0; c < p.C; ++c)
+        for (std::size_t a = 0; a < p.kh; ++a)
+            for (std::size_t b = 0; b < p.kw; ++b) {
+                const std::size_t row = (c * p.kh + a) * p.kw + b;
+                // The columns j whose tap w = j s + b d - pad lies inside [0, W): j0 <= j < j1.
+                const long shift = static_cast<long>(b * geom.dilation) - pad;
+                const long j0 = std::min<long>(shift >= 0 ? 0 : (-shift + s - 1) / s, static_cast<long>(p.Wo));
+                const long j1 =
+                    std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
+                if (j1 <= j0) continue;
+                for (std::size_t n = 0; n < p.N; ++n) {
+                    const std::size_t image = (n * p.C + c) * p.H * p.W;
+                    for (std::size_t i = 0; i < p.Ho; ++i) {
+                        const long h = static_cast<long>(i * geom.stride + a * geom.dilation) - pad;
+                        if (h < 0 || h >= static_cast<long>(p.H)) continue;
+                        run(row * ncols + n * L + i * p.Wo + static_cast<std::size_t>(j0),
+                            image + static_cast<std::size_t>(h) * p.W + static_cast<std::size_t>(j0 * s + shift),
+                            static_cast<std::size_t>(j1 - j0));
+                    }
+                }
+            }
+}
+
+// The innermost loops, kept out of line so that the loop nest around them does not crowd them
+// out of registers: to[j] = from[j s], and to[j s] += from[j].
+template <class T>
+[[gnu::noinline]] void gather(T* to, const T* from, std::size_t n, std::size_t s) {
+    if (s == 1)
+        std::copy_n(from, n, to);
+    else
+        for (std::size_t j = 0; j < n; ++j) to[j] = from[j * s];
+}
+
+template <class T>
+[[gnu::noinline]] void scatter_add(T* to, const T* from, std::size_t n, std::size_t s) {
+    if (s == 1)
+        for (std::size_t j = 0; j < n; ++j) to[j] += from[j];
+    else
+        for (std::size_t j = 0; j < n; ++j) to[j * s] += from[j];
+}
+}  // namespace
+
+// f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
+template <class T>
+BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
+    check_defined("im2col", x);
+    const Patches p = patches("im2col", x.shape(), kh, kw, geom);
+    xt::xarray<T> cols = xt::zeros<T>({p.rows(), p.cols()});  // padding taps stay 0
+    const T* src = x.value().data();
+    T* dst = cols.data();
+    const std::size_t s = geom.stride;
+    for_each_run(p, geom, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
+        gather(dst + col, src + pix, n, s);
+    });
+    return record<T>("im2col", std::move(cols), {x},
+                     [image = x.shape(), kh, kw, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{col2im(grad_out, image, kh, kw, geom)};
+                     });
+}
+
+// f(cols) = P^T cols: every column added back onto its patch      df = P dC = im2col(dC)
+template <class T>
+BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std::size_t kh, std::size_t kw,
+                      const ConvGeometry& geom) {
+    check_defined("col2im", cols);
+    const Patches p = patches("col2im", image_shape, kh, kw, geom);
+    if (cols.shape() != Shape{p.rows(), p.cols()})
+        shape_error("col2im",
+                    fmt::format("columns of shape {} do not fit image {} with a {}x{} kernel: expected ({}, {})",
+                                shape_str(cols.shape()), shape_str(image_shape), kh, kw, p.rows(), p.cols()));
+    xt::xarray<T> image = xt::zeros<T>(image_shape);
+    const T* src = cols.value().data();
+    T* dst = image.data();
+    const std::size_t s = geom.stride;
+    for_each_run(p, geom, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
+        scatter_add(dst + pix, src + col, n, s);
+    });
+    return record<T>("col2im", std::move(image), {cols},
+                     [kh, kw, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         return Grads<T>{im2col(grad_out, kh, kw, geom)};
+                     });
+}
+
+// ---- the convolution matrix ---------------------------------------------------------------------
+template <class T>
+xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::size_t in_w, const ConvGeometry& geom) {
+    if (kernel.dimension() != 2)
+        shape_error("conv_matrix", fmt::format("expects a (kh, kw) kernel, got {}", shape_str(shape_of(kernel))));
+    const std::size_t kh = kernel.shape()[0], kw = kernel.shape()[1];
+    const Patches p = patches("conv_matrix", {1, 1, in_h, in_w}, kh, kw, geom);
+    // Row (i, j) of C holds the kernel laid over the input pixels that output (i, j) sees:
+    // the same taps as im2col, with the weight of each tap written in.
+    xt::xarray<T> C = xt::zeros<T>({p.Ho * p.Wo, in_h * in_w});
+    const std::size_t taps = kh * kw, L = p.Ho * p.Wo;
+    for_each_run(p, geom, [&](std::size_t col, std::size_t pix, std::size_t n) {
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t tap = (col + j) / L,
+                              out = (col + j) % L;  // im2col's row is the tap, its column the output
+            C(out, pix + j * geom.stride) = kernel.data()[tap % taps];
+        }
+    });
+    return C;
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                           \
+    template BasicTensor<T> im2col(const BasicTensor<T>&, std::size_t, std::size_t, const ConvGeometry&); \
+    template BasicTensor<T> col2im(const BasicTensor<T>&, const Shape&, std::size_t, std::size_t,         \
+                                   const ConvGeometry&);                                                  \
+    template xt::xarray<T> conv_matrix(const xt::xarray<T>&, std::size_t, std::size_t, const ConvGeometry&);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace autograd

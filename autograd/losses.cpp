@@ -4,6 +4,7 @@
 #include "autograd/losses.hpp"
 
 #include <limits>
+#include <stdexcept>
 
 #include <xtensor/xmath.hpp>
 
@@ -23,9 +24,15 @@ void check_same_shape(const char* op, const BasicTensor<T>& pred, const BasicTen
     if (pred.size() == 0) shape_error(op, fmt::format("empty prediction {}", shape_str(pred.shape())));
 }
 
+// The loss from its terms, as losses.hpp's rule says.
 template <class T>
-BasicTensor<T> reduce(const BasicTensor<T>& elementwise, Reduction r) {
-    return r == Reduction::Mean ? mean(elementwise) : sum(elementwise);
+BasicTensor<T> reduce(const BasicTensor<T>& terms, Reduction r) {
+    switch (r) {
+        case Reduction::Mean: return mean(terms);
+        case Reduction::Sum: return sum(terms);
+        case Reduction::BatchMean: return sum(terms) / static_cast<double>(terms.dim() == 0 ? 1 : terms.shape()[0]);
+    }
+    throw std::invalid_argument("loss: unknown Reduction");
 }
 }  // namespace
 
@@ -78,14 +85,14 @@ BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std
 }
 
 template <class T>
-BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p) {
+BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p, Reduction r) {
     check_defined("kl_sparsity", q);
     if (!(p > 0.0 && p < 1.0)) shape_error("kl_sparsity", fmt::format("target activation p = {} is not in (0, 1)", p));
     if (q.size() == 0 || xt::any(q.value() <= T(0)) || xt::any(q.value() >= T(1)))
         shape_error("kl_sparsity", "every mean activation q_i must lie strictly between 0 and 1");
     // p log(p / q) + (1 - p) log((1 - p) / (1 - q)) = p log p + (1-p) log(1-p) - p log q - (1-p) log(1-q)
     const double constant_part = p * std::log(p) + (1.0 - p) * std::log(1.0 - p);
-    return sum(-(log(q) * p) - log(1.0 - q) * (1.0 - p) + constant_part);
+    return reduce(-(log(q) * p) - log(1.0 - q) * (1.0 - p) + constant_part, r);  // (H,) terms
 }
 
 template <class T>
@@ -93,8 +100,8 @@ BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logva
     check_same_shape("gaussian_kl", mu, logvar);
     if (mu.dim() != 2)
         shape_error("gaussian_kl", fmt::format("expects (N, D) mu and logvar, got {}", shape_str(mu.shape())));
-    const BasicTensor<T> total = sum(1.0 + logvar - square(mu) - exp(logvar)) * -0.5;
-    return r == Reduction::Sum ? total : total / static_cast<double>(mu.shape()[0]);
+    // The reduction of 1 + logvar - mu^2 - e^logvar (N, D), times -1/2: the same as reducing the terms.
+    return reduce(1.0 + logvar - square(mu) - exp(logvar), r) * -0.5;
 }
 
 template <class T>
@@ -108,10 +115,9 @@ BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>
                     fmt::format("h {} has {} units but W {} has {} columns; W must be (D, H) as nn::Linear keeps it "
                                 "(PyTorch's weight is the transpose)",
                                 shape_str(h.shape()), h.shape()[1], shape_str(W.shape()), W.shape()[1]));
-    const BasicTensor<T> slope = h * (1.0 - h);                      // (N, H): dh_i / dz_i of the sigmoid
-    const BasicTensor<T> column_norms = sum(square(W), {0});         // (H,): sum_j W_ji^2
-    const BasicTensor<T> total = sum(square(slope) * column_norms);  // (): added over rows and units
-    return r == Reduction::Sum ? total : total / static_cast<double>(h.shape()[0]);
+    const BasicTensor<T> slope = h * (1.0 - h);               // (N, H): dh_i / dz_i of the sigmoid
+    const BasicTensor<T> column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
+    return reduce(square(slope) * column_norms, r);           // (N, H) terms, reduced
 }
 
 #define AUTOGRAD_INSTANTIATE(T)                                                                               \
@@ -119,7 +125,7 @@ BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>
     template BasicTensor<T> bce_loss(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);                \
     template BasicTensor<T> bce_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);         \
     template BasicTensor<T> cross_entropy(const BasicTensor<T>&, const std::vector<std::size_t>&, Reduction); \
-    template BasicTensor<T> kl_sparsity(const BasicTensor<T>&, double);                                       \
+    template BasicTensor<T> kl_sparsity(const BasicTensor<T>&, double, Reduction);                            \
     template BasicTensor<T> gaussian_kl(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);             \
     template BasicTensor<T> contractive_penalty(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);
 AUTOGRAD_INSTANTIATE(float)

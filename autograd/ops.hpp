@@ -122,7 +122,12 @@ template <class T>
 BasicTensor<T> max(const BasicTensor<T>& a);
 template <class T>
 BasicTensor<T> max(const BasicTensor<T>& a, const std::vector<long>& axes, bool keepdims = false);
-// a - log(sum(exp(a))) along `axis`, computed without overflow.
+// e^a / sum(e^a) along `axis`: positive entries that sum to 1 (class probabilities from logits),
+// computed without overflow.
+template <class T>
+BasicTensor<T> softmax(const BasicTensor<T>& a, long axis = -1);
+// a - log(sum(exp(a))) along `axis`, computed without overflow: log(softmax(a)), and exact where
+// softmax(a) would round to 0 (use it for a loss).
 template <class T>
 BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis = -1);
 

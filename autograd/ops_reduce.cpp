@@ -1,4 +1,4 @@
-// ops_reduce.cpp: sum, mean, max over everything or over given axes, and log_softmax.
+// ops_reduce.cpp: sum, mean, max over everything or over given axes; softmax and log_softmax.
 #include <algorithm>
 
 #include <xtensor/xmath.hpp>
@@ -119,14 +119,22 @@ BasicTensor<T> max(const BasicTensor<T>& a, const std::vector<long>& axes, bool 
     return max_axes(a, checked_axes("max", axes, a.dim()), keepdims);
 }
 
+namespace {
+// The axis of a softmax, checked: (N, C) logits usually take axis -1 (the C classes).
+template <class T>
+std::size_t softmax_axis(const char* op, const BasicTensor<T>& a, long axis) {
+    check_defined(op, a);
+    if (a.dim() == 0) shape_error(op, "expects at least one axis, got a scalar");
+    const std::size_t ax = normalize_axis(op, axis, a.dim());
+    if (a.shape()[ax] == 0) shape_error(op, fmt::format("empty axis {} of {}", ax, shape_str(a.shape())));
+    return ax;
+}
+}  // namespace
+
 // y = a - log sum_j e^(a_j)         dL/da = g - softmax(a) * sum_j g_j,  softmax(a) = e^y
 template <class T>
 BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
-    check_defined("log_softmax", a);
-    if (a.dim() == 0) shape_error("log_softmax", "expects at least one axis, got a scalar");
-    const std::vector<std::size_t> ax{normalize_axis("log_softmax", axis, a.dim())};
-    if (a.shape()[ax[0]] == 0)
-        shape_error("log_softmax", fmt::format("empty axis {} of {}", ax[0], shape_str(a.shape())));
+    const std::vector<std::size_t> ax{softmax_axis("log_softmax", a, axis)};
     // Subtract the maximum first so that no e^a overflows.
     xt::xarray<T> m = xt::amax(a.value(), ax, xt::keep_dims | xt::evaluation_strategy::immediate);
     xt::xarray<T> shifted = a.value() - m;
@@ -139,6 +147,21 @@ BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
                      });
 }
 
+// y_i = e^(a_i) / sum_j e^(a_j)     dL/da_i = y_i (g_i - sum_j g_j y_j)
+template <class T>
+BasicTensor<T> softmax(const BasicTensor<T>& a, long axis) {
+    const std::vector<std::size_t> ax{softmax_axis("softmax", a, axis)};
+    // e^(a - max) / sum e^(a - max): the same ratios, and no e^a overflows.
+    xt::xarray<T> m = xt::amax(a.value(), ax, xt::keep_dims | xt::evaluation_strategy::immediate);
+    xt::xarray<T> e = xt::exp(a.value() - m);
+    xt::xarray<T> total = xt::sum(e, ax, xt::keep_dims | xt::evaluation_strategy::immediate);
+    xt::xarray<T> out = e / total;
+    const long axis_n = static_cast<long>(ax[0]);
+    return record<T>("softmax", std::move(out), {a}, [axis_n](const BasicTensor<T>& y, const BasicTensor<T>& grad_out) {
+        return Grads<T>{y * (grad_out - sum(grad_out * y, {axis_n}, true))};
+    });
+}
+
 #define AUTOGRAD_INSTANTIATE(T)                                                          \
     template BasicTensor<T> sum(const BasicTensor<T>&);                                  \
     template BasicTensor<T> sum(const BasicTensor<T>&, const std::vector<long>&, bool);  \
@@ -146,7 +169,8 @@ BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
     template BasicTensor<T> mean(const BasicTensor<T>&, const std::vector<long>&, bool); \
     template BasicTensor<T> max(const BasicTensor<T>&);                                  \
     template BasicTensor<T> max(const BasicTensor<T>&, const std::vector<long>&, bool);  \
-    template BasicTensor<T> log_softmax(const BasicTensor<T>&, long);
+    template BasicTensor<T> log_softmax(const BasicTensor<T>&, long);                    \
+    template BasicTensor<T> softmax(const BasicTensor<T>&, long);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

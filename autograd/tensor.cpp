@@ -1,5 +1,8 @@
 #include "autograd/tensor.hpp"
 
+#include <algorithm>
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "autograd/engine.hpp"
@@ -190,19 +193,90 @@ BasicTensor<T> ones_like(const BasicTensor<T>& t) {
     return ones<T>(t.shape());
 }
 
+namespace {
+// How many initializer_list levels a nested list type has.
+template <class List>
+struct nesting_depth : std::integral_constant<std::size_t, 0> {};
+template <class Inner>
+struct nesting_depth<std::initializer_list<Inner>>
+    : std::integral_constant<std::size_t, 1 + nesting_depth<Inner>::value> {};
+
+// Appends the numbers of a nested list to `values`, and its sizes to `shape` (the first list at
+// each level sets the size; `at` is the index path, for the message when a list differs).
+void flatten_into(double v, std::size_t, Shape&, std::vector<double>& values, const std::string&) {
+    values.push_back(v);
+}
+
+template <class List>
+void flatten_into(const List& list, std::size_t depth, Shape& shape, std::vector<double>& values,
+                  const std::string& at) {
+    if (shape.size() == depth) shape.push_back(list.size());  // the first list at this depth
+    if (list.size() != shape[depth])
+        throw ShapeError(fmt::format("tensor: the list at {} has {} {}, but the first list at that depth has {}",
+                                     at.empty() ? "the top" : at, list.size(), list.size() == 1 ? "entry" : "entries",
+                                     shape[depth]));
+    std::size_t i = 0;
+    for (const auto& item : list) flatten_into(item, depth + 1, shape, values, fmt::format("{}[{}]", at, i++));
+}
+
+template <class T, class List>
+BasicTensor<T> from_nested(const List& list) {
+    Shape shape;
+    std::vector<double> values;
+    flatten_into(list, 0, shape, values, "");
+    // An empty list at some depth leaves the deeper sizes unknown: they are 0.
+    while (shape.size() < nesting_depth<List>::value) shape.push_back(0);
+    return tensor<T>(values, shape);
+}
+}  // namespace
+
+template <class T>
+BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape, bool requires_grad) {
+    if (values.size() != numel(shape))
+        throw ShapeError(fmt::format("tensor: {} values do not fill shape {}, which holds {}", values.size(),
+                                     shape_str(shape), numel(shape)));
+    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+    std::transform(values.begin(), values.end(), a.begin(), [](double v) { return static_cast<T>(v); });
+    return BasicTensor<T>(std::move(a), requires_grad);
+}
+
+template <class T>
+BasicTensor<T> tensor(const std::vector<double>& values) {
+    return tensor<T>(values, {values.size()});
+}
+template <class T>
+BasicTensor<T> tensor(std::initializer_list<std::initializer_list<double>> rows) {
+    return from_nested<T>(rows);
+}
+template <class T>
+BasicTensor<T> tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> planes) {
+    return from_nested<T>(planes);
+}
+template <class T>
+BasicTensor<T> tensor(
+    std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>> blocks) {
+    return from_nested<T>(blocks);
+}
+
 Tensor64 to_double(const Tensor& t) { return Tensor64(xt::xarray<double>(xt::cast<double>(t.value()))); }
 Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<float>(t.value()))); }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                                             \
-    template struct Node<T>;                                                                                \
-    template class BasicTensor<T>;                                                                          \
-    template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>); \
-    template BasicTensor<T> full<T>(const Shape&, double, bool);                                            \
-    template BasicTensor<T> zeros<T>(const Shape&, bool);                                                   \
-    template BasicTensor<T> ones<T>(const Shape&, bool);                                                    \
-    template BasicTensor<T> scalar<T>(double, bool);                                                        \
-    template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                              \
-    template BasicTensor<T> ones_like(const BasicTensor<T>&);
+#define AUTOGRAD_INSTANTIATE(T)                                                                                     \
+    template struct Node<T>;                                                                                        \
+    template class BasicTensor<T>;                                                                                  \
+    template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>);         \
+    template BasicTensor<T> full<T>(const Shape&, double, bool);                                                    \
+    template BasicTensor<T> zeros<T>(const Shape&, bool);                                                           \
+    template BasicTensor<T> ones<T>(const Shape&, bool);                                                            \
+    template BasicTensor<T> scalar<T>(double, bool);                                                                \
+    template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                                      \
+    template BasicTensor<T> ones_like(const BasicTensor<T>&);                                                       \
+    template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&, bool);                              \
+    template BasicTensor<T> tensor<T>(const std::vector<double>&);                                                 \
+    template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<double>>);                        \
+    template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<std::initializer_list<double>>>); \
+    template BasicTensor<T> tensor<T>(                                                                              \
+        std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>>);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -165,6 +166,25 @@ template <class T>
 BasicTensor<T> zeros_like(const BasicTensor<T>& t);
 template <class T>
 BasicTensor<T> ones_like(const BasicTensor<T>& t);
+
+// A tensor from values, in row-major order, and a shape: tensor({1, 2, 3, 4}, {2, 2}) is
+// [[1, 2], [3, 4]]. A ShapeError when the number of values is not the shape's size.
+template <class T = float>
+BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape, bool requires_grad = false);
+// A tensor from values in a list, nested one level per axis (up to four): tensor({1, 2, 3}) is
+// (3,), tensor({{1, 2, 3}, {4, 5, 6}}) is (2, 3), tensor({{1}, {2}}) is (2, 1). Lists of unequal
+// lengths at one level are a ShapeError naming the first that differs. For a parameter:
+// tensor({...}).requires_grad_(). (A list of one-element lists three levels deep, {{{1}, {2}}},
+// is ambiguous to the compiler: write tensor({1, 2}, {1, 2, 1}) instead.)
+template <class T = float>
+BasicTensor<T> tensor(const std::vector<double>& values);
+template <class T = float>
+BasicTensor<T> tensor(std::initializer_list<std::initializer_list<double>> rows);
+template <class T = float>
+BasicTensor<T> tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> planes);
+template <class T = float>
+BasicTensor<T> tensor(
+    std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>> blocks);
 
 // The same data in the other precision, as a new leaf (requires_grad is not carried over).
 Tensor64 to_double(const Tensor& t);

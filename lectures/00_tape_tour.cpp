@@ -30,10 +30,10 @@ using namespace autograd;
 template <class T>
 BasicTensor<T> layer_loss(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b,
                           const BasicTensor<T>& target) {
-    BasicTensor<T> z = matmul(x, W);  // (N, H) = (N, D) @ (D, H)
-    BasicTensor<T> a = z + b;         // (N, H), b (H,) broadcast over the rows
-    BasicTensor<T> h = sigmoid(a);    // (N, H)  the code, Scott slide 5's f(x)
-    return mse_loss(h, target);       // ()      (1 / NH) sum (h - target)^2
+    BasicTensor<T> z = matmul(x, W);              // (N, H) = (N, D) @ (D, H)
+    BasicTensor<T> a = z + b;                     // (N, H), b (H,) broadcast over the rows
+    BasicTensor<T> h = sigmoid(a);                // (N, H)  the code, Scott slide 5's f(x)
+    return mse_loss(h, target, Reduction::Mean);  // ()      (1 / NH) sum (h - target)^2
 }
 
 int main(int argc, char** argv) try {

@@ -92,9 +92,9 @@ int main(int argc, char** argv) try {
     std::vector<double> epoch_axis, losses;
     for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
         gd.zero_grad();
-        const Tensor h = sigmoid(encoder(x));  // (N, H) the code
-        const Tensor r = sigmoid(decoder(h));  // (N, D) the reconstruction
-        Tensor loss = mse_loss(r, x);          // ()
+        const Tensor h = sigmoid(encoder(x));           // (N, H) the code
+        const Tensor r = sigmoid(decoder(h));           // (N, D) the reconstruction
+        Tensor loss = mse_loss(r, x, Reduction::Mean);  // ()
         loss.backward();
         gd.step();
         epoch_axis.push_back(static_cast<double>(epoch));

@@ -57,8 +57,8 @@ int main(int argc, char** argv) try {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            const Tensor r = model(batch.x);     // (N, D) reconstruction
-            Tensor loss = mse_loss(r, batch.x);  // ()
+            const Tensor r = model(batch.x);                      // (N, D) reconstruction
+            Tensor loss = mse_loss(r, batch.x, Reduction::Mean);  // ()
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());

@@ -112,8 +112,8 @@ int main(int argc, char** argv) try {
     for (std::size_t step = 0; step < steps; ++step) {
         if (step == 2000) adam.lr = 0.001;
         adam.zero_grad();
-        Tensor r = dec(enc(X));        // (N, 3)
-        Tensor loss = mse_loss(r, X);  // (1 / 3N) sum ||x - r||^2
+        Tensor r = dec(enc(X));                         // (N, 3)
+        Tensor loss = mse_loss(r, X, Reduction::Mean);  // (1 / 3N) sum ||x - r||^2
         loss.backward();
         adam.step();
         ae_mse = loss.item();
@@ -121,7 +121,7 @@ int main(int argc, char** argv) try {
     }
     {
         NoGradGuard no_grad;
-        ae_mse = mse_loss(dec(enc(X)), X).item();
+        ae_mse = mse_loss(dec(enc(X)), X, Reduction::Mean).item();
     }
     // mse_loss averages over the 3 coordinates too; per example the error is 3 * mse.
     const double ae_error = 3.0 * ae_mse;

@@ -71,7 +71,7 @@ int main(int argc, char** argv) try {
     }
     const nn::Dataset probe = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, 64);
     const Tensor xp(probe.images);  // (64, D)
-    Tensor loss_tied = mse_loss(tied(xp), xp), loss_untied = mse_loss(untied(xp), xp);
+    Tensor loss_tied = mse_loss(tied(xp), xp, Reduction::Mean), loss_untied = mse_loss(untied(xp), xp, Reduction::Mean);
     loss_tied.backward();
     loss_untied.backward();
     fmt::print("the same function: loss tied {:.8f}, untied {:.8f}\n", loss_tied.item(), loss_untied.item());

@@ -82,7 +82,7 @@ StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test
     lecture::section("Scott slide 9, phase 1: the outer autoencoder 784-300-784");
     StackedAutoencoder outer({784, 300}, gen, /*tied=*/false, act);
     fit(
-        outer.parameters(), [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x); },
+        outer.parameters(), [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x, Reduction::Mean); },
         [&](const Tensor& x) { return outer(x); }, train, test, epochs, gen);
 
     lecture::section("Scott slide 9, phase 2: the inner autoencoder 300-150-300, trained on H1's codes");
@@ -92,7 +92,7 @@ StackedAutoencoder train_stack(const nn::Dataset& train, const nn::Dataset& test
     const nn::Dataset train_codes = codes_of(outer, train), test_codes = codes_of(outer, test);
     StackedAutoencoder inner({300, 150}, gen, /*tied=*/false, act, /*output=*/act);
     fit(
-        inner.parameters(), [&](const Tensor& h) { return mse_loss(inner(corrupt(h)), h); },
+        inner.parameters(), [&](const Tensor& h) { return mse_loss(inner(corrupt(h)), h, Reduction::Mean); },
         [&](const Tensor& h) { return inner(h); }, train_codes, test_codes, epochs, gen);
 
     // "Insert this into the first network": encoder1, encoder2, decoder2, decoder1.
@@ -138,7 +138,7 @@ double train_classifier(const std::string& name, Classifier& net, const std::vec
     double loss = 0.0;
     for (std::size_t step = 0; step < steps; ++step) {
         adam.zero_grad();
-        Tensor l = cross_entropy(net(x), labelled.labels);  // ()
+        Tensor l = cross_entropy(net(x), labelled.labels, Reduction::Mean);  // ()
         l.backward();
         adam.step();
         loss = l.item();
@@ -186,7 +186,8 @@ int main(int argc, char** argv) try {
     StackedAutoencoder single({784, 300, 150}, gen, /*tied=*/false, act);
     single.freeze_level(1);
     fit(
-        single.trainable_parameters(), [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x); },
+        single.trainable_parameters(),
+        [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x, Reduction::Mean); },
         [&](const Tensor& x) { return single.reconstruct(x, 1); }, train, test, E, gen);
     lecture::section("Scott slide 10, phase 2 in one graph: the inner layers, the outer ones frozen");
     single.unfreeze_level(1);
@@ -195,7 +196,7 @@ int main(int argc, char** argv) try {
         single.trainable_parameters(),
         [&](const Tensor& x) {
             const Tensor h1 = single.encode_level(0, x);  // (N, H1), a constant here
-            return mse_loss(single.decode_level(1, single.encode_level(1, h1)), h1);
+            return mse_loss(single.decode_level(1, single.encode_level(1, h1)), h1, Reduction::Mean);
         },
         [&](const Tensor& x) { return single(x); }, train, test, E, gen);
     single.unfreeze_level(0);
@@ -205,7 +206,7 @@ int main(int argc, char** argv) try {
     lecture::section(fmt::format("end to end: 784-300-150-300-784 trained as one ({} epochs)", E));
     StackedAutoencoder whole({784, 300, 150}, gen, /*tied=*/false, act);
     fit(
-        whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x); },
+        whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x, Reduction::Mean); },
         [&](const Tensor& x) { return whole(x); }, train, test, E, gen);
     const double whole_mse = test_mse([&](const Tensor& x) { return whole(x); }, test);
 

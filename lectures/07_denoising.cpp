@@ -63,7 +63,7 @@ void train(models::MLPAutoencoder& model, const nn::Dataset& data, const Corrupt
         for (const nn::Batch& batch : loader) {
             const Tensor x_tilde = corrupt ? corrupt(batch.x, gen) : batch.x;  // (N, D)
             adam.zero_grad();
-            Tensor loss = mse_loss(model(x_tilde), batch.x);  // target: the clean x
+            Tensor loss = mse_loss(model(x_tilde), batch.x, Reduction::Mean);  // target: the clean x
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());

@@ -91,12 +91,12 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, Penalty penalty, doub
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
             const double n = static_cast<double>(batch.labels.size());
-            const Tensor h = model.encode(batch.x);                  // (B, H)
-            const Tensor r = model.decode(h);                        // (B, D)
-            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;  // ()
+            const Tensor h = model.encode(batch.x);                    // (B, H)
+            const Tensor r = model.decode(h);                          // (B, D)
+            Tensor loss = mse_loss(r, batch.x, Reduction::BatchMean);  // (): squared error per image
             if (penalty == Penalty::KL) {
-                const Tensor q = mean(h, {0});             // (H,): q_i over this batch
-                loss = loss + weight * kl_sparsity(q, p);  // ()
+                const Tensor q = mean(h, {0});                             // (H,): q_i over this batch
+                loss = loss + weight * kl_sparsity(q, p, Reduction::Sum);  // (): summed over the units
             } else if (penalty == Penalty::L1) {
                 loss = loss + weight * sum(abs(h)) / n;  // ()
             }
@@ -177,7 +177,7 @@ int main(int argc, char** argv) try {
     const double p = 0.1;
     for (double q : {0.01, 0.05, 0.1, 0.2, 0.5, 0.9}) {
         const Tensor qt(xt::xarray<float>{static_cast<float>(q)});  // (1,)
-        fmt::print("  KL({} || {:<4}) = {:.4f}\n", p, q, kl_sparsity(qt, p).item());
+        fmt::print("  KL({} || {:<4}) = {:.4f}\n", p, q, kl_sparsity(qt, p, Reduction::Sum).item());
     }
 
     // ---- Training all three alike ----

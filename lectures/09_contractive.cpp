@@ -101,11 +101,10 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& te
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            const double n = static_cast<double>(batch.labels.size());
-            const Tensor h = model.encode(batch.x);                              // (N, H)
-            const Tensor r = model.decode(h);                                    // (N, D)
-            Tensor loss = mse_loss(r, batch.x, Reduction::Sum) / n;              // ()
-            if (lambda > 0.0) loss = loss + lambda * contractive_penalty(h, W);  // () penalty: a mean over N
+            const Tensor h = model.encode(batch.x);                    // (N, H)
+            const Tensor r = model.decode(h);                          // (N, D)
+            Tensor loss = mse_loss(r, batch.x, Reduction::BatchMean);  // (): squared error per image
+            if (lambda > 0.0) loss = loss + lambda * contractive_penalty(h, W, Reduction::BatchMean);  // () per image
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());
@@ -154,7 +153,7 @@ int main(int argc, char** argv) try {
     const Tensor h = contractive.encode(x);  // (N, H)
 
     // (a) The closed form, averaged over the N images.
-    const Tensor closed = contractive_penalty(h, W);  // ()
+    const Tensor closed = contractive_penalty(h, W, Reduction::BatchMean);  // (): per image
     fmt::print("(a) closed form:        (1/N) sum_n ||J(x_n)||_F^2 = {:.6f}\n", closed.item());
 
     // (b) The explicit Jacobian. grad(h, x) with the seed e_i (a one in column i of an (N, H)

@@ -93,7 +93,7 @@ std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const D
         log.start_epoch();
         for (const Batch& batch : loader) {
             adam.zero_grad();
-            autograd::Tensor loss = autograd::mse_loss(model(batch.x), batch.x);  // ()
+            autograd::Tensor loss = autograd::mse_loss(model(batch.x), batch.x, autograd::Reduction::Mean);  // ()
             loss.backward();
             adam.step();
             log.batch(loss.item(), batch.labels.size());

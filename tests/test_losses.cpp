@@ -66,13 +66,15 @@ TEST_CASE("kl_sparsity: the Bernoulli KL sum, zero at q = p") {
     const Tensor64 q(xt::xarray<double>{0.1, 0.3, 0.05});
     double expected = 0.0;
     for (double qi : {0.1, 0.3, 0.05}) expected += p * std::log(p / qi) + (1 - p) * std::log((1 - p) / (1 - qi));
-    CHECK(kl_sparsity(q, p).item() == doctest::Approx(expected).epsilon(1e-12));
-    CHECK(kl_sparsity(Tensor64(xt::xarray<double>{0.1, 0.1}), p).item() == doctest::Approx(0.0).epsilon(1e-15));
+    CHECK(kl_sparsity(q, p, Reduction::Sum).item() == doctest::Approx(expected).epsilon(1e-12));
+    CHECK(kl_sparsity(q, p).item() == doctest::Approx(expected / 3.0).epsilon(1e-12));  // Mean over the 3 units
+    CHECK(kl_sparsity(Tensor64(xt::xarray<double>{0.1, 0.1}), p, Reduction::Sum).item() ==
+          doctest::Approx(0.0).epsilon(1e-15));
     const V in{uniform<double>({6}, 0.02, 0.9, gen)};
-    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
-    CHECK_GRADGRADCHECK([p](const V& x) { return kl_sparsity(x[0], p); }, in);
+    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(x[0], p, Reduction::Sum); }, in);
+    CHECK_GRADGRADCHECK([p](const V& x) { return kl_sparsity(x[0], p, Reduction::Sum); }, in);
     // Through a batch mean of sigmoid activations, as in the sparse autoencoder.
-    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(mean(sigmoid(x[0]), {0}), p); },
+    CHECK_GRADCHECK([p](const V& x) { return kl_sparsity(mean(sigmoid(x[0]), {0}), p, Reduction::Sum); },
                     V{randn<double>({5, 4}, gen)});
 }
 
@@ -82,11 +84,12 @@ TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
     double row0 = 0.0;
     const double m[2] = {0.5, -1.0}, lv[2] = {0.2, -0.3};
     for (int j = 0; j < 2; ++j) row0 += -0.5 * (1 + lv[j] - m[j] * m[j] - std::exp(lv[j]));
-    CHECK(gaussian_kl(mu, logvar).item() == doctest::Approx(row0).epsilon(1e-12));
-    CHECK(gaussian_kl(mu, logvar, Reduction::Mean).item() == doctest::Approx(row0 / 2.0).epsilon(1e-12));
+    CHECK(gaussian_kl(mu, logvar, Reduction::Sum).item() == doctest::Approx(row0).epsilon(1e-12));
+    CHECK(gaussian_kl(mu, logvar, Reduction::BatchMean).item() == doctest::Approx(row0 / 2.0).epsilon(1e-12));
+    CHECK(gaussian_kl(mu, logvar).item() == doctest::Approx(row0 / 4.0).epsilon(1e-12));  // Mean over N D = 4 terms
     const V in{randn<double>({3, 4}, gen), randn<double>({3, 4}, gen)};
-    CHECK_GRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1]); }, in);
-    CHECK_GRADGRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1], Reduction::Mean); }, in);
+    CHECK_GRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1], Reduction::Sum); }, in);
+    CHECK_GRADGRADCHECK([](const V& x) { return gaussian_kl(x[0], x[1], Reduction::BatchMean); }, in);
 }
 
 TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's Jacobian") {
@@ -100,7 +103,8 @@ TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's 
     const double expected = xt::sum(xt::square(J))();
     const Tensor64 h = layer(in);
     CHECK(contractive_penalty(h, in[1], Reduction::Sum).item() == doctest::Approx(expected).epsilon(1e-8));
-    CHECK(contractive_penalty(h, in[1]).item() == doctest::Approx(expected / 3.0).epsilon(1e-8));
+    CHECK(contractive_penalty(h, in[1], Reduction::BatchMean).item() == doctest::Approx(expected / 3.0).epsilon(1e-8));
+    CHECK(contractive_penalty(h, in[1]).item() == doctest::Approx(expected / 12.0).epsilon(1e-8));  // N H = 12 terms
     // The formula by hand for row 0: sum_i (h_0i (1 - h_0i))^2 sum_j W_ji^2.
     double row0 = 0.0;
     for (std::size_t i = 0; i < 4; ++i) {
@@ -109,14 +113,17 @@ TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's 
         const double s = h.value()(0, i) * (1.0 - h.value()(0, i));
         row0 += s * s * column;
     }
-    CHECK(contractive_penalty(Tensor64(xt::xarray<double>(xt::view(h.value(), xt::range(0, 1), xt::all()))), in[1])
+    CHECK(contractive_penalty(Tensor64(xt::xarray<double>(xt::view(h.value(), xt::range(0, 1), xt::all()))), in[1],
+                              Reduction::Sum)
               .item() == doctest::Approx(row0).epsilon(1e-12));
 }
 
 TEST_CASE("contractive_penalty: gradients to x, W and b, first and second order") {
     const V in{randn<double>({3, 5}, gen), randn<double>({5, 4}, gen), randn<double>({4}, gen)};
     // W reaches the penalty twice, in h and in sum_j W_ji^2; b only through h.
-    const auto f = [](const V& x) { return contractive_penalty(sigmoid(matmul(x[0], x[1]) + x[2]), x[1]); };
+    const auto f = [](const V& x) {
+        return contractive_penalty(sigmoid(matmul(x[0], x[1]) + x[2]), x[1], Reduction::BatchMean);
+    };
     CHECK_GRADCHECK(f, in);
     CHECK_GRADGRADCHECK(f, in);
     CHECK_GRADCHECK([](const V& x) { return contractive_penalty(x[0], x[1], Reduction::Sum); },

@@ -8,6 +8,8 @@
 // the heap only when 256 MiB lie unused at its top, lets the next step reuse them.
 #include "autograd/heap.hpp"
 
+#include <cstdlib>  // defines __GLIBC__ on glibc, which the test below needs
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif

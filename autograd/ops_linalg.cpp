@@ -1,4 +1,5 @@
-// ops_linalg.cpp: matrix products through BLAS (sgemm for float, dgemm for double), transpose.
+// ops_linalg.cpp: matrix products through BLAS (sgemm for float, dgemm for double), transpose, and
+// the fully connected layer made of them (linear, tied_linear).
 #include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 
@@ -45,6 +46,41 @@ BasicTensor<T> matmul(const BasicTensor<T>& a, const BasicTensor<T>& b) {
     return gemm(a, b, false, false);
 }
 
+namespace {
+// x (N, D) against a weight whose `inner` axis (0 for W (D, H), 1 for the transposed use) must
+// be D, and a bias of the other size or none.
+template <class T>
+void check_layer(const char* op, const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b,
+                 std::size_t inner) {
+    check_defined(op, x), check_defined(op, W);
+    if (x.dim() != 2 || W.dim() != 2)
+        shape_error(op, fmt::format("expects an (N, features) input and a 2-D weight, got {} and {}",
+                                    shape_str(x.shape()), shape_str(W.shape())));
+    if (x.shape()[1] != W.shape()[inner])
+        shape_error(op, fmt::format("input {} has {} features, but weight {} expects {}", shape_str(x.shape()),
+                                    x.shape()[1], shape_str(W.shape()), W.shape()[inner]));
+    const std::size_t out = W.shape()[1 - inner];
+    if (b.defined() && b.shape() != Shape{out})
+        shape_error(op, fmt::format("bias of shape {} for {} outputs; expected ({},)", shape_str(b.shape()), out, out));
+}
+}  // namespace
+
+// y = x W + b: one matrix product and a broadcast add (their backwards are the layer's)
+template <class T>
+BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b) {
+    check_layer("linear", x, W, b, 0);
+    const BasicTensor<T> h = matmul(x, W);  // (N, H) = (N, D) @ (D, H)
+    return b.defined() ? h + b : h;         // (N, H), b (H,) broadcast over the rows
+}
+
+// y = x W^T + b: gemm reads W transposed, so no transposed copy is made
+template <class T>
+BasicTensor<T> tied_linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b) {
+    check_layer("tied_linear", x, W, b, 1);
+    const BasicTensor<T> y = gemm(x, W, false, /*transpose_b=*/true);  // (N, D) = (N, H) @ (D, H)^T
+    return b.defined() ? y + b : y;                                    // (N, D), b (D,) broadcast over the rows
+}
+
 // f(A) = A^T                df = (dC)^T
 template <class T>
 BasicTensor<T> transpose(const BasicTensor<T>& a) {
@@ -56,10 +92,12 @@ BasicTensor<T> transpose(const BasicTensor<T>& a) {
     });
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                             \
-    template BasicTensor<T> gemm(const BasicTensor<T>&, const BasicTensor<T>&, bool, bool); \
-    template BasicTensor<T> matmul(const BasicTensor<T>&, const BasicTensor<T>&);           \
-    template BasicTensor<T> transpose(const BasicTensor<T>&);
+#define AUTOGRAD_INSTANTIATE(T)                                                                          \
+    template BasicTensor<T> gemm(const BasicTensor<T>&, const BasicTensor<T>&, bool, bool);              \
+    template BasicTensor<T> matmul(const BasicTensor<T>&, const BasicTensor<T>&);                        \
+    template BasicTensor<T> transpose(const BasicTensor<T>&);                                            \
+    template BasicTensor<T> linear(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&); \
+    template BasicTensor<T> tied_linear(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

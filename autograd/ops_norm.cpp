@@ -1,4 +1,5 @@
-// ops_norm.cpp: batch normalisation, made of the ops in ops.hpp (its backward is theirs).
+// ops_norm.cpp: batch normalisation in train and eval mode, made of the ops in ops.hpp (so its
+// backward is theirs).
 #include <algorithm>
 
 #include "autograd/norm.hpp"
@@ -39,9 +40,28 @@ BasicTensor<T> batch_norm(const BasicTensor<T>& x, const BasicTensor<T>& gamma, 
     return xhat * reshape(gamma, per_channel) + reshape(beta, per_channel);
 }
 
+template <class T>
+BasicTensor<T> batch_norm_eval(const BasicTensor<T>& x, const BasicTensor<T>& gamma, const BasicTensor<T>& beta,
+                               const BasicTensor<T>& mean, const BasicTensor<T>& var, double eps) {
+    for (const BasicTensor<T>* t : {&x, &gamma, &beta, &mean, &var}) check_defined("batch_norm_eval", *t);
+    if (x.dim() != 2 && x.dim() != 4)
+        shape_error("batch_norm_eval", fmt::format("expects (N, C) or (N, C, H, W), got {}", shape_str(x.shape())));
+    const std::size_t C = x.shape()[1];
+    for (const BasicTensor<T>* t : {&gamma, &beta, &mean, &var})
+        if (t->shape() != Shape{C})
+            shape_error("batch_norm_eval",
+                        fmt::format("gamma, beta, mean and var must all be ({},) for input {}, got {}", C,
+                                    shape_str(x.shape()), shape_str(t->shape())));
+    const Shape per_channel = x.dim() == 2 ? Shape{1, C} : Shape{1, C, 1, 1};
+    const BasicTensor<T> scale = reshape(gamma / sqrt(var + eps), per_channel);  // gamma / sqrt(var + eps)
+    return (x - reshape(mean, per_channel)) * scale + reshape(beta, per_channel);
+}
+
 #define AUTOGRAD_INSTANTIATE(T)                                                                                     \
     template BasicTensor<T> batch_norm(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, double, \
-                                       xt::xarray<T>*, xt::xarray<T>*);
+                                       xt::xarray<T>*, xt::xarray<T>*);                                             \
+    template BasicTensor<T> batch_norm_eval(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&,    \
+                                            const BasicTensor<T>&, const BasicTensor<T>&, double);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

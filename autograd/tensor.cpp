@@ -272,7 +272,7 @@ Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<fl
     template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                                      \
     template BasicTensor<T> ones_like(const BasicTensor<T>&);                                                       \
     template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&, bool);                              \
-    template BasicTensor<T> tensor<T>(const std::vector<double>&);                                                 \
+    template BasicTensor<T> tensor<T>(const std::vector<double>&);                                                  \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<double>>);                        \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<std::initializer_list<double>>>); \
     template BasicTensor<T> tensor<T>(                                                                              \

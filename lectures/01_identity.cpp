@@ -26,6 +26,7 @@
 #include <xtensor/xview.hpp>
 
 #include "lecture.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -137,20 +138,20 @@ int main(int argc, char** argv) try {
     // (0.82 to 0.86, and 0.11, here): the decoder only needs the codes told apart, not crisp.
 
     // ---- Figures: the loss curve, and each input's code as three gray squares ----
-    nn::PlotOptions plot;
+    io::PlotOptions plot;
     plot.title = fmt::format("8-3-8 identity network, gradient descent lr {}", lr);
     plot.xlabel = "epoch";
     plot.ylabel = "mean squared error";
     plot.log_y = true;
-    nn::save_line_plot(out_dir + "/loss.png", {{"train", epoch_axis, losses}}, plot);
+    io::save_line_plot(out_dir + "/loss.png", {{"train", epoch_axis, losses}}, plot);
     std::vector<std::pair<std::string, xt::xarray<float>>> rows;
     for (std::size_t i = 0; i < N; ++i) {
         xt::xarray<float> code_image = xt::view(h, xt::range(i, i + 1), xt::all());  // (1, H): one 1x3 image
         rows.emplace_back(fmt::format("input {} -> {}", i, listed[i]), code_image);
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.scale = 24;  // each hidden value a 24x24 square: black 0, white 1
-    nn::save_image_rows(out_dir + "/hidden.png", rows, 1, H, grid);
+    io::save_image_rows(out_dir + "/hidden.png", rows, 1, H, grid);
     fmt::print("wrote {0}/loss.png and {0}/hidden.png\n", out_dir);
 
     // ---- Verdict ----

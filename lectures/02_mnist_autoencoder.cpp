@@ -18,6 +18,7 @@
 
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -32,8 +33,8 @@ int main(int argc, char** argv) try {
     lecture::section("MNIST");
     // --quick (the test suite) trains on the first 3,000 images for 10 epochs and tests on 1,000.
     const std::size_t train_limit = opt.quick ? 3000 : 0, test_limit = opt.quick ? 1000 : 0;
-    const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, train_limit);
-    const nn::Dataset test = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, test_limit);
+    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, train_limit);
+    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, test_limit);
     fmt::print("{} training images, {} test images, {} pixels each\n", train.size(), test.size(),
                train.images.shape()[1]);
 
@@ -81,28 +82,28 @@ int main(int argc, char** argv) try {
         r = model(x);  // (16, D)
         model.train();
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
-    nn::save_image_rows(out_dir + "/reconstructions.png", {{"original", x.value()}, {"reconstructed", r.value()}}, 28,
+    io::save_image_rows(out_dir + "/reconstructions.png", {{"original", x.value()}, {"reconstructed", r.value()}}, 28,
                         28, grid);
     std::vector<double> epoch_axis;
     for (std::size_t e = 1; e <= epochs; ++e) epoch_axis.push_back(static_cast<double>(e));
-    nn::PlotOptions plot;
+    io::PlotOptions plot;
     plot.title = "784-256-64-256-784 autoencoder on MNIST";
     plot.xlabel = "epoch";
     plot.ylabel = "mean squared error per pixel";
-    nn::save_line_plot(out_dir + "/loss.png",
+    io::save_line_plot(out_dir + "/loss.png",
                        {{"train", epoch_axis, log.epoch_losses()}, {"test", epoch_axis, test_curve}}, plot);
     fmt::print("\nwrote {0}/reconstructions.png and {0}/loss.png\n", out_dir);
 
     // ---- A checkpoint NumPy can open, and the model it restores ----
     lecture::section("Checkpoint");
     const std::string ckpt = out_dir + "/model.npz";
-    nn::save_checkpoint(model, ckpt);
+    io::save_checkpoint(model, ckpt);
     Generator other(opt.seed + 1);
     models::MLPAutoencoder restored(widths, other, hidden, output);  // a checkpoint holds weights, not the architecture
-    nn::load_checkpoint(restored, ckpt);
+    io::load_checkpoint(restored, ckpt);
     const double restored_mse = nn::reconstruction_mse(restored, test);
     fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n",
                ckpt, model.named_parameters().size(), restored_mse, test_mse);

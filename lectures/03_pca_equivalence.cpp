@@ -26,6 +26,7 @@
 
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -144,8 +145,8 @@ int main(int argc, char** argv) try {
     // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
     lecture::section("Lamúrias, PCA vs autoencoder: MNIST with 32 code units");
     // --quick: 5,000 training images and 1,000 test images, with more epochs (40 and 30).
-    const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
     const std::size_t K = 32;
 
@@ -182,7 +183,7 @@ int main(int argc, char** argv) try {
     // lambda_33 are close, and a direction between the two costs almost nothing (the gradient that
     // would rotate it is proportional to their gap). The MSE hardly notices, which is why it
     // matches PCA's while the largest angle does not vanish.
-    const Tensor& linear_decoder = dynamic_cast<nn::Linear&>((*linear.decoder)[0]).weight;  // (K, D)
+    const Tensor& linear_decoder = linear.decoder_layer(0).weight;  // (K, D)
     const xt::xarray<double> linear_rows = xt::cast<double>(linear_decoder.value());
     const std::vector<double> mnist_angles =
         principal_angles_deg(xt::transpose(linear_rows), xt::view(p.components, xt::all(), xt::range(0, K)));
@@ -206,9 +207,9 @@ int main(int argc, char** argv) try {
         r_linear = linear(x);
         r_deep = deep(x);
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.scale = 3;
-    nn::save_image_rows(out_dir + "/reconstructions.png",
+    io::save_image_rows(out_dir + "/reconstructions.png",
                         {{"original", x.value()},
                          {fmt::format("PCA-{}", K), pca_rows},
                          {"linear AE", r_linear.value()},
@@ -219,11 +220,11 @@ int main(int argc, char** argv) try {
     // the autoencoder's are any basis of it, so they do not look alike.
     xt::xarray<float> pcs = xt::transpose(xt::view(U, xt::all(), xt::range(0, 16)));                   // (16, D)
     xt::xarray<float> dec_rows = xt::cast<float>(xt::view(linear_rows, xt::range(0, 16), xt::all()));  // (16, D)
-    nn::GridOptions filters;
+    io::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;
     filters.normalize_each = true;
-    nn::save_image_rows(out_dir + "/components.png", {{"PCA axes", pcs}, {"AE decoder rows", dec_rows}}, 28, 28,
+    io::save_image_rows(out_dir + "/components.png", {{"PCA axes", pcs}, {"AE decoder rows", dec_rows}}, 28, 28,
                         filters);
     fmt::print("wrote {0}/reconstructions.png and {0}/components.png\n", out_dir);
 

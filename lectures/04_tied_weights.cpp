@@ -24,6 +24,7 @@
 
 #include "lecture.hpp"
 #include "models/stacked_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -61,23 +62,21 @@ int main(int argc, char** argv) try {
     // To see both terms separately, copy the tied model's numbers into the untied one (W4 = W1^T,
     // W3 = W2^T, same biases): the two compute the same function, but the untied one keeps each
     // use's gradient apart.
-    // The untied decoders are plain Linear layers; the cast states it (and would throw if not).
-    auto as_linear = [](const std::shared_ptr<nn::Module>& m) -> nn::Linear& { return dynamic_cast<nn::Linear&>(*m); };
     for (std::size_t i = 0; i < 2; ++i) {
         untied.encoders[i]->weight.mutable_value() = tied.encoders[i]->weight.value();
         untied.encoders[i]->bias.mutable_value() = tied.encoders[i]->bias.value();
-        as_linear(untied.decoders[i]).weight.mutable_value() = xt::transpose(tied.encoders[i]->weight.value());
-        as_linear(untied.decoders[i]).bias.mutable_value() = tied.decoder_bias(i).value();
+        untied.untied_decoder(i).weight.mutable_value() = xt::transpose(tied.encoders[i]->weight.value());
+        untied.untied_decoder(i).bias.mutable_value() = tied.decoder_bias(i).value();
     }
-    const nn::Dataset probe = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, 64);
+    const nn::Dataset probe = io::load_mnist(io::default_mnist_dir(), /*train=*/false, 64);
     const Tensor xp(probe.images);  // (64, D)
     Tensor loss_tied = mse_loss(tied(xp), xp, Reduction::Mean), loss_untied = mse_loss(untied(xp), xp, Reduction::Mean);
     loss_tied.backward();
     loss_untied.backward();
     fmt::print("the same function: loss tied {:.8f}, untied {:.8f}\n", loss_tied.item(), loss_untied.item());
-    const xt::xarray<float> g_tied = tied.encoders[0]->weight.grad().value();                                // (D, H1)
-    const xt::xarray<float> g_encoder = untied.encoders[0]->weight.grad().value();                           // (D, H1)
-    const xt::xarray<float> g_decoder = xt::transpose(as_linear(untied.decoders[0]).weight.grad().value());  // (D, H1)
+    const xt::xarray<float> g_tied = tied.encoders[0]->weight.grad().value();                           // (D, H1)
+    const xt::xarray<float> g_encoder = untied.encoders[0]->weight.grad().value();                      // (D, H1)
+    const xt::xarray<float> g_decoder = xt::transpose(untied.untied_decoder(0).weight.grad().value());  // (D, H1)
     const auto norm = [](const xt::xarray<float>& a) { return std::sqrt(xt::sum(xt::square(xt::cast<double>(a)))()); };
     const double gap = norm(g_tied - (g_encoder + g_decoder)) / norm(g_tied);
     fmt::print("|dL/dW1 through the encoder| = {:.3e}, |dL/dW4^T through the decoder| = {:.3e}\n", norm(g_encoder),
@@ -94,8 +93,8 @@ int main(int argc, char** argv) try {
     // The untied model starts from the numbers copied above (W4 = W1^T, W3 = W2^T), so both
     // start from the same function, see the same batches, and differ only in what is shared.
     // --quick: 3,000 training images and 1,000 test images.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     const std::size_t epochs = opt.quick ? 12 : 10;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
     lecture::section(
@@ -121,10 +120,10 @@ int main(int argc, char** argv) try {
         r_untied = untied(x);
         r_tied = tied(x);
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
-    nn::save_image_rows(out_dir + "/reconstructions.png",
+    io::save_image_rows(out_dir + "/reconstructions.png",
                         {{"original", x.value()}, {"untied", r_untied.value()}, {"tied", r_tied.value()}}, 28, 28,
                         grid);
     // Scott slide 11: the weights into hidden unit j, column j of W1 (784,), drawn as a 28x28
@@ -132,14 +131,14 @@ int main(int argc, char** argv) try {
     // reconstruction). After 10 epochs most of the 300 filters are still speckled with their
     // random start, with faint strokes on top: nothing asks a unit to be simple. The sparse
     // lecture asks, with a penalty on the mean activation, and its filters become strokes.
-    nn::GridOptions filters;
+    io::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;
     filters.normalize_each = true;
     const auto first_filters = [](const Tensor& w) {
         return xt::xarray<float>(xt::transpose(xt::view(w.value(), xt::all(), xt::range(0, 16))));  // (16, D)
     };
-    nn::save_image_rows(out_dir + "/filters.png",
+    io::save_image_rows(out_dir + "/filters.png",
                         {{"untied W1", first_filters(untied.encoders[0]->weight)},
                          {"tied W1", first_filters(tied.encoders[0]->weight)}},
                         28, 28, filters);

@@ -26,6 +26,7 @@
 
 #include "lecture.hpp"
 #include "models/stacked_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -159,8 +160,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 5,000 training images and 1,000 test images.
-    const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
     // Every phase trains for E epochs, and so does the end-to-end model (whose epoch costs about
     // what an epoch of phase 1 and one of phase 2 cost together).
@@ -222,10 +223,10 @@ int main(int argc, char** argv) try {
     const Tensor x = test.batch(first);  // (16, D)
     {
         NoGradGuard no_grad;
-        nn::GridOptions grid;
+        io::GridOptions grid;
         grid.columns = 16;
         grid.scale = 3;
-        nn::save_image_rows(out_dir + "/reconstructions.png",
+        io::save_image_rows(out_dir + "/reconstructions.png",
                             {{"original", x.value()},
                              {"stacked (slide 9)", stacked(x).value()},
                              {"one graph (slide 10)", single(x).value()},

@@ -30,8 +30,8 @@
 #include <xtensor/xview.hpp>
 
 #include "autograd/autograd.hpp"
+#include "io/image.hpp"
 #include "lecture.hpp"
-#include "nn/image.hpp"
 
 using namespace autograd;
 
@@ -190,10 +190,10 @@ int main(int argc, char** argv) try {
     // picture: 16 - 9 = 7 zeros in every row, and only 9 distinct numbers in all of C.
     // The same matrix as a picture, one square per entry, black 0 to white 9: the kernel's
     // diagonal bands slide right by one column, then by a whole input row.
-    nn::GridOptions picture;
+    io::GridOptions picture;
     picture.scale = 24;
     picture.hi = 9.0f;
-    nn::save_image_grid(out_dir + "/C.png", xt::xarray<float>(xt::reshape_view(s1.C, {std::size_t{1}, s1.C.size()})),
+    io::save_image_grid(out_dir + "/C.png", xt::xarray<float>(xt::reshape_view(s1.C, {std::size_t{1}, s1.C.size()})),
                         s1.C.shape()[0], s1.C.shape()[1], picture);
     fmt::print("wrote {}/C.png\n", out_dir);
 

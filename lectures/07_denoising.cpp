@@ -25,6 +25,7 @@
 
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -81,8 +82,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 8,000 training images and 1,000 test images.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 8000 : 0);
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 8000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 10 : 5;
     const std::vector<std::size_t> widths{784, 256, 64};  // the autoencoder of mnist_autoencoder
@@ -155,10 +156,10 @@ int main(int argc, char** argv) try {
                                r.corrupted, r.denoised, gain, r.plain);
     }
 
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.columns = 12;
     grid.scale = 2;
-    nn::save_image_rows(out_dir + "/denoised.png", rows, 28, 28, grid);
+    io::save_image_rows(out_dir + "/denoised.png", rows, 28, 28, grid);
     fmt::print("wrote {}/denoised.png\n", out_dir);
 
     // ---- Verdict ----

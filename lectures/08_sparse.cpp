@@ -35,6 +35,7 @@
 
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -44,9 +45,6 @@ namespace {
 
 // What is added to the reconstruction term (Scott slide 23's Omega).
 enum class Penalty { None, KL, L1 };
-
-// The encoder's layer h = act(x W + b), W (D, H) as nn::Linear keeps it.
-nn::Linear& encoder_layer(MLPAutoencoder& model) { return dynamic_cast<nn::Linear&>((*model.encoder)[0]); }
 
 // sum_i KL(p || q_i) in double, for measuring (kl_sparsity is the differentiable one).
 double kl_sum(const xt::xarray<double>& q, double p) {
@@ -62,7 +60,7 @@ struct Codes {
 Codes encode_all(MLPAutoencoder& model, const nn::Dataset& data) {
     NoGradGuard no_grad;
     Codes c;
-    c.h = xt::zeros<float>({data.size(), encoder_layer(model).out_features()});  // (N, H)
+    c.h = xt::zeros<float>({data.size(), model.encoder_layer(0).out_features()});  // (N, H)
     std::size_t row = 0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
         const Tensor h = model.encode(batch.x);  // (B, H)
@@ -123,14 +121,14 @@ nn::Dataset every_kth(const nn::Dataset& d, std::size_t k) {
 }
 
 // A histogram as a line plot: the outline of its bars, (edge_k, count_k) to (edge_k+1, count_k).
-nn::Series histogram(const std::string& name, const xt::xarray<double>& values, double lo, double hi,
+io::Series histogram(const std::string& name, const xt::xarray<double>& values, double lo, double hi,
                      std::size_t bins) {
     std::vector<double> counts(bins, 0.0);
     for (double v : values) {
         const double t = (v - lo) / (hi - lo) * static_cast<double>(bins);
         counts[static_cast<std::size_t>(std::clamp(t, 0.0, static_cast<double>(bins) - 1.0))] += 1.0;
     }
-    nn::Series s{name, {lo}, {0.0}};
+    io::Series s{name, {lo}, {0.0}};
     for (std::size_t k = 0; k < bins; ++k) {
         const double left = lo + (hi - lo) * static_cast<double>(k) / static_cast<double>(bins);
         const double right = lo + (hi - lo) * static_cast<double>(k + 1) / static_cast<double>(bins);
@@ -153,9 +151,9 @@ int main(int argc, char** argv) try {
     // ---- The data ----
     lecture::section("MNIST");
     // --quick: the first 4,000 training images, and every tenth test image (1,000).
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
     const nn::Dataset test_set =
-        every_kth(nn::load_mnist(nn::default_mnist_dir(), /*train=*/false), opt.quick ? 10 : 1);
+        every_kth(io::load_mnist(io::default_mnist_dir(), /*train=*/false), opt.quick ? 10 : 1);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slide 23: an overcomplete architecture ----
@@ -221,7 +219,7 @@ int main(int argc, char** argv) try {
     // -0.22), against -0.05 from b1 = -2.2 (both runs); the filters stay noise around a faint
     // dark digit, and the test MSE is 0.061 instead of 0.035 (--quick), 0.014 instead of 0.0064
     // (default).
-    encoder_layer(kl_model).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
+    kl_model.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
     train(kl_model, train_set, Penalty::KL, beta, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
 
     lecture::section("the same 784-1000-784 sigmoid autoencoder without the penalty (b1 starts at 0)");
@@ -307,11 +305,11 @@ int main(int argc, char** argv) try {
     // given image. But 568 of them fire on fewer than 1% of the images: the penalty has packed
     // the code into about 400 units that each fire on roughly one image in four.
 
-    nn::PlotOptions plot;
+    io::PlotOptions plot;
     plot.title = "mean activation of each hidden unit over the test images";
     plot.xlabel = "mean activation p^_i";
     plot.ylabel = "number of hidden units (of 1000)";
-    nn::save_line_plot(out_dir + "/activations.png",
+    io::save_line_plot(out_dir + "/activations.png",
                        {histogram(fmt::format("KL penalty, p = {}", p), q_kl, 0.0, 1.0, 100),
                         histogram("no penalty", q_plain, 0.0, 1.0, 100)},
                        plot);
@@ -330,7 +328,7 @@ int main(int argc, char** argv) try {
     // unit on, black pushes it off.
     const auto first_filters = [](MLPAutoencoder& model, std::size_t from, std::size_t count) {
         return xt::xarray<float>(xt::transpose(
-            xt::view(encoder_layer(model).weight.value(), xt::all(), xt::range(from, from + count))));  // (count, D)
+            xt::view(model.encoder_layer(0).weight.value(), xt::all(), xt::range(from, from + count))));  // (count, D)
     };
     std::vector<std::pair<std::string, xt::xarray<float>>> rows;
     for (std::size_t k = 0; k < 5; ++k)
@@ -339,10 +337,10 @@ int main(int argc, char** argv) try {
         rows.push_back({k == 0 ? "no penalty" : "", first_filters(plain_model, 20 * k, 20)});
     for (std::size_t k = 0; k < 5; ++k)
         rows.push_back({k == 0 ? "L1 (ReLU)" : "", first_filters(l1_model, 20 * k, 20)});
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.scale = 2;
     grid.normalize_each = true;
-    nn::save_image_rows(out_dir + "/filters.png", rows, 28, 28, grid);
+    io::save_image_rows(out_dir + "/filters.png", rows, 28, 28, grid);
     // filters.png (default run, seed 11), 100 units of each model in 5 rows of 20:
     //   KL sparse:  smooth strokes, arcs, loops and a few whole digit shapes (a 0, a 6, a 2) on
     //               a flat gray ground; a handful are one broad light or dark blob, units that

@@ -31,6 +31,7 @@
 
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -39,7 +40,6 @@ using models::MLPAutoencoder;
 namespace {
 
 // The encoder's Linear layer, holding W (D, H) and b (H,): h = sigmoid(x W + b).
-nn::Linear& encoder_layer(MLPAutoencoder& model) { return dynamic_cast<nn::Linear&>((*model.encoder)[0]); }
 
 // ||a - b|| / ||b||, summed in double.
 double relative_error(const xt::xarray<float>& a, const xt::xarray<float>& b) {
@@ -57,7 +57,7 @@ struct Measures {
 
 Measures measure(MLPAutoencoder& model, const nn::Dataset& data) {
     NoGradGuard no_grad;
-    const Tensor& W = encoder_layer(model).weight;    // (D, H)
+    const Tensor& W = model.encoder_layer(0).weight;  // (D, H)
     const Tensor column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
     Measures m;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
@@ -96,7 +96,7 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& te
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, seed);
     nn::TrainLog log(epochs, loader.num_batches());
-    const Tensor& W = encoder_layer(model).weight;  // (D, H)
+    const Tensor& W = model.encoder_layer(0).weight;  // (D, H)
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
@@ -125,8 +125,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 3,000 training images and 1,000 test images.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slide 24: the penalty, written out ----
@@ -142,7 +142,7 @@ int main(int argc, char** argv) try {
     MLPAutoencoder contractive({784, 256}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     MLPAutoencoder plain({784, 256}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     fmt::print("{}", contractive.summary({1, 784}));
-    const nn::Linear& layer = encoder_layer(contractive);
+    const nn::Linear& layer = contractive.encoder_layer(0);
     const Tensor& W = layer.weight;  // (D, H)
     const Tensor& b = layer.bias;    // (H,)
     const std::size_t H = W.shape()[1];
@@ -253,11 +253,11 @@ int main(int argc, char** argv) try {
                    moved_contractive.back() / moved_plain.back());
     }
 
-    nn::PlotOptions plot;
+    io::PlotOptions plot;
     plot.title = "how far the code moves when the input is perturbed";
     plot.xlabel = "noise sigma";
     plot.ylabel = "mean ||h(x + e) - h(x)||";
-    nn::save_line_plot(out_dir + "/displacement.png",
+    io::save_line_plot(out_dir + "/displacement.png",
                        {{"plain AE", sigmas, moved_plain}, {"contractive AE", sigmas, moved_contractive}}, plot);
 
     std::vector<std::size_t> sixteen(16);
@@ -269,10 +269,10 @@ int main(int argc, char** argv) try {
         r_plain = plain(xs);              // (16, D)
         r_contractive = contractive(xs);  // (16, D)
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
-    nn::save_image_rows(
+    io::save_image_rows(
         out_dir + "/reconstructions.png",
         {{"original", xs.value()}, {"plain AE", r_plain.value()}, {"contractive AE", r_contractive.value()}}, 28, 28,
         grid);

@@ -26,6 +26,7 @@
 
 #include "lecture.hpp"
 #include "models/vae.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -112,8 +113,8 @@ int main(int argc, char** argv) try {
 
     // ---- The data ----
     // --quick: 5,000 training images and 1,000 test images.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slides 25, 27-28: the model and its loss ----
@@ -176,10 +177,10 @@ int main(int argc, char** argv) try {
         NoGradGuard no_grad;
         const Tensor z = randn({64, L}, gen);                 // (64, L)
         const Tensor images = sigmoid(vae.decode_logits(z));  // (64, D)
-        nn::GridOptions grid;
+        io::GridOptions grid;
         grid.columns = 8;
         grid.scale = 3;
-        nn::save_image_grid(out_dir + "/samples.png", images.value(), 28, 28, grid);
+        io::save_image_grid(out_dir + "/samples.png", images.value(), 28, 28, grid);
     }
 
     // ---- Scott slides 31-32: a VAE with a 2-D latent space ----
@@ -200,28 +201,28 @@ int main(int argc, char** argv) try {
                 grid_z(r * G + c, 1) = static_cast<float>(3.0 - 6.0 * r / (G - 1));   // z2 bottom to top
             }
         const Tensor manifold = sigmoid(vae2.decode_logits(Tensor(grid_z)));  // (G^2, D)
-        nn::GridOptions grid;
+        io::GridOptions grid;
         grid.columns = G;
         grid.scale = 1;
         grid.gap = 0;
-        nn::save_image_grid(out_dir + "/manifold.png", manifold.value(), 28, 28, grid);
+        io::save_image_grid(out_dir + "/manifold.png", manifold.value(), 28, 28, grid);
         // Slide 32: the mean code mu of every test image, coloured by its digit.
         const Tensor mu = vae2.encode(Tensor(test_set.images)).mu;  // (N, 2)
-        nn::PlotOptions plot;
+        io::PlotOptions plot;
         plot.title = "2-D VAE: test codes (mu) by digit";
         plot.xlabel = "z1";
         plot.ylabel = "z2";
-        nn::save_scatter(out_dir + "/codes.png", mu.value(), test_set.labels, plot,
+        io::save_scatter(out_dir + "/codes.png", mu.value(), test_set.labels, plot,
                          {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
     }
     std::vector<double> axis, axis2;
     for (std::size_t e = 1; e <= epochs; ++e) axis.push_back(static_cast<double>(e));
     for (std::size_t e = 1; e <= epochs2; ++e) axis2.push_back(static_cast<double>(e));
-    nn::PlotOptions loss_plot;
+    io::PlotOptions loss_plot;
     loss_plot.title = "VAE on MNIST: test negative ELBO";
     loss_plot.xlabel = "epoch";
     loss_plot.ylabel = "nats per image";
-    nn::save_line_plot(out_dir + "/loss.png", {{"latent 20", axis, curve}, {"latent 2", axis2, curve2}}, loss_plot);
+    io::save_line_plot(out_dir + "/loss.png", {{"latent 20", axis, curve}, {"latent 2", axis2, curve2}}, loss_plot);
     fmt::print("wrote {0}/samples.png, {0}/manifold.png, {0}/codes.png and {0}/loss.png\n", out_dir);
 
     // ---- Verdict ----

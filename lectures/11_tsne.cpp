@@ -27,6 +27,7 @@
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/tsne.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -99,9 +100,9 @@ int main(int argc, char** argv) try {
     // ---- The codes to embed ----
     // The autoencoder of mnist_autoencoder (784-256-64-256-784, ReLU, sigmoid output), trained
     // here for a few epochs; its 64-number codes of the first test digits are what we look at.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
     const std::size_t n = opt.quick ? 600 : 2000;
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, n);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, n);
     lecture::section(fmt::format("the autoencoder 784-256-64-256-784 ({} training images)", train_set.size()));
     models::MLPAutoencoder ae({784, 256, 64}, gen);
     // mnist_autoencoder's training loop (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
@@ -155,14 +156,14 @@ int main(int argc, char** argv) try {
         "{:.1f}%\n",
         k, 100.0 * acc_tsne, 100.0 * acc_pca, 100.0 * acc_codes);
 
-    nn::PlotOptions plot;
+    io::PlotOptions plot;
     plot.xlabel = "y1";
     plot.ylabel = "y2";
     const std::vector<std::string> names{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     plot.title = fmt::format("t-SNE of {} autoencoder codes (perplexity {})", n, perplexity);
-    nn::save_scatter(out_dir + "/tsne.png", y, test_set.labels, plot, names);
+    io::save_scatter(out_dir + "/tsne.png", y, test_set.labels, plot, names);
     plot.title = fmt::format("PCA (top two components) of the same {} codes", n);
-    nn::save_scatter(out_dir + "/pca.png", xt::xarray<float>(xt::cast<float>(projected)), test_set.labels, plot, names);
+    io::save_scatter(out_dir + "/pca.png", xt::xarray<float>(xt::cast<float>(projected)), test_set.labels, plot, names);
     fmt::print("wrote {0}/tsne.png and {0}/pca.png\n", out_dir);
 
     // ---- Verdict ----

@@ -32,6 +32,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "lecture.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -247,8 +248,8 @@ int main(int argc, char** argv) try {
     Generator sampler(opt.seed + 1000);  // the draws x ~ p(x | h), apart from training's randomness
 
     // --quick: 4,000 training images and 1,000 test images.
-    const nn::Dataset train_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
-    const nn::Dataset test_set = nn::load_mnist(nn::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 8 : 5;
 
@@ -321,10 +322,10 @@ int main(int argc, char** argv) try {
         rows.push_back({name_of(model->kind) + " mean", mean_of(model->kind, out)});
         rows.push_back({name_of(model->kind) + " sample", sample_of(model->kind, out, sampler)});
     }
-    nn::GridOptions grid;
+    io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 2;
-    nn::save_image_rows(out_dir + "/samples.png", rows, 28, 28, grid);
+    io::save_image_rows(out_dir + "/samples.png", rows, 28, 28, grid);
     fmt::print("wrote {}/samples.png\n", out_dir);
     // What we saw in samples.png (default run, seed 9; --quick looks the same, blurrier):
     // - The three means are the familiar reconstructions, every digit recognisable; the

@@ -26,12 +26,22 @@ public:
     Tensor encode(const Tensor& x) { return (*encoder)(x); }  // (N, D) -> (N, code)
     Tensor decode(const Tensor& h) { return (*decoder)(h); }  // (N, code) -> (N, D)
     Tensor forward(const Tensor& x) override { return decode(encode(x)); }
+    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override {
+        return decoder->forward64(encoder->forward64(x, p), p);
+    }
     std::string type_name() const override;
 
-    std::shared_ptr<nn::Sequential> encoder, decoder;
+    // The i-th Linear layer of each half, in the order data goes through them: encoder_layer(0)
+    // takes widths[0] to widths[1] (its weight is the first filter bank, Scott slide 11),
+    // decoder_layer(0) starts from the code. std::out_of_range past the last.
+    nn::Linear& encoder_layer(std::size_t i) const;
+    nn::Linear& decoder_layer(std::size_t i) const;
+
+    std::shared_ptr<nn::Sequential> encoder, decoder;  // each: Linear, activation, Linear, ...
 
 private:
     std::vector<std::size_t> widths_;
+    std::vector<std::shared_ptr<nn::Linear>> encoder_layers_, decoder_layers_;
 };
 
 }  // namespace models

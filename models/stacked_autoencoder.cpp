@@ -63,6 +63,15 @@ Tensor StackedAutoencoder::encode(const Tensor& x) {
     return h;
 }
 
+nn::Tensor64 StackedAutoencoder::forward64(const nn::Tensor64& x, const nn::Params64& p) {
+    // reconstruct(x, levels()) in float64: every encoder, then every decoder back.
+    nn::Tensor64 h = x;
+    for (std::size_t i = 0; i < levels(); ++i) h = hidden_act_->forward64(encoders[i]->forward64(h, p), p);
+    for (std::size_t i = levels(); i-- > 0;)
+        h = (i == 0 ? output_act_ : hidden_act_)->forward64(decoders[i]->forward64(h, p), p);
+    return h;
+}
+
 void StackedAutoencoder::freeze_level(std::size_t i) {
     check_level(i);
     encoders[i]->freeze();
@@ -80,6 +89,24 @@ Tensor StackedAutoencoder::decoder_bias(std::size_t i) const {
     for (const auto& [name, tensor] : decoders[i]->named_parameters())
         if (name == "bias") return tensor;
     throw std::logic_error("StackedAutoencoder: a decoder without a bias");
+}
+
+nn::Linear& StackedAutoencoder::untied_decoder(std::size_t i) const {
+    check_level(i);
+    if (tied_)
+        throw std::logic_error(
+            fmt::format("{}: decoder {} is a TiedLinear (its weight is encoders[{}]->weight); "
+                        "use tied_decoder({})",
+                        type_name(), i, i, i));
+    return static_cast<nn::Linear&>(*decoders[i]);
+}
+
+nn::TiedLinear& StackedAutoencoder::tied_decoder(std::size_t i) const {
+    check_level(i);
+    if (!tied_)
+        throw std::logic_error(fmt::format("{}: the model is untied, so decoder {} is a Linear; use untied_decoder({})",
+                                           type_name(), i, i));
+    return static_cast<nn::TiedLinear&>(*decoders[i]);
 }
 
 std::string StackedAutoencoder::type_name() const {

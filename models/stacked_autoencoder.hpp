@@ -45,6 +45,7 @@ public:
     Tensor reconstruct(const Tensor& x, std::size_t depth);
     Tensor encode(const Tensor& x);  // (N, widths[0]) -> (N, widths.back()): the code
     Tensor forward(const Tensor& x) override { return reconstruct(x, levels()); }
+    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override;
     std::string type_name() const override;
 
     // Freezes (unfreezes) level i's encoder and decoder: their parameters stop (start again)
@@ -53,6 +54,10 @@ public:
     void unfreeze_level(std::size_t i);
     // Decoder i's own bias (tied or not), (widths[i],).
     Tensor decoder_bias(std::size_t i) const;
+    // Decoder i as the layer it is: a Linear in an untied model, a TiedLinear in a tied one (asking
+    // for the other kind is a std::logic_error that says which the model has).
+    nn::Linear& untied_decoder(std::size_t i) const;
+    nn::TiedLinear& tied_decoder(std::size_t i) const;
 
     // Scott slide 9: the model whose outer levels are `outer`'s and inner levels are `inner`'s,
     // with their weights copied exactly. `inner` must have been trained on outer's codes:

@@ -38,6 +38,13 @@ VAE::Loss VAE::loss(const Tensor& x, Generator& gen) {
 
 Tensor VAE::forward(const Tensor& x) { return sigmoid(decode_logits(encode(x).mu)); }
 
+Tensor64 VAE::forward64(const Tensor64& x, const nn::Params64& p) {
+    // forward in float64: sigmoid(decode_logits(mu)), through each layer's forward64.
+    const Tensor64 h = relu(hidden_in->forward64(x, p));                          // (N, hidden)
+    const Tensor64 mu = to_mu->forward64(h, p);                                   // (N, L)
+    return sigmoid(to_logits->forward64(relu(hidden_out->forward64(mu, p)), p));  // (N, D)
+}
+
 std::string VAE::type_name() const {
     return fmt::format("VAE({}-{}-{})", hidden_in->in_features(), hidden_in->out_features(), to_mu->out_features());
 }

@@ -37,6 +37,7 @@ public:
 
     // The reconstruction through the mean code (no sampling): sigmoid(decode(mu)).
     Tensor forward(const Tensor& x) override;
+    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override;
     std::string type_name() const override;
 
     std::shared_ptr<nn::Linear> hidden_in, to_mu, to_logvar, hidden_out, to_logits;

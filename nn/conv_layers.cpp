@@ -35,6 +35,9 @@ Conv2d::Conv2d(std::size_t in, std::size_t out, std::size_t k, autograd::Generat
 }
 
 Tensor Conv2d::forward(const Tensor& x) { return autograd::conv2d(x, weight, bias, geom_); }
+Tensor64 Conv2d::forward64(const Tensor64& x, const Params64& p) {
+    return autograd::conv2d(x, p(weight), p(bias), geom_);
+}
 
 std::string Conv2d::type_name() const {
     const Shape s = weight.shape();
@@ -51,6 +54,9 @@ ConvTranspose2d::ConvTranspose2d(std::size_t in, std::size_t out, std::size_t k,
 }
 
 Tensor ConvTranspose2d::forward(const Tensor& x) { return autograd::conv_transpose2d(x, weight, bias, geom_); }
+Tensor64 ConvTranspose2d::forward64(const Tensor64& x, const Params64& p) {
+    return autograd::conv_transpose2d(x, p(weight), p(bias), geom_);
+}
 
 std::string ConvTranspose2d::type_name() const {
     const Shape s = weight.shape();
@@ -65,19 +71,30 @@ Tensor Upsample::forward(const Tensor& x) {
     return mode_ == Mode::Nearest ? autograd::upsample_nearest2d(x, factor_)
                                   : autograd::upsample_bilinear2d(x, factor_);
 }
+Tensor64 Upsample::forward64(const Tensor64& x, const Params64&) {
+    return mode_ == Mode::Nearest ? autograd::upsample_nearest2d(x, factor_)
+                                  : autograd::upsample_bilinear2d(x, factor_);
+}
 
 std::string Upsample::type_name() const {
     return fmt::format("Upsample({}, {})", factor_, mode_ == Mode::Nearest ? "nearest" : "bilinear");
 }
 
-Tensor Unflatten::forward(const Tensor& x) {
-    if (x.dim() != 2 || x.shape()[1] != autograd::numel(shape_))
-        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", type_name(),
-                                               autograd::shape_str(x.shape()), autograd::numel(shape_)));
+namespace {
+// (N, features) -> (N, per_example...), with the layer's name in the error.
+template <class T>
+autograd::BasicTensor<T> unflatten(const Module& layer, const autograd::BasicTensor<T>& x, const Shape& per_example) {
+    if (x.dim() != 2 || x.shape()[1] != autograd::numel(per_example))
+        throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", layer.type_name(),
+                                               autograd::shape_str(x.shape()), autograd::numel(per_example)));
     Shape s{x.shape()[0]};
-    s.insert(s.end(), shape_.begin(), shape_.end());
+    s.insert(s.end(), per_example.begin(), per_example.end());
     return autograd::reshape(x, s);
 }
+}  // namespace
+
+Tensor Unflatten::forward(const Tensor& x) { return unflatten(*this, x, shape_); }
+Tensor64 Unflatten::forward64(const Tensor64& x, const Params64&) { return unflatten(*this, x, shape_); }
 
 std::string Unflatten::type_name() const { return fmt::format("Unflatten{}", autograd::shape_str(shape_)); }
 
@@ -91,11 +108,15 @@ BatchNorm::BatchNorm(std::size_t channels, std::size_t input_rank, double eps, d
     running_var = register_buffer("running_var", autograd::ones({channels}));
 }
 
-Tensor BatchNorm::forward(const Tensor& x) {
-    if (x.dim() != rank_ || x.shape()[1] != channels_)
+void BatchNorm::check_input(const Shape& shape) const {
+    if (shape.size() != rank_ || shape[1] != channels_)
         throw autograd::ShapeError(
-            fmt::format("{}: input of shape {}, expected {}", type_name(), autograd::shape_str(x.shape()),
+            fmt::format("{}: input of shape {}, expected {}", type_name(), autograd::shape_str(shape),
                         rank_ == 2 ? fmt::format("(N, {})", channels_) : fmt::format("(N, {}, H, W)", channels_)));
+}
+
+Tensor BatchNorm::forward(const Tensor& x) {
+    check_input(x.shape());
     if (is_training()) {
         xt::xarray<float> mean, var;
         Tensor y = autograd::batch_norm(x, gamma, beta, eps_, &mean, &var);
@@ -105,11 +126,14 @@ Tensor BatchNorm::forward(const Tensor& x) {
         running_var.mutable_value() = (1.0f - m) * running_var.value() + m * unbias * var;
         return y;
     }
-    // Eval: a fixed affine map per channel, (x - running_mean) / sqrt(running_var + eps) gamma + beta.
-    const Shape per_channel = rank_ == 2 ? Shape{1, channels_} : Shape{1, channels_, 1, 1};
-    const Tensor scale = autograd::reshape(gamma / autograd::sqrt(Tensor(running_var.value()) + eps_), per_channel);
-    return (x - autograd::reshape(Tensor(running_mean.value()), per_channel)) * scale +
-           autograd::reshape(beta, per_channel);
+    // Eval: the running statistics, as constants.
+    return autograd::batch_norm_eval(x, gamma, beta, Tensor(running_mean.value()), Tensor(running_var.value()), eps_);
+}
+
+Tensor64 BatchNorm::forward64(const Tensor64& x, const Params64& p) {
+    check_input(x.shape());
+    if (is_training()) return autograd::batch_norm(x, p(gamma), p(beta), eps_);
+    return autograd::batch_norm_eval(x, p(gamma), p(beta), p(running_mean), p(running_var), eps_);
 }
 
 std::string BatchNorm::type_name() const { return fmt::format("BatchNorm{}d({})", rank_ == 2 ? 1 : 2, channels_); }

@@ -26,6 +26,7 @@ public:
     Conv2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size, autograd::Generator& gen,
            ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
     Tensor forward(const Tensor& x) override;
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
     Tensor weight;  // (out, in, k, k)
     Tensor bias;    // (out,), undefined without a bias
@@ -41,6 +42,7 @@ public:
     ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
                     autograd::Generator& gen, ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
     Tensor forward(const Tensor& x) override;
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
     Tensor weight;  // (in, out, k, k)
     Tensor bias;    // (out,)
@@ -54,6 +56,7 @@ class MaxPool2d : public Module {
 public:
     explicit MaxPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
     Tensor forward(const Tensor& x) override { return autograd::max_pool2d(x, k_, stride_); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::max_pool2d(x, k_, stride_); }
     std::string type_name() const override;
 
 private:
@@ -64,6 +67,7 @@ class AvgPool2d : public Module {
 public:
     explicit AvgPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
     Tensor forward(const Tensor& x) override { return autograd::avg_pool2d(x, k_, stride_); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::avg_pool2d(x, k_, stride_); }
     std::string type_name() const override;
 
 private:
@@ -76,6 +80,7 @@ public:
     enum class Mode { Nearest, Bilinear };
     explicit Upsample(std::size_t factor, Mode mode = Mode::Nearest) : factor_(factor), mode_(mode) {}
     Tensor forward(const Tensor& x) override;
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
 private:
@@ -87,6 +92,7 @@ private:
 class Flatten : public Module {
 public:
     Tensor forward(const Tensor& x) override { return autograd::flatten(x); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::flatten(x); }
     std::string type_name() const override { return "Flatten"; }
 };
 
@@ -95,6 +101,7 @@ class Unflatten : public Module {
 public:
     explicit Unflatten(Shape per_example) : shape_(std::move(per_example)) {}
     Tensor forward(const Tensor& x) override;
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
 private:
@@ -109,11 +116,15 @@ class BatchNorm : public Module {
 public:
     BatchNorm(std::size_t channels, std::size_t input_rank, double eps = 1e-5, double momentum = 0.1);
     Tensor forward(const Tensor& x) override;
+    // Train mode: the batch's statistics (the running averages are not touched); eval: the running ones.
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
     Tensor gamma, beta;                // (C,): scale, shift
     Tensor running_mean, running_var;  // (C,) buffers
 
 private:
+    void check_input(const Shape& shape) const;
+
     std::size_t channels_, rank_;
     double eps_, momentum_;
 };

@@ -1,10 +1,6 @@
-// data.hpp: MNIST and Fashion-MNIST in memory, and the minibatch loader.
-//
-// Both data sets are four IDX files (idx.hpp) in one folder, under the same names:
-//   train-images-idx3-ubyte (60000, 28, 28)   train-labels-idx1-ubyte (60000)
-//   t10k-images-idx3-ubyte  (10000, 28, 28)   t10k-labels-idx1-ubyte  (10000)
-// `./lab fetch mnist` and `./lab fetch fashion-mnist` put them in data/mnist/ and
-// data/fashion-mnist/. A Dataset keeps each image as one flat row of pixels in [0, 1].
+// data.hpp: a labelled image data set in memory, and the minibatch loader. Reading MNIST and
+// Fashion-MNIST from their files is io/mnist.hpp's work; a Dataset keeps each image as one flat
+// row of pixels in [0, 1].
 //
 // Dimension letters: N images in the data set, B in a batch, D = H*W pixels per image.
 #pragma once
@@ -20,7 +16,6 @@
 
 #include "autograd/random.hpp"
 #include "autograd/tensor.hpp"
-#include "nn/idx.hpp"
 
 namespace nn {
 
@@ -35,21 +30,6 @@ struct Dataset {
     // The images at rows `index` of `images`, in that order, as a constant (B, D) tensor (no grad).
     autograd::Tensor batch(const std::vector<std::size_t>& index) const;
 };
-
-// MNIST's training set (60,000 images) or test set (10,000) from the IDX files in `dir`; with a
-// `limit` above 0, only the first `limit` images (or all, when there are fewer). A missing
-// folder or file is a DataError that says to run `./lab fetch mnist`.
-Dataset load_mnist(const std::string& dir, bool train, std::size_t limit = 0);
-
-// Fashion-MNIST (Xiao et al. 2017): clothes in the same format, sizes and file names as MNIST.
-// A missing folder or file is a DataError that says to run `./lab fetch fashion-mnist`.
-Dataset load_fashion_mnist(const std::string& dir, bool train, std::size_t limit = 0);
-
-// $MNIST_DIR when set, else "data/mnist" (relative to the working folder: the project root).
-std::string default_mnist_dir();
-
-// $FASHION_MNIST_DIR when set, else "data/fashion-mnist".
-std::string default_fashion_mnist_dir();
 
 // One minibatch: the images, their labels, and which rows of the data set they are.
 struct Batch {

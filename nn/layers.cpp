@@ -8,7 +8,8 @@ namespace nn {
 
 namespace {
 // A layer's input must be (N, features).
-void check_input(const Module& layer, const Tensor& x, std::size_t features) {
+template <class T>
+void check_input(const Module& layer, const autograd::BasicTensor<T>& x, std::size_t features) {
     if (x.dim() != 2 || x.shape()[1] != features)
         throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", layer.type_name(),
                                                autograd::shape_str(x.shape()), features));
@@ -25,8 +26,12 @@ Linear::Linear(std::size_t in_features, std::size_t out_features, autograd::Gene
 
 Tensor Linear::forward(const Tensor& x) {
     check_input(*this, x, in_);
-    Tensor h = autograd::matmul(x, weight);  // (N, H) = (N, D) @ (D, H)
-    return bias.defined() ? h + bias : h;    // (N, H), b broadcast over the rows
+    return autograd::linear(x, weight, bias);  // (N, H) = (N, D) @ (D, H) + (H,)
+}
+
+Tensor64 Linear::forward64(const Tensor64& x, const Params64& p) {
+    check_input(*this, x, in_);
+    return autograd::linear(x, p(weight), p(bias));
 }
 
 std::string Linear::type_name() const { return fmt::format("Linear({}, {})", in_, out_); }
@@ -39,9 +44,12 @@ TiedLinear::TiedLinear(std::shared_ptr<Linear> encoder_layer) : encoder_(std::mo
 
 Tensor TiedLinear::forward(const Tensor& h) {
     check_input(*this, h, encoder_->out_features());
-    // (N, D) = (N, H) @ (D, H)^T: gemm reads W transposed, no copy is made.
-    Tensor y = autograd::gemm(h, encoder_->weight, false, /*transpose_b=*/true);
-    return y + bias;
+    return autograd::tied_linear(h, encoder_->weight, bias);  // (N, D) = (N, H) @ (D, H)^T + (D,)
+}
+
+Tensor64 TiedLinear::forward64(const Tensor64& h, const Params64& p) {
+    check_input(*this, h, encoder_->out_features());
+    return autograd::tied_linear(h, p(encoder_->weight), p(bias));
 }
 
 std::string TiedLinear::type_name() const {
@@ -75,6 +83,15 @@ Tensor Dropout::forward(const Tensor& x) {
     const float keep = static_cast<float>(1.0 / (1.0 - p_));
     for (float& m : mask) m = gen_.uniform() < p_ ? 0.0f : keep;
     return x * Tensor(std::move(mask));
+}
+
+Tensor64 Dropout::forward64(const Tensor64& x, const Params64&) {
+    if (is_training() && p_ != 0.0)
+        throw std::logic_error(
+            fmt::format("{}: draws a random mask in train mode; call eval() to check the model's "
+                        "gradients",
+                        type_name()));
+    return x;
 }
 
 std::string Dropout::type_name() const { return fmt::format("Dropout({})", p_); }

@@ -17,13 +17,14 @@
 
 namespace nn {
 
-// h = x W + b: x (N, D), W (D, H), b (H,).  Xavier initialisation unless told otherwise;
-// the bias starts at zero.
+// h = x W + b: x (N, D), W (D, H), b (H,), computed by autograd::linear. Xavier initialisation
+// unless told otherwise; the bias starts at zero.
 class Linear : public Module {
 public:
     Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init = Init::Xavier,
            bool bias = true);
     Tensor forward(const Tensor& x) override;  // (N, D) -> (N, H)
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
     std::size_t in_features() const { return in_; }
@@ -36,13 +37,15 @@ private:
 };
 
 // The decoder half of a tied pair (Scott slide 8, W4 = W1^T; Silva, "Tying Weights"):
-// y = h W^T + c, where W is the encoder layer's weight (D, H). It stores no weight of its own;
+// y = h W^T + c (autograd::tied_linear), where W is the encoder layer's weight (D, H). It stores
+// no weight of its own;
 // its bias c (D,) is its own ("biases are never tied"). Because W is used twice in one graph,
 // backward() gives W the sum of the encoder's and the decoder's contributions.
 class TiedLinear : public Module {
 public:
     explicit TiedLinear(std::shared_ptr<Linear> encoder_layer);
     Tensor forward(const Tensor& h) override;  // (N, H) -> (N, D)
+    Tensor64 forward64(const Tensor64& h, const Params64& p) override;
     std::string type_name() const override;
 
     const Linear& tied_to() const { return *encoder_; }
@@ -56,18 +59,21 @@ private:
 class Sigmoid : public Module {
 public:
     Tensor forward(const Tensor& x) override { return autograd::sigmoid(x); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::sigmoid(x); }
     std::string type_name() const override { return "Sigmoid"; }
 };
 
 class Tanh : public Module {
 public:
     Tensor forward(const Tensor& x) override { return autograd::tanh(x); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::tanh(x); }
     std::string type_name() const override { return "Tanh"; }
 };
 
 class ReLU : public Module {
 public:
     Tensor forward(const Tensor& x) override { return autograd::relu(x); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::relu(x); }
     std::string type_name() const override { return "ReLU"; }
 };
 
@@ -75,6 +81,7 @@ class LeakyReLU : public Module {
 public:
     explicit LeakyReLU(double slope = 0.01) : slope_(slope) {}
     Tensor forward(const Tensor& x) override { return autograd::leaky_relu(x, slope_); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::leaky_relu(x, slope_); }
     std::string type_name() const override;
 
 private:
@@ -84,12 +91,14 @@ private:
 class Softplus : public Module {
 public:
     Tensor forward(const Tensor& x) override { return autograd::softplus(x); }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::softplus(x); }
     std::string type_name() const override { return "Softplus"; }
 };
 
 class Identity : public Module {
 public:
     Tensor forward(const Tensor& x) override { return x; }
+    Tensor64 forward64(const Tensor64& x, const Params64&) override { return x; }
     std::string type_name() const override { return "Identity"; }
 };
 
@@ -105,6 +114,8 @@ class Dropout : public Module {
 public:
     Dropout(double p, autograd::Generator& gen);
     Tensor forward(const Tensor& x) override;
+    // Eval mode (or p = 0) only: in train mode the mask is random, so there is nothing to check.
+    Tensor64 forward64(const Tensor64& x, const Params64&) override;
     std::string type_name() const override;
 
 private:

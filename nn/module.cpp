@@ -28,6 +28,27 @@ void check_unique(const char* what, const Entries& entries, const std::string& n
 }
 }  // namespace
 
+// ---- float64 stand-ins ----------------------------------------------------------------------
+void Params64::set(const Tensor& t, Tensor64 stand_in) {
+    if (!t.defined() || !stand_in.defined() || t.shape() != stand_in.shape())
+        throw std::invalid_argument("Params64::set: a stand-in must be defined and have its tensor's shape");
+    stand_ins_[t.node()] = std::move(stand_in);
+}
+
+Tensor64 Params64::operator()(const Tensor& t) const {
+    if (!t.defined()) return Tensor64();
+    const auto it = stand_ins_.find(t.node());
+    return it != stand_ins_.end() ? it->second : autograd::to_double(t);
+}
+
+Tensor64 Module::forward64(const Tensor64&, const Params64&) {
+    throw std::logic_error(
+        fmt::format("{}: has no float64 forward; override forward64 with the functional form its "
+                    "forward uses, to gradcheck it",
+                    type_name()));
+}
+
+// ---- calling ---------------------------------------------------------------------------------
 Tensor Module::operator()(const Tensor& x) {
     Tensor y = forward(x);
     if (summary_rows && children_.empty()) summary_rows->push_back({this, y.shape()});
@@ -174,6 +195,12 @@ Module& Sequential::operator[](std::size_t i) const {
 Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
     for (const auto& layer : named_children()) h = (*layer.second)(h);
+    return h;
+}
+
+Tensor64 Sequential::forward64(const Tensor64& x, const Params64& p) {
+    Tensor64 h = x;
+    for (const auto& layer : named_children()) h = layer.second->forward64(h, p);
     return h;
 }
 

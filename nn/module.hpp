@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,22 @@ namespace nn {
 
 using autograd::Shape;
 using autograd::Tensor;
+using autograd::Tensor64;
+
+// Float64 stand-ins for float32 tensors, matched by identity: what Module::forward64 reads in
+// place of a module's own parameters. gradcheck_module (nn/gradcheck_module.hpp) fills it with float64
+// copies that require grad, so that the module's gradients can be checked in float64.
+class Params64 {
+public:
+    // From now on `t` reads as `stand_in` (float64, the same shape).
+    void set(const Tensor& t, Tensor64 stand_in);
+    // The stand-in of `t`; a tensor without one (a buffer, a frozen parameter) reads as a float64
+    // constant copy of its value, and an undefined tensor (a layer without a bias) as undefined.
+    Tensor64 operator()(const Tensor& t) const;
+
+private:
+    std::unordered_map<const void*, Tensor64> stand_ins_;
+};
 
 class Module {
 public:
@@ -39,6 +56,11 @@ public:
     virtual std::string type_name() const = 0;
     // Runs forward(x).
     Tensor operator()(const Tensor& x);
+    // The same computation as forward, in float64, reading every parameter through `p`: for
+    // checking the module's gradients in float64 (gradcheck_module, nn/gradcheck_module.hpp). Every layer
+    // of nn/ writes it with the same functional form as its forward (Linear: autograd::linear);
+    // the default throws, naming the module.
+    virtual Tensor64 forward64(const Tensor64& x, const Params64& p);
 
     // Every parameter under its dotted name, each tensor once (a shared one under its first
     // name), in the order they were registered, depth first.
@@ -126,6 +148,7 @@ public:
     Module& operator[](std::size_t i) const;
 
     Tensor forward(const Tensor& x) override;
+    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
     std::string type_name() const override { return "Sequential"; }
 };
 

@@ -1,9 +1,26 @@
 // check.hpp: assertions shared by the tests.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "autograd/autograd.hpp"
+
+// The inputs of a gradient check.
+using V = std::vector<autograd::Tensor64>;
+
+// Random float64 inputs, drawn from the test case's own generator (each TEST_CASE makes one, so
+// that its numbers do not depend on which other cases ran first): N(0, 1), and U[0.5, 2) where
+// an op needs positive inputs (log, sqrt, division).
+inline autograd::Tensor64 rnd(autograd::Generator& gen, const autograd::Shape& shape) {
+    return autograd::randn<double>(shape, gen);
+}
+inline autograd::Tensor64 positive(autograd::Generator& gen, const autograd::Shape& shape) {
+    return autograd::uniform<double>(shape, 0.5, 2.0, gen);
+}
 
 // Gradient check of f at `inputs` (arguments as for autograd::gradcheck) (float64, central differences); on failure the message lists
 // the entries that differ, expected (numeric) against got (backward).

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "check.hpp"
-#include "nn/checkpoint.hpp"
+#include "io/checkpoint.hpp"
 #include "nn/layers.hpp"
 #include "temp_dir.hpp"
 
@@ -64,11 +64,11 @@ TEST_CASE("save then load restores every parameter bit for bit") {
     nn::Sequential a = small_model(gen), b = small_model(gen);
     a[0].named_parameters()[1].second.mutable_value() = xt::xarray<float>{0.1f, -0.2f, 1e-30f};  // bias, odd values
     REQUIRE_FALSE(a.parameters()[0].value() == b.parameters()[0].value());
-    nn::save_checkpoint(a, dir / "model.npz");
-    nn::load_checkpoint(b, dir / "model.npz");
+    io::save_checkpoint(a, dir / "model.npz");
+    io::load_checkpoint(b, dir / "model.npz");
     for (std::size_t i = 0; i < a.parameters().size(); ++i)
         CHECK(a.parameters()[i].value() == b.parameters()[i].value());
-    const auto arrays = nn::load_npz(dir / "model.npz");
+    const auto arrays = io::load_npz(dir / "model.npz");
     CHECK(arrays.size() == 4);
     CHECK(arrays.count("0.weight") == 1);
     CHECK(arrays.at("2.weight").shape()[0] == 3);
@@ -78,81 +78,81 @@ TEST_CASE("loading into a different model names the parameter") {
     TempDir dir;
     Generator gen(2);
     nn::Sequential a = small_model(gen);
-    nn::save_checkpoint(a, dir / "m.npz");
+    io::save_checkpoint(a, dir / "m.npz");
     nn::Sequential wider(nn::Linear(4, 5, gen), nn::ReLU(), nn::Linear(5, 2, gen));
     const xt::xarray<float> before = wider.parameters()[0].value();
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(wider, dir / "m.npz"), "m.npz", "'0.weight'", "(4, 3)", "(4, 5)");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(wider, dir / "m.npz"), "m.npz", "'0.weight'", "(4, 3)", "(4, 5)");
     CHECK(wider.parameters()[0].value() == before);  // nothing was changed
     nn::Sequential deeper(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen), nn::ReLU(), nn::Linear(2, 2, gen));
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
     nn::Sequential shallower(nn::Linear(4, 3, gen));
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
 }
 
 TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {
     TempDir dir;
     Generator gen(3);
     nn::Sequential m = small_model(gen);
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
     write_bytes(dir / "empty.npz", "");
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
     write_bytes(dir / "text.npz", std::string(200, 'x'));
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "text.npz"), "text.npz", "no zip directory");
-    nn::save_checkpoint(m, dir / "good.npz");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "text.npz"), "text.npz", "no zip directory");
+    io::save_checkpoint(m, dir / "good.npz");
     const std::string good = read_bytes(dir / "good.npz");
     write_bytes(dir / "cut.npz", good.substr(0, good.size() / 2));
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "cut.npz"), "cut.npz");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "cut.npz"), "cut.npz");
     std::string flipped = good;
     const std::size_t second_member = flipped.find("PK\x03\x04", 4);
     REQUIRE(second_member != std::string::npos);
     flipped[second_member - 1] = static_cast<char>(flipped[second_member - 1] ^ 0x55);  // the first array's last byte
     write_bytes(dir / "flipped.npz", flipped);
-    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "flipped.npz"), "flipped.npz", "CRC");
+    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "flipped.npz"), "flipped.npz", "CRC");
     // Every prefix of a good file fails cleanly, never reads out of bounds.
     for (std::size_t n = 0; n < good.size(); n += 7) {
         write_bytes(dir / "prefix.npz", good.substr(0, n));
-        CHECK_THROWS_AS(nn::load_npz(dir / "prefix.npz"), nn::CheckpointError);
+        CHECK_THROWS_AS(io::load_npz(dir / "prefix.npz"), io::CheckpointError);
     }
 }
 
 TEST_CASE("files written by numpy.savez load; float64 and compressed ones are refused with the fix") {
     TempDir dir;
     write_bytes(dir / "np32.npz", from_hex(kNumpyFloat32));
-    const auto arrays = nn::load_npz(dir / "np32.npz");
+    const auto arrays = io::load_npz(dir / "np32.npz");
     REQUIRE(arrays.size() == 2);
     CHECK(arrays.at("weight") == xt::xarray<float>{{1.5f, -2.0f, 0.25f}});
     CHECK(arrays.at("bias") == xt::xarray<float>{3.0f});
     write_bytes(dir / "np64.npz", from_hex(kNumpyFloat64));
-    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "np64.npz"), "np64.npz", "'w'", "<f8", "astype(numpy.float32)");
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "np64.npz"), "np64.npz", "'w'", "<f8", "astype(numpy.float32)");
     write_bytes(dir / "npc.npz", from_hex(kNumpyCompressed));
-    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "npc.npz"), "npc.npz", "compressed", "numpy.savez");
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "npc.npz"), "npc.npz", "compressed", "numpy.savez");
 }
 
 TEST_CASE("saving replaces an existing checkpoint atomically and leaves no temporary file") {
     TempDir dir;
     Generator gen(4);
     nn::Sequential a = small_model(gen), b = small_model(gen);
-    nn::save_checkpoint(a, dir / "ckpt.npz");
-    nn::save_checkpoint(b, dir / "ckpt.npz");
+    io::save_checkpoint(a, dir / "ckpt.npz");
+    io::save_checkpoint(b, dir / "ckpt.npz");
     std::size_t files = 0;
     for (const auto& entry : fs::directory_iterator(dir.path)) {
         ++files;
         CHECK(entry.path().filename() == "ckpt.npz");
     }
     CHECK(files == 1);
-    nn::load_checkpoint(a, dir / "ckpt.npz");
+    io::load_checkpoint(a, dir / "ckpt.npz");
     CHECK(a.parameters()[0].value() == b.parameters()[0].value());
     // A folder that does not exist yet is made; an unwritable place is an error naming it.
-    nn::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
+    io::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
     CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
-    CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
+    CHECK_THROWS_CONTAINING(io::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
                             "cannot create the folder");
 }
 
 TEST_CASE("crafted archives: every byte of a good file changed, overlapping members, lying .npy headers") {
     TempDir dir;
     const xt::xarray<float> a{1.0f, 2.0f}, b = xt::ones<float>({1, 1});
-    nn::save_npz(dir / "good.npz", {{"a", a}, {"b", b}});
+    io::save_npz(dir / "good.npz", {{"a", a}, {"b", b}});
     const std::string good = read_bytes(dir / "good.npz");
     // Each byte set to 0x00 and to 0xFF: the result is the same arrays or a CheckpointError, never
     // a crash, another exception or a huge allocation (run under ./lab test --sanitize too).
@@ -163,9 +163,9 @@ TEST_CASE("crafted archives: every byte of a good file changed, overlapping memb
             bad[i] = v;
             write_bytes(dir / "bad.npz", bad);
             try {
-                const auto arrays = nn::load_npz(dir / "bad.npz");  // e.g. an entry count of 0: no arrays
+                const auto arrays = io::load_npz(dir / "bad.npz");  // e.g. an entry count of 0: no arrays
                 CHECK(arrays.size() <= 2);
-            } catch (const nn::CheckpointError&) {
+            } catch (const io::CheckpointError&) {
                 ++refused;
             }
         }
@@ -173,16 +173,16 @@ TEST_CASE("crafted archives: every byte of a good file changed, overlapping memb
     // One member named a thousand times in the directory: refused, not copied a thousand times.
     const std::string npy = xt::dump_npy(a);
     std::vector<std::pair<std::string, std::string>> same(1000, {"a.npy", npy});
-    write_bytes(dir / "many.npz", nn::zip_stored(same));
-    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "many.npz"), "many.npz");
+    write_bytes(dir / "many.npz", io::zip_stored(same));
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "many.npz"), "many.npz");
     // .npy headers that lie about their length or their shape.
     const std::string huge_header = std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12) + std::string(100, ' ');
-    write_bytes(dir / "hdr.npz", nn::zip_stored({{"w.npy", huge_header}}));
-    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "hdr.npz"), "hdr.npz", "'w'", "header longer");
+    write_bytes(dir / "hdr.npz", io::zip_stored({{"w.npy", huge_header}}));
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "hdr.npz"), "hdr.npz", "'w'", "header longer");
     const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }\n";
     std::string lying = std::string("\x93NUMPY\x01\x00", 8);
     lying += static_cast<char>(header.size() & 0xFF), lying += static_cast<char>(header.size() >> 8);
     lying += header + std::string(8, '\0');
-    write_bytes(dir / "shape.npz", nn::zip_stored({{"w.npy", lying}}));
-    CHECK_THROWS_CONTAINING(nn::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "shape larger than its data");
+    write_bytes(dir / "shape.npz", io::zip_stored({{"w.npy", lying}}));
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "shape larger than its data");
 }

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "check.hpp"
-#include "nn/checkpoint.hpp"
+#include "io/checkpoint.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 
@@ -93,8 +93,8 @@ TEST_CASE("a checkpoint holds the conv weights and batch norm's running statisti
     nn::Sequential a(nn::Conv2d(1, 4, 3, gen), nn::BatchNorm2d(4)), b(nn::Conv2d(1, 4, 3, gen), nn::BatchNorm2d(4));
     a(randn({3, 1, 5, 5}, gen));  // moves the running statistics away from 0 and 1
     const std::string path = (std::filesystem::temp_directory_path() / "conv-layers-test.npz").string();
-    nn::save_checkpoint(a, path);
-    nn::load_checkpoint(b, path);
+    io::save_checkpoint(a, path);
+    io::load_checkpoint(b, path);
     std::filesystem::remove(path);
     for (std::size_t i = 0; i < a.named_buffers().size(); ++i)
         CHECK(a.named_buffers()[i].second.value() == b.named_buffers()[i].second.value());
@@ -113,4 +113,9 @@ TEST_CASE("summary runs in eval mode: batch norm's statistics stay as they were,
     CHECK(model[1].is_training());
     nn::Sequential mlp(nn::Linear(3, 4, gen), nn::BatchNorm1d(4));
     CHECK(mlp.summary({1, 3}).find("BatchNorm1d(4)") != std::string::npos);
+}
+
+TEST_CASE("Conv2d refuses an output_padding, which belongs to ConvTranspose2d") {
+    Generator gen(7);
+    CHECK_THROWS_CONTAINING(nn::Conv2d(1, 2, 3, gen, {2, 1, 1, 1}), "Conv2d", "output_padding = 1", "ConvTranspose2d");
 }

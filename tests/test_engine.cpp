@@ -149,3 +149,31 @@ TEST_CASE("a wide graph: a leaf used by many ops gets every contribution") {
     sum(acc).backward();
     CHECK(x.grad().item() == 5050.0);
 }
+
+TEST_CASE("errors leave the graph usable") {
+    Tensor w = ones({2, 2}, true);
+    CHECK_THROWS(matmul(w, ones({3, 1})));
+    sum(matmul(w, ones({2, 1}))).backward();
+    CHECK(w.grad().shape() == Shape{2, 2});
+}
+
+TEST_CASE("the sweep's options: the default frees the graph, retain_graph keeps it, create_graph implies it") {
+    CHECK_FALSE(GradOptions{}.retain_graph);
+    CHECK_FALSE(GradOptions{}.create_graph);
+    CHECK(retain_graph.retain_graph);
+    CHECK_FALSE(retain_graph.create_graph);
+    CHECK(create_graph.retain_graph);
+    CHECK(create_graph.create_graph);
+    Tensor64 x(xt::xarray<double>{3.0}, true);
+    Tensor64 y = sum(x * x * x);
+    const Tensor64 dy = grad(y, {x}, create_graph)[0];  // 3 x^2 = 27, and the graph survives
+    CHECK(dy.item() == doctest::Approx(27.0));
+    CHECK(grad(y, {x})[0].item() == doctest::Approx(27.0));  // a second sweep through the same graph
+    CHECK_THROWS_CONTAINING(grad(y, {x}), "already freed", "retain_graph");
+    // A seed with named options: y = 2 x for a (2,) x, seeded with (1, 3).
+    Tensor64 v(xt::xarray<double>{1.0, 2.0}, true);
+    Tensor64 w = v * 2.0;
+    w.backward(Tensor64(xt::xarray<double>{1.0, 3.0}), retain_graph);
+    w.backward(Tensor64(xt::xarray<double>{1.0, 3.0}));
+    check_close(v.grad().value(), xt::xarray<double>{4.0, 12.0});
+}

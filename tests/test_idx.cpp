@@ -11,7 +11,7 @@
 
 #include <xtensor/xbuilder.hpp>
 
-#include "nn/idx.hpp"
+#include "io/idx.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,8 +27,8 @@ TEST_CASE("write_idx then read_idx gives back the same array, for 1 to 4 dimensi
     for (const auto& shape : shapes) {
         xt::xarray<std::uint8_t> a = xt::xarray<std::uint8_t>::from_shape(shape);
         for (std::size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<std::uint8_t>((i * 37 + 200) % 256);
-        nn::write_idx(dir / "a.idx", a);
-        const xt::xarray<std::uint8_t> b = nn::read_idx(dir / "a.idx");
+        io::write_idx(dir / "a.idx", a);
+        const xt::xarray<std::uint8_t> b = io::read_idx(dir / "a.idx");
         CHECK_MESSAGE(b.shape() == a.shape(), "dimension " << shape.size() << ": shapes differ");
         CHECK_MESSAGE(b == a, "dimension " << shape.size() << ": values differ");
         CHECK(fs::file_size(dir / "a.idx") == 4 + 4 * shape.size() + a.size());
@@ -39,13 +39,13 @@ TEST_CASE("write_idx writes MNIST's header: 00 00 08 ndim, then big-endian sizes
     TempDir dir;
     xt::xarray<std::uint8_t> a = xt::xarray<std::uint8_t>::from_shape({2, 3});
     for (std::size_t i = 0; i < 6; ++i) a.data()[i] = static_cast<std::uint8_t>(i);
-    nn::write_idx(dir / "m.idx", a);
+    io::write_idx(dir / "m.idx", a);
     const std::string got = read_bytes(dir / "m.idx");
     CHECK_MESSAGE(got == valid_2x3(), "the bytes differ from the hand-written IDX file");
     // And the hand-written file reads back as the array, sizes larger than a byte included.
     const std::string big = std::string("\0\0\x08\x01\0\0\x01\x02", 8) + std::string(258, '\x07');
     write_bytes(dir / "big.idx", big);
-    const xt::xarray<std::uint8_t> b = nn::read_idx(dir / "big.idx");
+    const xt::xarray<std::uint8_t> b = io::read_idx(dir / "big.idx");
     CHECK_MESSAGE(b.shape()[0] == 258u, "expected 258 elements (0x0102), got " << b.shape()[0]);
     CHECK(b(257) == 7);
 }
@@ -53,7 +53,7 @@ TEST_CASE("write_idx writes MNIST's header: 00 00 08 ndim, then big-endian sizes
 TEST_CASE("a file of zero elements reads as an empty array") {
     TempDir dir;
     write_bytes(dir / "zero.idx", std::string("\0\0\x08\x02\0\0\0\0\0\0\0\x1c", 12));
-    const xt::xarray<std::uint8_t> a = nn::read_idx(dir / "zero.idx");
+    const xt::xarray<std::uint8_t> a = io::read_idx(dir / "zero.idx");
     CHECK(a.dimension() == 2);
     CHECK(a.size() == 0);
 }
@@ -63,66 +63,66 @@ TEST_CASE("corrupt files are DataErrors naming the file and the problem") {
     const std::string good = valid_2x3();
 
     SUBCASE("missing file") {
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "nothing-here"), "nothing-here", "no such file");
-        CHECK_THROWS_AS(nn::read_idx(dir / "nothing-here"), nn::DataError);
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "nothing-here"), "nothing-here", "no such file");
+        CHECK_THROWS_AS(io::read_idx(dir / "nothing-here"), io::DataError);
     }
     SUBCASE("a folder") {
         const std::string folder = dir.path.string();
-        CHECK_THROWS_CONTAINING(nn::read_idx(folder), folder.c_str(), "is a folder");
+        CHECK_THROWS_CONTAINING(io::read_idx(folder), folder.c_str(), "is a folder");
     }
     SUBCASE("empty file") {
         write_bytes(dir / "empty.idx", "");
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "empty.idx"), "empty.idx", "empty file");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "empty.idx"), "empty.idx", "empty file");
     }
     SUBCASE("shorter than the 4 fixed bytes") {
         write_bytes(dir / "short.idx", std::string("\0\0", 2));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "short.idx"), "short.idx", "truncated", "2 bytes");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "short.idx"), "short.idx", "truncated", "2 bytes");
     }
     SUBCASE("bad magic, e.g. a gzipped file") {
         write_bytes(dir / "gz.idx", "\x1f\x8b\x08\x00" + good.substr(4));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "gz.idx"), "gz.idx", "bad magic", "0x1F 0x8B");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "gz.idx"), "gz.idx", "bad magic", "0x1F 0x8B");
     }
     SUBCASE("a type other than unsigned byte") {
         std::string floats = good;
         floats[2] = '\x0d';
         write_bytes(dir / "f.idx", floats);
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "f.idx"), "f.idx", "unsupported type byte 0x0D", "float32");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "f.idx"), "f.idx", "unsupported type byte 0x0D", "float32");
         floats[2] = '\x42';
         write_bytes(dir / "f.idx", floats);
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "f.idx"), "f.idx", "0x42", "not an IDX type");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "f.idx"), "f.idx", "0x42", "not an IDX type");
     }
     SUBCASE("zero or too many dimensions") {
         write_bytes(dir / "d0.idx", std::string("\0\0\x08\0", 4));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "d0.idx"), "d0.idx", "0 dimensions", "1 to 4");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "d0.idx"), "d0.idx", "0 dimensions", "1 to 4");
         write_bytes(dir / "d5.idx", std::string("\0\0\x08\x05", 4) + std::string(20, '\0'));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "d5.idx"), "d5.idx", "5 dimensions", "1 to 4");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "d5.idx"), "d5.idx", "5 dimensions", "1 to 4");
         write_bytes(dir / "d255.idx", std::string("\0\0\x08\xff", 4));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "d255.idx"), "d255.idx", "255 dimensions");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "d255.idx"), "d255.idx", "255 dimensions");
     }
     SUBCASE("truncated in the sizes") {
         write_bytes(dir / "cut.idx", good.substr(0, 9));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "cut.idx"), "cut.idx", "truncated", "2 dimension sizes",
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "cut.idx"), "cut.idx", "truncated", "2 dimension sizes",
                                 "holds 9 bytes");
     }
     SUBCASE("truncated in the data") {
         write_bytes(dir / "cut.idx", good.substr(0, 15));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "cut.idx"), "cut.idx", "truncated",
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "cut.idx"), "cut.idx", "truncated",
                                 "the header promises 6 bytes of data, the file holds 3", "2 x 3");
     }
     SUBCASE("a header promising MNIST's 47,040,000 bytes over a small file") {
         // 60000 x 28 x 28 = 47040000: the reader must not allocate or read that much.
         write_bytes(dir / "train-images-idx3-ubyte",
                     std::string("\0\0\x08\x03\0\0\xea\x60\0\0\0\x1c\0\0\0\x1c", 16) + std::string(1000, '\0'));
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "train-images-idx3-ubyte"), "train-images-idx3-ubyte: truncated",
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "train-images-idx3-ubyte"), "train-images-idx3-ubyte: truncated",
                                 "the header promises 47040000 bytes of data, the file holds 1000");
     }
     SUBCASE("sizes whose product overflows 64 bits") {
         write_bytes(dir / "huge.idx", std::string("\0\0\x08\x04", 4) + std::string(16, '\xff') + "abc");
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "huge.idx"), "huge.idx", "truncated", "more than 2^64");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "huge.idx"), "huge.idx", "truncated", "more than 2^64");
     }
     SUBCASE("trailing bytes") {
         write_bytes(dir / "long.idx", good + "xy");
-        CHECK_THROWS_CONTAINING(nn::read_idx(dir / "long.idx"), "long.idx", "trailing bytes",
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "long.idx"), "long.idx", "trailing bytes",
                                 "promises 6 bytes of data, the file holds 8", "2 too many");
     }
 }
@@ -135,10 +135,10 @@ TEST_CASE("every prefix and every one-byte change of a valid file is read safely
     auto try_read = [&](const std::string& bytes) {
         write_bytes(dir / "v.idx", bytes);
         try {
-            const xt::xarray<std::uint8_t> a = nn::read_idx(dir / "v.idx");
+            const xt::xarray<std::uint8_t> a = io::read_idx(dir / "v.idx");
             CHECK_MESSAGE(a.size() + 4 + 4 * a.dimension() == bytes.size(), "a read array must account for every byte");
             ++read_ok;
-        } catch (const nn::DataError&) {
+        } catch (const io::DataError&) {
             ++rejected;
         }
     };
@@ -156,9 +156,9 @@ TEST_CASE("every prefix and every one-byte change of a valid file is read safely
 TEST_CASE("write_idx refuses what IDX cannot hold, naming the file") {
     TempDir dir;
     const xt::xarray<std::uint8_t> scalar = 3;
-    CHECK_THROWS_CONTAINING(nn::write_idx(dir / "s.idx", scalar), "s.idx", "0 dimensions");
+    CHECK_THROWS_CONTAINING(io::write_idx(dir / "s.idx", scalar), "s.idx", "0 dimensions");
     const xt::xarray<std::uint8_t> five = xt::zeros<std::uint8_t>({1, 1, 1, 1, 2});
-    CHECK_THROWS_CONTAINING(nn::write_idx(dir / "5.idx", five), "5.idx", "5 dimensions");
+    CHECK_THROWS_CONTAINING(io::write_idx(dir / "5.idx", five), "5.idx", "5 dimensions");
     const xt::xarray<std::uint8_t> one = xt::zeros<std::uint8_t>({2});
-    CHECK_THROWS_CONTAINING(nn::write_idx(dir / "no-such-folder/x.idx", one), "no-such-folder/x.idx", "cannot create");
+    CHECK_THROWS_CONTAINING(io::write_idx(dir / "no-such-folder/x.idx", one), "no-such-folder/x.idx", "cannot create");
 }

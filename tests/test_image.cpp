@@ -13,18 +13,18 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
-#include "nn/image.hpp"
+#include "io/image.hpp"
 
-#include "nn/stb.hpp"  // declarations only: the implementations are in nn/image.cpp
+#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
 
 namespace fs = std::filesystem;
 
-namespace nn {
+namespace io {
 // Lets doctest print a colour when a check on one fails.
 std::ostream& operator<<(std::ostream& os, const Canvas::Color& c) {
     return os << "rgb(" << int(c.r) << ", " << int(c.g) << ", " << int(c.b) << ")";
 }
-}  // namespace nn
+}  // namespace io
 
 namespace {
 
@@ -57,12 +57,12 @@ constexpr int kGap = 96;  // the gray between tiles
 TEST_CASE("a grid of two 2x3 images: size, gaps, scaling, value mapping") {
     // Image 0 is a ramp 0 .. 1, image 1 is all 0.5; drawn at scale 2 with 1-pixel gaps, 2 columns.
     const xt::xarray<float> images = {{0.0f, 0.2f, 0.4f, 0.6f, 0.8f, 1.0f}, {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}};
-    nn::GridOptions o;
+    io::GridOptions o;
     o.columns = 2;
     o.scale = 2;
     o.gap = 1;
     TempDir tmp;
-    nn::save_image_grid(tmp / "grid.png", images, 2, 3, o);
+    io::save_image_grid(tmp / "grid.png", images, 2, 3, o);
     const Decoded d = decode(tmp / "grid.png");
     REQUIRE(d.w == 1 + 2 * (3 * 2 + 1));  // gap, tile, gap, tile, gap
     REQUIRE(d.h == 1 + 2 * 2 + 1);
@@ -88,14 +88,14 @@ TEST_CASE("(N, H*W), (N, H, W) and (N, 1, H, W) draw the same; a short last row 
     xt::xarray<float> cube = flat, planes = flat;
     cube.reshape({3, 2, 2});
     planes.reshape({3, 1, 2, 2});
-    nn::GridOptions o;
+    io::GridOptions o;
     o.columns = 2;  // three images in two columns: the second row has one
     o.scale = 1;
     o.gap = 2;
     TempDir tmp;
-    nn::save_image_grid(tmp / "flat.png", flat, 2, 2, o);
-    nn::save_image_grid(tmp / "cube.png", cube, 2, 2, o);
-    nn::save_image_grid(tmp / "planes.png", planes, 2, 2, o);
+    io::save_image_grid(tmp / "flat.png", flat, 2, 2, o);
+    io::save_image_grid(tmp / "cube.png", cube, 2, 2, o);
+    io::save_image_grid(tmp / "planes.png", planes, 2, 2, o);
     const Decoded a = decode(tmp / "flat.png"), b = decode(tmp / "cube.png"), c = decode(tmp / "planes.png");
     CHECK(a.w == 2 + 2 * (2 + 2));
     CHECK(a.h == 2 + 2 * (2 + 2));
@@ -106,39 +106,39 @@ TEST_CASE("(N, H*W), (N, H, W) and (N, 1, H, W) draw the same; a short last row 
     CHECK(a.at(7, 7) == kGap);
     // More columns than images: the grid is as wide as the images.
     o.columns = 10;
-    nn::save_image_grid(tmp / "wide.png", flat, 2, 2, o);
+    io::save_image_grid(tmp / "wide.png", flat, 2, 2, o);
     CHECK(decode(tmp / "wide.png").w == 2 + 3 * (2 + 2));
 }
 
 TEST_CASE("normalize_each stretches each image; [lo, hi] maps and clips; NaN is red") {
     const xt::xarray<float> weights = {{-0.3f, 0.1f}, {2.0f, -5.0f}};  // two 1x2 "images"
-    nn::GridOptions o;
+    io::GridOptions o;
     o.scale = 1;
     o.gap = 0;
     o.normalize_each = true;
     TempDir tmp;
-    nn::save_image_grid(tmp / "norm.png", weights, 1, 2, o);
+    io::save_image_grid(tmp / "norm.png", weights, 1, 2, o);
     Decoded d = decode(tmp / "norm.png");
     CHECK(d.at(0, 0) == 0);
     CHECK(d.at(1, 0) == 255);
     CHECK(d.at(2, 0) == 255);
     CHECK(d.at(3, 0) == 0);
     o.normalize_each = false;
-    nn::save_image_grid(tmp / "clip.png", weights, 1, 2, o);
+    io::save_image_grid(tmp / "clip.png", weights, 1, 2, o);
     d = decode(tmp / "clip.png");
     CHECK(d.at(0, 0) == 0);    // -0.3 clipped to 0
     CHECK(d.at(1, 0) == 26);   // 0.1 -> 25.5, rounded
     CHECK(d.at(2, 0) == 255);  // 2.0 clipped to 1
     o.lo = -1.0f;              // a symmetric range: 0 is mid-gray
     o.hi = 1.0f;
-    nn::save_image_grid(tmp / "sym.png", xt::xarray<float>{{0.0f, -1.0f, 0.5f}}, 1, 3, o);
+    io::save_image_grid(tmp / "sym.png", xt::xarray<float>{{0.0f, -1.0f, 0.5f}}, 1, 3, o);
     d = decode(tmp / "sym.png");
     CHECK(d.at(0, 0) == 128);
     CHECK(d.at(1, 0) == 0);
     CHECK(d.at(2, 0) == 191);
     const float nan = std::nanf("");
     o.normalize_each = true;  // the NaN is also left out of the image's range
-    nn::save_image_grid(tmp / "nan.png", xt::xarray<float>{{nan, 1.0f, 3.0f}}, 1, 3, o);
+    io::save_image_grid(tmp / "nan.png", xt::xarray<float>{{nan, 1.0f, 3.0f}}, 1, 3, o);
     d = decode(tmp / "nan.png");
     CHECK(d.is(0, 0, 255, 0, 0));
     CHECK(d.at(1, 0) == 0);
@@ -147,13 +147,13 @@ TEST_CASE("normalize_each stretches each image; [lo, hi] maps and clips; NaN is 
 
 TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") {
     const xt::xarray<float> a = xt::zeros<float>({4, 1, 28, 28}), b = xt::ones<float>({3, 28, 28});
-    nn::GridOptions o;
+    io::GridOptions o;
     o.scale = 1;
     TempDir tmp;
-    nn::save_image_rows(tmp / "rows.png", {{"original", a}, {"noisy", b}}, 28, 28, o);
+    io::save_image_rows(tmp / "rows.png", {{"original", a}, {"noisy", b}}, 28, 28, o);
     const Decoded d = decode(tmp / "rows.png");
     CHECK(d.h == 2 * (28 + 2) + 2);
-    const int left = nn::Canvas::text_width("original", 2) + 16;
+    const int left = io::Canvas::text_width("original", 2) + 16;
     CHECK(d.w == left + 4 * (28 + 2) + 2);
     int dark = 0;  // the label "original" is drawn in black on white, left of its row
     for (int x = 0; x < left; ++x)
@@ -165,7 +165,7 @@ TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") 
     CHECK(d.at(d.w - 5, 30 + 2 + 5) == 255);       // the shorter row ends in white, not gap colour
     CHECK(d.at(d.w - 5, 30 + 2 + 5, 2) == 255);
     o.scale = 3;  // scaled tiles
-    nn::save_image_rows(tmp / "rows3.png", {{"x", a}}, 28, 28, o);
+    io::save_image_rows(tmp / "rows3.png", {{"x", a}}, 28, 28, o);
     CHECK(decode(tmp / "rows3.png").h == 28 * 3 + 2 * 2);
 }
 
@@ -173,12 +173,12 @@ TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") 
 TEST_CASE("read_png_gray reads back a written grid") {
     xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});
     for (std::size_t i = 0; i < 24; ++i) img(0, i) = float(i % 6) / 5.0f + float(i / 6) * 0.01f;
-    nn::GridOptions o;
+    io::GridOptions o;
     o.scale = 1;
     o.gap = 0;
     TempDir tmp;
-    nn::save_image_grid(tmp / "read.png", img, 4, 6, o);
-    const xt::xarray<float> back = nn::read_png_gray(tmp / "read.png");
+    io::save_image_grid(tmp / "read.png", img, 4, 6, o);
+    const xt::xarray<float> back = io::read_png_gray(tmp / "read.png");
     REQUIRE(back.shape() == std::vector<std::size_t>{4, 6});
     xt::xarray<float> want = xt::clip(img, 0.0f, 1.0f);
     want.reshape({4, 6});
@@ -190,26 +190,26 @@ TEST_CASE("read_png_gray turns colour into luma and lays transparency over white
     // Pure red, green, blue, white; then RGBA: opaque black, transparent black, half-transparent black.
     const unsigned char rgb[] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
     REQUIRE(stbi_write_png((tmp / "rgb.png").c_str(), 4, 1, 3, rgb, 4 * 3));
-    check_close(nn::read_png_gray(tmp / "rgb.png"), xt::xarray<float>{{0.299f, 0.587f, 0.114f, 1.0f}}, 1e-5);
+    check_close(io::read_png_gray(tmp / "rgb.png"), xt::xarray<float>{{0.299f, 0.587f, 0.114f, 1.0f}}, 1e-5);
     const unsigned char rgba[] = {0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 128};
     REQUIRE(stbi_write_png((tmp / "rgba.png").c_str(), 3, 1, 4, rgba, 3 * 4));
-    check_close(nn::read_png_gray(tmp / "rgba.png"), xt::xarray<float>{{0.0f, 1.0f, 127.0f / 255.0f}}, 1e-5);
+    check_close(io::read_png_gray(tmp / "rgba.png"), xt::xarray<float>{{0.0f, 1.0f, 127.0f / 255.0f}}, 1e-5);
 }
 
 TEST_CASE("resize_gray averages areas when shrinking, interpolates when enlarging") {
     const xt::xarray<float> four = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}, {12, 13, 14, 15}};
-    check_close(nn::resize_gray(four, 2, 2), xt::xarray<float>{{2.5f, 4.5f}, {10.5f, 12.5f}}, 1e-5);  // 2x2 block means
+    check_close(io::resize_gray(four, 2, 2), xt::xarray<float>{{2.5f, 4.5f}, {10.5f, 12.5f}}, 1e-5);  // 2x2 block means
     // 3 -> 2: each output pixel covers 1.5 input pixels: (0 + 0.5 * 1) / 1.5 and (0.5 * 1 + 2) / 1.5.
-    check_close(nn::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}},
+    check_close(io::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}},
                 1e-5);
-    check_close(nn::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}},
+    check_close(io::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}},
                 1e-6);
-    const xt::xarray<float> same = nn::resize_gray(four, 4, 4);
+    const xt::xarray<float> same = io::resize_gray(four, 4, 4);
     check_close(same, four, 1e-6);
     const xt::xarray<float> big = xt::ones<float>({100, 70}) * 0.3f;
     const xt::xarray<float> small = xt::ones<float>({28, 28}) * 0.3f;
-    check_close(nn::resize_gray(big, 28, 28), small, 1e-5);  // the weights sum to one
-    CHECK_THROWS_CONTAINING(nn::resize_gray(xt::zeros<float>({2, 2, 2}), 28, 28), "resize_gray", "(2, 2, 2)");
+    check_close(io::resize_gray(big, 28, 28), small, 1e-5);  // the weights sum to one
+    CHECK_THROWS_CONTAINING(io::resize_gray(xt::zeros<float>({2, 2, 2}), 28, 28), "resize_gray", "(2, 2, 2)");
 }
 
 TEST_CASE("fit_digit makes a dark-on-light photo look like MNIST") {
@@ -217,7 +217,7 @@ TEST_CASE("fit_digit makes a dark-on-light photo look like MNIST") {
     xt::xarray<float> page = xt::ones<float>({100, 80}) * 0.9f;
     for (std::size_t r = 10; r < 70; ++r)
         for (std::size_t c = 50; c < 70; ++c) page(r, c) = 0.1f;
-    const xt::xarray<float> x = nn::fit_digit(page);
+    const xt::xarray<float> x = io::fit_digit(page);
     REQUIRE(x.shape() == std::vector<std::size_t>{28, 28});
     CHECK(x(0, 0) == doctest::Approx(0.0));  // the page is black now
     CHECK(x(27, 27) == doctest::Approx(0.0));
@@ -232,43 +232,43 @@ TEST_CASE("fit_digit makes a dark-on-light photo look like MNIST") {
     CHECK(cols == 7);   // and the short side keeps the bar's shape: 20 * 20 / 60 = 6.7
     CHECK(mr / mass == doctest::Approx(14.0).epsilon(0.05));  // centred by its centre of mass
     CHECK(mc / mass == doctest::Approx(14.0).epsilon(0.05));
-    CHECK(xt::amax(nn::fit_digit(xt::ones<float>({50, 50})))() == 0.0f);  // a blank page holds no digit
-    CHECK_THROWS_CONTAINING(nn::fit_digit(xt::zeros<float>({5})), "fit_digit", "(5)");
+    CHECK(xt::amax(io::fit_digit(xt::ones<float>({50, 50})))() == 0.0f);  // a blank page holds no digit
+    CHECK_THROWS_CONTAINING(io::fit_digit(xt::zeros<float>({5})), "fit_digit", "(5)");
 }
 
 // ---- the Canvas --------------------------------------------------------------------------------------
 TEST_CASE("Canvas: rectangles clip at the edges, lines reach their ends, text stays in its box") {
-    nn::Canvas c(40, 30);
-    CHECK(c.get(0, 0) == nn::Canvas::Color{255, 255, 255});
+    io::Canvas c(40, 30);
+    CHECK(c.get(0, 0) == io::Canvas::Color{255, 255, 255});
     c.fill_rect(-5, -5, 10, 10, {1, 2, 3});  // partly outside: drawn where it overlaps
-    CHECK(c.get(4, 4) == nn::Canvas::Color{1, 2, 3});
-    CHECK(c.get(5, 5) == nn::Canvas::Color{255, 255, 255});
+    CHECK(c.get(4, 4) == io::Canvas::Color{1, 2, 3});
+    CHECK(c.get(5, 5) == io::Canvas::Color{255, 255, 255});
     c.line(10, 20, 30, 25, {9, 9, 9});
-    CHECK(c.get(10, 20) == nn::Canvas::Color{9, 9, 9});
-    CHECK(c.get(30, 25) == nn::Canvas::Color{9, 9, 9});
-    CHECK(c.get(20, 20) == nn::Canvas::Color{255, 255, 255});  // a line (at y = 22.5 there), not a filled area
+    CHECK(c.get(10, 20) == io::Canvas::Color{9, 9, 9});
+    CHECK(c.get(30, 25) == io::Canvas::Color{9, 9, 9});
+    CHECK(c.get(20, 20) == io::Canvas::Color{255, 255, 255});  // a line (at y = 22.5 there), not a filled area
     CHECK_THROWS_AS(c.get(40, 0), std::out_of_range);
 
-    nn::Canvas t(80, 40);
-    const int x = 5, y = 6, scale = 2, w = nn::Canvas::text_width("Ag9", scale);
+    io::Canvas t(80, 40);
+    const int x = 5, y = 6, scale = 2, w = io::Canvas::text_width("Ag9", scale);
     t.text(x, y, "Ag9", {0, 0, 0}, scale);
     int inside = 0, outside = 0;
     for (int yy = 0; yy < 40; ++yy)
         for (int xx = 0; xx < 80; ++xx) {
-            const bool ink = t.get(xx, yy) == nn::Canvas::Color{0, 0, 0};
-            const bool in_box = xx >= x && xx < x + w && yy >= y && yy < y + nn::Canvas::text_height(scale) + 2 * scale;
+            const bool ink = t.get(xx, yy) == io::Canvas::Color{0, 0, 0};
+            const bool in_box = xx >= x && xx < x + w && yy >= y && yy < y + io::Canvas::text_height(scale) + 2 * scale;
             (in_box ? inside : outside) += ink;
         }
     CHECK(inside > 30);
     CHECK(outside == 0);
-    CHECK(nn::Canvas::text_width("0123456789", 1) == 10 * 6);  // every digit advances 6 pixels
+    CHECK(io::Canvas::text_width("0123456789", 1) == 10 * 6);  // every digit advances 6 pixels
     // Long text is drawn whole: "XXXX...X" has as much ink as its letters apart ('X' has the most quads).
     auto ink = [](const std::string& s) {
-        nn::Canvas canvas(nn::Canvas::text_width(s, 1) + 2, 12);
+        io::Canvas canvas(io::Canvas::text_width(s, 1) + 2, 12);
         canvas.text(1, 1, s, {0, 0, 0}, 1);
         int n = 0;
         for (int yy = 0; yy < canvas.height(); ++yy)
-            for (int xx = 0; xx < canvas.width(); ++xx) n += canvas.get(xx, yy) == nn::Canvas::Color{0, 0, 0};
+            for (int xx = 0; xx < canvas.width(); ++xx) n += canvas.get(xx, yy) == io::Canvas::Color{0, 0, 0};
         return n;
     };
     CHECK(ink("X") > 0);
@@ -279,24 +279,24 @@ TEST_CASE("Canvas: rectangles clip at the edges, lines reach their ends, text st
 // ---- errors ------------------------------------------------------------------------------------------
 TEST_CASE("errors name the function, the shapes and the path") {
     TempDir tmp;
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 700}), 28, 28), "save_image_grid",
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 700}), 28, 28), "save_image_grid",
                             "(2, 700)", "28x28");
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 28, 27}), 28, 28), "(2, 28, 27)");
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 3, 28, 28}), 28, 28),
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 28, 27}), 28, 28), "(2, 28, 27)");
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", xt::zeros<float>({2, 3, 28, 28}), 28, 28),
                             "(2, 3, 28, 28)");
-    CHECK_THROWS_CONTAINING(nn::save_image_rows(tmp / "x.png", {{"noisy", xt::zeros<float>({2, 783})}}, 28, 28),
+    CHECK_THROWS_CONTAINING(io::save_image_rows(tmp / "x.png", {{"noisy", xt::zeros<float>({2, 783})}}, 28, 28),
                             "save_image_rows", "row 'noisy'", "(2, 783)");
-    CHECK_THROWS_CONTAINING(nn::save_image_rows(tmp / "x.png", {}, 28, 28), "no rows");
-    nn::GridOptions bad;
+    CHECK_THROWS_CONTAINING(io::save_image_rows(tmp / "x.png", {}, 28, 28), "no rows");
+    io::GridOptions bad;
     bad.columns = 0;
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({1, 4}), 2, 2, bad), "columns");
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", xt::zeros<float>({1, 4}), 2, 2, bad), "columns");
     bad.columns = 1;
     bad.lo = bad.hi = 0.5f;
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(tmp / "x.png", xt::zeros<float>({1, 4}), 2, 2, bad), "[0.5, 0.5]");
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", xt::zeros<float>({1, 4}), 2, 2, bad), "[0.5, 0.5]");
     const std::string unwritable = tmp / "no/such/folder/x.png";
-    CHECK_THROWS_CONTAINING(nn::save_image_grid(unwritable, xt::zeros<float>({1, 4}), 2, 2), unwritable.c_str());
+    CHECK_THROWS_CONTAINING(io::save_image_grid(unwritable, xt::zeros<float>({1, 4}), 2, 2), unwritable.c_str());
     CHECK_FALSE(fs::exists(tmp / "x.png"));  // nothing was written by the failed calls
-    CHECK_THROWS_CONTAINING(nn::read_png_gray(tmp / "missing.png"), "read_png_gray", "missing.png");
+    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "missing.png"), "read_png_gray", "missing.png");
     std::ofstream(tmp / "text.png") << "not a picture at all";
-    CHECK_THROWS_CONTAINING(nn::read_png_gray(tmp / "text.png"), "read_png_gray", "text.png");
+    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "text.png"), "read_png_gray", "text.png");
 }

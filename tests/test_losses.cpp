@@ -4,13 +4,9 @@
 #include "check.hpp"
 
 using namespace autograd;
-using V = std::vector<Tensor64>;
-
-namespace {
-Generator gen(77);
-}
 
 TEST_CASE("mse_loss: value and gradient") {
+    Generator gen(126);
     const Tensor64 p(xt::xarray<double>{{1.0, 2.0}, {3.0, 4.0}}), t(xt::xarray<double>{{0.0, 2.0}, {5.0, 4.0}});
     CHECK(mse_loss(p, t).item() == doctest::Approx(5.0 / 4.0));
     CHECK(mse_loss(p, t, Reduction::Sum).item() == doctest::Approx(5.0));
@@ -20,6 +16,7 @@ TEST_CASE("mse_loss: value and gradient") {
 }
 
 TEST_CASE("bce_loss from probabilities: value, clamping at 0 and 1, gradient") {
+    Generator gen(127);
     const Tensor64 p(xt::xarray<double>{0.9, 0.2}), t(xt::xarray<double>{1.0, 0.0});
     CHECK(bce_loss(p, t).item() == doctest::Approx(-(std::log(0.9) + std::log(0.8)) / 2.0));
     const Tensor64 edge(xt::xarray<double>{0.0, 1.0});
@@ -32,6 +29,7 @@ TEST_CASE("bce_loss from probabilities: value, clamping at 0 and 1, gradient") {
 }
 
 TEST_CASE("bce_with_logits: equals bce of sigmoid, finite for logits of +-1000, gradient at 0") {
+    Generator gen(128);
     const V in{randn<double>({3, 4}, gen), uniform<double>({3, 4}, 0.0, 1.0, gen)};
     CHECK(bce_with_logits(in[0], in[1]).item() ==
           doctest::Approx(bce_loss(sigmoid(in[0]), in[1]).item()).epsilon(1e-12));
@@ -49,6 +47,7 @@ TEST_CASE("bce_with_logits: equals bce of sigmoid, finite for logits of +-1000, 
 }
 
 TEST_CASE("cross_entropy with integer labels") {
+    Generator gen(129);
     const Tensor64 logits(xt::xarray<double>{{2.0, 1.0, 0.1}, {0.5, 2.5, 0.0}});
     const std::vector<std::size_t> labels{0, 2};
     const double r0 = 2.0 - std::log(std::exp(2.0) + std::exp(1.0) + std::exp(0.1));
@@ -62,6 +61,7 @@ TEST_CASE("cross_entropy with integer labels") {
 }
 
 TEST_CASE("kl_sparsity: the Bernoulli KL sum, zero at q = p") {
+    Generator gen(130);
     const double p = 0.1;
     const Tensor64 q(xt::xarray<double>{0.1, 0.3, 0.05});
     double expected = 0.0;
@@ -79,6 +79,7 @@ TEST_CASE("kl_sparsity: the Bernoulli KL sum, zero at q = p") {
 }
 
 TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
+    Generator gen(131);
     const Tensor64 mu(xt::xarray<double>{{0.5, -1.0}, {0.0, 0.0}});
     const Tensor64 logvar(xt::xarray<double>{{0.2, -0.3}, {0.0, 0.0}});
     double row0 = 0.0;
@@ -93,6 +94,7 @@ TEST_CASE("gaussian_kl: the closed form per row, zero for N(0, 1)") {
 }
 
 TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's Jacobian") {
+    Generator gen(132);
     // h = sigmoid(x W + b) with x (N, D) = (3, 5), W (D, H) = (5, 4), b (H,) = (4,).
     const V in{randn<double>({3, 5}, gen), randn<double>({5, 4}, gen), randn<double>({4}, gen)};
     const auto layer = [](const V& x) { return sigmoid(matmul(x[0], x[1]) + x[2]); };  // (N, H)
@@ -119,6 +121,7 @@ TEST_CASE("contractive_penalty: the squared Frobenius norm of a sigmoid layer's 
 }
 
 TEST_CASE("contractive_penalty: gradients to x, W and b, first and second order") {
+    Generator gen(133);
     const V in{randn<double>({3, 5}, gen), randn<double>({5, 4}, gen), randn<double>({4}, gen)};
     // W reaches the penalty twice, in h and in sum_j W_ji^2; b only through h.
     const auto f = [](const V& x) {
@@ -136,6 +139,7 @@ TEST_CASE("contractive_penalty: gradients to x, W and b, first and second order"
 }
 
 TEST_CASE("contractive_penalty: shape errors") {
+    Generator gen(134);
     const Tensor64 h = uniform<double>({3, 4}, 0.1, 0.9, gen);
     CHECK_THROWS_CONTAINING(contractive_penalty(h, randn<double>({4, 5}, gen)), "contractive_penalty", "(3, 4)",
                             "(4, 5)", "must be (D, H)");
@@ -146,4 +150,16 @@ TEST_CASE("contractive_penalty: shape errors") {
                             "contractive_penalty", "N > 0", "(0, 4)");
     CHECK_THROWS_CONTAINING(contractive_penalty(Tensor64(), randn<double>({5, 4}, gen)), "contractive_penalty",
                             "undefined");
+}
+
+TEST_CASE("loss errors") {
+    CHECK_THROWS_CONTAINING(mse_loss(ones({2, 3}), ones({2, 4})), "mse_loss", "prediction (2, 3)", "target (2, 4)");
+    CHECK_THROWS_CONTAINING(bce_loss(ones({3}), ones({3, 1})), "bce_loss", "(3,)", "(3, 1)");
+    CHECK_THROWS_CONTAINING(bce_with_logits(ones({2}), ones({3})), "bce_with_logits", "(2,)", "(3,)");
+    CHECK_THROWS_CONTAINING(cross_entropy(ones({2, 3}), {0}), "cross_entropy", "(2, 3)", "1 labels");
+    CHECK_THROWS_CONTAINING(cross_entropy(ones({2, 3}), {0, 3}), "cross_entropy", "label 3", "row 1", "3 classes");
+    CHECK_THROWS_CONTAINING(kl_sparsity(full({2}, 0.5), 1.5), "kl_sparsity", "p = 1.5");
+    CHECK_THROWS_CONTAINING(kl_sparsity(Tensor(xt::xarray<float>{0.5f, 1.0f}), 0.1), "kl_sparsity", "strictly between");
+    CHECK_THROWS_CONTAINING(gaussian_kl(ones({3}), ones({3})), "gaussian_kl", "(N, D)", "(3,)");
+    CHECK_THROWS_CONTAINING(mse_loss(zeros({0}), zeros({0})), "mse_loss", "empty");
 }

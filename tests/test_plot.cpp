@@ -12,9 +12,9 @@
 
 #include <xtensor/xbuilder.hpp>
 
-#include "nn/plot.hpp"
+#include "io/plot.hpp"
 
-#include "nn/stb.hpp"  // declarations only: the implementations are in nn/image.cpp
+#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
 
 namespace fs = std::filesystem;
 
@@ -81,7 +81,7 @@ std::vector<double> range(int n) {
 
 // ---- line plots --------------------------------------------------------------------------------------
 TEST_CASE("a line plot has the requested size and draws each series in its colour, falling left to right") {
-    nn::PlotOptions o;
+    io::PlotOptions o;
     o.title = "loss";
     o.xlabel = "epoch";
     o.ylabel = "mse";
@@ -91,7 +91,7 @@ TEST_CASE("a line plot has the requested size and draws each series in its colou
     const std::vector<double> x = range(30);
     std::vector<double> train, test;
     for (double e : x) train.push_back(std::exp(-e / 5)), test.push_back(1.2 * std::exp(-e / 6));
-    nn::save_line_plot(tmp / "one.png", {{"train", x, train}}, o);
+    io::save_line_plot(tmp / "one.png", {{"train", x, train}}, o);
     const Decoded one = decode(tmp / "one.png");
     CHECK(one.w == 400);
     CHECK(one.h == 300);
@@ -108,14 +108,14 @@ TEST_CASE("a line plot has the requested size and draws each series in its colou
     CHECK(x_top < x_bottom);
     CHECK(one.find({0, 0, 0}, 40, o.height - 40).count == 0);  // no legend (pure black text) for one series
 
-    nn::save_line_plot(tmp / "two.png", {{"train", x, train}, {"test", x, test}}, o);
+    io::save_line_plot(tmp / "two.png", {{"train", x, train}, {"test", x, test}}, o);
     const Decoded two = decode(tmp / "two.png");
     CHECK(two.find(kTab10[1]).count > 200);
     CHECK(two.find({0, 0, 0}, 40, o.height - 40).count > 30);  // the legend's names
 }
 
 TEST_CASE("the legend goes where the data is not") {
-    nn::PlotOptions o;  // 720 x 460, no labels
+    io::PlotOptions o;  // 720 x 460, no labels
     TempDir tmp;
     const std::vector<double> x = range(50);
     std::vector<double> fall_a, fall_b, rise_a, rise_b;
@@ -124,12 +124,12 @@ TEST_CASE("the legend goes where the data is not") {
         rise_a.push_back(1 - std::exp(-e / 8)), rise_b.push_back(0.9 - 0.9 * std::exp(-e / 12));
     }
     // Legend text is the only pure black inside the box (tick labels are dark gray, the title is above).
-    nn::save_line_plot(tmp / "fall.png", {{"a", x, fall_a}, {"b", x, fall_b}}, o);
+    io::save_line_plot(tmp / "fall.png", {{"a", x, fall_a}, {"b", x, fall_b}}, o);
     const Decoded::Where fall = decode(tmp / "fall.png").find({0, 0, 0}, 40, o.height - 40);
     REQUIRE(fall.count > 0);
     CHECK(fall.mean_x > o.width / 2);  // falling curves leave the top right free
     CHECK(fall.mean_y < o.height / 2);
-    nn::save_line_plot(tmp / "rise.png", {{"a", x, rise_a}, {"b", x, rise_b}}, o);
+    io::save_line_plot(tmp / "rise.png", {{"a", x, rise_a}, {"b", x, rise_b}}, o);
     const Decoded::Where rise = decode(tmp / "rise.png").find({0, 0, 0}, 40, o.height - 40);
     REQUIRE(rise.count > 0);
     // Rising curves fill the top right: the legend goes elsewhere.
@@ -138,7 +138,7 @@ TEST_CASE("the legend goes where the data is not") {
 }
 
 TEST_CASE("large, negative and tiny numbers, a long title and long names: nothing runs off the edge") {
-    nn::PlotOptions o;
+    io::PlotOptions o;
     o.title = "a title far too long to fit across a small plot at the usual double size";
     o.xlabel = "step";
     o.ylabel = "ELBO";
@@ -148,39 +148,39 @@ TEST_CASE("large, negative and tiny numbers, a long title and long names: nothin
     std::vector<double> x, y, tiny;
     for (int i = 0; i < 300; ++i)
         x.push_back(i * 200.0), y.push_back(-15000 + 27000 * std::exp(-i / 50.0)), tiny.push_back(1e-3 * i + 1e-7);
-    nn::save_line_plot(tmp / "big.png", {{"elbo", x, y}, {"a long series name", x, y}}, o);
+    io::save_line_plot(tmp / "big.png", {{"elbo", x, y}, {"a long series name", x, y}}, o);
     CHECK(decode(tmp / "big.png").white_border(3));
-    nn::save_line_plot(tmp / "tiny.png", {{"tiny", tiny, tiny}}, o);
+    io::save_line_plot(tmp / "tiny.png", {{"tiny", tiny, tiny}}, o);
     CHECK(decode(tmp / "tiny.png").white_border(3));
     o.log_y = true;
-    nn::save_line_plot(tmp / "log.png", {{"tiny", x, tiny}}, o);
+    io::save_line_plot(tmp / "log.png", {{"tiny", x, tiny}}, o);
     CHECK(decode(tmp / "log.png").white_border(3));
     o.width = 200;  // a legend wider than the box is cut, not an error
-    nn::save_line_plot(tmp / "narrow.png", {{"a name far too long for this", x, y}, {"b", x, tiny}}, o);
+    io::save_line_plot(tmp / "narrow.png", {{"a name far too long for this", x, y}, {"b", x, tiny}}, o);
     CHECK(decode(tmp / "narrow.png").w == 200);
 }
 
 TEST_CASE("line plots skip non-finite points (and y <= 0 on a log axis) and refuse bad input") {
-    nn::PlotOptions o;
+    io::PlotOptions o;
     TempDir tmp;
     const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
-    nn::save_line_plot(tmp / "gaps.png", {{"a", {1, 2, 3, 4}, {0.5, nan, inf, 0.1}}}, o);
+    io::save_line_plot(tmp / "gaps.png", {{"a", {1, 2, 3, 4}, {0.5, nan, inf, 0.1}}}, o);
     CHECK(decode(tmp / "gaps.png").find(kTab10[0]).count > 0);
     o.log_y = true;
-    nn::save_line_plot(tmp / "log.png", {{"a", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis
+    io::save_line_plot(tmp / "log.png", {{"a", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis
     CHECK(decode(tmp / "log.png").find(kTab10[0]).count > 0);
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw",
+    CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw",
                             "log axis");
     o.log_y = false;
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {1}}}, o), "save_line_plot", "series 'a'",
+    CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {1}}}, o), "save_line_plot", "series 'a'",
                             "2 x values", "1 y values");
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1}, {nan}}}, o), "nothing to draw");
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {}, o), "nothing to draw");
+    CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {{"a", {1}, {nan}}}, o), "nothing to draw");
+    CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {}, o), "nothing to draw");
     o.width = 100;
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(tmp / "x.png", {{"a", {1}, {1}}}, o), "100x460", "too small");
+    CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {{"a", {1}, {1}}}, o), "100x460", "too small");
     o.width = 640;
     const std::string unwritable = tmp / "no/such/folder/x.png";
-    CHECK_THROWS_CONTAINING(nn::save_line_plot(unwritable, {{"a", {1}, {1}}}, o), unwritable.c_str());
+    CHECK_THROWS_CONTAINING(io::save_line_plot(unwritable, {{"a", {1}, {1}}}, o), unwritable.c_str());
     CHECK_FALSE(fs::exists(tmp / "x.png"));
 }
 
@@ -194,10 +194,10 @@ TEST_CASE("a scatter shows every label's colour where its points are, and a lege
         pts(i, 0) = float(i % 10) + 0.01f * float(i % 7);
         pts(i, 1) = float(i % 10) + 0.01f * float(i % 5);
     }
-    nn::PlotOptions o;
+    io::PlotOptions o;
     o.title = "latent space";
     TempDir tmp;
-    nn::save_scatter(tmp / "scatter.png", pts, labels, o);
+    io::save_scatter(tmp / "scatter.png", pts, labels, o);
     const Decoded d = decode(tmp / "scatter.png");
     CHECK(d.w == o.width);
     CHECK(d.h == o.height);
@@ -225,19 +225,19 @@ TEST_CASE("scatter: only the labels present, named; long names fit; NaN skipped;
     const float nan = std::nanf("");
     const xt::xarray<float> pts = {{0.0f, 0.0f}, {1.0f, 1.0f}, {nan, 2.0f}, {0.5f, 0.2f}};
     const std::vector<std::size_t> labels = {0, 2, 3, 0};  // label 3's only point is NaN; label 1 is absent
-    nn::PlotOptions o;
+    io::PlotOptions o;
     TempDir tmp;
-    nn::save_scatter(tmp / "s.png", pts, labels, o, {"T-shirt/top", "Trouser", "Pullover", "Dress"});
+    io::save_scatter(tmp / "s.png", pts, labels, o, {"T-shirt/top", "Trouser", "Pullover", "Dress"});
     const Decoded d = decode(tmp / "s.png");
     CHECK(d.find(kTab10[0]).count > 0);
     CHECK(d.find(kTab10[2]).count > 0);
     CHECK(d.find(kTab10[1]).count == 0);
     CHECK(d.find(kTab10[3]).count == 0);
     CHECK(d.white_border(3));
-    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter",
+    CHECK_THROWS_CONTAINING(io::save_scatter(tmp / "x.png", xt::zeros<float>({3, 3}), {0, 1, 2}, o), "save_scatter",
                             "(3, 3)");
-    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", xt::zeros<float>({3, 2}), {0, 1}, o), "(3, 2)", "2 labels");
+    CHECK_THROWS_CONTAINING(io::save_scatter(tmp / "x.png", xt::zeros<float>({3, 2}), {0, 1}, o), "(3, 2)", "2 labels");
     const xt::xarray<float> all_nan = {{nan, 1.0f}};
-    CHECK_THROWS_CONTAINING(nn::save_scatter(tmp / "x.png", all_nan, {0}, o), "nothing to draw");
+    CHECK_THROWS_CONTAINING(io::save_scatter(tmp / "x.png", all_nan, {0}, o), "nothing to draw");
     CHECK_FALSE(fs::exists(tmp / "x.png"));
 }

@@ -147,3 +147,15 @@ TEST_CASE("stack() takes an inner half of more than one level") {
     const Tensor x = rand({2, 12}, gen);
     CHECK(same_values(stacked(x), outer.decode_level(0, inner(outer.encode_level(0, x)))));
 }
+
+TEST_CASE("untied_decoder and tied_decoder give each decoder as the layer it is, or say which it is") {
+    Generator gen(20);
+    StackedAutoencoder untied({8, 5, 3}, gen), tied({8, 5, 3}, gen, /*tied=*/true);
+    CHECK(untied.untied_decoder(0).weight.shape() == Shape{5, 8});
+    CHECK(untied.untied_decoder(1).weight.shape() == Shape{3, 5});
+    CHECK(&tied.tied_decoder(1).tied_to() == tied.encoders[1].get());
+    CHECK(tied.tied_decoder(0).bias.shape() == Shape{8});
+    CHECK_THROWS_CONTAINING(tied.untied_decoder(0), "tied", "TiedLinear", "tied_decoder(0)");
+    CHECK_THROWS_CONTAINING(untied.tied_decoder(1), "untied", "Linear", "untied_decoder(1)");
+    CHECK_THROWS_CONTAINING(untied.untied_decoder(2), "no level index 2");
+}

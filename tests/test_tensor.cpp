@@ -1,4 +1,5 @@
-// The tensor handle: leaves, factories, item, names, requires_grad_, precision conversions.
+// The tensor handle: leaves, factories (from values and nested lists), item, names, requires_grad_,
+// precision conversions.
 #include "check.hpp"
 
 using namespace autograd;
@@ -70,4 +71,30 @@ TEST_CASE("mutable_value updates a leaf in place (what an optimizer does)") {
     Tensor w(xt::xarray<float>{1.0f, 2.0f}, true);
     w.mutable_value() -= xt::xarray<float>{0.5f, 0.5f};
     CHECK(w.value()(1) == 1.5f);
+}
+
+TEST_CASE("tensor() from values and a shape, row-major; a count that does not fill the shape is an error") {
+    const Tensor t = tensor({1, 2, 3, 4, 5, 6}, {2, 3});
+    CHECK(t.shape() == Shape{2, 3});
+    check_close(t.value(), xt::xarray<float>{{1, 2, 3}, {4, 5, 6}}, 0.0);
+    CHECK_FALSE(t.requires_grad());
+    const Tensor64 w = tensor<double>({0.5, -1.5}, {2, 1}, /*requires_grad=*/true);
+    CHECK(w.requires_grad());
+    CHECK(w.value()(1, 0) == -1.5);
+    CHECK(tensor({7}, {}).item() == 7.0f);  // shape (): a scalar
+    CHECK_THROWS_CONTAINING(tensor({1, 2, 3}, {2, 2}), "tensor", "3 values", "(2, 2)", "holds 4");
+}
+
+TEST_CASE("tensor() from nested lists, one level per axis; ragged lists name the first that differs") {
+    CHECK(tensor({1.5, 2, 3}).shape() == Shape{3});
+    check_close(tensor({{1, 2, 3}, {4, 5, 6}}).value(), xt::xarray<float>{{1, 2, 3}, {4, 5, 6}}, 0.0);
+    CHECK(tensor({{1}, {2}}).shape() == Shape{2, 1});  // a column
+    const Tensor64 cube = tensor<double>({{{1, 2}, {3, 4}, {5, 6}}, {{7, 8}, {9, 10}, {11, 12}}});
+    CHECK(cube.shape() == Shape{2, 3, 2});
+    CHECK(cube.value()(1, 2, 0) == 11.0);
+    CHECK(tensor({{{{1, 2}}}}).shape() == Shape{1, 1, 1, 2});
+    CHECK(tensor({{1, 2}, {3, 4}}).requires_grad_().requires_grad());
+    CHECK_THROWS_CONTAINING(tensor({{1, 2}, {3}}), "tensor", "[1]", "1 entry", "first list at that depth has 2");
+    CHECK_THROWS_CONTAINING(tensor({{{1, 2}}, {{3, 4}, {5, 6}}}), "tensor", "[1]", "2 entries", "has 1");
+    CHECK_THROWS_CONTAINING(tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7}}}), "tensor", "[1][1]", "1 entry", "has 2");
 }

@@ -24,6 +24,7 @@
 
 #include "models/mlp_autoencoder.hpp"
 #include "models/vae.hpp"
+#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -200,7 +201,7 @@ int main(int argc, char** argv) try {
     }
     if (w == "tiny_838") return report(w, measure(repeats, tiny_838)), 0;
     if (w == "sgemm") return sgemm(repeats), 0;
-    const nn::Dataset train = nn::load_mnist(nn::default_mnist_dir(), true, w == "conv_ae" ? 10000 : 0);
+    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), true, w == "conv_ae" ? 10000 : 0);
     if (w == "mlp_ae_epoch") report(w, measure(repeats, [&](double& s) { return mlp_ae_epoch(train, s); }));
     if (w == "conv_ae") report(w, measure(repeats, [&](double& s) { return conv_ae(train, s); }));
     if (w == "vae_epoch") report(w, measure(repeats, [&](double& s) { return vae_epoch(train, s); }));

@@ -8,7 +8,7 @@
 
 #include <xtensor/xarray.hpp>
 
-namespace nn {
+namespace io {
 
 // What a plot says and how big it is; empty labels leave their room to the plot.
 struct PlotOptions {
@@ -37,4 +37,4 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
 void save_scatter(const std::string& path, const xt::xarray<float>& points, const std::vector<std::size_t>& labels,
                   const PlotOptions& options, const std::vector<std::string>& label_names = {});
 
-}  // namespace nn
+}  // namespace io

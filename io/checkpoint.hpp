@@ -21,7 +21,7 @@
 
 #include "nn/module.hpp"
 
-namespace nn {
+namespace io {
 
 // Every error reading or writing a checkpoint; the message names the file and what is wrong.
 class CheckpointError : public std::runtime_error {
@@ -30,11 +30,11 @@ public:
 };
 
 // Writes every parameter and buffer of `module` to `path` (conventionally ending in .npz).
-void save_checkpoint(const Module& module, const std::string& path);
+void save_checkpoint(const nn::Module& module, const std::string& path);
 
 // Loads `path` into `module`, which must have exactly the checkpoint's names and shapes; a
 // missing, extra or differently shaped tensor is an error naming it, and then nothing is changed.
-void load_checkpoint(Module& module, const std::string& path);
+void load_checkpoint(nn::Module& module, const std::string& path);
 
 // The lower level: named float32 arrays to and from an .npz file.
 void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays);
@@ -43,4 +43,4 @@ std::map<std::string, xt::xarray<float>> load_npz(const std::string& path);
 // A zip archive holding `members` (name, bytes) stored uncompressed: the container of an .npz.
 std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& members);
 
-}  // namespace nn
+}  // namespace io

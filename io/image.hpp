@@ -13,7 +13,7 @@
 
 #include <xtensor/xarray.hpp>
 
-namespace nn {
+namespace io {
 
 // How save_image_grid and save_image_rows draw: gray tiles, upscaled, on a gray background.
 struct GridOptions {
@@ -85,4 +85,4 @@ private:
     std::vector<std::uint8_t> rgb_;
 };
 
-}  // namespace nn
+}  // namespace io

@@ -1,7 +1,7 @@
 // Reading checks the header against the file's size before allocating or reading anything, so
 // that a corrupt or hostile file gives a DataError that says what is wrong, and never a huge
 // allocation, a crash or a read past the end.
-#include "nn/idx.hpp"
+#include "io/idx.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-namespace nn {
+namespace io {
 
 namespace {
 constexpr unsigned char kUnsignedByte = 0x08;
@@ -133,4 +133,4 @@ void write_idx(const std::string& path, const xt::xarray<std::uint8_t>& a) {
     if (!out) throw DataError(fmt::format("{}: writing failed (disk full?)", path));
 }
 
-}  // namespace nn
+}  // namespace io

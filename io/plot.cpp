@@ -2,7 +2,7 @@
 //
 // Layout: the title on top, the y axis' label above its tick labels, the x axis' label under
 // its tick labels; the margins grow to fit the tick labels, so nothing is clipped.
-#include "nn/plot.hpp"
+#include "io/plot.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,9 +12,9 @@
 
 #include <fmt/format.h>
 
-#include "nn/image.hpp"
+#include "io/image.hpp"
 
-namespace nn {
+namespace io {
 
 namespace {
 using Color = Canvas::Color;
@@ -281,4 +281,4 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
     c.save_png(path);
 }
 
-}  // namespace nn
+}  // namespace io

@@ -4,7 +4,7 @@
 //   then one central directory entry per member (46 bytes + name);
 //   then the end-of-central-directory record (22 bytes).
 // All integers are little-endian. Each member's CRC-32 is checked on reading.
-#include "nn/checkpoint.hpp"
+#include "io/checkpoint.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <fmt/format.h>
 // xnpy.hpp parses headers with std::regex, whose inlined code draws false -Wmaybe-uninitialized
@@ -24,23 +25,13 @@
 #include <xtensor/xnpy.hpp>
 #pragma GCC diagnostic pop
 
-namespace nn {
+namespace io {
 
 namespace {
-// ---- CRC-32 (the zip / PNG polynomial 0xEDB88320, reflected) -----------------------------------
-std::uint32_t crc32(const std::string& bytes) {
-    static const std::vector<std::uint32_t> table = [] {
-        std::vector<std::uint32_t> t(256);
-        for (std::uint32_t n = 0; n < 256; ++n) {
-            std::uint32_t c = n;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }();
-    std::uint32_t c = 0xFFFFFFFFu;
-    for (unsigned char b : bytes) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
+// The CRC-32 that zip stores for every member, from zlib (the zip / PNG polynomial).
+std::uint32_t crc_of(const std::string& bytes) {
+    const auto* data = reinterpret_cast<const Bytef*>(bytes.data());
+    return static_cast<std::uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0), data, bytes.size()));
 }
 
 // ---- little-endian fields ----------------------------------------------------------------------
@@ -152,7 +143,7 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
         for (const auto& m : members)
             if (m.first == name) throw CheckpointError(fmt::format("{}: member '{}' appears twice", path, name));
         std::string bytes = data.substr(start, size);
-        if (crc32(bytes) != crc)
+        if (crc_of(bytes) != crc)
             throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
         members.emplace_back(name, std::move(bytes));
         at += 46 + name_len + extra_len + comment_len;
@@ -224,7 +215,7 @@ std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& m
             throw CheckpointError(fmt::format("the name '{}...' is too long for a zip archive", name.substr(0, 40)));
         if (bytes.size() >= 0xFFFFFFFFu || archive.size() >= 0xFFFFFFFFu)
             throw CheckpointError(fmt::format("'{}' is too large for a plain zip archive", name));
-        const std::uint32_t crc = crc32(bytes), size = static_cast<std::uint32_t>(bytes.size());
+        const std::uint32_t crc = crc_of(bytes), size = static_cast<std::uint32_t>(bytes.size());
         const std::uint32_t offset = static_cast<std::uint32_t>(archive.size());
         // Local header: signature, version 2.0, flags, method 0, time, date (1980-01-01), crc, sizes, name.
         put32(archive, kLocalHeader), put16(archive, 20), put16(archive, 0), put16(archive, 0);
@@ -281,23 +272,23 @@ std::map<std::string, xt::xarray<float>> load_npz(const std::string& path) {
     }
 }
 
-void save_checkpoint(const Module& module, const std::string& path) {
+void save_checkpoint(const nn::Module& module, const std::string& path) {
     std::map<std::string, xt::xarray<float>> arrays;
     for (const auto& [name, t] : module.named_parameters()) arrays[name] = t.value();
     for (const auto& [name, t] : module.named_buffers()) arrays[name] = t.value();
     save_npz(path, arrays);
 }
 
-void load_checkpoint(Module& module, const std::string& path) {
+void load_checkpoint(nn::Module& module, const std::string& path) {
     std::map<std::string, xt::xarray<float>> arrays = load_npz(path);
-    std::vector<std::pair<std::string, Tensor>> targets = module.named_parameters();
+    std::vector<std::pair<std::string, nn::Tensor>> targets = module.named_parameters();
     for (auto& b : module.named_buffers()) targets.push_back(b);
     // Check everything first, so that a mismatch leaves the module as it was.
     for (const auto& [name, t] : targets) {
         const auto it = arrays.find(name);
         if (it == arrays.end())
             throw CheckpointError(fmt::format("{}: the model has '{}' but the checkpoint does not", path, name));
-        const Shape shape(it->second.shape().begin(), it->second.shape().end());
+        const nn::Shape shape(it->second.shape().begin(), it->second.shape().end());
         if (shape != t.shape())
             throw CheckpointError(fmt::format("{}: '{}' has shape {} in the checkpoint but {} in the model", path, name,
                                               autograd::shape_str(shape), autograd::shape_str(t.shape())));
@@ -312,4 +303,4 @@ void load_checkpoint(Module& module, const std::string& path) {
     for (auto& [name, t] : targets) t.mutable_value() = std::move(arrays[name]);
 }
 
-}  // namespace nn
+}  // namespace io

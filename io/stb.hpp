@@ -1,6 +1,6 @@
-// stb.hpp (internal to nn/ and its tests): Sean Barrett's single-file libraries from Debian's
+// stb.hpp (internal to io/ and its tests): Sean Barrett's single-file libraries from Debian's
 // libstb-dev, with the warnings their C code draws under warning_level=3 switched off. Exactly one
-// file (nn/image.cpp) defines STB_IMAGE_IMPLEMENTATION and STB_IMAGE_WRITE_IMPLEMENTATION before
+// file (io/image.cpp) defines STB_IMAGE_IMPLEMENTATION and STB_IMAGE_WRITE_IMPLEMENTATION before
 // including this; everywhere else it gives the declarations.
 #pragma once
 

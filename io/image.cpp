@@ -1,6 +1,6 @@
 // image.cpp: image grids, reading a picture, and the Canvas; the one translation unit that compiles
 // stb_image, stb_image_write and stb_easy_font.
-#include "nn/image.hpp"
+#include "io/image.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,9 +14,9 @@
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
-#include "nn/stb.hpp"
+#include "io/stb.hpp"
 
-namespace nn {
+namespace io {
 
 // ---- Canvas ------------------------------------------------------------------------------------
 Canvas::Canvas(int width, int height, Color background) : width_(width), height_(height) {
@@ -293,4 +293,4 @@ xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size) {
     return out;
 }
 
-}  // namespace nn
+}  // namespace io

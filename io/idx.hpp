@@ -18,7 +18,7 @@
 
 #include <xtensor/xarray.hpp>
 
-namespace nn {
+namespace io {
 
 // Every error reading a data file or data set; the message names the file and what is wrong.
 class DataError : public std::runtime_error {
@@ -33,4 +33,4 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path);
 // Writes `a` (1 to 4 dimensions, each below 2^32) as an IDX file of unsigned bytes.
 void write_idx(const std::string& path, const xt::xarray<std::uint8_t>& a);
 
-}  // namespace nn
+}  // namespace io

@@ -1,0 +1,14 @@
+// io.hpp: everything of the io library in one include: what reads and writes files.
+//
+//   idx.hpp         the IDX file format of MNIST
+//   mnist.hpp       MNIST and Fashion-MNIST from their files into an nn::Dataset
+//   checkpoint.hpp  a module's parameters to and from NumPy .npz files
+//   image.hpp       PNG grids of images, reading a PNG, the canvas plots draw on
+//   plot.hpp        loss curves and labelled scatter plots as PNG
+#pragma once
+
+#include "io/checkpoint.hpp"
+#include "io/idx.hpp"
+#include "io/image.hpp"
+#include "io/mnist.hpp"
+#include "io/plot.hpp"

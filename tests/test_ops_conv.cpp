@@ -1,0 +1,120 @@
+// ops_conv.cpp: conv2d against its six-loop definition, conv_transpose2d, output sizes as PyTorch
+// documents them, gradchecks in float64 (first and second order), errors.
+#include "check.hpp"
+
+using namespace autograd;
+
+namespace {
+// conv2d by its definition, six loops deep: the reference the fast path is checked against.
+xt::xarray<double> conv_reference(const xt::xarray<double>& x, const xt::xarray<double>& w, const ConvGeometry& g) {
+    const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
+    const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
+    const std::size_t Ho = conv_output_size("ref", H, kh, g), Wo = conv_output_size("ref", W, kw, g);
+    xt::xarray<double> y = xt::zeros<double>({N, O, Ho, Wo});
+    for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t o = 0; o < O; ++o)
+            for (std::size_t i = 0; i < Ho; ++i)
+                for (std::size_t j = 0; j < Wo; ++j)
+                    for (std::size_t c = 0; c < C; ++c)
+                        for (std::size_t a = 0; a < kh; ++a)
+                            for (std::size_t b = 0; b < kw; ++b) {
+                                const long h = long(i * g.stride + a * g.dilation) - long(g.padding);
+                                const long v = long(j * g.stride + b * g.dilation) - long(g.padding);
+                                if (h >= 0 && h < long(H) && v >= 0 && v < long(W))
+                                    y(n, o, i, j) += x(n, c, std::size_t(h), std::size_t(v)) * w(o, c, a, b);
+                            }
+    return y;
+}
+
+const std::vector<ConvGeometry> geometries{{1, 0, 1}, {2, 1, 1}, {1, 2, 2}, {3, 1, 1}, {2, 0, 2}};
+}  // namespace
+
+TEST_CASE("conv2d equals the six-loop definition for several stride / padding / dilation, odd sizes") {
+    Generator gen(117);
+    for (const ConvGeometry& g : geometries) {
+        CAPTURE(g.stride);
+        CAPTURE(g.padding);
+        CAPTURE(g.dilation);
+        const Tensor64 x = rnd(gen, {2, 3, 7, 6}), w = rnd(gen, {4, 3, 3, 2}), b = rnd(gen, {4});
+        const xt::xarray<double> expected = conv_reference(x.value(), w.value(), g);
+        check_close(conv2d(x, w, {}, g).value(), expected, 1e-12);
+        const xt::xarray<double> with_bias = conv2d(x, w, b, g).value();
+        CHECK(with_bias(1, 2, 0, 0) == doctest::Approx(expected(1, 2, 0, 0) + b.value()(2)));
+    }
+}
+
+TEST_CASE("conv2d gradchecks in float64, first and second order") {
+    Generator gen(118);
+    for (const ConvGeometry& g : geometries) {
+        CAPTURE(g.stride);
+        CAPTURE(g.padding);
+        CAPTURE(g.dilation);
+        const V in{rnd(gen, {2, 2, 5, 7}), rnd(gen, {3, 2, 3, 2}), rnd(gen, {3})};
+        CHECK_GRADCHECK([g](const V& v) { return conv2d(v[0], v[1], v[2], g); }, in);
+    }
+    const V in{rnd(gen, {1, 2, 4, 5}), rnd(gen, {2, 2, 2, 3})};
+    CHECK_GRADGRADCHECK([](const V& v) { return conv2d(v[0], v[1], {}, ConvGeometry{2, 1, 1}); }, in);
+}
+
+TEST_CASE("conv_transpose2d gradchecks with stride, padding, output_padding and dilation") {
+    Generator gen(119);
+    // {stride, padding, dilation, output_padding}
+    for (const ConvGeometry& geom :
+         std::vector<ConvGeometry>{{1, 0, 1, 0}, {2, 1, 1, 1}, {2, 0, 1, 0}, {3, 1, 2, 2}, {1, 1, 2, 0}}) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
+        CAPTURE(geom.output_padding);
+        const V in{rnd(gen, {2, 3, 4, 3}), rnd(gen, {3, 2, 3, 3}), rnd(gen, {2})};
+        CHECK_GRADCHECK([geom](const V& v) { return conv_transpose2d(v[0], v[1], v[2], geom); }, in);
+    }
+    const V in{rnd(gen, {1, 2, 3, 3}), rnd(gen, {2, 2, 3, 3})};
+    CHECK_GRADGRADCHECK([](const V& v) { return conv_transpose2d(v[0], v[1], {}, ConvGeometry{2, 1, 1, 1}); }, in);
+}
+
+TEST_CASE("output shapes follow PyTorch's formulas") {
+    // Values from the formulas in PyTorch's Conv2d and ConvTranspose2d documentation.
+    CHECK(conv2d(zeros<double>({1, 1, 28, 28}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 16, 14, 14});
+    CHECK(conv2d(zeros<double>({1, 16, 14, 14}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 32, 7, 7});
+    CHECK(conv2d(zeros<double>({2, 1, 10, 9}), zeros<double>({1, 1, 3, 3}), {}, {1, 0, 3}).shape() ==
+          Shape{2, 1, 4, 3});
+    CHECK(conv_transpose2d(zeros<double>({1, 32, 7, 7}), zeros<double>({32, 16, 3, 3}), {}, {2, 1, 1, 1}).shape() ==
+          Shape{1, 16, 14, 14});
+    CHECK(conv_transpose2d(zeros<double>({1, 16, 14, 14}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1, 1}).shape() ==
+          Shape{1, 1, 28, 28});
+    // DCGAN's generator: 4x4 kernels, stride 2, padding 1 double the size.
+    CHECK(conv_transpose2d(zeros<double>({1, 8, 4, 4}), zeros<double>({8, 4, 4, 4}), {}, {2, 1, 1}).shape() ==
+          Shape{1, 4, 8, 8});
+    // One geometry describes a convolution and its transpose: conv2d does not read output_padding.
+    CHECK(conv2d(zeros<double>({1, 1, 28, 28}), zeros<double>({16, 1, 3, 3}), {}, {2, 1, 1, 1}).shape() ==
+          Shape{1, 16, 14, 14});
+}
+
+TEST_CASE("float32 convolution matches float64") {
+    Generator gen(120);
+    const Tensor64 x = rnd(gen, {2, 3, 9, 9}), w = rnd(gen, {5, 3, 3, 3});
+    const xt::xarray<double> y64 = conv2d(x, w, {}, {2, 1, 1}).value();
+    const xt::xarray<float> y32 = conv2d(to_float(x), to_float(w), {}, {2, 1, 1}).value();
+    check_close(y32, y64, 1e-4);
+}
+
+TEST_CASE("errors name the op and the shapes") {
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 1, 2, 2}), zeros({1, 1, 5, 5}), {}, {1, 1, 1}), "conv2d",
+                            "kernel of size 5", "larger than the padded input (2 + 2 x 1)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 3, 8, 8}), zeros({4, 2, 3, 3})), "conv2d", "(1, 3, 8, 8)", "3 channels",
+                            "(4, 2, 3, 3)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({3, 8, 8}), zeros({4, 3, 3, 3})), "conv2d", "(3, 8, 8)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3, 3}), zeros({3})), "conv2d",
+                            "bias of shape (3,)");
+    CHECK_THROWS_CONTAINING(conv2d(zeros({1, 1, 8, 8}), zeros({1, 1, 3, 3}), {}, {0, 0, 1}), "conv2d", "stride (0)");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 1, 1}), zeros({2, 1, 1, 1}), {}, {1, 1, 1}),
+                            "conv_transpose2d", "empty output");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({3, 1, 3, 3})), "conv_transpose2d",
+                            "2 channels");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {2, 0, 1, 2}),
+                            "conv_transpose2d", "output_padding 2", "stride (2)");
+    CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {1, 0, 2, 1}),
+                            "conv_transpose2d", "output_padding 1", "stride (1)");
+}

@@ -66,8 +66,11 @@ TEST_CASE("save then load restores every parameter bit for bit") {
     REQUIRE_FALSE(a.parameters()[0].value() == b.parameters()[0].value());
     io::save_checkpoint(a, dir / "model.npz");
     io::load_checkpoint(b, dir / "model.npz");
-    for (std::size_t i = 0; i < a.parameters().size(); ++i)
+    for (std::size_t i = 0; i < a.parameters().size(); ++i) {
+        const std::string name = a.named_parameters()[i].first;
+        CAPTURE(name);
         CHECK(a.parameters()[i].value() == b.parameters()[i].value());
+    }
     const auto arrays = io::load_npz(dir / "model.npz");
     CHECK(arrays.size() == 4);
     CHECK(arrays.count("0.weight") == 1);

@@ -96,8 +96,11 @@ TEST_CASE("a checkpoint holds the conv weights and batch norm's running statisti
     io::save_checkpoint(a, path);
     io::load_checkpoint(b, path);
     std::filesystem::remove(path);
-    for (std::size_t i = 0; i < a.named_buffers().size(); ++i)
+    for (std::size_t i = 0; i < a.named_buffers().size(); ++i) {
+        const std::string name = a.named_buffers()[i].first;
+        CAPTURE(name);
         CHECK(a.named_buffers()[i].second.value() == b.named_buffers()[i].second.value());
+    }
     CHECK(b.named_buffers()[0].first == "1.running_mean");
     CHECK(a.parameters()[0].value() == b.parameters()[0].value());
 }

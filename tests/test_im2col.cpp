@@ -7,23 +7,23 @@ using namespace autograd;
 TEST_CASE(
     "the convolution matrix: conv(x) = C x, conv_transpose(y) = C^T y, and conv_transpose is conv's input gradient") {
     Generator gen(121);
-    for (const ConvGeometry& g : std::vector<ConvGeometry>{{1, 0, 1}, {2, 1, 1}, {2, 0, 1}}) {
-        CAPTURE(g.stride);
-        CAPTURE(g.padding);
+    for (const ConvGeometry& geom : std::vector<ConvGeometry>{{1, 0, 1}, {2, 1, 1}, {2, 0, 1}}) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
         const std::size_t H = 5, W = 7;  // sizes that a transposed convolution gives back exactly
         const Tensor64 kernel = rnd(gen, {1, 1, 3, 3});
         const xt::xarray<double> k2 = xt::xarray<double>(xt::reshape_view(kernel.value(), {3, 3}));
-        const xt::xarray<double> C = conv_matrix(k2, H, W, g);
-        const std::size_t Ho = conv_output_size("test", H, 3, g), Wo = conv_output_size("test", W, 3, g);
+        const xt::xarray<double> C = conv_matrix(k2, H, W, geom);
+        const std::size_t Ho = conv_output_size("test", H, 3, geom), Wo = conv_output_size("test", W, 3, geom);
         REQUIRE(C.shape() == std::vector<std::size_t>{Ho * Wo, H * W});
         // conv(x) = C x
         const Tensor64 x = rnd(gen, {1, 1, H, W});
         const Tensor64 Cx = matmul(Tensor64(C), reshape(x, {H * W, 1}));
-        check_close(conv2d(x, kernel, {}, g).value(), reshape(Cx, {1, 1, Ho, Wo}).value(), 1e-12);
+        check_close(conv2d(x, kernel, {}, geom).value(), reshape(Cx, {1, 1, Ho, Wo}).value(), 1e-12);
         // conv_transpose(y) = C^T y, for the output_padding that gives back H x W
-        ConvGeometry back = g;
-        back.output_padding = H - ((Ho - 1) * g.stride - 2 * g.padding + 3);
-        REQUIRE(W - ((Wo - 1) * g.stride - 2 * g.padding + 3) == back.output_padding);
+        ConvGeometry back = geom;
+        back.output_padding = H - ((Ho - 1) * geom.stride - 2 * geom.padding + 3);
+        REQUIRE(W - ((Wo - 1) * geom.stride - 2 * geom.padding + 3) == back.output_padding);
         const Tensor64 y = rnd(gen, {1, 1, Ho, Wo});
         const Tensor64 Cty = matmul(transpose(Tensor64(C)), reshape(y, {Ho * Wo, 1}));
         const Tensor64 ct = conv_transpose2d(y, kernel, {}, back);
@@ -31,7 +31,7 @@ TEST_CASE(
         check_close(ct.value(), reshape(Cty, {1, 1, H, W}).value(), 1e-12);
         // and that is the gradient of conv2d with respect to its input, seeded with y
         Tensor64 xg(xt::xarray<double>(x.value()), true);
-        conv2d(xg, kernel, {}, g).backward(y);
+        conv2d(xg, kernel, {}, geom).backward(y);
         check_close(xg.grad().value(), ct.value(), 1e-12);
     }
     // Several channels: conv_transpose2d is still the input gradient of conv2d.
@@ -44,13 +44,13 @@ TEST_CASE(
 
 TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> = <x, col2im(c)>") {
     Generator gen(122);
-    const ConvGeometry g{2, 1, 2};
+    const ConvGeometry geom{2, 1, 2};
     const Tensor64 x = rnd(gen, {2, 3, 7, 8});
-    const Tensor64 cols = im2col(x, 3, 2, g);
+    const Tensor64 cols = im2col(x, 3, 2, geom);
     const Tensor64 c = rnd(gen, cols.shape());
-    const double lhs = sum(cols * c).item(), rhs = sum(x * col2im(c, x.shape(), 3, 2, g)).item();
+    const double lhs = sum(cols * c).item(), rhs = sum(x * col2im(c, x.shape(), 3, 2, geom)).item();
     CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
-    CHECK_GRADCHECK([g](const V& v) { return im2col(v[0], 2, 2, g); }, V{rnd(gen, {1, 2, 4, 5})});
+    CHECK_GRADCHECK([geom](const V& v) { return im2col(v[0], 2, 2, geom); }, V{rnd(gen, {1, 2, 4, 5})});
 }
 
 TEST_CASE("errors name the op and the shapes") {

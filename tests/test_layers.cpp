@@ -18,33 +18,13 @@ TEST_CASE("Linear computes x W + b with W of shape (in, out)") {
     const xt::xarray<float>& W = layer.weight.value();
     for (std::size_t j = 0; j < 2; ++j) {
         const float expected = W(0, j) + 2.0f * W(1, j) + 3.0f * W(2, j) + (j == 0 ? 0.5f : -1.0f);
+        CAPTURE(j);
         CHECK(y(0, j) == doctest::Approx(expected).epsilon(1e-6));
     }
     CHECK(layer.num_parameters() == 8);
     nn::Linear no_bias(3, 2, gen, nn::Init::Xavier, false);
     CHECK(no_bias.num_parameters() == 6);
     CHECK_THROWS_CONTAINING(layer(ones({4, 5})), "Linear(3, 2)", "(4, 5)", "(N, 3)");
-}
-
-TEST_CASE("Xavier and He initialisation have the variances of their formulas") {
-    Generator gen(2);
-    const double fan_in = 400, fan_out = 200;
-    nn::Linear xavier(400, 200, gen);
-    nn::Linear he(400, 200, gen, nn::Init::He);
-    auto variance = [](const xt::xarray<float>& w) {
-        double s = 0, s2 = 0;
-        for (float v : w) s += v, s2 += double(v) * v;
-        const double n = double(w.size());
-        return s2 / n - (s / n) * (s / n);
-    };
-    CHECK(variance(xavier.weight.value()) == doctest::Approx(2.0 / (fan_in + fan_out)).epsilon(0.03));
-    CHECK(variance(he.weight.value()) == doctest::Approx(2.0 / fan_in).epsilon(0.03));
-    const float a = static_cast<float>(std::sqrt(6.0 / (fan_in + fan_out)));
-    CHECK(xt::amax(xavier.weight.value())() <= a);
-    CHECK(xt::amin(xavier.weight.value())() >= -a);
-    // The same seed gives the same weights, bit for bit.
-    Generator g1(9), g2(9);
-    CHECK(nn::Linear(5, 4, g1).weight.value() == nn::Linear(5, 4, g2).weight.value());
 }
 
 TEST_CASE("TiedLinear stores no weight and uses the transpose of its encoder's") {

@@ -26,9 +26,11 @@ TEST_CASE("sigmoid, tanh, softplus: values, large inputs, first and second deriv
     CHECK(sp(4) == 1000.0);
     CHECK(std::abs(sp(2) - std::log(2.0)) < 1e-15);
     const V in{rnd(gen, {3, 4})};
-    for (auto f :
-         std::vector<Function64>{[](const V& x) { return sigmoid(x[0]); }, [](const V& x) { return tanh(x[0]); },
-                                 [](const V& x) { return softplus(x[0]); }}) {
+    const std::vector<std::pair<std::string, Function64>> ops{{"sigmoid", [](const V& x) { return sigmoid(x[0]); }},
+                                                              {"tanh", [](const V& x) { return tanh(x[0]); }},
+                                                              {"softplus", [](const V& x) { return softplus(x[0]); }}};
+    for (const auto& [op, f] : ops) {
+        CAPTURE(op);
         CHECK_GRADCHECK(f, in);
         CHECK_GRADGRADCHECK(f, in);
     }

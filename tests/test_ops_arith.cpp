@@ -51,9 +51,12 @@ TEST_CASE("scalar forms, neg, pow, square, sqrt, exp, log") {
         CHECK_GRADCHECK([p](const V& x) { return pow(x[0], p); }, in);
         CHECK_GRADGRADCHECK([p](const V& x) { return pow(x[0], p); }, in);
     }
-    for (auto f :
-         std::vector<Function64>{[](const V& x) { return square(x[0]); }, [](const V& x) { return sqrt(x[0]); },
-                                 [](const V& x) { return exp(x[0]); }, [](const V& x) { return log(x[0]); }}) {
+    const std::vector<std::pair<std::string, Function64>> ops{{"square", [](const V& x) { return square(x[0]); }},
+                                                              {"sqrt", [](const V& x) { return sqrt(x[0]); }},
+                                                              {"exp", [](const V& x) { return exp(x[0]); }},
+                                                              {"log", [](const V& x) { return log(x[0]); }}};
+    for (const auto& [op, f] : ops) {
+        CAPTURE(op);
         CHECK_GRADCHECK(f, in);
         CHECK_GRADGRADCHECK(f, in);
     }

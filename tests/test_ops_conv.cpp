@@ -6,10 +6,10 @@ using namespace autograd;
 
 namespace {
 // conv2d by its definition, six loops deep: the reference the fast path is checked against.
-xt::xarray<double> conv_reference(const xt::xarray<double>& x, const xt::xarray<double>& w, const ConvGeometry& g) {
+xt::xarray<double> conv_reference(const xt::xarray<double>& x, const xt::xarray<double>& w, const ConvGeometry& geom) {
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
-    const std::size_t Ho = conv_output_size("ref", H, kh, g), Wo = conv_output_size("ref", W, kw, g);
+    const std::size_t Ho = conv_output_size("ref", H, kh, geom), Wo = conv_output_size("ref", W, kw, geom);
     xt::xarray<double> y = xt::zeros<double>({N, O, Ho, Wo});
     for (std::size_t n = 0; n < N; ++n)
         for (std::size_t o = 0; o < O; ++o)
@@ -18,8 +18,8 @@ xt::xarray<double> conv_reference(const xt::xarray<double>& x, const xt::xarray<
                     for (std::size_t c = 0; c < C; ++c)
                         for (std::size_t a = 0; a < kh; ++a)
                             for (std::size_t b = 0; b < kw; ++b) {
-                                const long h = long(i * g.stride + a * g.dilation) - long(g.padding);
-                                const long v = long(j * g.stride + b * g.dilation) - long(g.padding);
+                                const long h = long(i * geom.stride + a * geom.dilation) - long(geom.padding);
+                                const long v = long(j * geom.stride + b * geom.dilation) - long(geom.padding);
                                 if (h >= 0 && h < long(H) && v >= 0 && v < long(W))
                                     y(n, o, i, j) += x(n, c, std::size_t(h), std::size_t(v)) * w(o, c, a, b);
                             }
@@ -31,26 +31,26 @@ const std::vector<ConvGeometry> geometries{{1, 0, 1}, {2, 1, 1}, {1, 2, 2}, {3, 
 
 TEST_CASE("conv2d equals the six-loop definition for several stride / padding / dilation, odd sizes") {
     Generator gen(117);
-    for (const ConvGeometry& g : geometries) {
-        CAPTURE(g.stride);
-        CAPTURE(g.padding);
-        CAPTURE(g.dilation);
+    for (const ConvGeometry& geom : geometries) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
         const Tensor64 x = rnd(gen, {2, 3, 7, 6}), w = rnd(gen, {4, 3, 3, 2}), b = rnd(gen, {4});
-        const xt::xarray<double> expected = conv_reference(x.value(), w.value(), g);
-        check_close(conv2d(x, w, {}, g).value(), expected, 1e-12);
-        const xt::xarray<double> with_bias = conv2d(x, w, b, g).value();
+        const xt::xarray<double> expected = conv_reference(x.value(), w.value(), geom);
+        check_close(conv2d(x, w, {}, geom).value(), expected, 1e-12);
+        const xt::xarray<double> with_bias = conv2d(x, w, b, geom).value();
         CHECK(with_bias(1, 2, 0, 0) == doctest::Approx(expected(1, 2, 0, 0) + b.value()(2)));
     }
 }
 
 TEST_CASE("conv2d gradchecks in float64, first and second order") {
     Generator gen(118);
-    for (const ConvGeometry& g : geometries) {
-        CAPTURE(g.stride);
-        CAPTURE(g.padding);
-        CAPTURE(g.dilation);
+    for (const ConvGeometry& geom : geometries) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
         const V in{rnd(gen, {2, 2, 5, 7}), rnd(gen, {3, 2, 3, 2}), rnd(gen, {3})};
-        CHECK_GRADCHECK([g](const V& v) { return conv2d(v[0], v[1], v[2], g); }, in);
+        CHECK_GRADCHECK([geom](const V& v) { return conv2d(v[0], v[1], v[2], geom); }, in);
     }
     const V in{rnd(gen, {1, 2, 4, 5}), rnd(gen, {2, 2, 2, 3})};
     CHECK_GRADGRADCHECK([](const V& v) { return conv2d(v[0], v[1], {}, ConvGeometry{2, 1, 1}); }, in);

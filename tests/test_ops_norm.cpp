@@ -10,6 +10,7 @@ TEST_CASE("batch_norm: normalised per channel in train mode, gradchecks over (N)
     xt::xarray<double> mu, var;
     const Tensor64 y = batch_norm(x, ones<double>({3}), zeros<double>({3}), 1e-5, &mu, &var);
     for (std::size_t c = 0; c < 3; ++c) {
+        CAPTURE(c);
         const Tensor64 yc = narrow(y, 1, c, 1);
         CHECK(mean(yc).item() == doctest::Approx(0.0).epsilon(1e-12).scale(1.0));
         CHECK(mean(square(yc)).item() == doctest::Approx(1.0).epsilon(1e-4));

@@ -1,20 +1,56 @@
 """The benchmark workloads of bench.cpp, in PyTorch, on the same MNIST files.
 
-    python3 tests/bench/bench_torch.py WORKLOAD [--repeats R]
+    python3 tests/bench/bench_torch.py WORKLOAD [--repeats R] [--threads SETTING]
 
-Prints "bench <name> <seconds> <metric>" like bench.cpp: the median time of R runs, the metric
-of the last. Same shapes, optimizer settings, batch size and float32. Threads as PyTorch runs
-fastest on two cores (measured): intra-op threads 1 for the MLP workloads, where OpenBLAS's own
-two threads do the products, and 2 for the convolutional one, where oneDNN does.
+Steady state, as bench.cpp: one untimed warm-up run in the process, then R timed runs; prints
+    bench <name> <median seconds> <metric of the last run> warmup <seconds> threads <SETTING>
+Same shapes, optimizer settings, batch size, float32, and the library's own initialisation.
+
+SETTING is how PyTorch's threads are set, before torch is imported (the only way its OpenMP pool
+and its BLAS take the numbers): "1" (everything on one thread), "2" (everything on two), or
+"1+blas2" (PyTorch's own operations on one thread, the BLAS behind its matrix products on two).
+tests/bench/run_bench.py tries each and keeps PyTorch's best for every workload.
 """
 import os
 import statistics
 import sys
 import time
 
-import numpy as np
-import torch
-from torch import nn
+SETTINGS = {  # SETTING: (threads of PyTorch's intra-op pool and OpenMP, threads of its BLAS)
+    "1": (1, 1),
+    "2": (2, 2),
+    "1+blas2": (1, 2),
+}
+
+
+def parse_args(argv):
+    if not argv or argv[0].startswith("-"):
+        sys.exit("usage: bench_torch.py WORKLOAD [--repeats R] [--threads 1|2|1+blas2]")
+    name, repeats, setting = argv[0], 3, "1"
+    i = 1
+    while i < len(argv):
+        if argv[i] == "--repeats" and i + 1 < len(argv) and argv[i + 1].isdigit() and int(argv[i + 1]) > 0:
+            repeats = int(argv[i + 1])
+        elif argv[i] == "--threads" and i + 1 < len(argv) and argv[i + 1] in SETTINGS:
+            setting = argv[i + 1]
+        else:
+            sys.exit(f"bench_torch.py: unknown or incomplete argument '{argv[i]}'")
+        i += 2
+    return name, repeats, setting
+
+
+NAME, REPEATS, SETTING = parse_args(sys.argv[1:])
+INTRA, BLAS = SETTINGS[SETTING]
+os.environ["OMP_NUM_THREADS"] = str(INTRA)
+os.environ["MKL_NUM_THREADS"] = str(INTRA)
+os.environ["OPENBLAS_NUM_THREADS"] = str(BLAS)
+
+import numpy as np  # noqa: E402  (after the environment is set)
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+torch.set_num_threads(INTRA)
+torch.set_num_interop_threads(1)
 
 
 def init_like_ours(model, he=()):
@@ -80,14 +116,25 @@ def tiny_838(_):
     return time.perf_counter() - start, loss
 
 
+def conv_encoder():
+    return [nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU()]
+
+
 def conv_ae(images):
     torch.manual_seed(1)
-    model = nn.Sequential(nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(),
-                          nn.ConvTranspose2d(32, 16, 3, 2, 1, 1), nn.ReLU(),
+    model = nn.Sequential(*conv_encoder(), nn.ConvTranspose2d(32, 16, 3, 2, 1, 1), nn.ReLU(),
                           nn.ConvTranspose2d(16, 1, 3, 2, 1, 1), nn.Sigmoid())
     init_like_ours(model)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
+    return epoch(images, 128, lambda x: reconstruction_step(model, opt, x.view(-1, 1, 28, 28)))
 
+
+def upconv_ae(images):
+    torch.manual_seed(1)
+    model = nn.Sequential(*conv_encoder(), nn.Upsample(scale_factor=2), nn.Conv2d(32, 16, 3, 1, 1), nn.ReLU(),
+                          nn.Upsample(scale_factor=2), nn.Conv2d(16, 1, 3, 1, 1), nn.Sigmoid())
+    init_like_ours(model)
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
     return epoch(images, 128, lambda x: reconstruction_step(model, opt, x.view(-1, 1, 28, 28)))
 
 
@@ -121,37 +168,62 @@ def vae_epoch(images):
     return epoch(images, 128, step)
 
 
-def sgemm(repeats):
+def dcgan_step(images):
+    """100 steps of bench.cpp's DCGAN: one D step and one G step a batch of 128."""
+    torch.manual_seed(1)
+    G = init_like_ours(nn.Sequential(nn.Linear(100, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128),
+                                     nn.ReLU(), nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+                                     nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh()), he=("0",))
+    D = init_like_ours(nn.Sequential(nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(64, 128, 4, 2, 1),
+                                     nn.BatchNorm2d(128), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128 * 7 * 7, 1)))
+    opt_g = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
+    bce = nn.functional.binary_cross_entropy_with_logits
+    ones, zeros = torch.ones(128, 1), torch.zeros(128, 1)
+
+    def step(x):
+        real = x.view(-1, 1, 28, 28) * 2 - 1
+        opt_d.zero_grad()
+        fake = G(torch.randn(128, 100)).detach()
+        loss_d = bce(D(real), ones) + bce(D(fake), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = bce(D(G(torch.randn(128, 100))), ones)
+        loss_g.backward()
+        opt_g.step()
+        return loss_d.item()
+    return epoch(images, 128, step)
+
+
+def sgemm():
+    """The MLP's forward products at batch 128, 200 rounds, through torch.mm."""
     shapes = [(128, 784, 256), (128, 256, 64), (128, 64, 256), (128, 256, 784)]
     pairs = [(torch.rand(m, k), torch.rand(k, n)) for m, k, n in shapes]
     flops = sum(2.0 * m * k * n for m, k, n in shapes) * 200
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(200):
-            for a, b in pairs:
-                torch.mm(a, b)
-        times.append(time.perf_counter() - start)
-    t = statistics.median(times)
-    print(f"bench sgemm_torch {t:.4f} {flops / t / 1e9:.6g}")
+    start = time.perf_counter()
+    for _ in range(200):
+        for a, b in pairs:
+            torch.mm(a, b)
+    t = time.perf_counter() - start
+    return t, flops / t / 1e9
 
 
-WORKLOADS = {"mlp_ae_epoch": mlp_ae_epoch, "tiny_838": tiny_838, "conv_ae": conv_ae, "vae_epoch": vae_epoch}
+WORKLOADS = {"mlp_ae_epoch": (mlp_ae_epoch, None), "tiny_838": (tiny_838, None), "conv_ae": (conv_ae, 10000),
+             "upconv_ae": (upconv_ae, 10000), "vae_epoch": (vae_epoch, None), "dcgan_step": (dcgan_step, 12800),
+             "sgemm": (lambda _: sgemm(), None)}
 
 
 def main():
-    args = sys.argv[1:]
-    if not args or args[0] not in list(WORKLOADS) + ["sgemm"]:
-        sys.exit(f"usage: bench_torch.py WORKLOAD [--repeats R]; workloads: {' '.join(WORKLOADS)} sgemm")
-    name, repeats = args[0], 3
-    if len(args) == 3 and args[1] == "--repeats":
-        repeats = int(args[2])
-    torch.set_num_threads(2 if name == "conv_ae" else 1)
-    if name == "sgemm":
-        return sgemm(repeats)
-    images = load_images(10000 if name == "conv_ae" else None)
-    runs = [WORKLOADS[name](images) for _ in range(repeats)]
-    print(f"bench {name} {statistics.median(t for t, _ in runs):.4f} {runs[-1][1]:.6g}")
+    if NAME not in WORKLOADS:
+        sys.exit(f"bench_torch.py: unknown workload '{NAME}'; the workloads: {' '.join(WORKLOADS)}")
+    run, limit = WORKLOADS[NAME]
+    images = load_images(limit) if NAME not in ("tiny_838", "sgemm") else None
+    warmup, _ = run(images)
+    runs = [run(images) for _ in range(REPEATS)]
+    name = "sgemm_torch" if NAME == "sgemm" else NAME
+    print(f"bench {name} {statistics.median(t for t, _ in runs):.4f} {runs[-1][1]:.6g} warmup {warmup:.4f} "
+          f"threads {SETTING}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 
 #include "autograd/conv.hpp"
 #include "autograd/op_helpers.hpp"
+#include "autograd/patches.hpp"
 
 namespace autograd {
 
@@ -21,14 +22,7 @@ std::size_t conv_output_size(const char* op, std::size_t in, std::size_t kernel,
     return (in + 2 * geom.padding - span) / geom.stride + 1;
 }
 
-namespace {
-// The sizes of one im2col layout: image (N, C, H, W), kernel (kh, kw), output (Ho, Wo).
-struct Patches {
-    std::size_t N, C, H, W, kh, kw, Ho, Wo;
-    std::size_t rows() const { return C * kh * kw; }
-    std::size_t cols() const { return N * Ho * Wo; }
-};
-
+namespace detail {
 Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
     if (image.size() != 4) shape_error(op, fmt::format("expects an (N, C, H, W) image, got {}", shape_str(image)));
     return {image[0],
@@ -40,6 +34,10 @@ Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t 
             conv_output_size(op, image[2], kh, geom),
             conv_output_size(op, image[3], kw, geom)};
 }
+}  // namespace detail
+
+namespace {
+using detail::Patches;
 
 // Calls row(column entry, pixel offset, n) for every run of in-range taps: column entries
 // col .. col + n - 1 read pixels pix, pix + stride, ... Out-of-range taps (the padding) are
@@ -90,18 +88,27 @@ template <class T>
 }
 }  // namespace
 
+template <class T>
+void detail::im2col_into(const T* image, const Patches& p, const ConvGeometry& geom, T* cols) {
+    const std::size_t s = geom.stride;
+    for_each_run(p, geom,
+                 [=](std::size_t col, std::size_t pix, std::size_t n) { gather(cols + col, image + pix, n, s); });
+}
+
+template <class T>
+void detail::col2im_add(const T* cols, const Patches& p, const ConvGeometry& geom, T* image) {
+    const std::size_t s = geom.stride;
+    for_each_run(p, geom,
+                 [=](std::size_t col, std::size_t pix, std::size_t n) { scatter_add(image + pix, cols + col, n, s); });
+}
+
 // f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
 template <class T>
 BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
     check_defined("im2col", x);
-    const Patches p = patches("im2col", x.shape(), kh, kw, geom);
+    const Patches p = detail::patches("im2col", x.shape(), kh, kw, geom);
     xt::xarray<T> cols = xt::zeros<T>({p.rows(), p.cols()});  // padding taps stay 0
-    const T* src = x.value().data();
-    T* dst = cols.data();
-    const std::size_t s = geom.stride;
-    for_each_run(p, geom, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
-        gather(dst + col, src + pix, n, s);
-    });
+    detail::im2col_into(x.value().data(), p, geom, cols.data());
     return record<T>("im2col", std::move(cols), {x},
                      [image = x.shape(), kh, kw, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
                          return Grads<T>{col2im(grad_out, image, kh, kw, geom)};
@@ -113,31 +120,25 @@ template <class T>
 BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std::size_t kh, std::size_t kw,
                       const ConvGeometry& geom) {
     check_defined("col2im", cols);
-    const Patches p = patches("col2im", image_shape, kh, kw, geom);
+    const Patches p = detail::patches("col2im", image_shape, kh, kw, geom);
     if (cols.shape() != Shape{p.rows(), p.cols()})
         shape_error("col2im",
                     fmt::format("columns of shape {} do not fit image {} with a {}x{} kernel: expected ({}, {})",
                                 shape_str(cols.shape()), shape_str(image_shape), kh, kw, p.rows(), p.cols()));
     xt::xarray<T> image = xt::zeros<T>(image_shape);
-    const T* src = cols.value().data();
-    T* dst = image.data();
-    const std::size_t s = geom.stride;
-    for_each_run(p, geom, [src, dst, s](std::size_t col, std::size_t pix, std::size_t n) {
-        scatter_add(dst + pix, src + col, n, s);
-    });
+    detail::col2im_add(cols.value().data(), p, geom, image.data());
     return record<T>("col2im", std::move(image), {cols},
                      [kh, kw, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
                          return Grads<T>{im2col(grad_out, kh, kw, geom)};
                      });
 }
 
-// ---- the convolution matrix ---------------------------------------------------------------------
 template <class T>
 xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::size_t in_w, const ConvGeometry& geom) {
     if (kernel.dimension() != 2)
         shape_error("conv_matrix", fmt::format("expects a (kh, kw) kernel, got {}", shape_str(shape_of(kernel))));
     const std::size_t kh = kernel.shape()[0], kw = kernel.shape()[1];
-    const Patches p = patches("conv_matrix", {1, 1, in_h, in_w}, kh, kw, geom);
+    const Patches p = detail::patches("conv_matrix", {1, 1, in_h, in_w}, kh, kw, geom);
     // Row (i, j) of C holds the kernel laid over the input pixels that output (i, j) sees:
     // the same taps as im2col, with the weight of each tap written in.
     xt::xarray<T> C = xt::zeros<T>({p.Ho * p.Wo, in_h * in_w});
@@ -152,11 +153,13 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     return C;
 }
 
-#define AUTOGRAD_INSTANTIATE(T)                                                                           \
-    template BasicTensor<T> im2col(const BasicTensor<T>&, std::size_t, std::size_t, const ConvGeometry&); \
-    template BasicTensor<T> col2im(const BasicTensor<T>&, const Shape&, std::size_t, std::size_t,         \
-                                   const ConvGeometry&);                                                  \
-    template xt::xarray<T> conv_matrix(const xt::xarray<T>&, std::size_t, std::size_t, const ConvGeometry&);
+#define AUTOGRAD_INSTANTIATE(T)                                                                              \
+    template BasicTensor<T> im2col(const BasicTensor<T>&, std::size_t, std::size_t, const ConvGeometry&);    \
+    template BasicTensor<T> col2im(const BasicTensor<T>&, const Shape&, std::size_t, std::size_t,            \
+                                   const ConvGeometry&);                                                     \
+    template xt::xarray<T> conv_matrix(const xt::xarray<T>&, std::size_t, std::size_t, const ConvGeometry&); \
+    template void detail::im2col_into(const T*, const detail::Patches&, const ConvGeometry&, T*);            \
+    template void detail::col2im_add(const T*, const detail::Patches&, const ConvGeometry&, T*);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

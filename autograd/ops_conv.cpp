@@ -1,24 +1,169 @@
-// ops_conv.cpp: conv2d and conv_transpose2d, each one matrix product around im2col or col2im
-// (im2col.cpp), so that their backward comes from those of matmul, im2col and col2im.
+// ops_conv.cpp: conv2d, conv_transpose2d and conv2d_weight, the three ops of a convolution layer
+// (the output, the input's gradient, the weight's gradient), each the others' backward.
+//
+// Each is a matrix product around im2col or col2im (conv.hpp), worked a few images at a time
+// through a workspace of at most kWorkspaceBytes, so that no call allocates more than that
+// however large the batch (a 28x28 3x3 convolution's column matrix at batch 256 would be 115 MB,
+// too large to stay in the heap: every step would fault in fresh pages).
+//
+// Shapes, for conv2d: x (N, C, H, W), w (O, C, kh, kw), y (N, O, Ho, Wo); K = C kh kw taps, L =
+// Ho Wo output pixels. The backward of each op, written with the three ops so that it can be
+// differentiated again:
+//   y = conv2d(x, w)               dx = conv_transpose2d(dy, w)      dw = conv2d_weight(x, dy)
+//   z = conv_transpose2d(u, w)     du = conv2d(dz, w)                dw = conv2d_weight(dz, u)
+//   G = conv2d_weight(x, g)        dx = conv_transpose2d(g, dG)      dg = conv2d(x, dG)
+// (the last line from <dG, conv2d_weight(x, g)> = <g, conv2d(x, dG)>).
+#include <algorithm>
+#include <memory>
+
+#include "autograd/blas.hpp"
 #include "autograd/conv.hpp"
 #include "autograd/op_helpers.hpp"
+#include "autograd/patches.hpp"
 
 namespace autograd {
 
 using detail::check_defined;
+using detail::gemm_raw;
+using detail::Patches;
 
-// ---- convolutions: one matrix product each ---------------------------------------------------
 namespace {
+// The column matrix of at most this many bytes: inside the 32 MiB that the heap keeps (heap.cpp),
+// so every call reuses the same memory, and large enough for BLAS to run at full speed.
+constexpr std::size_t kWorkspaceBytes = std::size_t{8} << 20;
+
+// How many images to put through the workspace at once, when one image needs `per_image` elements.
+template <class T>
+std::size_t images_per_chunk(std::size_t per_image, std::size_t N) {
+    const std::size_t fit = kWorkspaceBytes / std::max<std::size_t>(1, per_image * sizeof(T));
+    return std::clamp<std::size_t>(fit, 1, std::max<std::size_t>(N, 1));
+}
+
+// Uninitialised scratch memory (a std::vector would zero it on every call).
+template <class T>
+std::unique_ptr<T[]> scratch(std::size_t n) {
+    return std::unique_ptr<T[]>(new T[n]);
+}
+
+// a (N, A, L) -> to (A, n L) for the images [n0, n0 + n): axes 0 and 1 swapped, one chunk.
+template <class T>
+void swap_leading_axes(const T* a, std::size_t A, std::size_t L, std::size_t n0, std::size_t n, T* to) {
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < A; ++c) std::copy_n(a + ((n0 + i) * A + c) * L, L, to + (c * n + i) * L);
+}
+
 template <class T>
 void check_bias(const char* op, const BasicTensor<T>& b, std::size_t channels) {
     if (b.defined() && b.shape() != Shape{channels})
         shape_error(op, fmt::format("bias of shape {} for {} output channels", shape_str(b.shape()), channels));
 }
 
-// y + b with b (C,) broadcast over (N, C, H, W).
+// The op's inputs: the two given, and the bias when there is one.
 template <class T>
-BasicTensor<T> add_channel_bias(const BasicTensor<T>& y, const BasicTensor<T>& b) {
-    return b.defined() ? y + reshape(b, {1, b.size(), 1, 1}) : y;
+std::vector<BasicTensor<T>> with_bias(std::vector<BasicTensor<T>> inputs, const BasicTensor<T>& b) {
+    if (b.defined()) inputs.push_back(b);
+    return inputs;
+}
+
+// The gradient of a per-channel bias: the sum of grad_out (N, C, H, W) over N, H and W.
+template <class T>
+BasicTensor<T> channel_sums(const BasicTensor<T>& grad_out) {
+    return sum(grad_out, {0, 2, 3});
+}
+
+// ---- the three computations, on plain arrays ----
+// y (N, O, Ho, Wo) = conv2d(x, w) + b
+template <class T>
+xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const T* bias, const ConvGeometry& geom,
+                           std::size_t Ho, std::size_t Wo) {
+    const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
+    const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3], K = C * kh * kw, L = Ho * Wo;
+    xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
+    const std::size_t chunk = images_per_chunk<T>(K * L, N);
+    const auto cols = scratch<T>(K * chunk * L), out = scratch<T>(O * chunk * L);
+    std::size_t filled = 0;  // the chunk size whose padding taps are zero in `cols`
+    for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
+        const std::size_t n = std::min(chunk, N - n0);
+        const Patches p{n, C, H, W, kh, kw, Ho, Wo};
+        if (geom.padding > 0 && filled != n) std::fill_n(cols.get(), K * n * L, T(0)), filled = n;
+        detail::im2col_into(x.data() + n0 * C * H * W, p, geom, cols.get());                                // (K, n L)
+        gemm_raw(false, false, O, n * L, K, T(1), w.data(), K, cols.get(), n * L, T(0), out.get(), n * L);  // (O, n L)
+        for (std::size_t i = 0; i < n; ++i)  // (O, n, L) -> y (n, O, L), plus the bias
+            for (std::size_t o = 0; o < O; ++o) {
+                const T* src = out.get() + (o * n + i) * L;
+                T* dst = y.data() + ((n0 + i) * O + o) * L;
+                const T b = bias ? bias[o] : T(0);
+                for (std::size_t l = 0; l < L; ++l) dst[l] = src[l] + b;
+            }
+    }
+    return y;
+}
+
+// z (N, Cout, Ho, Wo) = conv_transpose2d(u, w) + b, for u (N, Cin, H, W) and w (Cin, Cout, kh, kw)
+template <class T>
+xt::xarray<T> transposed_forward(const xt::xarray<T>& u, const xt::xarray<T>& w, const T* bias,
+                                 const ConvGeometry& geom, std::size_t Ho, std::size_t Wo) {
+    const std::size_t N = u.shape()[0], Cin = u.shape()[1], H = u.shape()[2], W = u.shape()[3];
+    const std::size_t Cout = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3], K = Cout * kh * kw, L = H * W;
+    xt::xarray<T> z = xt::zeros<T>({N, Cout, Ho, Wo});
+    const std::size_t chunk = images_per_chunk<T>((K + Cin) * L, N);
+    const auto ubuf = scratch<T>(Cin * chunk * L), cols = scratch<T>(K * chunk * L);
+    for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
+        const std::size_t n = std::min(chunk, N - n0);
+        swap_leading_axes(u.data(), Cin, L, n0, n, ubuf.get());  // (Cin, n L)
+        gemm_raw(true, false, K, n * L, Cin, T(1), w.data(), K, ubuf.get(), n * L, T(0), cols.get(), n * L);  // W^T u
+        const Patches p{n, Cout, Ho, Wo, kh, kw, H, W};  // z's chunk is the image whose patches they are
+        detail::col2im_add(cols.get(), p, geom, z.data() + n0 * Cout * Ho * Wo);
+    }
+    if (bias)
+        for (std::size_t i = 0; i < N; ++i)
+            for (std::size_t c = 0; c < Cout; ++c) {
+                T* dst = z.data() + (i * Cout + c) * Ho * Wo;
+                for (std::size_t l = 0; l < Ho * Wo; ++l) dst[l] += bias[c];
+            }
+    return z;
+}
+
+// G (O, C, kh, kw) = sum over the images of g (N, O, Ho, Wo) times x's patches (N, C, H, W)
+template <class T>
+xt::xarray<T> weight_forward(const xt::xarray<T>& x, const xt::xarray<T>& g, std::size_t kh, std::size_t kw,
+                             const ConvGeometry& geom) {
+    const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
+    const std::size_t O = g.shape()[1], Ho = g.shape()[2], Wo = g.shape()[3], K = C * kh * kw, L = Ho * Wo;
+    xt::xarray<T> G = xt::zeros<T>({O, C, kh, kw});
+    const std::size_t chunk = images_per_chunk<T>((K + O) * L, N);
+    const auto cols = scratch<T>(K * chunk * L), gbuf = scratch<T>(O * chunk * L);
+    std::size_t filled = 0;
+    for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
+        const std::size_t n = std::min(chunk, N - n0);
+        const Patches p{n, C, H, W, kh, kw, Ho, Wo};
+        if (geom.padding > 0 && filled != n) std::fill_n(cols.get(), K * n * L, T(0)), filled = n;
+        detail::im2col_into(x.data() + n0 * C * H * W, p, geom, cols.get());  // (K, n L)
+        swap_leading_axes(g.data(), O, L, n0, n, gbuf.get());                 // (O, n L)
+        gemm_raw(false, true, O, K, n * L, T(1), gbuf.get(), n * L, cols.get(), n * L, T(1), G.data(),
+                 K);  // += g cols^T
+    }
+    return G;
+}
+
+// ---- the recorded ops ----
+// The transposed convolution to a given output size (conv_transpose2d works out the size from
+// geom.output_padding; conv2d's backward needs exactly its input's size).
+template <class T>
+BasicTensor<T> transposed_to(const BasicTensor<T>& u, const BasicTensor<T>& w, const BasicTensor<T>& b,
+                             const ConvGeometry& geom, std::size_t Ho, std::size_t Wo) {
+    xt::xarray<T> out =
+        transposed_forward(u.value(), w.value(), b.defined() ? b.value().data() : nullptr, geom, Ho, Wo);
+    return record<T>("conv_transpose2d", std::move(out), with_bias({u, w}, b),
+                     [u, w, b, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         const Shape ws = w.shape();
+                         Grads<T> grads{
+                             u.requires_grad() ? conv2d(grad_out, w, {}, geom) : BasicTensor<T>(),
+                             w.requires_grad() ? conv2d_weight(grad_out, u, ws[2], ws[3], geom) : BasicTensor<T>()};
+                         if (b.defined())
+                             grads.push_back(b.requires_grad() ? channel_sums(grad_out) : BasicTensor<T>());
+                         return grads;
+                     });
 }
 }  // namespace
 
@@ -34,12 +179,20 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const Ba
         shape_error("conv2d", fmt::format("input {} has {} channels but weight {} expects {}", shape_str(xs), xs[1],
                                           shape_str(ws), ws[1]));
     check_bias("conv2d", b, ws[0]);
-    const std::size_t O = ws[0], Ho = conv_output_size("conv2d", xs[2], ws[2], geom),
+    const std::size_t Ho = conv_output_size("conv2d", xs[2], ws[2], geom),
                       Wo = conv_output_size("conv2d", xs[3], ws[3], geom);
-    const BasicTensor<T> cols = im2col(x, ws[2], ws[3], geom);                         // (C kh kw, N Ho Wo)
-    const BasicTensor<T> y = matmul(reshape(w, {O, ws[1] * ws[2] * ws[3]}), cols);     // (O, N Ho Wo)
-    const BasicTensor<T> out = permute(reshape(y, {O, xs[0], Ho, Wo}), {1, 0, 2, 3});  // (N, O, Ho, Wo)
-    return add_channel_bias(out, b);
+    xt::xarray<T> y = conv_forward(x.value(), w.value(), b.defined() ? b.value().data() : nullptr, geom, Ho, Wo);
+    // f(x, w, b) = x * w + b     dx = conv_transpose2d(dC, w) to x's size, dw = conv2d_weight(x, dC), db = sums of dC
+    return record<T>("conv2d", std::move(y), with_bias({x, w}, b),
+                     [x, w, b, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         const Shape xs = x.shape(), ws = w.shape();
+                         Grads<T> grads{
+                             x.requires_grad() ? transposed_to(grad_out, w, {}, geom, xs[2], xs[3]) : BasicTensor<T>(),
+                             w.requires_grad() ? conv2d_weight(x, grad_out, ws[2], ws[3], geom) : BasicTensor<T>()};
+                         if (b.defined())
+                             grads.push_back(b.requires_grad() ? channel_sums(grad_out) : BasicTensor<T>());
+                         return grads;
+                     });
 }
 
 template <class T>
@@ -72,18 +225,40 @@ BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w
                                     shape_str(xs), ws[2], ws[3], geom.stride, geom.padding));
         return grow - 2 * geom.padding;
     };
-    const Shape image{xs[0], ws[1], out_size(xs[2], ws[2]), out_size(xs[3], ws[3])};              // (N, Cout, Ho, Wo)
-    const BasicTensor<T> xm = reshape(permute(x, {1, 0, 2, 3}), {xs[1], xs[0] * xs[2] * xs[3]});  // (Cin, N H W)
-    const BasicTensor<T> cols =
-        gemm(reshape(w, {ws[0], ws[1] * ws[2] * ws[3]}), xm, true, false);  // (Cout kh kw, N H W)
-    return add_channel_bias(col2im(cols, image, ws[2], ws[3], geom), b);
+    return transposed_to(x, w, b, geom, out_size(xs[2], ws[2]), out_size(xs[3], ws[3]));
+}
+
+template <class T>
+BasicTensor<T> conv2d_weight(const BasicTensor<T>& x, const BasicTensor<T>& g, std::size_t kh, std::size_t kw,
+                             const ConvGeometry& geom) {
+    check_defined("conv2d_weight", x), check_defined("conv2d_weight", g);
+    if (x.dim() != 4 || g.dim() != 4 || x.shape()[0] != g.shape()[0])
+        shape_error("conv2d_weight",
+                    fmt::format("expects input (N, C, H, W) and gradient (N, O, Ho, Wo), got {} and {}",
+                                shape_str(x.shape()), shape_str(g.shape())));
+    const std::size_t Ho = conv_output_size("conv2d_weight", x.shape()[2], kh, geom),
+                      Wo = conv_output_size("conv2d_weight", x.shape()[3], kw, geom);
+    if (g.shape()[2] != Ho || g.shape()[3] != Wo)
+        shape_error("conv2d_weight", fmt::format("gradient {} does not have the {}x{} output of input {} under a {}x{} "
+                                                 "kernel",
+                                                 shape_str(g.shape()), Ho, Wo, shape_str(x.shape()), kh, kw));
+    xt::xarray<T> G = weight_forward(x.value(), g.value(), kh, kw, geom);
+    // f(x, g) = sum_n g_n (x)_n's patches    dx = conv_transpose2d(g, dC) to x's size, dg = conv2d(x, dC)
+    return record<T>(
+        "conv2d_weight", std::move(G), {x, g}, [x, g, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+            const Shape xs = x.shape();
+            return Grads<T>{x.requires_grad() ? transposed_to(g, grad_out, {}, geom, xs[2], xs[3]) : BasicTensor<T>(),
+                            g.requires_grad() ? conv2d(x, grad_out, {}, geom) : BasicTensor<T>()};
+        });
 }
 
 #define AUTOGRAD_INSTANTIATE(T)                                                                                   \
     template BasicTensor<T> conv2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&,           \
                                    const ConvGeometry&);                                                          \
     template BasicTensor<T> conv_transpose2d(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, \
-                                             const ConvGeometry&);
+                                             const ConvGeometry&);                                                \
+    template BasicTensor<T> conv2d_weight(const BasicTensor<T>&, const BasicTensor<T>&, std::size_t, std::size_t, \
+                                          const ConvGeometry&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 

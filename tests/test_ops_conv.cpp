@@ -1,5 +1,7 @@
 // ops_conv.cpp: conv2d against its six-loop definition, conv_transpose2d, output sizes as PyTorch
 // documents them, gradchecks in float64 (first and second order), errors.
+#include <xtensor/xview.hpp>
+
 #include "check.hpp"
 
 using namespace autograd;
@@ -117,4 +119,60 @@ TEST_CASE("errors name the op and the shapes") {
                             "conv_transpose2d", "output_padding 2", "stride (2)");
     CHECK_THROWS_CONTAINING(conv_transpose2d(zeros({1, 2, 3, 3}), zeros({2, 1, 3, 3}), {}, {1, 0, 2, 1}),
                             "conv_transpose2d", "output_padding 1", "stride (1)");
+}
+
+TEST_CASE("conv2d_weight is conv2d's weight gradient; it gradchecks, first and second order") {
+    Generator gen(150);
+    for (const ConvGeometry& geom : geometries) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
+        Tensor64 w(rnd(gen, {3, 2, 3, 2}).value(), true);
+        const Tensor64 x = rnd(gen, {2, 2, 7, 6});
+        const Tensor64 y = conv2d(x, w, {}, geom);
+        const Tensor64 g = rnd(gen, y.shape());
+        y.backward(g);
+        check_close(conv2d_weight(x, g, 3, 2, geom).value(), w.grad().value(), 1e-12);
+        CHECK_GRADCHECK([geom](const V& v) { return conv2d_weight(v[0], v[1], 3, 2, geom); }, V{x, g});
+    }
+    const Tensor64 x = rnd(gen, {2, 2, 5, 5});
+    CHECK_GRADGRADCHECK(
+        [](const V& v) {
+            return conv2d_weight(v[0], v[1], 3, 3, ConvGeometry{2, 1, 1});
+        },
+        V{x, rnd(gen, {2, 3, 3, 3})});
+    CHECK_THROWS_CONTAINING(conv2d_weight(zeros({2, 1, 6, 6}), zeros({2, 3, 5, 5}), 3, 3), "conv2d_weight",
+                            "(2, 3, 5, 5)", "4x4 output");
+}
+
+TEST_CASE("a batch larger than the workspace is worked in chunks, with the same values as one piece") {
+    // 16 channels of 28x28 under a 3x3 kernel: each image's column matrix is 144 x 784 doubles
+    // (0.9 MB), so the 8 MiB workspace takes 9 images at a time and 20 images make chunks of 9, 9, 2.
+    Generator gen(151);
+    const ConvGeometry same{1, 1, 1};
+    const Tensor64 x = rnd(gen, {20, 16, 28, 28}), w = rnd(gen, {2, 16, 3, 3}), b = rnd(gen, {2});
+    const Tensor64 y = conv2d(x, w, b, same);
+    const xt::xarray<double> expected = conv_reference(x.value(), w.value(), same);
+    for (std::size_t n : {0, 8, 9, 17, 18, 19}) {  // the first and last image of every chunk
+        CAPTURE(n);
+        for (std::size_t o = 0; o < 2; ++o)
+            for (std::size_t i : {0, 13, 27})
+                for (std::size_t j : {0, 14, 27})
+                    CHECK(y.value()(n, o, i, j) == doctest::Approx(expected(n, o, i, j) + b.value()(o)).epsilon(1e-12));
+    }
+    // The transposed convolution and the weight gradient, chunked, against the images one at a time.
+    const Tensor64 g = rnd(gen, y.shape());
+    const xt::xarray<double> dx = conv_transpose2d(g, w, {}, same).value(),
+                             dw = conv2d_weight(x, g, 3, 3, same).value();
+    xt::xarray<double> dw_sum = xt::zeros<double>(dw.shape());
+    for (std::size_t n = 0; n < 20; ++n) {
+        const Tensor64 xn = narrow(x, 0, n, 1), gn = narrow(g, 0, n, 1);
+        dw_sum += conv2d_weight(xn, gn, 3, 3, same).value();
+        if (n % 9 == 0 || n == 19) {
+            CAPTURE(n);
+            check_close(xt::xarray<double>(xt::view(dx, xt::range(n, n + 1))),
+                        conv_transpose2d(gn, w, {}, same).value(), 1e-12);
+        }
+    }
+    check_close(dw, dw_sum, 1e-9);
 }

@@ -39,36 +39,6 @@ Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t 
 namespace {
 using detail::Patches;
 
-// Calls row(column entry, pixel offset, n) for every run of in-range taps: column entries
-// col .. col + n - 1 read pixels pix, pix + stride, ... Out-of-range taps (the padding) are
-// skipped. Row r = (c, a, b) of the column matrix, column (n, i, j).
-template <class Run>
-void for_each_run(const Patches& p, const ConvGeometry& geom, Run run) {
-    const long pad = static_cast<long>(geom.padding), s = static_cast<long>(geom.stride);
-    const std::size_t L = p.Ho * p.Wo, ncols = p.cols();
-    for (std::size_t c = 0; c < p.C; ++c)
-        for (std::size_t a = 0; a < p.kh; ++a)
-            for (std::size_t b = 0; b < p.kw; ++b) {
-                const std::size_t row = (c * p.kh + a) * p.kw + b;
-                // The columns j whose tap w = j s + b d - pad lies inside [0, W): j0 <= j < j1.
-                const long shift = static_cast<long>(b * geom.dilation) - pad;
-                const long j0 = std::min<long>(shift >= 0 ? 0 : (-shift + s - 1) / s, static_cast<long>(p.Wo));
-                const long j1 =
-                    std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
-                if (j1 <= j0) continue;
-                for (std::size_t n = 0; n < p.N; ++n) {
-                    const std::size_t image = (n * p.C + c) * p.H * p.W;
-                    for (std::size_t i = 0; i < p.Ho; ++i) {
-                        const long h = static_cast<long>(i * geom.stride + a * geom.dilation) - pad;
-                        if (h < 0 || h >= static_cast<long>(p.H)) continue;
-                        run(row * ncols + n * L + i * p.Wo + static_cast<std::size_t>(j0),
-                            image + static_cast<std::size_t>(h) * p.W + static_cast<std::size_t>(j0 * s + shift),
-                            static_cast<std::size_t>(j1 - j0));
-                    }
-                }
-            }
-}
-
 // The innermost loops, kept out of line so that the loop nest around them does not crowd them
 // out of registers: to[j] = from[j s], and to[j s] += from[j].
 template <class T>
@@ -90,16 +60,18 @@ template <class T>
 
 template <class T>
 void detail::im2col_into(const T* image, const Patches& p, const ConvGeometry& geom, T* cols) {
-    const std::size_t s = geom.stride;
-    for_each_run(p, geom,
-                 [=](std::size_t col, std::size_t pix, std::size_t n) { gather(cols + col, image + pix, n, s); });
+    const std::size_t s = geom.stride, ncols = p.cols();
+    detail::for_each_run(p, geom, [=](std::size_t row, std::size_t column, std::size_t pixel, std::size_t count) {
+        gather(cols + row * ncols + column, image + pixel, count, s);
+    });
 }
 
 template <class T>
 void detail::col2im_add(const T* cols, const Patches& p, const ConvGeometry& geom, T* image) {
-    const std::size_t s = geom.stride;
-    for_each_run(p, geom,
-                 [=](std::size_t col, std::size_t pix, std::size_t n) { scatter_add(image + pix, cols + col, n, s); });
+    const std::size_t s = geom.stride, ncols = p.cols();
+    detail::for_each_run(p, geom, [=](std::size_t row, std::size_t column, std::size_t pixel, std::size_t count) {
+        scatter_add(image + pixel, cols + row * ncols + column, count, s);
+    });
 }
 
 // f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
@@ -143,8 +115,10 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     // the same taps as im2col, with the weight of each tap written in.
     xt::xarray<T> C = xt::zeros<T>({p.Ho * p.Wo, in_h * in_w});
     const std::size_t taps = kh * kw, L = p.Ho * p.Wo;
-    for_each_run(p, geom, [&](std::size_t col, std::size_t pix, std::size_t n) {
+    const std::size_t ncols = p.cols();
+    detail::for_each_run(p, geom, [&](std::size_t row, std::size_t column, std::size_t pix, std::size_t n) {
         for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t col = row * ncols + column;
             const std::size_t tap = (col + j) / L,
                               out = (col + j) % L;  // im2col's row is the tap, its column the output
             C(out, pix + j * geom.stride) = kernel.data()[tap % taps];

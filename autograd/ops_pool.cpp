@@ -1,5 +1,6 @@
 // ops_pool.cpp: pooling (im2col on each channel alone, then a max or a mean over the window) and
-// upsampling (a broadcast, or two matrix products), all made of ops with a backward of their own.
+// upsampling: nearest is an op of its own (each pixel copied to an f x f block; its backward sums
+// the blocks), bilinear two matrix products.
 #include <algorithm>
 
 #include "autograd/conv.hpp"
@@ -65,13 +66,48 @@ xt::xarray<T> interpolation_matrix(std::size_t n, std::size_t f) {
 }
 }  // namespace
 
+namespace {
+// The sum of each f x f block of x (N, C, H f, W f): (N, C, H, W). The transpose of nearest
+// upsampling, so each is the other's backward.
+template <class T>
+BasicTensor<T> block_sum2d(const BasicTensor<T>& x, std::size_t f) {
+    const Shape s = x.shape();
+    const std::size_t planes = s[0] * s[1], H = s[2] / f, W = s[3] / f;
+    xt::xarray<T> out = xt::zeros<T>({s[0], s[1], H, W});
+    const T* src = x.value().data();
+    T* dst = out.data();
+    for (std::size_t p = 0; p < planes; ++p)
+        for (std::size_t i = 0; i < H * f; ++i) {
+            const T* row = src + (p * H * f + i) * W * f;
+            T* to = dst + (p * H + i / f) * W;
+            for (std::size_t j = 0; j < W; ++j)
+                for (std::size_t a = 0; a < f; ++a) to[j] += row[j * f + a];
+        }
+    return record<T>("block_sum2d", std::move(out), {x}, [f](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+        return Grads<T>{upsample_nearest2d(grad_out, f)};
+    });
+}
+}  // namespace
+
+// f(x) = each pixel repeated as an f x f block       df = the sum of each block of dC
 template <class T>
 BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t f) {
     const Shape s = checked_upsample("upsample_nearest2d", x, f);
-    // Each pixel becomes an f x f block: a broadcast over two new axes of size f.
-    const BasicTensor<T> blocks =
-        broadcast_to(reshape(x, {s[0], s[1], s[2], 1, s[3], 1}), {s[0], s[1], s[2], f, s[3], f});
-    return reshape(blocks, {s[0], s[1], s[2] * f, s[3] * f});
+    const std::size_t planes = s[0] * s[1], H = s[2], W = s[3];
+    xt::xarray<T> out = xt::xarray<T>::from_shape({s[0], s[1], H * f, W * f});
+    const T* src = x.value().data();
+    T* dst = out.data();
+    for (std::size_t p = 0; p < planes; ++p)
+        for (std::size_t i = 0; i < H; ++i) {
+            const T* row = src + (p * H + i) * W;
+            T* first = dst + (p * H + i) * f * W * f;  // the first of the f output rows of input row i
+            for (std::size_t j = 0; j < W; ++j)
+                for (std::size_t a = 0; a < f; ++a) first[j * f + a] = row[j];
+            for (std::size_t r = 1; r < f; ++r) std::copy_n(first, W * f, first + r * W * f);
+        }
+    return record<T>(
+        "upsample_nearest2d", std::move(out), {x},
+        [f](const BasicTensor<T>&, const BasicTensor<T>& grad_out) { return Grads<T>{block_sum2d(grad_out, f)}; });
 }
 
 template <class T>

@@ -3,6 +3,7 @@
 // ops themselves.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 
 #include "autograd/conv.hpp"
@@ -20,6 +21,37 @@ struct Patches {
 // The layout of `image` (N, C, H, W) under a kh x kw kernel; ShapeError naming `op` when the
 // image is not 4-D or the kernel does not fit.
 Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t kw, const ConvGeometry& geom);
+
+// Calls run(row, column, pixel, count) for every run of in-range taps: entries column ..
+// column + count - 1 of row `row` of the column matrix read the image's pixels pixel, pixel +
+// stride, ... (pixel counts from the start of the N images). Row = (c, a, b), column = (n, i, j);
+// the taps that fall on the padding are skipped.
+template <class Run>
+void for_each_run(const Patches& p, const ConvGeometry& geom, Run run) {
+    const long pad = static_cast<long>(geom.padding), s = static_cast<long>(geom.stride);
+    const std::size_t L = p.Ho * p.Wo;
+    for (std::size_t c = 0; c < p.C; ++c)
+        for (std::size_t a = 0; a < p.kh; ++a)
+            for (std::size_t b = 0; b < p.kw; ++b) {
+                const std::size_t row = (c * p.kh + a) * p.kw + b;
+                // The columns j whose tap w = j s + b d - pad lies inside [0, W): j0 <= j < j1.
+                const long shift = static_cast<long>(b * geom.dilation) - pad;
+                const long j0 = std::min<long>(shift >= 0 ? 0 : (-shift + s - 1) / s, static_cast<long>(p.Wo));
+                const long j1 =
+                    std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
+                if (j1 <= j0) continue;
+                for (std::size_t n = 0; n < p.N; ++n) {
+                    const std::size_t image = (n * p.C + c) * p.H * p.W;
+                    for (std::size_t i = 0; i < p.Ho; ++i) {
+                        const long h = static_cast<long>(i * geom.stride + a * geom.dilation) - pad;
+                        if (h < 0 || h >= static_cast<long>(p.H)) continue;
+                        run(row, n * L + i * p.Wo + static_cast<std::size_t>(j0),
+                            image + static_cast<std::size_t>(h) * p.W + static_cast<std::size_t>(j0 * s + shift),
+                            static_cast<std::size_t>(j1 - j0));
+                    }
+                }
+            }
+}
 
 // cols (rows, cols) = the patches of `image` (p.N images): every entry a tap reads is written; the
 // taps that fall on the padding are not, so the caller zeroes cols first when geom.padding > 0.

@@ -1,5 +1,6 @@
 // pool.hpp: the image ops that change H and W without weights, in NCHW layout: pooling (made of
-// im2col and a reduction, conv.hpp) and upsampling (a broadcast, or two matrix products).
+// im2col and a reduction, conv.hpp) and upsampling (nearest: an op of its own; bilinear: two
+// matrix products).
 #pragma once
 
 #include <cstddef>

@@ -176,3 +176,44 @@ TEST_CASE("a batch larger than the workspace is worked in chunks, with the same 
     }
     check_close(dw, dw_sum, 1e-9);
 }
+
+TEST_CASE("thin layers (one or two channels on the thin side) take direct loops: same values and gradients") {
+    // conv2d and conv2d_weight with O = 1, 2 (direct) and 3 (matrix products); conv_transpose2d
+    // with Cin = 1, 2 (direct) and 3.
+    Generator gen(152);
+    for (std::size_t thin : {1, 2, 3}) {
+        for (const ConvGeometry& geom : geometries) {
+            CAPTURE(thin);
+            CAPTURE(geom.stride);
+            CAPTURE(geom.padding);
+            CAPTURE(geom.dilation);
+            const Tensor64 x = rnd(gen, {2, 3, 7, 6}), w = rnd(gen, {thin, 3, 3, 2}), b = rnd(gen, {thin});
+            const xt::xarray<double> expected = conv_reference(x.value(), w.value(), geom);
+            const xt::xarray<double> y = conv2d(x, w, b, geom).value();
+            CHECK(y(1, thin - 1, 0, 1) == doctest::Approx(expected(1, thin - 1, 0, 1) + b.value()(thin - 1)));
+            check_close(conv2d(x, w, {}, geom).value(), expected, 1e-12);
+            CHECK_GRADCHECK([geom](const V& v) { return conv2d(v[0], v[1], v[2], geom); }, V{x, w, b});
+            const Tensor64 g = rnd(gen, {2, thin, expected.shape()[2], expected.shape()[3]});
+            CHECK_GRADCHECK([geom](const V& v) { return conv2d_weight(v[0], v[1], 3, 2, geom); }, V{x, g});
+            // The transposed convolution from `thin` channels: the input gradient of conv2d.
+            Tensor64 xg(xt::xarray<double>(x.value()), true);
+            conv2d(xg, w, {}, geom).backward(g);
+            const std::size_t op = (7 + 2 * geom.padding - geom.dilation * 2 - 1) % geom.stride;
+            const std::size_t op_w = (6 + 2 * geom.padding - geom.dilation * 1 - 1) % geom.stride;
+            if (op == op_w) {
+                ConvGeometry back = geom;
+                back.output_padding = op;
+                check_close(conv_transpose2d(g, w, {}, back).value(), xg.grad().value(), 1e-12);
+                CHECK_GRADCHECK([back](const V& v) { return conv_transpose2d(v[0], v[1], v[2], back); },
+                                V{g, w, rnd(gen, {3})});
+            }
+        }
+        const Tensor64 x = rnd(gen, {1, 2, 5, 5}), w = rnd(gen, {thin, 2, 3, 3});
+        CHECK_GRADGRADCHECK([](const V& v) { return conv2d(v[0], v[1], {}, ConvGeometry{2, 1, 1}); }, V{x, w});
+        CHECK_GRADGRADCHECK(
+            [](const V& v) {
+                return conv_transpose2d(v[0], v[1], {}, ConvGeometry{2, 1, 1, 1});
+            },
+            V{rnd(gen, {1, thin, 3, 3}), rnd(gen, {thin, 2, 3, 3})});
+    }
+}

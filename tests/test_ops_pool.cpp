@@ -31,6 +31,7 @@ TEST_CASE("upsampling: nearest and bilinear values as PyTorch gives them, gradie
                 1e-12);
     const V in{rnd(gen, {2, 2, 3, 4})};
     CHECK_GRADCHECK([](const V& v) { return upsample_nearest2d(v[0], 3); }, in);
+    CHECK_GRADGRADCHECK([](const V& v) { return upsample_nearest2d(v[0], 2) * upsample_nearest2d(v[0], 2); }, in);
     CHECK_GRADCHECK([](const V& v) { return upsample_bilinear2d(v[0], 2); }, in);
 }
 

@@ -146,18 +146,20 @@ TEST_CASE("conv2d_weight is conv2d's weight gradient; it gradchecks, first and s
 }
 
 TEST_CASE("a batch larger than the workspace is worked in chunks, with the same values as one piece") {
-    // 16 channels of 28x28 under a 3x3 kernel: each image's column matrix is 144 x 784 doubles
-    // (0.9 MB), so the 8 MiB workspace takes 9 images at a time and 20 images make chunks of 9, 9, 2.
+    // 4 channels of 12x12 under a 3x3 kernel: an image's column matrix is 36 x 144 doubles
+    // (41 KB), so the 1 MiB workspace takes 25 images at a time, and 60 images make chunks of 25,
+    // 25 and 10 (the last one smaller, with its padding laid out anew).
     Generator gen(151);
     const ConvGeometry same{1, 1, 1};
-    const Tensor64 x = rnd(gen, {20, 16, 28, 28}), w = rnd(gen, {2, 16, 3, 3}), b = rnd(gen, {2});
+    const Tensor64 x = rnd(gen, {60, 4, 12, 12}), w = rnd(gen, {5, 4, 3, 3}), b = rnd(gen, {5});
     const Tensor64 y = conv2d(x, w, b, same);
     const xt::xarray<double> expected = conv_reference(x.value(), w.value(), same);
-    for (std::size_t n : {0, 8, 9, 17, 18, 19}) {  // the first and last image of every chunk
+    const std::vector<std::size_t> edges{0, 24, 25, 49, 50, 59};  // the first and last image of every chunk
+    for (std::size_t n : edges) {
         CAPTURE(n);
-        for (std::size_t o = 0; o < 2; ++o)
-            for (std::size_t i : {0, 13, 27})
-                for (std::size_t j : {0, 14, 27})
+        for (std::size_t o = 0; o < 5; ++o)
+            for (std::size_t i : {0, 6, 11})
+                for (std::size_t j : {0, 5, 11})
                     CHECK(y.value()(n, o, i, j) == doctest::Approx(expected(n, o, i, j) + b.value()(o)).epsilon(1e-12));
     }
     // The transposed convolution and the weight gradient, chunked, against the images one at a time.
@@ -165,10 +167,10 @@ TEST_CASE("a batch larger than the workspace is worked in chunks, with the same 
     const xt::xarray<double> dx = conv_transpose2d(g, w, {}, same).value(),
                              dw = conv2d_weight(x, g, 3, 3, same).value();
     xt::xarray<double> dw_sum = xt::zeros<double>(dw.shape());
-    for (std::size_t n = 0; n < 20; ++n) {
+    for (std::size_t n = 0; n < 60; ++n) {
         const Tensor64 xn = narrow(x, 0, n, 1), gn = narrow(g, 0, n, 1);
         dw_sum += conv2d_weight(xn, gn, 3, 3, same).value();
-        if (n % 9 == 0 || n == 19) {
+        if (std::find(edges.begin(), edges.end(), n) != edges.end()) {
             CAPTURE(n);
             check_close(xt::xarray<double>(xt::view(dx, xt::range(n, n + 1))),
                         conv_transpose2d(gn, w, {}, same).value(), 1e-12);
@@ -177,9 +179,9 @@ TEST_CASE("a batch larger than the workspace is worked in chunks, with the same 
     check_close(dw, dw_sum, 1e-9);
 }
 
-TEST_CASE("thin layers (one or two channels on the thin side) take direct loops: same values and gradients") {
-    // conv2d and conv2d_weight with O = 1, 2 (direct) and 3 (matrix products); conv_transpose2d
-    // with Cin = 1, 2 (direct) and 3.
+TEST_CASE("narrow layers (one to three channels on one side): values and gradients") {
+    // conv2d and conv2d_weight with O = 1, 2 and 3; conv_transpose2d with Cin = 1, 2 and 3: the
+    // shapes of the decoders' last layers, where the products are thinnest.
     Generator gen(152);
     for (std::size_t thin : {1, 2, 3}) {
         for (const ConvGeometry& geom : geometries) {

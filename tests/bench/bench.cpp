@@ -324,7 +324,7 @@ void conv_scaling(int repeats) {
             Shape shape{batches[s]};
             shape.insert(shape.end(), layer.input.begin(), layer.input.end());
             Tensor x = randn(shape, gen).requires_grad_();
-            const std::size_t steps = 2048 / batches[s];  // 2,048 images either way
+            const std::size_t steps = 8192 / batches[s];  // 8,192 images either way
             auto once = [&] {
                 const Clock::time_point start = Clock::now();
                 for (std::size_t i = 0; i < steps; ++i) {
@@ -338,7 +338,7 @@ void conv_scaling(int repeats) {
             std::vector<double> times;
             for (int r = 0; r < repeats; ++r) times.push_back(once());
             std::sort(times.begin(), times.end());
-            per_image[s] = 1e3 * times[times.size() / 2] / 2048.0;
+            per_image[s] = 1e3 * times[times.size() / 2] / 8192.0;
         }
         fmt::print("scaling {:<36} {:8.4f} ms {:8.4f} ms  {:.2f}\n", layer.name, per_image[0], per_image[1],
                    per_image[1] / per_image[0]);

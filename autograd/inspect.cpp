@@ -67,7 +67,13 @@ std::string tape_dot(const BasicTensor<T>& t) {
     if (!t.defined()) throw std::logic_error("tape_dot: the tensor is undefined");
     std::unordered_map<Node<T>*, std::size_t> id;
     const std::vector<Node<T>*> order = all_nodes(t.node(), id);
-    std::string out = "digraph tape {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=11];\n";
+    // A title and a key, so that the picture reads without the code that drew it.
+    std::string out = fmt::format(
+        "digraph tape {{\n  rankdir=BT;\n  labelloc=t;\n  fontname=\"Helvetica\";\n"
+        "  label=\"the tape of {}: ellipses are ops, boxes are leaves (shaded: requires grad);\\n"
+        "arrows go the way the forward pass went, backward() walks them in reverse\";\n"
+        "  node [fontname=\"Helvetica\", fontsize=11];\n",
+        t.node()->name.empty() ? "the output" : t.node()->name);
     for (Node<T>* node : order) {
         const std::string shape = shape_str(shape_of(node->value));
         const std::string name = node->name.empty() ? "" : node->name + "\\n";

@@ -13,7 +13,7 @@ template <class T>
 std::string tape_text(const BasicTensor<T>& t);
 
 // The same graph in Graphviz's DOT language: leaves as boxes (filled when they require grad),
-// ops as ellipses, arrows in the direction of the forward pass.
+// ops as ellipses, arrows in the direction of the forward pass, with a title that says so.
 template <class T>
 std::string tape_dot(const BasicTensor<T>& t);
 

@@ -34,12 +34,52 @@ BasicTensor<T> reduce(const BasicTensor<T>& terms, Reduction r) {
     }
     throw std::invalid_argument("loss: unknown Reduction");
 }
+
+// What a reduction multiplies the sum of the terms by: 1/n (Mean), 1 (Sum), 1/N (BatchMean).
+template <class T>
+double reduction_scale(const BasicTensor<T>& terms_shape, Reduction r) {
+    switch (r) {
+        case Reduction::Mean: return 1.0 / static_cast<double>(terms_shape.size());
+        case Reduction::Sum: return 1.0;
+        case Reduction::BatchMean:
+            return 1.0 / static_cast<double>(terms_shape.dim() == 0 ? 1 : terms_shape.shape()[0]);
+    }
+    throw std::invalid_argument("loss: unknown Reduction");
+}
 }  // namespace
 
+// f(p, t) = c sum_i (p_i - t_i)^2, c the reduction's scale     df/dp = 2 c (p - t), df/dt = -2 c (p - t)
+// One op (it is the last of every autoencoder's step): its value in one pass, its backward in one
+// pass unless a graph of the gradient is being recorded.
 template <class T>
 BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target, Reduction r) {
     check_same_shape("mse_loss", pred, target);
-    return reduce(square(pred - target), r);
+    const double c = reduction_scale(pred, r);
+    const T* p = pred.value().data();
+    const T* t = target.value().data();
+    T total = T(0);
+    for (std::size_t i = 0, n = pred.size(); i < n; ++i) {
+        const T d = p[i] - t[i];
+        total += d * d;
+    }
+    xt::xarray<T> out = xt::xarray<T>::from_shape({});
+    out() = r == Reduction::Sum ? total : total * static_cast<T>(c);
+    return record<T>("mse_loss", std::move(out), {pred, target},
+                     [pred, target, c](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         BasicTensor<T> d_pred;
+                         if (is_grad_enabled()) {  // create_graph: differentiable
+                             d_pred = (pred - target) * (grad_out * (2.0 * c));
+                         } else {  // otherwise one pass, with no graph to build (the usual case)
+                             xt::xarray<T> d = xt::xarray<T>::from_shape(pred.shape());
+                             const T k = static_cast<T>(2.0 * c) * grad_out.item();
+                             const T* pv = pred.value().data();
+                             const T* tv = target.value().data();
+                             for (std::size_t i = 0, n = d.size(); i < n; ++i) d.data()[i] = k * (pv[i] - tv[i]);
+                             d_pred = detail::constant(std::move(d));
+                         }
+                         return Grads<T>{pred.requires_grad() ? d_pred : BasicTensor<T>(),
+                                         target.requires_grad() ? -d_pred : BasicTensor<T>()};
+                     });
 }
 
 template <class T>

@@ -21,7 +21,9 @@
 
 namespace autograd {
 
-using Shape = std::vector<std::size_t>;
+// A shape: the size of every axis. A small vector that keeps up to four sizes inline, so that
+// asking a tensor for its shape allocates nothing (it is asked many times by every op).
+using Shape = xt::svector<std::size_t, 4>;
 
 template <class T>
 struct Node;

@@ -56,8 +56,10 @@ int main(int argc, char** argv) try {
     Tensor loss = layer_loss(x, W, b, target).set_name("loss");  // ()
     fmt::print("loss = {:.6f}\n\n", loss.item());
     fmt::print("{}", tape_text(loss));
-    // Reading the tape: mse_loss is made of smaller ops (sub, square, sum, mul_scalar), so
-    // their nodes show up too. x and target are constants: nothing flows back into them.
+    // Reading the tape: one node per op, inputs first. mse_loss is one op with a backward of its
+    // own (2 (h - target) / (N H), the first line of the chain rule below); bce_loss, in "Try
+    // this", is made of smaller ops and brings their nodes. x and target are constants: nothing
+    // flows back into them.
 
     const bool drawn = write_dot(tape_dot(loss), out_dir + "/tape.dot", out_dir + "/tape.png");
     fmt::print("\ngraph written to {}/tape.dot{}\n", out_dir,

@@ -1,0 +1,178 @@
+// models/gan.cpp: the losses of the game against their formulas, the players' shapes and
+// gradients, the DCGAN initialisation, and the judge's measures against closed forms.
+#include <cmath>
+
+#include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xview.hpp>
+
+#include "check.hpp"
+#include "models/gan.hpp"
+#include "nn/gradcheck_module.hpp"
+
+using namespace autograd;
+
+namespace {
+double sigmoid_of(double l) { return 1.0 / (1.0 + std::exp(-l)); }
+
+// A column (N, 1) of logits.
+xt::xarray<float> column(const std::vector<float>& v) {
+    xt::xarray<float> c = xt::zeros<float>({v.size(), std::size_t{1}});
+    for (std::size_t i = 0; i < v.size(); ++i) c(i, 0) = v[i];
+    return c;
+}
+}  // namespace
+
+TEST_CASE("GAN losses: values and per-sample gradients in the logit are the formulas") {
+    // Logits from deep rejection (-12) to confident acceptance (+6).
+    const xt::xarray<float> l = column({-12.0f, -5.0f, -1.0f, 0.0f, 0.5f, 3.0f, 6.0f});
+    const std::size_t m = l.shape(0);
+    Tensor fake_m(l, true), fake_n(l, true), real(column({2.0f, -0.5f}), true), fake_d(l, true);
+    Tensor jm = models::generator_loss_minimax(fake_m);
+    Tensor jn = models::generator_loss_nonsaturating(fake_n);
+    Tensor jd = models::discriminator_loss(real, fake_d);
+    double want_m = 0, want_n = 0, want_d = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+        const double d = sigmoid_of(l(i, 0));
+        want_m += std::log1p(-d) / m;   // mean log(1 - D)
+        want_n += -std::log(d) / m;     // -mean log D
+        want_d += -std::log1p(-d) / m;  // the fake half of J(D)
+    }
+    want_d += -(std::log(sigmoid_of(2.0)) + std::log(sigmoid_of(-0.5))) / 2.0;
+    CHECK(jm.item() == doctest::Approx(want_m).epsilon(1e-5));
+    CHECK(jn.item() == doctest::Approx(want_n).epsilon(1e-5));
+    CHECK(jd.item() == doctest::Approx(want_d).epsilon(1e-5));
+    jm.backward();
+    jn.backward();
+    jd.backward();
+    for (std::size_t i = 0; i < m; ++i) {
+        const double d = sigmoid_of(l(i, 0));
+        INFO("logit " << l(i, 0));
+        CHECK(fake_m.grad().value()(i, 0) * m == doctest::Approx(-d).epsilon(1e-5));          // d/dl log(1 - D) = -D
+        CHECK(fake_n.grad().value()(i, 0) * m == doctest::Approx(-(1.0 - d)).epsilon(1e-5));  // d/dl -log D = -(1 - D)
+        CHECK(fake_d.grad().value()(i, 0) * m == doctest::Approx(d).epsilon(1e-5));           // D pushes fakes down
+    }
+    // At logit -12 (D = 6e-6) the minimax gradient is 1.6e5 times smaller than the non-saturating one.
+    CHECK(fake_n.grad().value()(0, 0) / fake_m.grad().value()(0, 0) > 1e5);
+    // No log of 0: finite at extreme logits.
+    Tensor extreme(column({-200.0f, 200.0f}), true);
+    Tensor all = models::discriminator_loss(extreme, extreme) + models::generator_loss_minimax(extreme) +
+                 models::generator_loss_nonsaturating(extreme);
+    all.backward();
+    CHECK(std::isfinite(all.item()));
+    CHECK(xt::all(xt::isfinite(extreme.grad().value())));
+}
+
+TEST_CASE("GAN players: shapes for 28x28 MNIST, gradients in float64") {
+    Generator gen(5);
+    nn::Sequential g = models::mlp_generator(8, {16}, gen), d = models::mlp_discriminator({16}, gen);
+    const Tensor z = randn({3, 8}, gen);
+    CHECK(g(z).shape() == Shape{3, 784});
+    CHECK(xt::all(xt::abs(g(z).value()) <= 1.0f));  // tanh
+    CHECK(d(g(z)).shape() == Shape{3, 1});
+    nn::Sequential dg = models::dcgan_generator(8, 4, gen), dd = models::dcgan_discriminator(4, gen);
+    CHECK(dg(z).shape() == Shape{3, 1, 28, 28});
+    CHECK(dd(dg(z)).shape() == Shape{3, 1});
+    // Every layer of the two DCGAN players differentiates correctly (train mode: batch norm with
+    // the batch's statistics). A narrow generator keeps the check fast.
+    nn::Sequential small_g = models::dcgan_generator(3, 1, gen);
+    const GradcheckResult rg = nn::gradcheck_module(small_g, randn<double>({2, 3}, gen));
+    CHECK_MESSAGE(rg.ok, rg.report);
+    nn::Sequential small_d = models::dcgan_discriminator(1, gen);
+    const GradcheckResult rd = nn::gradcheck_module(small_d, randn<double>({2, 1, 28, 28}, gen));
+    CHECK_MESSAGE(rd.ok, rd.report);
+}
+
+TEST_CASE("init_dcgan: weights from N(0, 0.02^2), biases 0, batch norm gamma from N(1, 0.02^2)") {
+    Generator gen(6);
+    nn::Sequential g = models::dcgan_generator(100, 32, gen);
+    models::init_dcgan(g, gen);
+    for (const auto& [name, p] : g.named_parameters()) {
+        INFO(name);
+        const xt::xarray<double> v = p.value();
+        const double mean = xt::mean(v)(), sd = std::sqrt(xt::variance(v)());
+        if (name.find("weight") != std::string::npos && v.size() > 1000) {
+            CHECK(std::abs(mean) < 0.002);
+            CHECK(sd == doctest::Approx(0.02).epsilon(0.05));
+        } else if (name.find("bias") != std::string::npos || name.find("beta") != std::string::npos) {
+            CHECK(xt::all(xt::equal(v, 0.0)));
+        } else if (name.find("gamma") != std::string::npos) {
+            CHECK(std::abs(mean - 1.0) < 0.01);
+            CHECK(sd < 0.04);
+        }
+    }
+}
+
+TEST_CASE("frechet_distance: 0 for a set with itself, the closed forms on Gaussians") {
+    Generator gen(7);
+    const xt::xarray<double> x = randn<double>({200, 5}, gen).value();
+    CHECK(models::frechet_distance(x, x) == doctest::Approx(0.0).scale(1.0).epsilon(1e-8));
+    // Commuting (diagonal) covariances: |mu1 - mu2|^2 + sum (sqrt(a_i) - sqrt(b_i))^2.
+    const xt::xarray<double> mu1 = {0.0, 1.0, -2.0}, mu2 = {1.0, 1.0, 0.0};
+    const xt::xarray<double> a = {1.0, 4.0, 0.25}, b = {9.0, 1.0, 0.25};
+    const double want = 1.0 + 0.0 + 4.0 + (1 - 3) * (1 - 3) + (2 - 1) * (2 - 1) + 0.0;
+    CHECK(models::frechet_distance(mu1, xt::diag(a), mu2, xt::diag(b)) == doctest::Approx(want).epsilon(1e-10));
+    // Non-commuting 2x2: tr (S1 S2)^{1/2} = sqrt(tr(S1 S2) + 2 sqrt(det(S1 S2))), since the two
+    // eigenvalues l1, l2 of S1 S2 give (sqrt l1 + sqrt l2)^2 = l1 + l2 + 2 sqrt(l1 l2).
+    const xt::xarray<double> s1 = {{2.0, 0.5}, {0.5, 1.0}}, s2 = {{1.0, -0.3}, {-0.3, 3.0}};
+    const xt::xarray<double> p = xt::linalg::dot(s1, s2);
+    const double tr = p(0, 0) + p(1, 1), det = p(0, 0) * p(1, 1) - p(0, 1) * p(1, 0);
+    const double closed = (2.0 + 1.0) + (1.0 + 3.0) - 2.0 * std::sqrt(tr + 2.0 * std::sqrt(det));
+    const xt::xarray<double> zero2 = {0.0, 0.0};
+    CHECK(models::frechet_distance(zero2, s1, zero2, s2) == doctest::Approx(closed).epsilon(1e-10));
+    // Symmetric in its two arguments.
+    CHECK(models::frechet_distance(zero2, s2, zero2, s1) == doctest::Approx(closed).epsilon(1e-10));
+    // From samples: two large samples of the same Gaussian are close to 0, of N(0, I) and N(1, I)
+    // in 5-D close to |mu1 - mu2|^2 = 5.
+    const xt::xarray<double> y = randn<double>({20000, 5}, gen).value(), w = randn<double>({20000, 5}, gen).value();
+    CHECK(models::frechet_distance(y, w) < 0.01);
+    CHECK(models::frechet_distance(y, xt::xarray<double>(w + 1.0)) == doctest::Approx(5.0).epsilon(0.01));
+    CHECK_THROWS_CONTAINING(models::frechet_distance(mu1, xt::diag(a), zero2, s1), "frechet_distance");
+}
+
+TEST_CASE("label_entropy and mean_nearest_distance") {
+    CHECK(models::label_entropy({3, 3, 3, 3}) == doctest::Approx(0.0));
+    std::vector<std::size_t> even;
+    for (std::size_t i = 0; i < 100; ++i) even.push_back(i % 10);
+    CHECK(models::label_entropy(even) == doctest::Approx(std::log(10.0)));
+    CHECK(models::label_entropy({0, 1}) == doctest::Approx(std::log(2.0)));
+    CHECK_THROWS_CONTAINING(models::label_entropy({10}), "label 10");
+    // Queries at known distances from the reference rows (found by brute force here).
+    const xt::xarray<float> reference = {{0, 0, 0}, {1, 0, 0}, {0, 5, 0}};
+    const xt::xarray<float> queries = {{0, 0, 0}, {1, 0, 2}, {0, 3, 4}, {10, 0, 0}};
+    const double want = (0.0 + 2.0 + std::sqrt(4.0 + 16.0) + 9.0) / 4.0;  // (0, 3, 4): nearest (0, 5, 0)
+    CHECK(models::mean_nearest_distance(queries, reference) == doctest::Approx(want).epsilon(1e-6));
+    // Across the 256-query blocks: a training set queried with itself is at distance 0.
+    Generator gen(8);
+    const xt::xarray<float> many = rand({600, 20}, gen).value();
+    CHECK(models::mean_nearest_distance(many, many) < 1e-3);
+}
+
+TEST_CASE("MnistJudge and gan_step: a judge learns, a step moves both players") {
+    Generator gen(9);
+    // Two "digits": images bright on the left half or on the right half.
+    nn::Dataset data;
+    data.images = xt::zeros<float>({std::size_t{256}, std::size_t{784}});
+    for (std::size_t i = 0; i < 256; ++i) {
+        data.labels.push_back(i % 2);
+        for (std::size_t r = 0; r < 28; ++r)
+            for (std::size_t c = 0; c < 14; ++c) data.images(i, r * 28 + c + 14 * (i % 2)) = float(gen.uniform());
+    }
+    models::MnistJudge judge(gen);
+    CHECK(judge.fit(data, data, 3, gen) > 0.95);
+    CHECK(judge.features(data.images).shape() == std::vector<std::size_t>{256, 64});
+    const models::MnistJudge::Judgement same = judge.judge(data.images, judge.features(data.images));
+    CHECK(same.fid == doctest::Approx(0.0).scale(1.0).epsilon(1e-6));
+    CHECK(same.class_entropy == doctest::Approx(std::log(2.0)).epsilon(1e-6));
+
+    nn::Sequential g = models::mlp_generator(4, {8}, gen), d = models::mlp_discriminator({8}, gen);
+    nn::Adam og(g.parameters(), 1e-2, 0.5), od(d.parameters(), 1e-2, 0.5);
+    const xt::xarray<float> g_before = g.parameters()[0].value(), d_before = d.parameters()[0].value();
+    const Tensor real = Tensor(xt::xarray<float>(xt::view(data.images, xt::range(0, 16), xt::all()))) * 2.0 - 1.0;
+    const models::GanStep s = models::gan_step(g, d, og, od, real, 4, gen);
+    CHECK(s.loss_d > 0.0);
+    CHECK(s.loss_g > 0.0);
+    CHECK(s.d_real > 0.0);
+    CHECK(s.d_real < 1.0);
+    CHECK_FALSE(xt::allclose(g.parameters()[0].value(), g_before));
+    CHECK_FALSE(xt::allclose(d.parameters()[0].value(), d_before));
+}

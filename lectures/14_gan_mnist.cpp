@@ -1,0 +1,205 @@
+// Lecture 14: a GAN that draws digits.
+//
+// Follows: Scott, Lecture 5, slides 35-37 (the game, J(D) as the cross-entropy with label 1 for
+//          real and 0 for fake, both players updated each step by Adam; "others [losses] exist
+//          that are generally better in practice"); Lamúrias, "5 - Autoencoders", headings
+//          "Generating Data" (a decoder fed from the wrong part of the latent space draws garbage)
+//          and "Generative adversarial networks" (one network creates examples from a fixed
+//          distribution, the other tells real from fake, both trained alternately, until G maps
+//          the fixed distribution onto the examples).
+// Shows:   the game of lecture gan_game on MNIST with two MLPs: G 100-256-512-784 (tanh), D
+//          784-512-256-1 (LeakyReLU 0.2), the non-saturating loss, Adam 2e-4 with beta1 0.5
+//          (Radford et al.'s settings). How good are the digits? Not D's opinion and not the
+//          losses (they say who is winning, not how good the samples are): an MNIST classifier
+//          trained here is the judge, with three numbers on 5,000 samples: the Fréchet distance
+//          between samples and real test images in its hidden features (an "FID" for MNIST), the
+//          entropy of its predicted digits (all ten present?), and the distance of each sample to
+//          its nearest training image against that of test images (copies?).
+// Run:     ./lab run gan_mnist              (build/lectures/gan_mnist [--quick] [--seed N])
+// Prints:  the judge's accuracy and the real-against-real floor, a line per epoch (the two losses,
+//          D on real and fake, the judge's numbers), the memorisation check, and a last line
+//          "VERDICT: ... : HOLDS (...)"; writes out/gan_mnist/progress.png, interpolation.png,
+//          losses.png and probabilities.png.
+//
+// Dimension letters: N images, Z = 100 noise dimensions, D = 784 pixels.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <xtensor/xview.hpp>
+
+#include "io/io.hpp"
+#include "lecture.hpp"
+#include "models/gan.hpp"
+#include "nn/nn.hpp"
+
+using namespace autograd;
+
+namespace {
+
+constexpr std::size_t kZ = 100;
+
+// G's images, from tanh's [-1, 1] back to [0, 1] pixels, (N, D): what the judge and the PNGs take.
+xt::xarray<float> draw(nn::Sequential& G, const Tensor& z) {
+    NoGradGuard no_grad;
+    G.eval();
+    xt::xarray<float> x = (G(z).value() + 1.0f) * 0.5f;
+    G.train();
+    return x.reshape({z.shape()[0], std::size_t{784}});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "gan_mnist", 14, "trains a GAN of two MLPs on MNIST and judges its digits");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- The data, and the judge ----
+    // --quick: 10,000 training images. The judge always sees all the test images it is given.
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 10000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
+    const std::size_t n_eval = opt.quick ? 2000 : 5000;  // samples per evaluation
+    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+
+    lecture::section("The judge: an MNIST classifier, and its features");
+    // The Fréchet distance (FID, Heusel et al. 2017) fits a Gaussian to the judge's 64 hidden
+    // features of real images and one to those of samples, and measures
+    //   d^2 = |mu_r - mu_g|^2 + tr(S_r + S_g - 2 (S_r S_g)^{1/2}):
+    // 0 for the same Gaussian, growing with any difference in mean, spread or shape. Even two sets
+    // of real digits are not at 0 (each is a finite sample): that floor is printed below.
+    Generator judge_gen(1234);  // the same judge whatever --seed says, so that runs compare
+    models::MnistJudge judge(judge_gen);
+    const double judge_accuracy = judge.fit(train_set, test_set, opt.quick ? 1 : 3, judge_gen);
+    const xt::xarray<float> real_eval = xt::view(test_set.images, xt::range(0, n_eval), xt::all());  // (n, D)
+    const xt::xarray<double> real_features = judge.features(real_eval);                              // (n, 64)
+    const xt::xarray<float> other_real = xt::view(train_set.images, xt::range(0, n_eval), xt::all());
+    const models::MnistJudge::Judgement floor = judge.judge(other_real, real_features);
+    fmt::print(
+        "judge: test accuracy {:.2f}%; {} training images against {} test images: FID {:.2f} (the floor), "
+        "class entropy {:.3f} (log 10 = {:.3f})\n",
+        100.0 * judge_accuracy, n_eval, n_eval, floor.fid, floor.class_entropy, std::log(10.0));
+
+    // ---- Slides 35-37: the game on MNIST ----
+    lecture::section("Scott slides 35-37: G 100-256-512-784 against D 784-512-256-1");
+    // G(z): z ~ N(0, I) (N, Z) -> (N, D) in [-1, 1] (tanh), so real images are scaled to [-1, 1]
+    // too: x' = 2x - 1. D(x') = sigmoid(logit), logit (N, 1).
+    // Each step (models::gan_step): D one Adam step on J(D) = -[mean log D(x') + mean log(1 - D(G(z)))],
+    // G one Adam step on the non-saturating -mean log D(G(z)) (lecture gan_game shows why not -J(D)).
+    nn::Sequential G = models::mlp_generator(kZ, {256, 512}, gen);
+    nn::Sequential D = models::mlp_discriminator({512, 256}, gen);
+    fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 784}));
+    nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    const Tensor z_fixed = randn({12, kZ}, gen);  // the same 12 z at every snapshot
+    const Tensor z_eval = randn({n_eval, kZ}, gen);
+
+    const models::MnistJudge::Judgement untrained = judge.judge(draw(G, z_eval), real_features);
+    fmt::print("untrained G: FID {:.2f}, class entropy {:.3f}\n", untrained.fid, untrained.class_entropy);
+    std::vector<std::pair<std::string, xt::xarray<float>>> progress{{"untrained", draw(G, z_fixed)}};
+
+    // --quick: 300 steps (under 4 epochs of its 10,000 images); the default: 10 epochs of 60,000.
+    const std::size_t epochs = opt.quick ? 4 : 10;
+    const std::size_t max_steps = opt.quick ? 300 : static_cast<std::size_t>(-1);
+    nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
+    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake, epoch_axis, fid_curve;
+    std::size_t step = 0;
+    models::MnistJudge::Judgement last = untrained;
+    double sum[4] = {0, 0, 0, 0};
+    std::size_t in_sum = 0;
+    for (std::size_t epoch = 1; epoch <= epochs && step < max_steps; ++epoch) {
+        for (const nn::Batch& batch : loader) {
+            if (step >= max_steps) break;
+            const Tensor real = batch.x * 2.0 - 1.0;  // (N, D) in [-1, 1]
+            const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
+            sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
+            ++in_sum;
+            if (++step % 50 == 0) {  // the curves: means over 50 steps
+                step_axis.push_back(static_cast<double>(step));
+                loss_d.push_back(sum[0] / in_sum), loss_g.push_back(sum[1] / in_sum);
+                d_real.push_back(sum[2] / in_sum), d_fake.push_back(sum[3] / in_sum);
+                std::fill(sum, sum + 4, 0.0);
+                in_sum = 0;
+            }
+        }
+        last = judge.judge(draw(G, z_eval), real_features);
+        epoch_axis.push_back(static_cast<double>(epoch));
+        fid_curve.push_back(last.fid);
+        fmt::print(
+            "epoch {:2} (step {:5}): loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class "
+            "entropy {:.3f}\n",
+            epoch, step, loss_d.empty() ? 0.0 : loss_d.back(), loss_g.empty() ? 0.0 : loss_g.back(),
+            d_real.empty() ? 0.0 : d_real.back(), d_fake.empty() ? 0.0 : d_fake.back(), last.fid, last.class_entropy);
+        if (epoch == 1 || epoch == epochs / 2 || epoch == epochs || step >= max_steps)
+            progress.push_back({fmt::format("epoch {}", epoch), draw(G, z_fixed)});
+    }
+
+    // ---- Copies of the training set? ----
+    lecture::section("Are the samples copies of training images?");
+    // A G that memorised its data would score well on FID. For each sample, the distance to its
+    // nearest training image, against the same for real test images (which G never saw): a
+    // memorising G would sit closer to the training set than new real digits do.
+    const std::size_t n_near = opt.quick ? 500 : 2000;
+    const xt::xarray<float> samples = draw(G, z_eval);
+    const double near_samples =
+        models::mean_nearest_distance(xt::view(samples, xt::range(0, n_near), xt::all()), train_set.images);
+    const double near_test =
+        models::mean_nearest_distance(xt::view(test_set.images, xt::range(0, n_near), xt::all()), train_set.images);
+    fmt::print("mean distance to the nearest of {} training images: {} samples {:.3f}, {} test images {:.3f}\n",
+               train_set.size(), n_near, near_samples, n_near, near_test);
+
+    // ---- Figures ----
+    {
+        io::GridOptions grid;
+        grid.scale = 2;
+        io::save_image_rows(out_dir + "/progress.png", progress, 28, 28, grid);
+        // A straight line from one z to another, 10 steps: neighbouring z's draw neighbouring digits.
+        std::vector<std::pair<std::string, xt::xarray<float>>> rows;
+        for (std::size_t pair = 0; pair < 4; ++pair) {
+            const xt::xarray<float> za = xt::view(z_eval.value(), 2 * pair, xt::all());
+            const xt::xarray<float> zb = xt::view(z_eval.value(), 2 * pair + 1, xt::all());
+            xt::xarray<float> path = xt::zeros<float>({std::size_t{10}, kZ});
+            for (std::size_t k = 0; k < 10; ++k) xt::view(path, k, xt::all()) = za + (zb - za) * (k / 9.0f);
+            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, Tensor(path))});
+        }
+        io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
+        io::PlotOptions plot;
+        plot.title = "GAN on MNIST: the two players' losses (means over 50 steps)";
+        plot.xlabel = "step";
+        plot.ylabel = "loss (nats)";
+        io::save_line_plot(
+            out_dir + "/losses.png",
+            {{"J(D) = -[log D(x) + log(1 - D(G(z)))]", step_axis, loss_d}, {"J(G) = -log D(G(z))", step_axis, loss_g}},
+            plot);
+        plot.title = "GAN on MNIST: what D says (means over 50 steps)";
+        plot.ylabel = "D's probability that the input is real";
+        io::save_line_plot(out_dir + "/probabilities.png",
+                           {{"D(x), real images", step_axis, d_real}, {"D(G(z)), G's images", step_axis, d_fake}},
+                           plot);
+    }
+    fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png and {0}/probabilities.png\n", out_dir);
+
+    // ---- Verdict ----
+    const double fid_drop = untrained.fid / last.fid;
+    const double entropy_share = last.class_entropy / std::log(10.0);
+    const double min_drop = opt.quick ? 3.0 : 10.0;
+    const bool holds = fid_drop >= min_drop && entropy_share >= 0.85 && near_samples >= near_test;
+    return lecture::verdict(
+        fmt::format("training makes the MNIST-FID fall at least {}x from the untrained G, all ten digits appear (class "
+                    "entropy >= 0.85 log 10), and the samples are no closer to the training set than test images are",
+                    min_drop),
+        holds,
+        fmt::format(
+            "FID {:.2f} -> {:.2f} ({:.1f}x; real-vs-real floor {:.2f}); entropy {:.3f} = {:.2f} log 10; nearest "
+            "training image: samples {:.3f}, test images {:.3f}",
+            untrained.fid, last.fid, fid_drop, floor.fid, last.class_entropy, entropy_share, near_samples, near_test));
+} catch (const std::exception& e) {
+    return lecture::fail("gan_mnist", e);
+}
+
+// Try this:
+//  (to be written after the runs)

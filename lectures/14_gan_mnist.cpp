@@ -186,13 +186,18 @@ int main(int argc, char** argv) try {
     // ---- Verdict ----
     const double fid_drop = untrained.fid / last.fid;
     const double entropy_share = last.class_entropy / std::log(10.0);
-    const double min_drop = opt.quick ? 3.0 : 10.0;
-    const bool holds = fid_drop >= min_drop && entropy_share >= 0.85 && near_samples >= near_test;
+    const bool copies_ok = near_samples >= near_test;
+    if (opt.quick)  // 300 steps: a smaller claim, still a real one (the ten digits come later)
+        return lecture::verdict(
+            "after 300 steps the MNIST-FID has fallen at least 3x, and the samples are no closer to the training set "
+            "than test images",
+            fid_drop >= 3.0 && copies_ok,
+            fmt::format("FID {:.2f} -> {:.2f} ({:.1f}x, floor {:.2f}); nearest: samples {:.3f}, test {:.3f}",
+                        untrained.fid, last.fid, fid_drop, floor.fid, near_samples, near_test));
     return lecture::verdict(
-        fmt::format("training makes the MNIST-FID fall at least {}x from the untrained G, all ten digits appear (class "
-                    "entropy >= 0.85 log 10), and the samples are no closer to the training set than test images are",
-                    min_drop),
-        holds,
+        "training makes the MNIST-FID fall at least 10x from the untrained G, all ten digits appear (class entropy >= "
+        "0.85 log 10), and the samples are no closer to the training set than test images are",
+        fid_drop >= 10.0 && entropy_share >= 0.85 && copies_ok,
         fmt::format(
             "FID {:.2f} -> {:.2f} ({:.1f}x; real-vs-real floor {:.2f}); entropy {:.3f} = {:.2f} log 10; nearest "
             "training image: samples {:.3f}, test images {:.3f}",
@@ -202,4 +207,13 @@ int main(int argc, char** argv) try {
 }
 
 // Try this:
-//  (to be written after the runs)
+//  1. Train G on the minimax loss instead (in models/gan.cpp's gan_step, generator_loss_minimax):
+//     here it trains as well, FID 8.1 after 10 epochs against 10.7. D never gets far ahead of G
+//     (D(G(z)) stays between 0.34 and 0.46), and Adam rescales small gradients to full-size
+//     steps: the vanishing gradient that lecture gan_game's race shows with plain SGD is hidden.
+//  2. Open progress.png and interpolation.png next to lecture dcgan's: the MLP's digits carry
+//     salt-and-pepper specks that the convolutional generator does not make (each of the MLP's
+//     784 outputs is a separate unit; a transposed convolution paints overlapping patches).
+//  3. Compare the two nearest-image distances: samples 5.5, test images 4.3. The samples are
+//     farther from the training set than new real digits: no copies, and also the specks (every
+//     stray pixel adds distance).

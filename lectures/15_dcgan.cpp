@@ -8,20 +8,22 @@
 // Shows:   the game of lecture gan_mnist with slide 38's players: G from z through a linear layer
 //          to 2w x 7 x 7, then two transposed convolutions (k4, s2, p1) to 28 x 28, batch norm and
 //          ReLU between, tanh out; D with strided convolutions (k4, s2, p1), LeakyReLU 0.2 and batch
-//          norm; weights from N(0, 0.02^2) (Radford et al.), w = 32 (the paper's 64 costs four times
+//          norm; weights from N(0, 0.02^2) (Radford et al.), w = 32 (the paper's 64 costs 2.4 times
 //          as much per step). The same judge as gan_mnist scores it (FID, class entropy, copies).
-//          Then slide 41 on digits: z(thick 7) - z(thin 7) + z(thin 1), and a measurement of whether
-//          the "thickness" direction moves thickness more than any direction would.
+//          Then slide 41 on digits: z(thick 7) - z(thin 7) + z(thin 1), in the DCGAN's z space and
+//          in a VAE's (lecture vae), and a measurement of whether the "thickness" direction moves
+//          thickness more than any direction would. (About 2.5 minutes on two cores; w = 32.)
 // Run:     ./lab run dcgan                   (build/lectures/dcgan [--quick] [--seed N])
 // Prints:  the judge's floor, a line per evaluation (losses, D's outputs, FID, class entropy), the
 //          memorisation check, the arithmetic's measurements, and a last line "VERDICT: ... :
-//          HOLDS (...)"; writes out/dcgan/progress.png, interpolation.png, losses.png and
-//          arithmetic.png.
+//          HOLDS (...)"; writes out/dcgan/progress.png, interpolation.png, losses.png,
+//          arithmetic.png and arithmetic_vae.png.
 //
 // Dimension letters: N images, Z = 100 noise dimensions, C channels, H x W = 28 x 28 pixels.
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -34,6 +36,7 @@
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/gan.hpp"
+#include "models/vae.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -60,6 +63,130 @@ std::vector<double> ink(const xt::xarray<float>& images) {
 
 double mean_of(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
 
+// Slide 41's arithmetic in a latent space, for any decoder: `decode` maps codes (N, L) to images
+// (N, 784) in [0, 1]; `codes` (N, L) are the codes of N images whose digits are `labels`, and
+// `trusted` says which of them may serve as exemplars.
+struct Arithmetic {
+    std::vector<std::pair<std::string, xt::xarray<float>>> rows;  // the figure
+    double thick7_ink = 0, thin7_ink = 0, thin1_ink = 0, result_ink = 0;
+    std::size_t result_ones = 0;                 // of the 9 results, how many the judge calls 1
+    double norm3 = 0, ink3 = 0, kept3 = 0;       // the three-exemplar direction, applied to 500 codes
+    std::size_t many = 0;                        // exemplars per side of the measured direction
+    double norm = 0, ink_dir = 0, kept_dir = 0;  // the measured direction
+    double ink_random = 0, kept_random = 0;      // random directions of the same norm
+};
+
+using Decode = std::function<xt::xarray<float>(const xt::xarray<float>&)>;
+
+Arithmetic latent_arithmetic(const Decode& decode, const xt::xarray<float>& codes,
+                             const std::vector<std::size_t>& labels, const std::vector<bool>& trusted,
+                             models::MnistJudge& judge, Generator& gen) {
+    const std::size_t n = codes.shape(0), dim = codes.shape(1);
+    const std::vector<double> code_ink = ink(decode(codes));
+    // The trusted codes of `digit`, by the ink of their images, most or least first.
+    auto by_ink = [&](std::size_t digit, bool most) {
+        std::vector<std::size_t> idx;
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] == digit && trusted[i]) idx.push_back(i);
+        if (idx.size() < 12)
+            throw std::runtime_error(fmt::format("only {} usable exemplars of digit {}", idx.size(), digit));
+        std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+            return most ? code_ink[a] > code_ink[b] : code_ink[a] < code_ink[b];
+        });
+        return idx;
+    };
+    auto past_tenth = [](const std::vector<std::size_t>& idx) {  // three, from a tenth of the way in
+        const std::size_t p = idx.size() / 10;
+        return std::vector<std::size_t>{idx[p], idx[p + 1], idx[p + 2]};
+    };
+    auto mean_z = [&](const std::vector<std::size_t>& idx) {  // (L)
+        xt::xarray<float> m = xt::zeros<float>({dim});
+        for (std::size_t i : idx) m += xt::view(codes, i, xt::all());
+        return xt::xarray<float>(m / static_cast<float>(idx.size()));
+    };
+    auto row_of = [&](const std::vector<std::size_t>& idx) {  // the three exemplars, then their mean z
+        xt::xarray<float> z = xt::zeros<float>({std::size_t{4}, dim});
+        for (std::size_t k = 0; k < 3; ++k) xt::view(z, k, xt::all()) = xt::view(codes, idx[k], xt::all());
+        xt::view(z, 3, xt::all()) = mean_z(idx);
+        return decode(z);
+    };
+    Arithmetic a;
+    const std::vector<std::size_t> sevens_thick = by_ink(7, true), sevens_thin = by_ink(7, false);
+    const std::vector<std::size_t> thick7 = past_tenth(sevens_thick), thin7 = past_tenth(sevens_thin),
+                                   thin1 = past_tenth(by_ink(1, false));
+    const xt::xarray<float> result_z = mean_z(thick7) - mean_z(thin7) + mean_z(thin1);  // (L)
+    xt::xarray<float> result = xt::zeros<float>({std::size_t{9}, dim});
+    for (std::size_t k = 0; k < 9; ++k) {
+        xt::view(result, k, xt::all()) = result_z;
+        if (k != 0)  // the first noise-free, the others with noise N(0, 0.25^2) added in z space
+            for (std::size_t j = 0; j < dim; ++j) result(k, j) += static_cast<float>(0.25 * gen.normal());
+    }
+    const xt::xarray<float> result_images = decode(result);
+    const std::vector<std::size_t> result_labels = judge.classify(result_images);
+    a.rows = {{"thick 7 (3, mean z)", row_of(thick7)},
+              {"- thin 7", row_of(thin7)},
+              {"+ thin 1", row_of(thin1)},
+              {"= (noise-free, noisy)", result_images}};
+    a.thick7_ink = mean_of(ink(a.rows[0].second));
+    a.thin7_ink = mean_of(ink(a.rows[1].second));
+    a.thin1_ink = mean_of(ink(a.rows[2].second));
+    a.result_ink = mean_of(ink(result_images));
+    a.result_ones = static_cast<std::size_t>(std::count(result_labels.begin(), result_labels.end(), std::size_t{1}));
+
+    // Is it a thickness direction, or would any step of that length change the ink as much? The
+    // mean of three z's keeps 1/sqrt(3) of a z's own randomness, so the three-exemplar direction is
+    // mostly noise. For the measurement, the direction comes from the quarter of the 7s with the
+    // most ink against the quarter with the least. Move 500 codes along it, and along 5 random
+    // directions of the same norm, and compare the change of ink and how often the judge's digit
+    // stays the same.
+    a.many = sevens_thick.size() / 4;
+    std::vector<std::size_t> top(sevens_thick.begin(), sevens_thick.begin() + a.many),
+        bottom(sevens_thin.begin(), sevens_thin.begin() + a.many);
+    const xt::xarray<float> direction = mean_z(top) - mean_z(bottom), direction3 = mean_z(thick7) - mean_z(thin7);
+    const std::size_t n_base = 500;
+    const xt::xarray<float> base = xt::view(codes, xt::range(0, n_base), xt::all());
+    const xt::xarray<float> base_images = decode(base);
+    const std::vector<double> base_ink = ink(base_images);
+    const std::vector<std::size_t> base_label = judge.classify(base_images);
+    auto move = [&](const xt::xarray<float>& d, double& ink_change, double& kept) {
+        const xt::xarray<float> moved = decode(xt::xarray<float>(base + d));
+        const std::vector<double> moved_ink = ink(moved);
+        const std::vector<std::size_t> moved_label = judge.classify(moved);
+        ink_change = 0.0, kept = 0.0;
+        for (std::size_t i = 0; i < n_base; ++i) {
+            ink_change += (moved_ink[i] - base_ink[i]) / n_base;
+            kept += (moved_label[i] == base_label[i]) / double(n_base);
+        }
+    };
+    auto norm_of = [](const xt::xarray<float>& v) { return std::sqrt(double(xt::sum(xt::square(v))())); };
+    a.norm = norm_of(direction);
+    a.norm3 = norm_of(direction3);
+    move(direction, a.ink_dir, a.kept_dir);
+    move(direction3, a.ink3, a.kept3);
+    for (int r = 0; r < 5; ++r) {
+        xt::xarray<float> d = randn({dim}, gen).value();
+        d *= static_cast<float>(a.norm / norm_of(d));
+        double ink_r = 0.0, kept_r = 0.0;
+        move(d, ink_r, kept_r);
+        a.ink_random += std::abs(ink_r) / 5.0;
+        a.kept_random += kept_r / 5.0;
+    }
+    return a;
+}
+
+void print_arithmetic(const Arithmetic& a) {
+    fmt::print("mean ink: thick 7s {:.3f}, thin 7s {:.3f}, thin 1s {:.3f}; the results {:.3f}, judged a 1 in {} of 9\n",
+               a.thick7_ink, a.thin7_ink, a.thin1_ink, a.result_ink, a.result_ones);
+    fmt::print(
+        "the direction from 3 exemplars each: norm {:.2f}; moving 500 codes along it: ink {:+.4f}, digit kept "
+        "{:.0f}%\n",
+        a.norm3, a.ink3, 100.0 * a.kept3);
+    fmt::print(
+        "the direction from {} exemplars each: norm {:.2f}; ink {:+.4f}, digit kept {:.0f}%; random directions "
+        "of the same norm: |ink change| {:.4f}, digit kept {:.0f}%\n",
+        a.many, a.norm, a.ink_dir, 100.0 * a.kept_dir, a.ink_random, 100.0 * a.kept_random);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -71,7 +198,7 @@ int main(int argc, char** argv) try {
     // ---- The data, and the judge of lecture gan_mnist ----
     const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
     const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
-    const std::size_t n_eval = opt.quick ? 2000 : 5000;
+    const std::size_t n_eval = opt.quick ? 1000 : 5000;
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     lecture::section("The judge: an MNIST classifier (as in lecture gan_mnist)");
     Generator judge_gen(1234);
@@ -108,9 +235,12 @@ int main(int argc, char** argv) try {
     fmt::print("untrained G: FID {:.2f}, class entropy {:.3f}\n", untrained.fid, untrained.class_entropy);
     std::vector<std::pair<std::string, xt::xarray<float>>> progress{{"untrained", draw(G, z_fixed)}};
 
-    // --quick: 120 steps on 5,000 images; the default: 3 epochs of 60,000 (1,407 steps).
-    const std::size_t total_steps = opt.quick ? 120 : 3 * 469;
-    const std::size_t eval_every = opt.quick ? 60 : 200;
+    // --quick: 80 steps on 5,000 images; the default: 900 steps, about 2 epochs of 60,000 (the
+    // FID measured 13.9 at step 800, 11.9 at 1,000 and 12.2 at 1,407: most of the way is done by
+    // 900, and a step costs about 0.15 s on two cores).
+    const std::size_t total_steps = opt.quick ? 80 : 900;
+    const std::size_t eval_every = opt.quick ? 40 : 150;
+    const std::vector<std::size_t> snapshots{eval_every, 2 * eval_every, 4 * eval_every, total_steps};
     nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
     std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake;
     double sum[4] = {0, 0, 0, 0};
@@ -137,14 +267,14 @@ int main(int argc, char** argv) try {
                     "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy "
                     "{:.3f}\n",
                     step, loss_d.back(), loss_g.back(), d_real.back(), d_fake.back(), last.fid, last.class_entropy);
-                if (step == eval_every || step == 2 * eval_every || step % (3 * eval_every) == 0 || step == total_steps)
+                if (std::find(snapshots.begin(), snapshots.end(), step) != snapshots.end())
                     progress.push_back({fmt::format("step {}", step), draw(G, z_fixed)});
             }
         }
     }
 
     lecture::section("Are the samples copies of training images?");
-    const std::size_t n_near = opt.quick ? 500 : 2000;
+    const std::size_t n_near = opt.quick ? 500 : 1000;
     const xt::xarray<float> samples = draw(G, z_eval);  // (n, 784)
     const double near_samples =
         models::mean_nearest_distance(xt::view(samples, xt::range(0, n_near), xt::all()), train_set.images);
@@ -156,89 +286,72 @@ int main(int argc, char** argv) try {
     // ---- Slide 41: latent space arithmetic ----
     lecture::section("Scott slide 41: arithmetic in z space");
     // Radford et al. average the z of three exemplars per concept (one z is too noisy) and add and
-    // subtract the averages. Here the concepts are picked by measurement, among the evaluation
-    // samples the judge calls 7 or 1: the three 7s with the most ink (thick), the three with the
-    // least (thin), and the three 1s with the least. Then
+    // subtract the averages. Here the concepts are picked by measurement among the evaluation
+    // samples the judge calls 7 or 1 with probability at least 0.95, ranked by ink: three 7s at the
+    // thick end (just past the top tenth: the very extremes are blots, not digits), three at the
+    // thin end, and three 1s at the thin end. Then
     //   z = mean z(thick 7) - mean z(thin 7) + mean z(thin 1)
     // should draw a thick 1: the difference of the first two is a "thickness" direction.
-    const std::vector<std::size_t> labels = judge.classify(samples);
-    const std::vector<double> sample_ink = ink(samples);
-    auto pick = [&](std::size_t digit, bool most) {
-        std::vector<std::size_t> idx;
-        for (std::size_t i = 0; i < labels.size(); ++i)
-            if (labels[i] == digit) idx.push_back(i);
-        if (idx.size() < 3) throw std::runtime_error(fmt::format("fewer than three samples of digit {}", digit));
-        std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-            return most ? sample_ink[a] > sample_ink[b] : sample_ink[a] < sample_ink[b];
-        });
-        idx.resize(3);
-        return idx;
-    };
-    auto mean_z = [&](const std::vector<std::size_t>& idx) {
-        xt::xarray<float> m = xt::zeros<float>({kZ});
-        for (std::size_t i : idx) m += xt::view(z_eval, i, xt::all());
-        return xt::xarray<float>(m / 3.0f);
-    };
-    auto rows_of = [&](const std::vector<std::size_t>& idx) {
-        xt::xarray<float> z = xt::zeros<float>({std::size_t{4}, kZ});
-        for (std::size_t k = 0; k < 3; ++k) xt::view(z, k, xt::all()) = xt::view(z_eval, idx[k], xt::all());
-        xt::view(z, 3, xt::all()) = mean_z(idx);  // the last image: the mean z
-        return draw(G, z);
-    };
-    const std::vector<std::size_t> thick7 = pick(7, true), thin7 = pick(7, false), thin1 = pick(1, false);
-    const xt::xarray<float> direction = mean_z(thick7) - mean_z(thin7);  // (Z): "thickness"
-    const xt::xarray<float> result_z = direction + mean_z(thin1);
-    xt::xarray<float> result = xt::zeros<float>({std::size_t{9}, kZ});
-    for (std::size_t k = 0; k < 9; ++k) {
-        xt::view(result, k, xt::all()) = result_z;
-        if (k != 0)  // the first noise-free, the others with noise N(0, 0.25^2) added in z space
-            for (std::size_t j = 0; j < kZ; ++j) result(k, j) += static_cast<float>(0.25 * gen.normal());
-    }
-    {
+    // (--quick stops before this: after 80 steps too few samples are digits the judge is sure of.)
+    Arithmetic gan_arith, vae_arith;
+    if (!opt.quick) {
+        std::vector<std::size_t> labels(n_eval);
+        std::vector<bool> confident(n_eval);
+        {
+            NoGradGuard no_grad;
+            const xt::xarray<float> p = softmax(judge(Tensor(samples))).value();  // (n, 10)
+            for (std::size_t i = 0; i < n_eval; ++i) {
+                const auto row = xt::row(p, static_cast<long>(i));
+                labels[i] = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+                confident[i] = p(i, labels[i]) >= 0.95;
+            }
+        }
+        gan_arith = latent_arithmetic([&](const xt::xarray<float>& z) { return draw(G, z); }, z_eval, labels, confident,
+                                      judge, gen);
+        fmt::print("DCGAN, z of {} dimensions:\n", kZ);
+        print_arithmetic(gan_arith);
+
+        // The same arithmetic in a VAE's latent space (lecture vae's 784-400-20 model, 3 epochs):
+        // there the exemplars are real test images with their true labels, and their codes are
+        // the encoder's means mu. Measured: slide 41's three-exemplar picture is not reliable in
+        // either space. With this DCGAN the sum draws a thick 7-like shape, judged a 1 in none of
+        // the 9 results (seeds 15 and 16, and without init_dcgan); with the VAE, a blurred thicker
+        // 1 judged a 1 in 0, 6 and 7 of 9 in three runs. Three exemplars carry too much of their
+        // own identity. What holds in both spaces is the measured direction: from a quarter of all
+        // 7s each side it adds 4-8x the ink of a random direction of the same length, and the judge
+        // keeps the digit on 52-58% (GAN) and 87-92% (VAE) of the samples moved, against 67-70% and
+        // 77-84% for random directions: the VAE's space is the smoother one, its encoder trained to
+        // put similar images at nearby codes.
+        models::VAE vae(784, 400, 20, gen);
+        {
+            nn::Adam adam(vae.parameters(), 1e-3);
+            nn::DataLoader vae_loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
+            for (int epoch = 0; epoch < 3; ++epoch)
+                for (const nn::Batch& batch : vae_loader) {
+                    adam.zero_grad();
+                    models::VAE::Loss l = vae.loss(batch.x, gen);
+                    l.total.backward();
+                    adam.step();
+                }
+        }
+        xt::xarray<float> mu;
+        {
+            NoGradGuard no_grad;
+            mu = vae.encode(Tensor(test_set.images)).mu.value();  // (N, 20)
+        }
+        auto vae_decode = [&](const xt::xarray<float>& z) {
+            NoGradGuard no_grad;
+            return xt::xarray<float>(sigmoid(vae.decode_logits(Tensor(z))).value());
+        };
+        vae_arith =
+            latent_arithmetic(vae_decode, mu, test_set.labels, std::vector<bool>(test_set.size(), true), judge, gen);
+        fmt::print("VAE, z of 20 dimensions:\n");
+        print_arithmetic(vae_arith);
         io::GridOptions grid;
         grid.scale = 3;
-        io::save_image_rows(out_dir + "/arithmetic.png",
-                            {{"thick 7 (3, mean z)", rows_of(thick7)},
-                             {"- thin 7", rows_of(thin7)},
-                             {"+ thin 1", rows_of(thin1)},
-                             {"= (noise-free, noisy)", draw(G, result)}},
-                            28, 28, grid);
+        io::save_image_rows(out_dir + "/arithmetic.png", gan_arith.rows, 28, 28, grid);
+        io::save_image_rows(out_dir + "/arithmetic_vae.png", vae_arith.rows, 28, 28, grid);
     }
-    // Is the direction about thickness, or would any step of that length change the ink as much?
-    // For 500 samples: the change of ink when z moves by `direction`, against moving by random
-    // directions of the same norm (5 of them), and how often the judge's digit stays the same.
-    const std::size_t n_base = 500;
-    const xt::xarray<float> base = xt::view(z_eval, xt::range(0, n_base), xt::all());
-    const std::vector<double> base_ink(sample_ink.begin(), sample_ink.begin() + n_base);
-    const std::vector<std::size_t> base_label(labels.begin(), labels.begin() + n_base);
-    auto move = [&](const xt::xarray<float>& d, double& ink_change, double& kept) {
-        const xt::xarray<float> moved = draw(G, xt::xarray<float>(base + d));
-        const std::vector<double> moved_ink = ink(moved);
-        const std::vector<std::size_t> moved_label = judge.classify(moved);
-        ink_change = 0.0, kept = 0.0;
-        for (std::size_t i = 0; i < n_base; ++i) {
-            ink_change += (moved_ink[i] - base_ink[i]) / n_base;
-            kept += (moved_label[i] == base_label[i]) / double(n_base);
-        }
-    };
-    const double norm = std::sqrt(xt::sum(xt::square(direction))());
-    double ink_dir = 0.0, kept_dir = 0.0, ink_random = 0.0, kept_random = 0.0;
-    move(direction, ink_dir, kept_dir);
-    for (int r = 0; r < 5; ++r) {
-        xt::xarray<float> d = randn({kZ}, gen).value();
-        d *= static_cast<float>(norm / std::sqrt(xt::sum(xt::square(d))()));
-        double ink_r = 0.0, kept_r = 0.0;
-        move(d, ink_r, kept_r);
-        ink_random += std::abs(ink_r) / 5.0;
-        kept_random += kept_r / 5.0;
-    }
-    fmt::print("mean ink: thick 7s {:.3f}, thin 7s {:.3f}, thin 1s {:.3f}; the result, noise-free: {:.3f}\n",
-               mean_of(ink(rows_of(thick7))), mean_of(ink(rows_of(thin7))), mean_of(ink(rows_of(thin1))),
-               ink(draw(G, xt::xarray<float>(xt::view(result, xt::range(0, 1), xt::all()))))[0]);
-    fmt::print(
-        "|direction| = {:.2f}; moving {} samples along it: ink {:+.4f} (mean ink {:.4f}), digit kept {:.0f}%;\n"
-        "along random directions of the same norm: |ink change| {:.4f}, digit kept {:.0f}%\n",
-        norm, n_base, ink_dir, mean_of(base_ink), 100.0 * kept_dir, ink_random, 100.0 * kept_random);
 
     // ---- Figures ----
     {
@@ -264,28 +377,45 @@ int main(int argc, char** argv) try {
                             {"D(G(z)), fake", step_axis, d_fake}},
                            plot);
     }
-    fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png and {0}/arithmetic.png\n", out_dir);
+    fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png{1}\n", out_dir,
+               opt.quick ? "" : fmt::format(", {0}/arithmetic.png and {0}/arithmetic_vae.png", out_dir));
 
     // ---- Verdict ----
     const double fid_drop = untrained.fid / last.fid;
     const double entropy_share = last.class_entropy / std::log(10.0);
-    const double min_drop = opt.quick ? 3.0 : 10.0;
-    const bool holds = fid_drop >= min_drop && entropy_share >= 0.85 && near_samples >= near_test &&
-                       ink_dir >= 2.0 * ink_random && kept_dir > 0.5;
+    const bool copies_ok = near_samples >= near_test;
+    if (opt.quick)  // 80 steps: a smaller claim, still a real one
+        return lecture::verdict(
+            "after 80 steps the MNIST-FID has fallen at least 2x, and the samples are no closer to the training set "
+            "than test images",
+            fid_drop >= 2.0 && copies_ok,
+            fmt::format("FID {:.2f} -> {:.2f} ({:.1f}x, floor {:.2f}); nearest: samples {:.3f}, test {:.3f}",
+                        untrained.fid, last.fid, fid_drop, floor.fid, near_samples, near_test));
+    const Arithmetic& a = gan_arith;
+    const Arithmetic& v = vae_arith;
+    const bool holds = fid_drop >= 10.0 && entropy_share >= 0.85 && copies_ok && a.ink_dir >= 2.0 * a.ink_random &&
+                       a.kept_dir > 0.5 && v.ink_dir >= 2.0 * v.ink_random && v.kept_dir > 0.5;
     return lecture::verdict(
-        fmt::format("the MNIST-FID falls at least {}x, all ten digits appear (entropy >= 0.85 log 10), samples are no "
-                    "closer to the training set than test images; the thick-minus-thin direction adds at least twice "
-                    "the ink of a random direction of its norm while keeping most digits",
-                    min_drop),
+        "the MNIST-FID falls at least 10x, all ten digits appear (entropy >= 0.85 log 10), samples are no closer to "
+        "the training set than test images; in the GAN's z space and in a VAE's, the thick-minus-thin 7 direction "
+        "adds at least twice the ink of a random direction of its norm while the judge keeps most digits",
         holds,
         fmt::format(
             "FID {:.2f} -> {:.2f} ({:.1f}x, floor {:.2f}); entropy {:.2f} log 10; nearest: samples {:.3f}, test "
-            "{:.3f}; ink {:+.4f} vs random {:.4f}, digit kept {:.0f}%",
-            untrained.fid, last.fid, fid_drop, floor.fid, entropy_share, near_samples, near_test, ink_dir, ink_random,
-            100.0 * kept_dir));
+            "{:.3f}; GAN ink {:+.4f} vs random {:.4f}, digit kept {:.0f}%; VAE ink {:+.4f} vs random {:.4f}, kept "
+            "{:.0f}%",
+            untrained.fid, last.fid, fid_drop, floor.fid, entropy_share, near_samples, near_test, a.ink_dir,
+            a.ink_random, 100.0 * a.kept_dir, v.ink_dir, v.ink_random, 100.0 * v.kept_dir));
 } catch (const std::exception& e) {
     return lecture::fail("dcgan", e);
 }
 
 // Try this:
-//  (to be written after the runs)
+//  1. Leave out the two init_dcgan calls (the layers' own He initialisation instead of N(0, 0.02^2)):
+//     D wins outright for the first 450 steps (D(G(z)) falls to 0.00, FID stuck at 137-168), then
+//     G recovers; FID 19.9 after 900 steps against 12.2.
+//  2. Pick the arithmetic's exemplars at the very ends of the ink ranking (in latent_arithmetic,
+//     past_tenth's p = 0 instead of idx.size() / 10): the DCGAN's "thick 7s" are blots, and so is
+//     their sum with the thin 1s.
+//  3. Set kWidth to 64, the paper's width: four times the arithmetic per step, and about 2.4 times
+//     the time (0.35 s a step against 0.15 s on two cores; the benchmark dcgan_step times it).

@@ -24,7 +24,8 @@
 //                 ReLU -> ConvTranspose 64->1 (k4 s2 p1) -> tanh; D: Conv 1->64 (k4 s2 p1),
 //                 LeakyReLU 0.2, Conv 64->128 (k4 s2 p1), BN, LeakyReLU 0.2, Linear -> 1 logit;
 //                 one D step and one G step (non-saturating loss, BCE with logits) a batch, Adam
-//                 2e-4 with beta1 0.5; metric: D's mean loss over the 100 steps
+//                 2e-4 with beta1 0.5; the players and their N(0, 0.02^2) initialisation from
+//                 models/gan.hpp; metric: D's mean loss over the 100 steps
 //   sgemm         this library's matmul on the MLP's forward shapes against OpenBLAS called
 //                 directly; prints sgemm_ours and sgemm_openblas, metric GFLOP/s
 //   conv_scaling  every convolution of the workloads above, forward and backward of that layer
@@ -41,6 +42,7 @@
 #include <xtensor/xview.hpp>
 
 #include "io/io.hpp"
+#include "models/gan.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/vae.hpp"
 #include "nn/nn.hpp"
@@ -200,21 +202,11 @@ double vae_epoch(const nn::Dataset& train, double& seconds) {
     });
 }
 
-// DCGAN's generator and discriminator for 28x28 images (the workload's comment above).
-nn::Sequential dcgan_generator(Generator& gen) {
-    return nn::Sequential(nn::Linear(100, 128 * 7 * 7, gen, nn::Init::He), nn::Unflatten({128, 7, 7}),
-                          nn::BatchNorm2d(128), nn::ReLU(), nn::ConvTranspose2d(128, 64, 4, gen, kHalve),
-                          nn::BatchNorm2d(64), nn::ReLU(), nn::ConvTranspose2d(64, 1, 4, gen, kHalve), nn::Tanh());
-}
-
-nn::Sequential dcgan_discriminator(Generator& gen) {
-    return nn::Sequential(nn::Conv2d(1, 64, 4, gen, kHalve), nn::LeakyReLU(0.2), nn::Conv2d(64, 128, 4, gen, kHalve),
-                          nn::BatchNorm2d(128), nn::LeakyReLU(0.2), nn::Flatten(), nn::Linear(128 * 7 * 7, 1, gen));
-}
-
 double dcgan_step(const nn::Dataset& first12800, double& seconds) {
     Generator gen(1);
-    nn::Sequential G = dcgan_generator(gen), D = dcgan_discriminator(gen);
+    nn::Sequential G = models::dcgan_generator(100, 64, gen), D = models::dcgan_discriminator(64, gen);
+    models::init_dcgan(G, gen);
+    models::init_dcgan(D, gen);
     nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
     nn::DataLoader loader(first12800, 128, true, 7);  // 100 batches
     const Tensor ones_ = ones({128, 1}), zeros_ = zeros({128, 1});

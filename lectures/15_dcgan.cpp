@@ -292,7 +292,8 @@ int main(int argc, char** argv) try {
     // thin end, and three 1s at the thin end. Then
     //   z = mean z(thick 7) - mean z(thin 7) + mean z(thin 1)
     // should draw a thick 1: the difference of the first two is a "thickness" direction.
-    // (--quick stops before this: after its 100 small steps too few samples are digits the judge is sure of.)
+    // (--quick stops before this: after its 100 small steps too few samples are digits the judge
+    // is sure of.)
     Arithmetic gan_arith, vae_arith;
     if (!opt.quick) {
         std::vector<std::size_t> labels(n_eval);

@@ -8,6 +8,7 @@
 //   optim.hpp            SGD and Adam
 //   data.hpp             a labelled data set in memory, the minibatch loader
 //   noise.hpp            the corruptions of the denoising autoencoder
+//   morphology.hpp       grey dilation and erosion (thicker and thinner strokes)
 //   train.hpp            one line of feedback per epoch; the plain autoencoder training loop
 //   gradcheck_module.hpp a module's gradients checked in float64
 // Files (MNIST, checkpoints, pictures) are io/'s: io/io.hpp.
@@ -20,6 +21,7 @@
 #include "nn/init.hpp"
 #include "nn/layers.hpp"
 #include "nn/module.hpp"
+#include "nn/morphology.hpp"
 #include "nn/noise.hpp"
 #include "nn/optim.hpp"
 #include "nn/train.hpp"

@@ -17,7 +17,7 @@
 // Prints:  the coverage counts against their formula, the checkerboard energies, one line per
 //          epoch of each model, the test errors over two seeds, and a last line "VERDICT: ... :
 //          HOLDS (...)"; writes out/conv_autoencoder/coverage.png, untrained.png,
-//          reconstructions.png and checkerboard.png. (About 80 s on two cores.)
+//          reconstructions.png and checkerboard.png. (About 50 s on two cores.)
 //
 // Dimension letters: N images, C channels, H x W pixels; the code is 4 x 7 x 7.
 

@@ -232,6 +232,8 @@ int main(int argc, char** argv) try {
     fmt::print("wrote {0}/swap_plain.png and {0}/swap_distorted.png\n", out_dir);
 
     // ---- Verdict ----
+    // Measured (default run, about 55 s): seed 19, plain judged thick 4.0%, distorted 97.0%, digit
+    // kept 94.8%, MSE 0.0102 against 0.0913; seed 20, plain 13.8%, distorted 99.4%, 94.4%, 0.0103.
     const Run& plain = runs[0];
     const SwapScore& w = runs[1].to_b;
     const std::string figure = fmt::format(

@@ -145,6 +145,14 @@ void draw_tile(Canvas& canvas, const xt::xarray<float>& images, std::size_t k, s
         }
 }
 
+// The height of the title band (0 without a title) and the width its text needs.
+constexpr int kTitleScale = 2;
+int title_height(const GridOptions& o) { return o.title.empty() ? 0 : Canvas::text_height(kTitleScale) + 16; }
+int title_width(const GridOptions& o) { return o.title.empty() ? 0 : Canvas::text_width(o.title, kTitleScale) + 16; }
+void draw_title(Canvas& canvas, const GridOptions& o) {
+    if (!o.title.empty()) canvas.text(8, 8, o.title, {0, 0, 0}, kTitleScale);
+}
+
 void check_options(const char* op, const GridOptions& o) {
     if (o.columns == 0 || o.scale <= 0)
         throw std::invalid_argument(
@@ -161,11 +169,14 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
     const std::size_t cols = std::min(o.columns, n), rows = (n + cols - 1) / cols;
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
               gap = static_cast<int>(o.gap);
-    Canvas canvas(static_cast<int>(cols) * (tile_w + gap) + gap, static_cast<int>(rows) * (tile_h + gap) + gap,
-                  kGapColor);
+    const int grid_w = static_cast<int>(cols) * (tile_w + gap) + gap, top = title_height(o);
+    Canvas canvas(std::max(grid_w, title_width(o)), top + static_cast<int>(rows) * (tile_h + gap) + gap,
+                  {255, 255, 255});
+    draw_title(canvas, o);
+    canvas.fill_rect(0, top, grid_w, static_cast<int>(rows) * (tile_h + gap) + gap, kGapColor);
     for (std::size_t k = 0; k < n; ++k)
         draw_tile(canvas, images, k, height, width, gap + static_cast<int>(k % cols) * (tile_w + gap),
-                  gap + static_cast<int>(k / cols) * (tile_h + gap), o);
+                  top + gap + static_cast<int>(k / cols) * (tile_h + gap), o);
     canvas.save_png(path);
 }
 
@@ -182,10 +193,12 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
               gap = static_cast<int>(o.gap);
     const int left = label_w + 16;  // 8 pixels of white either side of the longest label
-    Canvas canvas(left + static_cast<int>(most) * (tile_w + gap) + gap,
-                  static_cast<int>(rows.size()) * (tile_h + gap) + gap, {255, 255, 255});
+    const int top = title_height(o);
+    Canvas canvas(std::max(left + static_cast<int>(most) * (tile_w + gap) + gap, title_width(o)),
+                  top + static_cast<int>(rows.size()) * (tile_h + gap) + gap, {255, 255, 255});
+    draw_title(canvas, o);
     for (std::size_t r = 0; r < rows.size(); ++r) {
-        const int y = gap + static_cast<int>(r) * (tile_h + gap);
+        const int y = top + gap + static_cast<int>(r) * (tile_h + gap);
         canvas.text(8, y + (tile_h - Canvas::text_height(2)) / 2, rows[r].first, {0, 0, 0}, 2);
         const std::size_t n = rows[r].second.shape()[0];
         canvas.fill_rect(left, y - gap, static_cast<int>(n) * (tile_w + gap) + gap, tile_h + 2 * gap, kGapColor);

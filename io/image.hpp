@@ -22,6 +22,7 @@ struct GridOptions {
     bool normalize_each = false;  // map each image's own [min, max] to black..white (weights)
     float lo = 0.0f, hi = 1.0f;   // otherwise the value range mapped to black..white (clipped)
     std::size_t gap = 2;          // pixels of gray between tiles
+    std::string title;            // when set, a line of text above the tiles saying what they are
 };
 
 // Writes the images as a grid, row by row: `images` is (N, height * width), (N, height, width)

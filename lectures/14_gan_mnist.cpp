@@ -156,6 +156,7 @@ int main(int argc, char** argv) try {
     {
         io::GridOptions grid;
         grid.scale = 2;
+        grid.title = "MLP GAN: samples from the same 12 z through training";
         io::save_image_rows(out_dir + "/progress.png", progress, 28, 28, grid);
         // A straight line from one z to another, 10 steps: neighbouring z's draw neighbouring digits.
         std::vector<std::pair<std::string, xt::xarray<float>>> rows;
@@ -166,6 +167,7 @@ int main(int argc, char** argv) try {
             for (std::size_t k = 0; k < 10; ++k) xt::view(path, k, xt::all()) = za + (zb - za) * (k / 9.0f);
             rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, Tensor(path))});
         }
+        grid.title = "MLP GAN: G along straight lines between two z, 10 steps";
         io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
         io::PlotOptions plot;
         plot.title = "GAN on MNIST: the two players' losses (means over 50 steps)";

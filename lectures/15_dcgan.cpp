@@ -350,13 +350,16 @@ int main(int argc, char** argv) try {
         print_arithmetic(vae_arith);
         io::GridOptions grid;
         grid.scale = 3;
+        grid.title = "Slide 41 in the DCGAN's z space (4th column: the mean z)";
         io::save_image_rows(out_dir + "/arithmetic.png", gan_arith.rows, 28, 28, grid);
+        grid.title = "Slide 41 in a VAE's latent space (4th column: the mean code)";
         io::save_image_rows(out_dir + "/arithmetic_vae.png", vae_arith.rows, 28, 28, grid);
     }
 
     // ---- Figures ----
     {
         io::GridOptions grid;
+        grid.title = "DCGAN: samples from the same 12 z through training";
         io::save_image_rows(out_dir + "/progress.png", progress, 28, 28, grid);
         std::vector<std::pair<std::string, xt::xarray<float>>> rows;
         for (std::size_t pair = 0; pair < 4; ++pair) {
@@ -366,6 +369,7 @@ int main(int argc, char** argv) try {
             for (std::size_t k = 0; k < 10; ++k) xt::view(path, k, xt::all()) = za + (zb - za) * (k / 9.0f);
             rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, path)});
         }
+        grid.title = "DCGAN: G along straight lines between two z, 10 steps";
         io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
         io::PlotOptions plot;
         plot.title = "DCGAN on MNIST: losses and D's outputs (means over 20 steps)";

@@ -100,6 +100,7 @@ int main(int argc, char** argv) try {
         grid.scale = 12;
         grid.lo = 0.0f;
         grid.hi = 4.0f;
+        grid.title = "Writes per pixel, 7x7 -> 14x14";
         io::save_image_rows(out_dir + "/coverage.png", coverage_rows, 14, 14, grid);
     }
 
@@ -187,8 +188,10 @@ int main(int argc, char** argv) try {
         io::GridOptions grid;
         grid.normalize_each = true;  // untrained outputs are all near 0.5: stretch each to show its pattern
         grid.scale = 3;
+        grid.title = "Untrained decoders' outputs (each image stretched to its own range)";
         io::save_image_rows(out_dir + "/untrained.png", untrained_rows, 28, 28, grid);
         grid.normalize_each = false;
+        grid.title = "Test digits and their reconstructions after training";
         io::save_image_rows(out_dir + "/reconstructions.png", trained_rows, 28, 28, grid);
         io::Series before{"untrained", {}, {}}, after{"trained", {}, {}}, real{"real test digits", {}, {}};
         for (std::size_t d = 0; d < kDecoders.size(); ++d) {

@@ -218,6 +218,7 @@ int main(int argc, char** argv) try {
                 dir, 100.0 * s.style, 100.0 * s.digit, s.mse, s.mse_nothing, s.mse / s.mse_nothing);
         io::GridOptions grid;
         grid.scale = 2;
+        grid.title = run.distorted ? "The swap, trained with a distorted encoder input" : "The swap, trained plainly";
         io::save_image_rows(out_dir + (run.distorted ? "/swap_distorted.png" : "/swap_plain.png"),
                             {{"A: thin input", shown_thin},
                              {"A's decoder", model.through(shown_thin, false)},

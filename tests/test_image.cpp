@@ -169,6 +169,32 @@ TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") 
     CHECK(decode(tmp / "rows3.png").h == 28 * 3 + 2 * 2);
 }
 
+TEST_CASE("a title puts a band of text above the tiles, widening the picture when it is longer") {
+    const xt::xarray<float> a = xt::ones<float>({2, 28, 28});
+    io::GridOptions o;
+    o.scale = 1;
+    o.title = "A rather long title for two small digits";
+    TempDir tmp;
+    const int band = io::Canvas::text_height(2) + 16;
+    for (const bool rows : {false, true}) {
+        INFO((rows ? "save_image_rows" : "save_image_grid"));
+        if (rows)
+            io::save_image_rows(tmp / "t.png", {{"x", a}}, 28, 28, o);
+        else
+            io::save_image_grid(tmp / "t.png", a, 28, 28, o);
+        const Decoded d = decode(tmp / "t.png");
+        const int left = rows ? io::Canvas::text_width("x", 2) + 16 : 0;
+        CHECK(d.h == band + 28 + 2 * 2);
+        CHECK(d.w == io::Canvas::text_width(o.title, 2) + 16);  // the title is wider than the tiles
+        int dark = 0;                                            // the title, black on white, in its band
+        for (int x = 0; x < d.w; ++x)
+            for (int y = 0; y < band; ++y) dark += d.at(x, y) == 0;
+        CHECK(dark > 100);
+        CHECK(d.at(left + 2 + 5, band + 2 + 5) == 255);  // the first tile starts below the band
+        CHECK(d.at(left + 1, band + 2 + 5) == kGap);
+    }
+}
+
 // ---- reading, resizing, fitting ------------------------------------------------------------------
 TEST_CASE("read_png_gray reads back a written grid") {
     xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});

@@ -1,8 +1,11 @@
 // ops_linalg.cpp: matrix products through BLAS (sgemm for float, dgemm for double), transpose, and
 // the fully connected layer made of them (linear, tied_linear).
+#include <algorithm>
+
 #include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 
+#include "autograd/blas.hpp"
 #include "autograd/op_helpers.hpp"
 
 namespace autograd {
@@ -65,12 +68,27 @@ void check_layer(const char* op, const BasicTensor<T>& x, const BasicTensor<T>& 
 }
 }  // namespace
 
-// y = x W + b: one matrix product and a broadcast add (their backwards are the layer's)
+// y = x W + b in one op: b is written into every row of y first and the product added onto it
+// (BLAS's beta = 1), so there is no (N, H) temporary and no separate pass for the add.
+//   dx = dy W^T,   dW = x^T dy,   db = dy summed over the rows
+// (the backward is made of ops, so it differentiates again).
 template <class T>
 BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b) {
     check_layer("linear", x, W, b, 0);
-    const BasicTensor<T> h = matmul(x, W);  // (N, H) = (N, D) @ (D, H)
-    return b.defined() ? h + b : h;         // (N, H), b (H,) broadcast over the rows
+    if (!b.defined()) return matmul(x, W);  // (N, H) = (N, D) @ (D, H)
+    const std::size_t n = x.shape()[0], d = x.shape()[1], h = W.shape()[1];
+    xt::xarray<T> out = xt::xarray<T>::from_shape({n, h});  // (N, H)
+    for (std::size_t i = 0; i < n; ++i) std::copy(b.value().begin(), b.value().end(), out.data() + i * h);
+    if (n > 0 && h > 0 && d > 0)
+        detail::gemm_raw(false, false, n, h, d, T(1), x.value().data(), d, W.value().data(), h, T(1), out.data(), h);
+    return record<T>("linear", std::move(out), {x, W, b},
+                     [x, W, b](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
+                         BasicTensor<T> gx, gW, gb;
+                         if (x.requires_grad()) gx = gemm(grad_out, W, false, true);  // (N, D)
+                         if (W.requires_grad()) gW = gemm(x, grad_out, true, false);  // (D, H)
+                         if (b.requires_grad()) gb = sum_to(grad_out, b.shape());     // (H,)
+                         return Grads<T>{gx, gW, gb};
+                     });
 }
 
 // y = x W^T + b: gemm reads W transposed, so no transposed copy is made

@@ -37,12 +37,11 @@ BasicTensor<T> reduce(const BasicTensor<T>& terms, Reduction r) {
 
 // What a reduction multiplies the sum of the terms by: 1/n (Mean), 1 (Sum), 1/N (BatchMean).
 template <class T>
-double reduction_scale(const BasicTensor<T>& terms_shape, Reduction r) {
+double reduction_scale(const BasicTensor<T>& terms, Reduction r) {
     switch (r) {
-        case Reduction::Mean: return 1.0 / static_cast<double>(terms_shape.size());
+        case Reduction::Mean: return 1.0 / static_cast<double>(terms.size());
         case Reduction::Sum: return 1.0;
-        case Reduction::BatchMean:
-            return 1.0 / static_cast<double>(terms_shape.dim() == 0 ? 1 : terms_shape.shape()[0]);
+        case Reduction::BatchMean: return 1.0 / static_cast<double>(terms.dim() == 0 ? 1 : terms.shape()[0]);
     }
     throw std::invalid_argument("loss: unknown Reduction");
 }

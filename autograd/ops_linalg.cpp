@@ -78,10 +78,10 @@ BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const Ba
     if (!b.defined()) return matmul(x, W);  // (N, H) = (N, D) @ (D, H)
     const std::size_t n = x.shape()[0], d = x.shape()[1], h = W.shape()[1];
     xt::xarray<T> out = xt::xarray<T>::from_shape({n, h});  // (N, H)
-    if (n > 0 && h > 0 && d > 0)
+    if (d > 0)                                              // (gemm_raw does nothing for an empty output)
         detail::gemm_raw(false, false, n, h, d, T(1), x.value().data(), d, W.value().data(), h, T(0), out.data(), h);
     else
-        out.fill(T(0));
+        out.fill(T(0));  // an empty inner size gives zeros, as in matmul
     const T* bias = b.value().data();
     for (std::size_t i = 0; i < n; ++i) {
         T* row = out.data() + i * h;

@@ -19,7 +19,7 @@
 // Prints:  the judge's accuracy and the real-against-real floor, a line per epoch (the two losses,
 //          D on real and fake, the judge's numbers), the memorisation check, and a last line
 //          "VERDICT: ... : HOLDS (...)"; writes out/gan_mnist/progress.png, interpolation.png,
-//          losses.png and probabilities.png.
+//          losses.png, fid.png and probabilities.png.
 //
 // Dimension letters: N images, Z = 100 noise dimensions, D = 784 pixels.
 
@@ -106,7 +106,8 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 4 : 10;
     const std::size_t max_steps = opt.quick ? 300 : static_cast<std::size_t>(-1);
     nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
-    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake, epoch_axis, fid_curve;
+    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake;
+    std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};  // the FID after each epoch, from the start
     std::size_t step = 0;
     models::MnistJudge::Judgement last = untrained;
     double sum[4] = {0, 0, 0, 0};
@@ -161,11 +162,9 @@ int main(int argc, char** argv) try {
         // A straight line from one z to another, 10 steps: neighbouring z's draw neighbouring digits.
         std::vector<std::pair<std::string, xt::xarray<float>>> rows;
         for (std::size_t pair = 0; pair < 4; ++pair) {
-            const xt::xarray<float> za = xt::view(z_eval.value(), 2 * pair, xt::all());
-            const xt::xarray<float> zb = xt::view(z_eval.value(), 2 * pair + 1, xt::all());
-            xt::xarray<float> path = xt::zeros<float>({std::size_t{10}, kZ});
-            for (std::size_t k = 0; k < 10; ++k) xt::view(path, k, xt::all()) = za + (zb - za) * (k / 9.0f);
-            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, Tensor(path))});
+            const xt::xarray<float> path = models::interpolate(xt::view(z_eval.value(), 2 * pair, xt::all()),
+                                                               xt::view(z_eval.value(), 2 * pair + 1, xt::all()), 10);
+            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, Tensor(path))});  // (10, Z)
         }
         grid.title = "MLP GAN: G along straight lines between two z, 10 steps";
         io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
@@ -177,13 +176,25 @@ int main(int argc, char** argv) try {
             out_dir + "/losses.png",
             {{"J(D) = -[log D(x) + log(1 - D(G(z)))]", step_axis, loss_d}, {"J(G) = -log D(G(z))", step_axis, loss_g}},
             plot);
+        plot.title = "MLP GAN: Frechet distance to test digits";
+        plot.xlabel = "epoch";
+        plot.ylabel = "MNIST-FID (log scale)";
+        plot.log_y = true;
+        io::save_line_plot(
+            out_dir + "/fid.png",
+            {{"generated samples", epoch_axis, fid_curve},
+             {"real against real (the floor)", epoch_axis, std::vector<double>(epoch_axis.size(), floor.fid)}},
+            plot);
+        plot.log_y = false;
+        plot.xlabel = "step";
         plot.title = "GAN on MNIST: what D says (means over 50 steps)";
         plot.ylabel = "D's probability that the input is real";
         io::save_line_plot(out_dir + "/probabilities.png",
                            {{"D(x), real images", step_axis, d_real}, {"D(G(z)), G's images", step_axis, d_fake}},
                            plot);
     }
-    fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png and {0}/probabilities.png\n", out_dir);
+    fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png, {0}/fid.png and {0}/probabilities.png\n",
+               out_dir);
 
     // ---- Verdict ----
     const double fid_drop = untrained.fid / last.fid;

@@ -363,11 +363,9 @@ int main(int argc, char** argv) try {
         io::save_image_rows(out_dir + "/progress.png", progress, 28, 28, grid);
         std::vector<std::pair<std::string, xt::xarray<float>>> rows;
         for (std::size_t pair = 0; pair < 4; ++pair) {
-            const xt::xarray<float> za = xt::view(z_eval, 2 * pair, xt::all());
-            const xt::xarray<float> zb = xt::view(z_eval, 2 * pair + 1, xt::all());
-            xt::xarray<float> path = xt::zeros<float>({std::size_t{10}, kZ});
-            for (std::size_t k = 0; k < 10; ++k) xt::view(path, k, xt::all()) = za + (zb - za) * (k / 9.0f);
-            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, path)});
+            const xt::xarray<float> path = models::interpolate(xt::view(z_eval, 2 * pair, xt::all()),
+                                                               xt::view(z_eval, 2 * pair + 1, xt::all()), 10);
+            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, path)});  // (10, Z)
         }
         grid.title = "DCGAN: G along straight lines between two z, 10 steps";
         io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);

@@ -124,6 +124,15 @@ void init_dcgan(nn::Module& model, Generator& gen) {
     }
 }
 
+xt::xarray<float> interpolate(const xt::xarray<float>& za, const xt::xarray<float>& zb, std::size_t steps) {
+    if (za.dimension() != 1 || za.shape() != zb.shape() || steps < 2)
+        throw std::invalid_argument("interpolate: two z's of the same (Z,) shape and at least 2 steps");
+    xt::xarray<float> path = xt::zeros<float>({steps, za.size()});  // (steps, Z)
+    for (std::size_t k = 0; k < steps; ++k)
+        xt::view(path, k, xt::all()) = za + (zb - za) * (static_cast<float>(k) / static_cast<float>(steps - 1));
+    return path;
+}
+
 // ---- the judge -------------------------------------------------------------------------------------
 MnistJudge::MnistJudge(Generator& gen) {
     body_ =
@@ -152,15 +161,21 @@ xt::xarray<double> MnistJudge::features(const xt::xarray<float>& images) {
     return xt::xarray<double>((*body_)(Tensor(images)).value());
 }
 
-std::vector<std::size_t> MnistJudge::classify(const xt::xarray<float>& images) {
-    NoGradGuard no_grad;
-    const xt::xarray<float> logits = forward(Tensor(images)).value();  // (N, 10)
+namespace {
+// The index of the largest logit of each row of (N, classes).
+std::vector<std::size_t> argmax_rows(const xt::xarray<float>& logits) {
     std::vector<std::size_t> labels(logits.shape(0));
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const auto row = xt::row(logits, static_cast<long>(i));
         labels[i] = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
     }
     return labels;
+}
+}  // namespace
+
+std::vector<std::size_t> MnistJudge::classify(const xt::xarray<float>& images) {
+    NoGradGuard no_grad;
+    return argmax_rows(forward(Tensor(images)).value());  // (N, 10) logits
 }
 
 double MnistJudge::accuracy(const nn::Dataset& data) {
@@ -171,7 +186,10 @@ double MnistJudge::accuracy(const nn::Dataset& data) {
 }
 
 MnistJudge::Judgement MnistJudge::judge(const xt::xarray<float>& samples, const xt::xarray<double>& real_features) {
-    return {frechet_distance(features(samples), real_features), label_entropy(classify(samples))};
+    NoGradGuard no_grad;
+    const Tensor hidden = (*body_)(Tensor(samples));  // (N, 64): once, for both measures
+    return {frechet_distance(xt::xarray<double>(hidden.value()), real_features),
+            label_entropy(argmax_rows((*head_)(hidden).value()))};
 }
 
 // ---- measures --------------------------------------------------------------------------------------

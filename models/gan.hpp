@@ -66,6 +66,10 @@ nn::Sequential dcgan_discriminator(std::size_t w, Generator& gen);
 // N(0, 0.02^2) and its bias 0; every batch norm's gamma from N(1, 0.02^2) and beta 0.
 void init_dcgan(nn::Module& model, Generator& gen);
 
+// `steps` points on the straight line from za to zb (each (Z,)), ends included: (steps, Z), for
+// drawing what a generator makes along the way (neighbouring z's should draw neighbouring images).
+xt::xarray<float> interpolate(const xt::xarray<float>& za, const xt::xarray<float>& zb, std::size_t steps);
+
 // ---- judging generated digits --------------------------------------------------------------------
 // A small MNIST classifier, 784-256-64-10 with ReLU, whose 64 hidden features at the last hidden
 // layer are the space the Fréchet distance is measured in (an "FID" for MNIST; Heusel et al. 2017

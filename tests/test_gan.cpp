@@ -129,6 +129,15 @@ TEST_CASE("frechet_distance: 0 for a set with itself, the closed forms on Gaussi
     CHECK_THROWS_CONTAINING(models::frechet_distance(mu1, xt::diag(a), zero2, s1), "frechet_distance");
 }
 
+TEST_CASE("interpolate: evenly spaced points from za to zb, both ends included") {
+    const xt::xarray<float> za = {0.0f, 2.0f}, zb = {3.0f, -1.0f};
+    const xt::xarray<float> path = models::interpolate(za, zb, 4);
+    const xt::xarray<float> want = {{0.0f, 2.0f}, {1.0f, 1.0f}, {2.0f, 0.0f}, {3.0f, -1.0f}};
+    check_close(path, want, 1e-6);
+    CHECK_THROWS_CONTAINING(models::interpolate(za, xt::xarray<float>{1.0f}, 4), "interpolate");
+    CHECK_THROWS_CONTAINING(models::interpolate(za, zb, 1), "interpolate");
+}
+
 TEST_CASE("label_entropy and mean_nearest_distance") {
     CHECK(models::label_entropy({3, 3, 3, 3}) == doctest::Approx(0.0));
     std::vector<std::size_t> even;

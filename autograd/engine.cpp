@@ -91,6 +91,12 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
         for (std::size_t k = 0; k < grads.size(); ++k) {
             const Node<T>* input = node->inputs[k].get();
             if (!input->requires_grad || !grads[k].defined()) continue;
+            if (grads[k].shape() != Shape(input->value.shape().begin(), input->value.shape().end()))
+                throw ShapeError(fmt::format(
+                    "{}: the backward of '{}' returned a gradient of shape {} for its input {} of shape {}; a "
+                    "gradient has its input's shape (a broadcast input's gradient is summed back to it: sum_to)",
+                    caller, node->op, shape_str(grads[k].shape()),
+                    k, shape_str(Shape(input->value.shape().begin(), input->value.shape().end()))));
             BasicTensor<T>& gathered = pending[place.at(input)];
             gathered = gathered.defined() ? gathered + grads[k] : grads[k];  // accumulate
         }

@@ -177,3 +177,15 @@ TEST_CASE("the sweep's options: the default frees the graph, retain_graph keeps 
     w.backward(Tensor64(xt::xarray<double>{1.0, 3.0}));
     check_close(v.grad().value(), xt::xarray<double>{4.0, 12.0});
 }
+
+TEST_CASE("an op's backward that returns a gradient of the wrong shape is an error naming the op and both shapes") {
+    // A hand-written add of a (3, 1) and a (1, 4) that forgets to sum the gradient back.
+    Tensor64 a(xt::xarray<double>::from_shape({3, 1}), true), b(xt::xarray<double>::from_shape({1, 4}), true);
+    xt::xarray<double> value = a.value() + b.value();
+    Tensor64 y = record<double>("my_add", std::move(value), {a, b}, [](const Tensor64&, const Tensor64& g) {
+        return Grads<double>{g, g};
+    });
+    CHECK_THROWS_CONTAINING(sum(y).backward(), "'my_add'", "gradient of shape (3, 4)", "input 0 of shape (3, 1)",
+                            "sum_to");
+    CHECK_THROWS_CONTAINING(grad(sum(y), {a}), "'my_add'", "(3, 4)", "(3, 1)");
+}

@@ -104,7 +104,9 @@ void Grader::check(const std::string& name, const std::function<void(Check&)>& b
         for (const std::string& line : c.notes_) fmt::print("{}{}\n", pad, line);
     } catch (const NotDone& e) {
         ++not_done_;
-        fmt::print("  NOT DONE  {}\n{}the hole \"{}\" in student.cpp is still to be written\n", name, pad, e.what());
+        fmt::print("  NOT DONE  {}\n", name);
+        if (holes_seen_.insert(e.what()).second)  // each hole named once
+            fmt::print("{}the hole \"{}\" in student.cpp is still to be written\n", pad, e.what());
     } catch (const CheckFailed& f) {
         ++failed_;
         fmt::print("  FAIL      {}\n", name);

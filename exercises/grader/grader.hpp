@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,7 @@ private:
     std::string number_;
     std::uint64_t seed_;
     int passed_ = 0, failed_ = 0, not_done_ = 0;
+    std::set<std::string> holes_seen_;
 };
 
 // ---- describing what came back ----------------------------------------------------------

@@ -1,0 +1,32 @@
+// expect-hint: not that it is kept
+// A wrong solution of exercise 05: masking keeps each element with probability nu
+// instead of corrupting it (nu read as the fraction kept).
+#include <stdexcept>
+#include <utility>
+
+#include <xtensor/xarray.hpp>
+
+#include "exercise.hpp"
+
+namespace ex05 {
+
+using autograd::Generator;
+using autograd::Tensor;
+
+Tensor masking_noise(const Tensor& x, double nu, Generator& gen) {
+    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("masking_noise: nu must be in [0, 1]");
+    xt::xarray<float> v = x.value();
+    for (float& e : v)
+        if (gen.uniform() >= nu) e = 0.0f;  // wrong: zeroes with probability 1 - nu
+    return Tensor(std::move(v));
+}
+
+Tensor salt_and_pepper(const Tensor& x, double nu, Generator& gen) {
+    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("salt_and_pepper: nu must be in [0, 1]");
+    xt::xarray<float> v = x.value();
+    for (float& e : v)
+        if (gen.uniform() < nu) e = gen.uniform() < 0.5 ? 0.0f : 1.0f;
+    return Tensor(std::move(v));
+}
+
+}  // namespace ex05

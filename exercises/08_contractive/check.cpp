@@ -46,8 +46,8 @@ enum class Variant { Right, SlopeNotSquared, RowNorms, BatchSum };
 
 // (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2, or one of its usual mistakes.
 double penalty_ref(const Array& x, const Array& W, const Array& b, Variant v = Variant::Right) {
-    const Array h = forward_ref(x, W, b);                   // (N, H)
-    const Array slope = h * (1.0 - h);                      // (N, H)
+    const Array h = forward_ref(x, W, b);  // (N, H)
+    const Array slope = h * (1.0 - h);     // (N, H)
     const Array factor = v == Variant::SlopeNotSquared ? slope : Array(xt::square(slope));
     // sum_j W_ji^2 sums over the inputs j (axis 0); the wrong axis gives one number per input,
     // which lines up with the units only when D == H.
@@ -140,8 +140,8 @@ void expect_penalty(lab::Check& c, const std::string& what,
         c.fail(what, "a scalar", std::string("your code threw: ") + e.what(), kLeafHint);
     }
     c.expect(p.defined(), what, "a scalar", "an undefined tensor", kPenaltyHint);
-    c.expect_shape(what, p.shape(), {}, "the penalty is one number: a tensor of shape () (autograd::sum or mean "
-                                        "over everything)");
+    c.expect_shape(what, p.shape(), {},
+                   "the penalty is one number: a tensor of shape () (autograd::sum or mean over everything)");
     const double want = penalty_ref(x, W, b);
     c.expect_close(what, p.value(), Array(want), 1e-9, 1e-300, penalty_hint(p.item(), x, W, b));
 }
@@ -221,8 +221,8 @@ int main(int argc, char** argv) {
 
     grader.check("the explicit penalty, from the Jacobians, has the same value", [&](lab::Check& c) {
         expect_penalty(c, "penalty_explicit for " + layer, ex08::penalty_explicit, x, W, b);
-        expect_penalty(c, fmt::format("penalty_explicit for a square W ({}, {})", S, S), ex08::penalty_explicit, xs,
-                       Ws, bs);
+        expect_penalty(c, fmt::format("penalty_explicit for a square W ({}, {})", S, S), ex08::penalty_explicit, xs, Ws,
+                       bs);
     });
 
     // A ShapeError from a penalty is, as above, almost always W summed over the wrong axis.
@@ -236,8 +236,8 @@ int main(int argc, char** argv) {
         };
     };
 
-    grader.check("both gradients in W and b equal central differences (the explicit one by double backward)",
-                 axis_errors([&](lab::Check& c) {
+    // Both gradients in W and b against central differences of the formula.
+    auto gradients = [&](lab::Check& c) {
         const auto [want_W, want_b] = penalty_gradient_numeric(x, W, b);
         const Tensor64 xc(x), Wl(W, /*requires_grad=*/true), bl(b, /*requires_grad=*/true);
         const Tensor64 closed = ex08::penalty_closed_form(xc, Wl, bl);
@@ -253,24 +253,27 @@ int main(int argc, char** argv) {
         c.expect(expl.requires_grad(), "penalty_explicit with W and b requiring grad", "a tensor with a history",
                  "a constant: the Jacobians it was built from have no history", kCreateGraphHint);
         const std::vector<Tensor64> g_expl = autograd::grad(expl, {Wl, bl});
-        const std::string expl_hint = close(expl.item(), penalty_ref(x, W, b)) ? std::string(kCreateGraphHint)
-                                                                               : gradient_hint(expl, x, W, b);
-        c.expect_close("d penalty_explicit / dW (through the Jacobians' own backward)", g_expl[0].value(), want_W,
-                       1e-6, 1e-9, expl_hint);
-        c.expect_close("d penalty_explicit / db (through the Jacobians' own backward)", g_expl[1].value(), want_b,
-                       1e-6, 1e-9, expl_hint);
+        const std::string expl_hint =
+            close(expl.item(), penalty_ref(x, W, b)) ? std::string(kCreateGraphHint) : gradient_hint(expl, x, W, b);
+        c.expect_close("d penalty_explicit / dW (through the Jacobians' own backward)", g_expl[0].value(), want_W, 1e-6,
+                       1e-9, expl_hint);
+        c.expect_close("d penalty_explicit / db (through the Jacobians' own backward)", g_expl[1].value(), want_b, 1e-6,
+                       1e-9, expl_hint);
         const double gap = xt::amax(xt::abs(g_expl[0].value() - g_closed[0].value()))();
         c.note(fmt::format("largest |explicit - closed form| over d/dW: {:.1e}", gap));
-    }));
+    };
+    grader.check("both gradients in W and b equal central differences (the explicit one by double backward)",
+                 axis_errors(gradients));
 
-    grader.check("gradcheck: the closed form in x, W and b", axis_errors([&](lab::Check& c) {
+    auto closed_form_gradcheck = [&](lab::Check& c) {
         const autograd::GradcheckResult r = autograd::gradcheck(
             [](const std::vector<Tensor64>& in) { return ex08::penalty_closed_form(in[0], in[1], in[2]); },
             {Tensor64(x), Tensor64(W), Tensor64(b)});
         c.expect(r.ok && r.checked > 0, "d penalty_closed_form / d(x, W, b)",
                  "backward's numbers equal the numeric ones", r.report,
                  gradient_hint(ex08::penalty_closed_form(Tensor64(x), Tensor64(W), Tensor64(b)), x, W, b));
-    }));
+    };
+    grader.check("gradcheck: the closed form in x, W and b", axis_errors(closed_form_gradcheck));
 
     return grader.finish();
 }

@@ -38,14 +38,14 @@ struct Case {
         return g;
     }
     std::string text() const {
-        return fmt::format("a {}x{} kernel on a {}x{} input, stride {}, padding {}", kh(), kw(), H, W, stride,
-                           padding);
+        return fmt::format("a {}x{} kernel on a {}x{} input, stride {}, padding {}", kh(), kw(), H, W, stride, padding);
     }
 };
 
 // A (rows, cols) plane as a one-image, one-channel tensor (1, 1, rows, cols).
 Tensor64 image(const Array& plane) {
-    return Tensor64(Array(xt::reshape_view(plane, {std::size_t{1}, std::size_t{1}, plane.shape()[0], plane.shape()[1]})));
+    return Tensor64(
+        Array(xt::reshape_view(plane, {std::size_t{1}, std::size_t{1}, plane.shape()[0], plane.shape()[1]})));
 }
 
 // conv2d of an H x W plane with the case's kernel and geometry, flattened to (Ho Wo,).
@@ -85,7 +85,8 @@ Array unshifted_padding_matrix(const Case& k) {
 Array column_major_matrix(const Case& k, const Array& C) {
     Array out = xt::zeros<double>(C.shape());
     for (std::size_t r = 0; r < k.H; ++r)
-        for (std::size_t c = 0; c < k.W; ++c) xt::view(out, xt::all(), c * k.H + r) = xt::view(C, xt::all(), r * k.W + c);
+        for (std::size_t c = 0; c < k.W; ++c)
+            xt::view(out, xt::all(), c * k.H + r) = xt::view(C, xt::all(), r * k.W + c);
     return out;
 }
 
@@ -155,8 +156,7 @@ Array checked_matrix(lab::Check& c, const Case& k) {
     const autograd::Shape want{k.Ho() * k.Wo(), k.H * k.W};
     if (got != want)
         c.fail(fmt::format("C for {}: its shape (Ho = {}, Wo = {})", k.text(), k.Ho(), k.Wo()), lab::shape_text(want),
-               lab::shape_text(got),
-               got.size() == 2 && got[1] == want[1] ? size_hint(k, got[0]) : kSizeHint);
+               lab::shape_text(got), got.size() == 2 && got[1] == want[1] ? size_hint(k, got[0]) : kSizeHint);
     return C;
 }
 
@@ -177,7 +177,8 @@ int main(int argc, char** argv) {
     // square (H != W). For stride 2, H + 2p - kh is odd (the floor matters) and W's remainder
     // matches H's (one output_padding gives conv_transpose2d the input's size on both axes).
     std::vector<Case> cases;
-    for (const auto& [stride, padding] : std::vector<std::pair<std::size_t, std::size_t>>{{1, 0}, {2, 0}, {1, 1}, {2, 1}}) {
+    for (const auto& [stride, padding] :
+         std::vector<std::pair<std::size_t, std::size_t>>{{1, 0}, {2, 0}, {1, 1}, {2, 1}}) {
         const std::size_t kh = 2 + gen.below(2), kw = 2 + gen.below(2);
         std::size_t H = 4 + gen.below(4);
         if (stride == 2 && (H + 2 * padding - kh) % 2 == 0) ++H;
@@ -215,8 +216,7 @@ int main(int argc, char** argv) {
             c.expect_close(fmt::format("C x for {}, against conv2d(x) ({}x{}, output pixel (i, j) at flat index "
                                        "i * {} + j)",
                                        k.text(), k.Ho(), k.Wo(), k.Wo()),
-                           Cx,
-                           conv_flat(k, k.kernel, x), 1e-12, 1e-12, entry_hint(k, C));
+                           Cx, conv_flat(k, k.kernel, x), 1e-12, 1e-12, entry_hint(k, C));
         }
     });
 
@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
         for (const Case& k : cases) {
             const Array C = checked_matrix(c, k);
             const Array y = autograd::uniform<double>({k.Ho(), k.Wo()}, -1.0, 1.0, gen).value();  // (Ho, Wo)
-            const Array CTy = xt::linalg::dot(xt::transpose(C), xt::flatten(y));                // (H W,)
+            const Array CTy = xt::linalg::dot(xt::transpose(C), xt::flatten(y));                  // (H W,)
             const Tensor64 back = autograd::conv_transpose2d(image(y), image(k.kernel), {}, k.geometry());
             c.expect_close(fmt::format("C^T y for {}, against conv_transpose2d(y) (output_padding {}; input pixel "
                                        "(r, c) at flat index r * {} + c)",

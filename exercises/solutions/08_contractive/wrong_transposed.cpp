@@ -14,7 +14,7 @@ using namespace autograd;
 // J (H, D), row i = dh_i/dx, for h = sigmoid(x_row W + b) (1, H).
 Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
     const Tensor64 xr(x_row.value(), /*requires_grad=*/true);  // (1, D): what we differentiate by
-    const Tensor64 h = sigmoid(linear(xr, W, b));                // (1, H)
+    const Tensor64 h = sigmoid(linear(xr, W, b));              // (1, H)
     const std::size_t H = h.shape()[1];
     std::vector<Tensor64> rows_of_J;
     for (std::size_t i = 0; i < H; ++i) {
@@ -36,9 +36,9 @@ Tensor64 penalty_explicit(const Tensor64& x, const Tensor64& W, const Tensor64& 
 
 // (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2.
 Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor64& b) {
-    const Tensor64 h = sigmoid(linear(x, W, b));         // (N, H)
-    const Tensor64 slope = h * (1.0 - h);                // (N, H): dh_i/dz_i
-    const Tensor64 column_norms = sum(square(W), {0});   // (H,): sum_j W_ji^2
+    const Tensor64 h = sigmoid(linear(x, W, b));                                   // (N, H)
+    const Tensor64 slope = h * (1.0 - h);                                          // (N, H): dh_i/dz_i
+    const Tensor64 column_norms = sum(square(W), {0});                             // (H,): sum_j W_ji^2
     return sum(square(slope) * column_norms) / static_cast<double>(x.shape()[0]);  // ()
 }
 

@@ -36,9 +36,9 @@ Tensor64 penalty_explicit(const Tensor64& x, const Tensor64& W, const Tensor64& 
 
 // (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2.
 Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor64& b) {
-    const Tensor64 h = sigmoid(linear(x, W, b));         // (N, H)
-    const Tensor64 slope = h * (1.0 - h);                // (N, H): dh_i/dz_i
-    const Tensor64 column_norms = sum(square(W), {0});   // (H,): sum_j W_ji^2
+    const Tensor64 h = sigmoid(linear(x, W, b));                                   // (N, H)
+    const Tensor64 slope = h * (1.0 - h);                                          // (N, H): dh_i/dz_i
+    const Tensor64 column_norms = sum(square(W), {0});                             // (H,): sum_j W_ji^2
     return sum(square(slope) * column_norms) / static_cast<double>(x.shape()[0]);  // ()
 }
 

@@ -145,12 +145,12 @@ int main(int argc, char** argv) {
 
     grader.check("both stay finite and right at logits of +-200 and +-1000", [&](lab::Check& c) {
         const std::string where = "logits " + lab::values_text(extremes, 9);
+        const std::string both = "real " + where + " and fake " + lab::values_text(extremes_fake, 8);
         const Tensor64 r(extremes, /*requires_grad=*/true), f(extremes_fake, /*requires_grad=*/true);
         const Tensor64 Jd = ex10::discriminator_loss(r, f);
-        c.expect_finite("discriminator_loss at real " + where, lab::value_of(Jd), kStableHint);
-        c.expect_close("discriminator_loss at real " + where, lab::value_of(Jd),
-                       Array(d_loss_ref(extremes, extremes_fake)), 1e-12, 1e-300,
-                       extreme_hint(d_hint(Jd.item(), extremes, extremes_fake), kDLossHint));
+        c.expect_finite("discriminator_loss at " + both, lab::value_of(Jd), kStableHint);
+        c.expect_close("discriminator_loss at " + both, lab::value_of(Jd), Array(d_loss_ref(extremes, extremes_fake)),
+                       1e-12, 1e-300, extreme_hint(d_hint(Jd.item(), extremes, extremes_fake), kDLossHint));
         const Tensor64 Jg = ex10::generator_loss(f);
         c.expect_finite("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg), kStableHint);
         c.expect_close("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg),

@@ -1,0 +1,243 @@
+// check.cpp (exercise 11): grades the student's convolutional autoencoder: its output shape and
+// its code (before any training, so a geometry mistake fails in a second), then a short run that
+// must already learn something (a broken training loop fails in a second or two, not after the
+// whole budget), then the full run: the test MSE against the target, and the CPU time against
+// the budget. The test images are a hidden subset of MNIST's test set, drawn from the seed.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <xtensor/xview.hpp>
+
+#include "exercise.hpp"
+#include "exercises/grader/grader.hpp"
+#include "io/io.hpp"
+
+// OpenBLAS's own call (declared here: its cblas.h clashes with xtensor-blas, STYLE.md).
+extern "C" void openblas_set_num_threads(int num_threads);
+
+using autograd::Tensor;
+
+namespace {
+
+constexpr std::size_t kMaxCode = 32;         // numbers per image in the code, as PCA-32 (lecture 03)
+constexpr std::size_t kTrainImages = 20000;  // the first 20,000 training images
+constexpr std::size_t kShortImages = 5000;   // the short run: the first 5,000 of those
+constexpr std::size_t kTestImages = 2000;    // a hidden subset of the 10,000 test images
+constexpr double kBudgetSeconds = 15.0;      // CPU seconds for train() on 20,000 images
+constexpr double kShortBudgetSeconds = 4.0;  // and on 5,000
+constexpr double kTargetMse = 0.015;         // below PCA-32's 0.0169 (README)
+
+// The test MSE per pixel, mean over images and pixels of (model(x) - x)^2: in eval mode, with no
+// graph, in batches of 500; the model's mode is put back afterwards.
+double test_mse(nn::Module& model, const xt::xarray<float>& images) {  // (N, 1, 28, 28)
+    autograd::NoGradGuard no_grad;
+    const bool was_training = model.is_training();
+    model.eval();
+    double total = 0.0;
+    const std::size_t n = images.shape()[0];
+    for (std::size_t start = 0; start < n; start += 500) {
+        const Tensor x(
+            xt::xarray<float>(xt::view(images, xt::range(start, std::min(n, start + 500)))));  // (B, 1, 28, 28)
+        const Tensor y = model(x);
+        if (y.shape() != x.shape())
+            throw std::runtime_error(fmt::format("the model returned {} for a batch of shape {}",
+                                                 lab::shape_text(y.shape()), lab::shape_text(x.shape())));
+        total += autograd::mse_loss(y, x, autograd::Reduction::Sum).item();
+    }
+    model.train(was_training);
+    return total / static_cast<double>(images.size());
+}
+
+// The first `n` images of a data set, as a data set.
+nn::Dataset first_images(const nn::Dataset& data, std::size_t n) {
+    nn::Dataset out;
+    out.images = xt::view(data.images, xt::range(0, n), xt::all());
+    out.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<long>(n));
+    return out;
+}
+
+const char* const kShapeHint =
+    "the decoder must end at (N, 1, 28, 28). A transposed convolution makes H into "
+    "(H - 1) s - 2p + k + output_padding: k3 s2 p1 doubles only with output_padding 1 (7 -> 14 -> 28; "
+    "without it 7 -> 13 and 14 -> 27), k4 s2 p1 doubles as it is; a convolution k3 s2 p1 halves "
+    "(28 -> 14 -> 7 -> 4), and from 4 x 4 doubling overshoots (8, 16, 32): go 4 -> 7 with k3 s2 p1 and no "
+    "output_padding. model->summary({1, 1, 28, 28}) prints every layer's output shape";
+const char* const kCodeHint =
+    "an autoencoder must squeeze each image through a code much smaller than the image, or it can learn "
+    "to copy its input; here at most 32 numbers, as PCA-32 in lecture 03. Convolutions alone keep C x 7 x 7 "
+    "numbers (16 x 7 x 7 = 784, as many as the image): end the encoder with Flatten and Linear(C * 49, 32), "
+    "start the decoder with Linear(32, C * 49), ReLU, Unflatten({C, 7, 7})";
+const char* const kLearnHint =
+    "a short run of a working loop already beats drawing the average digit for every input. The usual "
+    "training-loop mistakes: no zero_grad() before backward (the gradients of all the steps pile up), no "
+    "step() (nothing moves), an optimizer given other tensors than model.parameters(), a loss that is not "
+    "mse_loss(model(x), x), a batch not reshaped to (N, 1, 28, 28); or a learning rate far too small "
+    "(Adam 1e-3 to 3e-3 works), or a loop that stops at once (this run's budget is 4 s: keep a share of "
+    "budget.seconds() in reserve, not a fixed number of seconds). An MSE near the all-black image's means a dead "
+    "network that outputs 0";
+const char* const kTargetHint =
+    "your loop learns (the short run passed), but not enough yet: more steps (another epoch, or smaller "
+    "batches) within the budget, Adam's learning rate 2e-3 to 3e-3, more channels before the bottleneck, "
+    "a sigmoid on the output so that pixels stay in [0, 1]";
+const char* const kBudgetHint =
+    "poll budget.seconds_left() in your loop (once per batch) and return with some of it to spare; "
+    "train() on 20,000 images with the reference's model takes about a quarter of the budget";
+
+// What the checks before this one left: a hole still to be written (the later checks are NOT DONE
+// too), or a failure (they are not run: each needs the ones before it).
+struct Before {
+    std::string hole;        // the first hole met, or empty
+    bool ok = true;          // every check so far passed
+    bool explained = false;  // the "not run" line has been printed
+};
+
+// "20,000"
+std::string grouped(std::size_t n) {
+    return n >= 1000 ? fmt::format("{},{:03}", n / 1000, n % 1000) : fmt::format("{}", n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lab::Grader grader("11", "a convolutional autoencoder: a target test MSE within a CPU-time budget", argc, argv,
+                       /*default_seed=*/4111);
+    // std::clock counts the CPU time of every thread, and OpenBLAS's helper threads spin while they
+    // wait: with one thread, the count is the work done.
+    openblas_set_num_threads(1);
+
+    nn::Dataset train_set, test_all;
+    try {
+        train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, kTrainImages);
+        test_all = io::load_mnist(io::default_mnist_dir(), /*train=*/false);
+    } catch (const std::exception& e) {
+        fmt::print("exercise 11 reads MNIST: {}\n", e.what());
+        return 2;
+    }
+    autograd::Generator gen = grader.generator(1);
+    // The hidden test images, (kTestImages, 1, 28, 28), and a hidden batch size for the shape checks.
+    std::vector<std::size_t> pick = gen.permutation(test_all.size());
+    pick.resize(kTestImages);
+    xt::xarray<float> test = xt::view(test_all.images, xt::keep(pick), xt::all());  // (kTestImages, 784)
+    test.reshape({kTestImages, 1, 28, 28});
+    const std::size_t n = 3 + gen.below(7);
+    const Tensor x(xt::xarray<float>(xt::view(test, xt::range(0, n))));  // (n, 1, 28, 28)
+
+    // Baselines: the average training digit drawn for every input, and an all-black output.
+    const xt::xarray<float> mean_digit = xt::mean(train_set.images, {0});  // (784)
+    const double mean_mse =
+        xt::mean(xt::square(xt::reshape_view(test, {kTestImages, std::size_t(784)}) - mean_digit))();
+    const double black_mse = xt::mean(xt::square(test))();
+
+    // Each check needs the ones before it (no training with a model of the wrong shape, no full
+    // run after a short run that learned nothing): `staged` runs one and records how it ended.
+    Before before;
+    const auto staged = [&](const std::string& name, const std::function<void(lab::Check&)>& body) {
+        if (before.hole.empty() && !before.ok) {  // one line, not a FAIL of its own
+            fmt::print("  NOT RUN   {}\n", name);
+            if (!before.explained)
+                fmt::print(
+                    "            (each check needs the ones above it: fix the first FAIL, and the rest will run)\n");
+            before.explained = true;
+            return;
+        }
+        grader.check(name, [&](lab::Check& c) {
+            if (!before.hole.empty()) throw lab::NotDone(before.hole);
+            try {
+                body(c);
+            } catch (const lab::NotDone& e) {
+                before.hole = e.what();
+                throw;
+            } catch (...) {
+                before.ok = false;
+                throw;
+            }
+        });
+    };
+
+    staged("the model maps (N, 1, 28, 28) to (N, 1, 28, 28)", [&](lab::Check& c) {
+        autograd::Generator g = grader.generator(2);
+        const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
+        c.expect(model != nullptr, "make_model", "a model", "a null pointer",
+                 "return std::make_shared<Autoencoder>(encoder, decoder)");
+        autograd::NoGradGuard no_grad;
+        const Tensor y = (*model)(x);
+        c.expect_shape(fmt::format("the output for {} images", n), y.shape(), {n, 1, 28, 28}, kShapeHint);
+    });
+
+    staged(fmt::format("the code holds at most {} numbers per image", kMaxCode), [&](lab::Check& c) {
+        autograd::Generator g = grader.generator(2);
+        const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
+        autograd::NoGradGuard no_grad;
+        const Tensor h = model->encode(x);
+        c.expect(h.shape().size() >= 2 && h.shape()[0] == n, fmt::format("the code of {} images", n),
+                 fmt::format("one code per image: shape ({}, ...)", n), lab::shape_text(h.shape()),
+                 "the encoder maps (N, 1, 28, 28) to (N, ...): every layer keeps the images apart");
+        const std::size_t per_image = h.size() / n;
+        c.expect(per_image <= kMaxCode, fmt::format("the code of {} images", n),
+                 fmt::format("at most {} numbers per image (the image has 784)", kMaxCode),
+                 fmt::format("{}: {} numbers per image", lab::shape_text(h.shape()), per_image), kCodeHint);
+    });
+
+    staged(fmt::format("a short run ({} images, {:.0f} s) beats the average digit", grouped(kShortImages),
+                       kShortBudgetSeconds),
+           [&](lab::Check& c) {
+               autograd::Generator g = grader.generator(3);
+               const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
+               const double before_mse = test_mse(*model, test);
+               const ex11::Budget budget(kShortBudgetSeconds);
+               ex11::train(*model, first_images(train_set, kShortImages), g, budget);
+               const double seconds = budget.seconds_used();
+               const double after = test_mse(*model, test);
+               c.expect_finite("the test MSE after the short run", xt::xarray<double>{after},
+                               "a nan or an inf: the learning rate is far too large");
+               c.expect(
+                   after < mean_mse, "the test MSE after the short run",
+                   fmt::format("below {:.5f}, the average digit's", mean_mse),
+                   fmt::format("{:.5f} (untrained: {:.5f}; an all-black output: {:.5f})", after, before_mse, black_mse),
+                   kLearnHint);
+               c.note(fmt::format("test MSE {:.5f} after {:.1f} s of CPU time (untrained {:.5f})", after, seconds,
+                                  before_mse));
+           });
+
+    // The full run, once, for the last two checks.
+    double full_mse = 0.0, full_seconds = 0.0;
+    bool full_ran = false;  // train() returned
+    staged(fmt::format("after train() on {} images, the test MSE is below {}", grouped(kTrainImages), kTargetMse),
+           [&](lab::Check& c) {
+               fmt::print("  running   train() on {} images, with a budget of {:.0f} s of CPU time...\n",
+                          grouped(kTrainImages), kBudgetSeconds);
+               std::fflush(stdout);
+               autograd::Generator g = grader.generator(4);
+               const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
+               const ex11::Budget budget(kBudgetSeconds);
+               ex11::train(*model, train_set, g, budget);
+               full_seconds = budget.seconds_used();
+               full_ran = true;
+               full_mse = test_mse(*model, test);
+               c.note(fmt::format("test MSE {:.5f} (the target {}; PCA-32 0.0169; the average digit {:.5f})", full_mse,
+                                  kTargetMse, mean_mse));
+               c.expect(std::isfinite(full_mse) && full_mse < kTargetMse,
+                        fmt::format("the test MSE on {} hidden test images", grouped(kTestImages)),
+                        fmt::format("below {} (PCA-32: 0.0169; the average digit: {:.5f})", kTargetMse, mean_mse),
+                        fmt::format("{:.5f}", full_mse), kTargetHint);
+           });
+
+    // Graded even when the MSE fell short: the time was measured all the same.
+    if (full_ran) before = Before{};
+    staged(fmt::format("train() on {} images stays within {:.0f} s of CPU time", grouped(kTrainImages), kBudgetSeconds),
+           [&](lab::Check& c) {
+               c.expect(full_seconds <= kBudgetSeconds, "the CPU time of train()",
+                        fmt::format("at most {:.0f} s", kBudgetSeconds), fmt::format("{:.1f} s", full_seconds),
+                        kBudgetHint);
+               c.note(fmt::format("{:.1f} s of CPU time ({:.0f}% of the budget)", full_seconds,
+                                  100.0 * full_seconds / kBudgetSeconds));
+           });
+
+    return grader.finish();
+}

@@ -1,0 +1,43 @@
+// expect-hint: or it can learn to copy its input
+// A wrong solution of exercise 11: convolutions only, with more channels "for a better
+// reconstruction": the code is 16 x 7 x 7 = 784 numbers, as many as the image itself.
+#include "exercise.hpp"
+
+namespace ex11 {
+
+using autograd::ConvGeometry;
+using autograd::Tensor;
+
+namespace {
+const ConvGeometry kDown{/*stride=*/2, /*padding=*/1};  // k3: 28 -> 14 -> 7
+const ConvGeometry kUp{/*stride=*/2, /*padding=*/1};    // k4: (7 - 1) 2 - 2 + 4 = 14, then 28
+}  // namespace
+
+std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen) {
+    auto encoder =
+        std::make_shared<nn::Sequential>(nn::Conv2d(1, 16, 3, gen, kDown), nn::ReLU(),    // (N, 16, 14, 14)
+                                         nn::Conv2d(16, 16, 3, gen, kDown), nn::ReLU());  // (N, 16, 7, 7): the code
+    auto decoder =
+        std::make_shared<nn::Sequential>(nn::ConvTranspose2d(16, 16, 4, gen, kUp), nn::ReLU(),     // (N, 16, 14, 14)
+                                         nn::ConvTranspose2d(16, 1, 4, gen, kUp), nn::Sigmoid());  // (N, 1, 28, 28)
+    return std::make_shared<Autoencoder>(encoder, decoder);
+}
+
+void train(Autoencoder& model, const nn::Dataset& train_images, autograd::Generator& gen, const Budget& budget) {
+    const std::size_t epochs = 1;
+    const double reserve = 0.1 * budget.seconds();  // stop with a tenth of the budget left
+    nn::Adam adam(model.parameters(), /*lr=*/3e-3);
+    nn::DataLoader loader(train_images, /*batch_size=*/64, /*shuffle=*/true, gen.next_u64());
+    for (std::size_t epoch = 0; epoch < epochs; ++epoch)
+        for (const nn::Batch& batch : loader) {
+            if (budget.seconds_left() < reserve) return;
+            const std::size_t n = batch.x.shape()[0];
+            const Tensor x = autograd::reshape(batch.x, {n, 1, 28, 28});  // (N, 1, 28, 28)
+            adam.zero_grad();
+            const Tensor loss = autograd::mse_loss(model(x), x);  // ()
+            loss.backward();
+            adam.step();
+        }
+}
+
+}  // namespace ex11

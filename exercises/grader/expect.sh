@@ -4,11 +4,16 @@
 #   pass       exit code 0 (the reference solution: every check passes)
 #   not-done   exit code 77 and no FAIL (the exercise as handed out, holes unfilled)
 #   fail       exit code 1, and the output contains the hint written on SOURCE's line
-#              "// expect-hint: ..." (a wrong solution fails, for the reason it was written for)
+#              "// expect-hint: ..." (a wrong solution fails, for the reason it was written for);
+#              SOURCE's lines "// expect-env: NAME=VALUE" set the environment it runs in
 # Any other exit code (a crash, an abort) fails.
 set -uo pipefail
 outcome=$1 program=$2 source=${3:-}
-output=$("$program" 2>&1)
+# A wrong solution may need a setting to show its mistake quickly: "// expect-env: NAME=VALUE".
+settings=()
+[[ -n $source ]] && mapfile -t settings < <(sed -n 's|^// expect-env: *||p' "$source")
+[[ ${#settings[@]} -gt 0 ]] && echo "with ${settings[*]}"
+output=$(env "${settings[@]}" "$program" 2>&1)
 code=$?
 printf '%s\n' "$output"
 echo "----"

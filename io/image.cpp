@@ -153,6 +153,50 @@ void draw_title(Canvas& canvas, const GridOptions& o) {
     if (!o.title.empty()) canvas.text(8, 8, o.title, {0, 0, 0}, kTitleScale);
 }
 
+// The footer below the tiles: a caption line, then the grey scale key (a bar from black to white
+// with the values at its ends). Its height (0 with neither), the width it needs, and its drawing
+// with its top at y.
+constexpr int kFooterScale = 2, kKeyBarWidth = 256, kKeyBarHeight = 14;
+std::string key_ends(const GridOptions& o, bool high) {
+    if (o.normalize_each) return high ? "each image's max" : "each image's min";
+    return fmt::format("{:g}", high ? o.hi : o.lo);
+}
+int footer_height(const GridOptions& o) {
+    const int line = Canvas::text_height(kFooterScale) + 12;
+    return (o.caption.empty() ? 0 : line) + (o.scale_key.empty() ? 0 : kKeyBarHeight + 2 * line);
+}
+int footer_width(const GridOptions& o) {
+    int w = o.caption.empty() ? 0 : Canvas::text_width(o.caption, kFooterScale) + 16;
+    if (!o.scale_key.empty()) {
+        const int ends = Canvas::text_width(key_ends(o, false), kFooterScale) +
+                         Canvas::text_width(key_ends(o, true), kFooterScale) + 32;
+        w = std::max({w, kKeyBarWidth + 16, ends, Canvas::text_width(o.scale_key, kFooterScale) + 16});
+    }
+    return w;
+}
+void draw_footer(Canvas& canvas, const GridOptions& o, int y) {
+    const int line = Canvas::text_height(kFooterScale) + 12;
+    const Canvas::Color black{0, 0, 0};
+    if (!o.caption.empty()) {
+        canvas.text(8, y + 6, o.caption, black, kFooterScale);
+        y += line;
+    }
+    if (o.scale_key.empty()) return;
+    canvas.text(8, y + 6, o.scale_key + ":", black, kFooterScale);
+    y += line;
+    for (int i = 0; i < kKeyBarWidth; ++i) {  // black at the left end, white at the right
+        const auto g = static_cast<std::uint8_t>(i * 255 / (kKeyBarWidth - 1));
+        canvas.fill_rect(8 + i, y, 1, kKeyBarHeight, {g, g, g});
+    }
+    canvas.line(8, y + kKeyBarHeight, 8 + kKeyBarWidth - 1, y + kKeyBarHeight, black, 1);  // a frame line
+    y += kKeyBarHeight + 4;
+    canvas.text(8, y, key_ends(o, false), black, kFooterScale);
+    const std::string high = key_ends(o, true);
+    canvas.text(std::max(8 + kKeyBarWidth - Canvas::text_width(high, kFooterScale),
+                         8 + Canvas::text_width(key_ends(o, false), kFooterScale) + 16),
+                y, high, black, kFooterScale);
+}
+
 void check_options(const char* op, const GridOptions& o) {
     if (o.columns == 0 || o.scale <= 0)
         throw std::invalid_argument(
@@ -170,13 +214,15 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
               gap = static_cast<int>(o.gap);
     const int grid_w = static_cast<int>(cols) * (tile_w + gap) + gap, top = title_height(o);
-    Canvas canvas(std::max(grid_w, title_width(o)), top + static_cast<int>(rows) * (tile_h + gap) + gap,
+    const int grid_h = static_cast<int>(rows) * (tile_h + gap) + gap;
+    Canvas canvas(std::max({grid_w, title_width(o), footer_width(o)}), top + grid_h + footer_height(o),
                   {255, 255, 255});
     draw_title(canvas, o);
-    canvas.fill_rect(0, top, grid_w, static_cast<int>(rows) * (tile_h + gap) + gap, kGapColor);
+    canvas.fill_rect(0, top, grid_w, grid_h, kGapColor);
     for (std::size_t k = 0; k < n; ++k)
         draw_tile(canvas, images, k, height, width, gap + static_cast<int>(k % cols) * (tile_w + gap),
                   top + gap + static_cast<int>(k / cols) * (tile_h + gap), o);
+    draw_footer(canvas, o, top + grid_h);
     canvas.save_png(path);
 }
 
@@ -194,8 +240,9 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
               gap = static_cast<int>(o.gap);
     const int left = label_w + 16;  // 8 pixels of white either side of the longest label
     const int top = title_height(o);
-    Canvas canvas(std::max(left + static_cast<int>(most) * (tile_w + gap) + gap, title_width(o)),
-                  top + static_cast<int>(rows.size()) * (tile_h + gap) + gap, {255, 255, 255});
+    const int grid_h = static_cast<int>(rows.size()) * (tile_h + gap) + gap;
+    Canvas canvas(std::max({left + static_cast<int>(most) * (tile_w + gap) + gap, title_width(o), footer_width(o)}),
+                  top + grid_h + footer_height(o), {255, 255, 255});
     draw_title(canvas, o);
     for (std::size_t r = 0; r < rows.size(); ++r) {
         const int y = top + gap + static_cast<int>(r) * (tile_h + gap);
@@ -206,6 +253,7 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
             draw_tile(canvas, rows[r].second, k, height, width, left + gap + static_cast<int>(k) * (tile_w + gap), y,
                       o);
     }
+    draw_footer(canvas, o, top + grid_h);
     canvas.save_png(path);
 }
 

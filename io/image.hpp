@@ -23,6 +23,11 @@ struct GridOptions {
     float lo = 0.0f, hi = 1.0f;   // otherwise the value range mapped to black..white (clipped)
     std::size_t gap = 2;          // pixels of gray between tiles
     std::string title;            // when set, a line of text above the tiles saying what they are
+    std::string caption;          // when set, a line below the tiles: what the rows and columns are
+    // When set, a bar below the tiles from black to white, labelled with the values drawn black and
+    // white (lo and hi, or "each image's own min / max" with normalize_each) and with this text,
+    // e.g. "pixel value" or "weight": the key to what the grey levels mean.
+    std::string scale_key;
 };
 
 // Writes the images as a grid, row by row: `images` is (N, height * width), (N, height, width)

@@ -195,6 +195,38 @@ TEST_CASE("a title puts a band of text above the tiles, widening the picture whe
     }
 }
 
+TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black to white, its ends labelled") {
+    const xt::xarray<float> a = xt::ones<float>({2, 28, 28});
+    io::GridOptions o;
+    o.scale = 1;
+    o.lo = -1.0f, o.hi = 3.0f;
+    o.caption = "columns: two digits";
+    o.scale_key = "pixel value";
+    TempDir tmp;
+    const int line = io::Canvas::text_height(2) + 12, tiles = 28 + 2 * 2;
+    for (const bool rows : {false, true}) {
+        INFO((rows ? "save_image_rows" : "save_image_grid"));
+        if (rows)
+            io::save_image_rows(tmp / "k.png", {{"x", a}}, 28, 28, o);
+        else
+            io::save_image_grid(tmp / "k.png", a, 28, 28, o);
+        const Decoded d = decode(tmp / "k.png");
+        CHECK(d.h == tiles + line + 14 + 2 * line);  // the caption, the key's name, the bar, its end values
+        CHECK(d.w >= 256 + 16);                      // the bar is 256 pixels wide
+        const int bar = tiles + 2 * line + 7;        // a row through the middle of the bar
+        CHECK(d.at(8, bar) == 0);                    // black at the left end
+        CHECK(d.at(8 + 255, bar) == 255);            // white at the right end
+        CHECK(d.at(8 + 128, bar) == doctest::Approx(128).epsilon(0.02));
+        int dark = 0;  // text below the bar: the end values
+        for (int x = 0; x < d.w; ++x)
+            for (int y = tiles + 2 * line + 14; y < d.h; ++y) dark += d.at(x, y) == 0;
+        CHECK(dark > 20);
+    }
+    // Without either, nothing is added below the tiles.
+    io::save_image_grid(tmp / "plain.png", a, 28, 28, io::GridOptions{});
+    CHECK(decode(tmp / "plain.png").h == 2 * 28 + 2 * 2);
+}
+
 // ---- reading, resizing, fitting ------------------------------------------------------------------
 TEST_CASE("read_png_gray reads back a written grid") {
     xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});

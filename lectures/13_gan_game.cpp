@@ -500,6 +500,7 @@ int main(int argc, char** argv) try {
     const double jsd_claim = opt.quick ? 0.2 : 0.1;  // --quick trains the game for 2,500 steps, not 5,000
     const bool game_ok = before.jsd > 0.5 && after.jsd < jsd_claim;
     const bool loss_ok = grad_ratio >= 100.0 && half_ns <= race_steps && 3 * half_ns <= half_mm;
+    lecture::quick_scope(opt, "half the game (2,500 steps, not 5,000): the fresh D's JSD must fall below 0.2 nats, not 0.1; every other clause is the default run's");
     return lecture::verdict(
         fmt::format(
             "a trained D is within 0.03 of D* and its V within 0.01 of -log 4 + 2 JSD; training moves p_g onto "

@@ -88,6 +88,10 @@ int fail(const std::string& name, const std::exception& e) {
     return 2;
 }
 
+void quick_scope(const Options& options, const std::string& what) {
+    if (options.quick) fmt::print("\n--quick: {}\n", what);
+}
+
 int verdict(const std::string& claim, bool holds, const std::string& figure) {
     fmt::print("\nVERDICT: {} : {} ({})\n", claim, holds ? "HOLDS" : "FAILS", figure);
     return holds ? 0 : 1;

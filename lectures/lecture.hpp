@@ -29,6 +29,11 @@ void section(const std::string& title);
 // a shape mistake in a student's change) and returns the exit status 2.
 int fail(const std::string& name, const std::exception& e);
 
+// With --quick, prints what the smaller run checks and what only the default run does, e.g.
+// "--quick: 300 steps: the FID must fall 3x, not 10x; all ten digits appearing is checked by the
+// default run only". Prints nothing in the default run.
+void quick_scope(const Options& options, const std::string& what);
+
 // Prints the last line, "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)", and
 // returns the exit status for main: 0 when the claim holds, 1 when it fails.
 int verdict(const std::string& claim, bool holds, const std::string& figure);

@@ -141,9 +141,18 @@ int main(int argc, char** argv) try {
 }
 
 // Try this:
-//  1. Replace mse_loss with bce_loss(h, target) in layer_loss: the tape gains clamp and log
-//     nodes, and the gradient check still holds.
-//  2. Use x twice, e.g. matmul(x, W) + matmul(x, W): W.grad doubles, because backward adds the
-//     contribution of each use.
-//  3. Change eps in numeric_jacobian to 1e-3 or 1e-10 and watch the central differences drift
-//     from backward(): too large and the Taylor error shows, too small and rounding does.
+//  1. Replace mse_loss with bce_loss(h, target) in layer_loss: the tape grows from 8 nodes to 19
+//     (clamp, log, mul, neg, add_scalar, sum: bce_loss is built from smaller ops), the backward
+//     and central-difference columns change together and the verdict still holds; only the
+//     "by hand" column, which still works out the square loss's chain rule, no longer matches.
+//  2. Use h twice: return mse_loss(h, target, Reduction::Mean) + mse_loss(h, target,
+//     Reduction::Mean) from layer_loss. The tape shows sigmoid feeding two mse_loss nodes, and
+//     every backward and central-difference entry doubles (W[0, 0]: -0.0755 against -0.0377),
+//     because backward adds the contribution of each use of h; the "by hand" column, still one
+//     loss, does not, and the verdict holds. (matmul(x, W) + matmul(x, W) would not double
+//     W.grad: it doubles z, so the loss is taken at another point: W[0, 0] comes out -0.0414.)
+//  3. Pass eps to the table's central differences, numeric_jacobian(f, params, 1e-3), then
+//     1e-10, and watch the last column drift from backward(): at 1e-3 in the 8th decimal
+//     (W[0, 1]: 0.0457462743 against 0.0457462906; the Taylor error, which grows as eps^2), at
+//     1e-10 in the 7th (0.0457460458; rounding, which grows as 1 / eps), and the verdict FAILS:
+//     the float32 gradients are judged against these central differences (3.6e-05 apart).

@@ -150,7 +150,10 @@ int main(int argc, char** argv) try {
         rows.emplace_back(fmt::format("input {} -> {}", i, listed[i]), code_image);
     }
     io::GridOptions grid;
-    grid.scale = 24;  // each hidden value a 24x24 square: black 0, white 1
+    grid.scale = 32;  // each hidden value a 32x32 square: black 0, white 1
+    grid.title = "8-3-8 network: the hidden code of each input";
+    grid.caption = "columns: hidden units h1, h2, h3; each row: input i -> its code (1 where h > 0.5)";
+    grid.scale_key = "hidden activation (sigmoid)";
     io::save_image_rows(out_dir + "/hidden.png", rows, 1, H, grid);
     fmt::print("wrote {0}/loss.png and {0}/hidden.png\n", out_dir);
 

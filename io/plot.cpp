@@ -1,4 +1,4 @@
-// plot.cpp: line plots and labelled scatters drawn on a Canvas (image.hpp).
+// plot.cpp: line plots, labelled scatters and matrices as tables, drawn on a Canvas (image.hpp).
 //
 // Layout: the title on top, the y axis' label above its tick labels, the x axis' label under
 // its tick labels; the margins grow to fit the tick labels, so nothing is clipped.
@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -278,6 +280,97 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
         c.fill_rect(f.right + 20, y, 14, 14, kPalette[k % 10]);
         c.text(f.right + 42, y, name(k), kBlack, kFont);
     }
+    c.save_png(path);
+}
+
+// ---- matrix as a table ------------------------------------------------------------------------------
+void save_matrix(const std::string& path, const xt::xarray<float>& m, const PlotOptions& o,
+                 const std::vector<std::string>& row_names, const std::vector<std::string>& column_names,
+                 std::size_t column_group) {
+    check_size("save_matrix", o);
+    if (m.dimension() != 2 || m.size() == 0)
+        throw std::invalid_argument(
+            fmt::format("save_matrix: expects a non-empty 2-D matrix, got shape ({})", fmt::join(m.shape(), ", ")));
+    const std::size_t rows = m.shape()[0], cols = m.shape()[1];
+    if ((!row_names.empty() && row_names.size() != rows) || (!column_names.empty() && column_names.size() != cols))
+        throw std::invalid_argument(fmt::format("save_matrix: a ({}, {}) matrix with {} row names and {} column names",
+                                                rows, cols, row_names.size(), column_names.size()));
+    auto row_name = [&](std::size_t i) { return row_names.empty() ? std::to_string(i) : row_names[i]; };
+    auto col_name = [&](std::size_t j) { return column_names.empty() ? std::to_string(j) : column_names[j]; };
+    float largest = 0.0f;
+    int widest_value = 0, widest_row = 0, widest_col = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+        widest_row = std::max(widest_row, Canvas::text_width(row_name(i), kFont));
+        for (std::size_t j = 0; j < cols; ++j) {
+            if (std::isfinite(m(i, j))) largest = std::max(largest, std::abs(m(i, j)));
+            widest_value = std::max(widest_value, Canvas::text_width(fmt::format("{:g}", m(i, j)), 1));
+        }
+    }
+    for (std::size_t j = 0; j < cols; ++j) widest_col = std::max(widest_col, Canvas::text_width(col_name(j), 1));
+    auto shade = [&](float v) {  // white at 0, grey 64 at the largest |value|
+        const float t = largest > 0.0f ? std::abs(v) / largest : 0.0f;
+        const auto g = static_cast<std::uint8_t>(255 - std::lround(191.0f * std::min(t, 1.0f)));
+        return Color{g, g, g};
+    };
+
+    // Layout, top down: title, ylabel, column names, cells, xlabel, key.
+    const int left = 16 + widest_row, title_h = o.title.empty() ? 12 : 40, ylabel_h = o.ylabel.empty() ? 0 : 24;
+    const int cell = std::clamp((o.width - left - 16) / static_cast<int>(cols), 12, 48);
+    const int col_scale = widest_col * 2 + 6 <= cell ? kFont : 1;  // column names small when cells are narrow
+    const int top = title_h + ylabel_h + Canvas::text_height(col_scale) + 8;
+    const int grid_w = static_cast<int>(cols) * cell, grid_h = static_cast<int>(rows) * cell;
+    const int xlabel_y = top + grid_h + 10, key_y = xlabel_y + (o.xlabel.empty() ? 0 : 28) + 4;
+    const std::string key_label = "shade = absolute value:", key_hi = fmt::format("{:g}", largest);
+    const int key_bar = 200, key_x = 8 + Canvas::text_width(key_label, kFont) + 10;
+    const int width = std::max({left + grid_w + 16, Canvas::text_width(o.xlabel, kFont) + 16,
+                                Canvas::text_width(o.ylabel, kFont) + 16, key_x + key_bar + 16,
+                                std::min(o.width, Canvas::text_width(o.title, kFont) + 16)});
+    Canvas c(width, key_y + 14 + Canvas::text_height(kFont) + 14);
+
+    std::string title = o.title;  // as in draw_frame: small print, then "..." when too long
+    const int title_scale = Canvas::text_width(title, kFont) <= c.width() - 16 ? kFont : 1;
+    while (title.size() > 3 && Canvas::text_width(title, title_scale) > c.width() - 16)
+        title = title.substr(0, title.size() - 4) + "...";
+    c.text((c.width() - Canvas::text_width(title, title_scale)) / 2, 14, title, kBlack, title_scale);
+    c.text(8, title_h, o.ylabel, kAxis, kFont);
+    c.text(left + (grid_w - Canvas::text_width(o.xlabel, kFont)) / 2, xlabel_y, o.xlabel, kAxis, kFont);
+
+    // The cells, their values, and the names along the edges.
+    const int value_scale = widest_value * 2 + 6 <= cell ? kFont : widest_value + 4 <= cell ? 1 : 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+        const int y = top + static_cast<int>(i) * cell;
+        c.text(8, y + (cell - Canvas::text_height(kFont)) / 2, row_name(i), kAxis, kFont);
+        for (std::size_t j = 0; j < cols; ++j) {
+            const int x = left + static_cast<int>(j) * cell;
+            const float v = m(i, j);
+            const Color bg = std::isfinite(v) ? shade(v) : Color{214, 39, 40};
+            c.fill_rect(x, y, cell, cell, bg);
+            if (value_scale == 0) continue;
+            const std::string s = fmt::format("{:g}", v);
+            const Color ink = v == 0.0f ? Color{185, 185, 185} : bg.r < 140 ? kWhite : kBlack;
+            c.text(x + (cell - Canvas::text_width(s, value_scale)) / 2 + 1,
+                   y + (cell - Canvas::text_height(value_scale)) / 2, s, ink, value_scale);
+        }
+    }
+    for (std::size_t j = 0; j < cols; ++j) {
+        const std::string s = col_name(j);
+        c.text(left + static_cast<int>(j) * cell + (cell - Canvas::text_width(s, col_scale)) / 2 + 1,
+               top - 6 - Canvas::text_height(col_scale), s, kAxis, col_scale);
+    }
+    for (std::size_t i = 1; i < rows; ++i) c.fill_rect(left, top + static_cast<int>(i) * cell, grid_w, 1, kGrid);
+    for (std::size_t j = 1; j < cols; ++j) {
+        const bool group = column_group > 0 && j % column_group == 0;
+        c.fill_rect(left + static_cast<int>(j) * cell - (group ? 1 : 0), top, group ? 2 : 1, grid_h,
+                    group ? kAxis : kGrid);
+    }
+    outline(c, left - 1, top - 1, grid_w + 2, grid_h + 2, kAxis);
+
+    // The key: a bar from white (0) to the darkest shade (the largest |value|).
+    c.text(8, key_y + 1, key_label, kBlack, kFont);
+    for (int k = 0; k < key_bar; ++k) c.fill_rect(key_x + k, key_y, 1, 14, shade(largest * k / (key_bar - 1)));
+    outline(c, key_x - 1, key_y - 1, key_bar + 2, 16, kAxis);
+    c.text(key_x, key_y + 20, "0", kAxis, kFont);
+    c.text(key_x + key_bar - Canvas::text_width(key_hi, kFont), key_y + 20, key_hi, kAxis, kFont);
     c.save_png(path);
 }
 

@@ -1,5 +1,6 @@
-// plot.hpp: the two plots the lectures draw, as PNG files: loss curves, and 2-D points coloured
-// by their label (the VAE's latent space, t-SNE maps of the digits).
+// plot.hpp: the plots the lectures draw, as PNG files: loss curves, 2-D points coloured by their
+// label (the VAE's latent space, t-SNE maps of the digits), and a small matrix written out as a
+// table of shaded cells (the convolution as a matrix, Scott slide 16).
 #pragma once
 
 #include <cstddef>
@@ -36,5 +37,18 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
 // the shapes disagree.
 void save_scatter(const std::string& path, const xt::xarray<float>& points, const std::vector<std::size_t>& labels,
                   const PlotOptions& options, const std::vector<std::string>& label_names = {});
+
+// A small matrix as a table of square cells, one per entry, each shaded by |value| from white (0)
+// to grey 64 (the largest |value|; shade = 255 - round(191 |value| / max |value|)) and with its
+// value written in it (zeros in light grey), when the cell is wide enough. Columns are named above
+// the cells and rows on their left (column_names / row_names, or 0, 1, ...); options.ylabel goes
+// above the row names, options.xlabel under the cells, and a key below says which shade is which
+// |value|. Cells are as wide as options.width allows, at most 48 pixels; the picture is as large
+// as they need. column_group > 0 draws a heavier line after every column_group columns (e.g. the
+// rows of a flattened image). Non-finite entries are drawn red. std::invalid_argument when m is
+// not a non-empty 2-D array or a list of names has the wrong length.
+void save_matrix(const std::string& path, const xt::xarray<float>& m, const PlotOptions& options,
+                 const std::vector<std::string>& row_names = {}, const std::vector<std::string>& column_names = {},
+                 std::size_t column_group = 0);
 
 }  // namespace io

@@ -30,7 +30,7 @@
 #include <xtensor/xview.hpp>
 
 #include "autograd/autograd.hpp"
-#include "io/image.hpp"
+#include "io/plot.hpp"
 #include "lecture.hpp"
 
 using namespace autograd;
@@ -188,13 +188,18 @@ int main(int argc, char** argv) try {
     // padded by a zero to the input's width 4), and rows y01, y10, y11 are the same pattern moved
     // one column, one input row (4 places), or both (5 places) to the right. That is slide 16's
     // picture: 16 - 9 = 7 zeros in every row, and only 9 distinct numbers in all of C.
-    // The same matrix as a picture, one square per entry, black 0 to white 9: the kernel's
-    // diagonal bands slide right by one column, then by a whole input row.
-    io::GridOptions picture;
-    picture.scale = 24;
-    picture.hi = 9.0f;
-    io::save_image_grid(out_dir + "/C.png", xt::xarray<float>(xt::reshape_view(s1.C, {std::size_t{1}, s1.C.size()})),
-                        s1.C.shape()[0], s1.C.shape()[1], picture);
+    // The same matrix as a picture, one cell per entry with its value written in it, white for 0
+    // and darker for larger weights, a heavier line between the input's rows: the kernel's band
+    // slides right by one column, then by a whole input row.
+    std::vector<std::string> out_names, in_names;
+    for (std::size_t o = 0; o < s1.C.shape()[0]; ++o) out_names.push_back(fmt::format("y{}{}", o / 2, o % 2));
+    for (std::size_t p = 0; p < s1.C.shape()[1]; ++p) in_names.push_back(fmt::format("x{}{}", p / 4, p % 4));
+    io::PlotOptions picture;
+    picture.title = "C = conv_matrix(3x3 kernel 1..9, 4x4 input): conv2d(x) = C x";
+    picture.xlabel = "input pixel x_ij (4x4, row-major)";
+    picture.ylabel = "output pixel y_ij (2x2, row-major)";
+    picture.width = 900;  // cells of 48 pixels, wide enough for the column names
+    io::save_matrix(out_dir + "/C.png", s1.C, picture, out_names, in_names, /*column_group=*/4);
     fmt::print("wrote {}/C.png\n", out_dir);
 
     // ---- Scott slide 17: matrix times the flattened input ----
@@ -306,7 +311,8 @@ int main(int argc, char** argv) try {
 // Try this:
 //  1. Send back a single pixel: y = {{0, 0}, {0, 1}}. All three ways print the kernel itself,
 //     1..9 in the bottom-right 3x3 where y11's window was (in both the stride-1 and the stride-2
-//     parts): a transposed convolution pastes one scaled copy of the kernel per input pixel.
+//     parts; the 3x3 canvas of output_padding 0 keeps only its top-left 1 2 / 4 5): a transposed
+//     convolution pastes one scaled copy of the kernel per input pixel.
 //  2. Set g2.output_padding = 0 in the stride-2 part: the shapes line reads "2x2 -> 3x3", and the
 //     program stops with "C^T y against conv_transpose2d(y): shapes (4, 4) and (3, 3) differ".
 //     C^T of the 4x4 input's C always gives 16 numbers; conv_transpose2d cannot know that the

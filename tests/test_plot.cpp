@@ -241,3 +241,53 @@ TEST_CASE("scatter: only the labels present, named; long names fit; NaN skipped;
     CHECK_THROWS_CONTAINING(io::save_scatter(tmp / "x.png", all_nan, {0}, o), "nothing to draw");
     CHECK_FALSE(fs::exists(tmp / "x.png"));
 }
+
+// ---- matrices as tables --------------------------------------------------------------------------------
+TEST_CASE("a matrix as a table: 0 is white, 1 a light grey, the largest |value| grey 64, left to right") {
+    const xt::xarray<float> m = {{0.0f, 1.0f, 9.0f}, {0.0f, -9.0f, 0.0f}};
+    io::PlotOptions o;
+    o.title = "C";
+    o.xlabel = "input pixel";
+    o.ylabel = "output pixel";
+    TempDir tmp;
+    io::save_matrix(tmp / "m.png", m, o, {"y0", "y1"}, {"x0", "x1", "x2"});
+    const Decoded d = decode(tmp / "m.png");
+    CHECK(d.white_border(3));
+    const Rgb one{234, 234, 234}, nine{64, 64, 64};  // 255 - round(191 |v| / 9)
+    // A row through the first row of cells: the one where grey 64 is most common (the key's bar
+    // has a single column of it per row).
+    int best_y = 0, best_count = 0;
+    for (int y = 0; y < d.h; ++y) {
+        int n = 0;
+        for (int x = 0; x < d.w; ++x) n += d.is(x, y, nine);
+        if (n > best_count) best_count = n, best_y = y;
+    }
+    const Decoded::Where light = d.find(one, best_y, best_y + 1), dark = d.find(nine, best_y, best_y + 1);
+    REQUIRE_MESSAGE(light.count >= 12, "the cell of 1 should be grey 234, not white: " << light.count << " pixels");
+    REQUIRE_MESSAGE(dark.count >= 12, "the cell of 9 should be grey 64: " << dark.count << " pixels");
+    CHECK(light.x1 < dark.x0);  // the columns in order
+    int white_left_of_one = 0;  // the cell of 0, left of the cell of 1, is white
+    for (int x = 0; x < light.x0; ++x) white_left_of_one += d.is(x, best_y, {255, 255, 255});
+    CHECK(white_left_of_one >= 12);
+    // -9, one cell lower, under the 1, has the shade of 9: shading goes by |value|, the written
+    // value keeps the sign.
+    const int cell = light.x1 - light.x0 + 2, y = best_y + cell + cell / 4;  // a quarter into the second row
+    const Decoded::Where minus_nine = d.find(nine, y, y + 1);
+    CHECK(minus_nine.count >= 12);
+    CHECK(minus_nine.x0 == light.x0);
+    CHECK(d.find({0, 0, 0}).count > 20);  // the title and the key's text
+}
+
+TEST_CASE("save_matrix refuses what is not a named 2-D matrix") {
+    io::PlotOptions o;
+    TempDir tmp;
+    CHECK_THROWS_CONTAINING(io::save_matrix(tmp / "x.png", xt::zeros<float>({3}), o), "save_matrix", "(3)");
+    CHECK_THROWS_CONTAINING(io::save_matrix(tmp / "x.png", xt::zeros<float>({0, 2}), o), "non-empty");
+    CHECK_THROWS_CONTAINING(io::save_matrix(tmp / "x.png", xt::zeros<float>({2, 3}), o, {"a"}), "(2, 3)",
+                            "1 row names");
+    CHECK_THROWS_CONTAINING(io::save_matrix(tmp / "x.png", xt::zeros<float>({2, 3}), o, {}, {"a", "b"}),
+                            "2 column names");
+    CHECK_FALSE(fs::exists(tmp / "x.png"));
+    io::save_matrix(tmp / "zeros.png", xt::zeros<float>({2, 2}), o);  // all zero: all white, no division by 0
+    CHECK(decode(tmp / "zeros.png").white_border(3));
+}

@@ -12,17 +12,21 @@
 //          form (autograd::contractive_penalty), the explicit Jacobian built row by row with the
 //          engine, and the penalty's gradient by double backward through that Jacobian; then a
 //          contractive and a plain 784-256-784 autoencoder trained alike on MNIST, compared on
-//          their Jacobians, on how far their codes move when the input is perturbed, and on
-//          reconstruction error (where the contractive one pays for its flatness).
+//          how far their codes move when the input is perturbed, measured against how far
+//          apart the codes of different images lie, and on reconstruction error (where the
+//          contractive one pays for its flatness); then whether the contractive codes are
+//          pushed to the corners of the hypercube (they are not: the measurement says why).
 // Run:     ./lab run contractive              (build/lectures/contractive [--quick] [--seed N])
 // Prints:  the three computations and their relative differences, one line per epoch for each
-//          model, a table of both models' test MSE, mean ||J||_F, weight norms and saturated
-//          codes, a table of code displacement against noise sigma, and a last line
-//          "VERDICT: ... : HOLDS (...)"; writes out/contractive/reconstructions.png and
-//          displacement.png.
+//          model, a table of both models' test MSE, mean ||J||_F, weight norms and code spread,
+//          a table of code displacement against noise sigma (raw and relative to the spread), a
+//          table of codes near the hypercube's corners, and a last line
+//          "VERDICT: ... : HOLDS (...)"; writes out/contractive/displacement.png,
+//          activations.png and reconstructions.png.
 //
 // Dimension letters: N images, D = 784 pixels, H = 256 hidden units.
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -52,28 +56,64 @@ struct Measures {
     double mse = 0.0;          // reconstruction error per pixel
     double jacobian = 0.0;     // mean over images of ||J(x)||_F
     double column_norm = 0.0;  // mean over units i of sum_j W_ji^2
-    double saturated = 0.0;    // fraction of the codes h_i below 0.05 or above 0.95
+    double spread = 0.0;       // mean ||h(x_n) - h(x_n+1)||: how far apart two images' codes lie
+    // Slide 24's corners: the fraction of the activations h_ni within 0.05 of 0 or of 1; the units
+    // stuck at one corner (the same one for 99% of the images or more: they say nothing about x);
+    // the fraction near a corner in the other units; all activations in 20 bins over [0, 1].
+    double near_corner = 0.0;
+    std::size_t stuck = 0;
+    double near_corner_others = 0.0;
+    std::vector<double> histogram;
 };
 
 Measures measure(MLPAutoencoder& model, const nn::Dataset& data) {
     NoGradGuard no_grad;
     const Tensor& W = model.encoder_layer(0).weight;  // (D, H)
     const Tensor column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
+    const std::size_t N = data.size(), H = W.shape()[1];
+    xt::xarray<float> codes = xt::zeros<float>({N, H});  // (N, H): every test image's code
     Measures m;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
-        const Tensor h = model.encode(batch.x);  // (N, H)
-        const Tensor r = model.decode(h);        // (N, D)
+        const Tensor h = model.encode(batch.x);  // (B, H)
+        const Tensor r = model.decode(h);        // (B, D)
         m.mse += mse_loss(r, batch.x, Reduction::Sum).item();
         // ||J(x_n)||_F^2 for each image: the rows that contractive_penalty averages.
-        const Tensor jf2 = sum(square(h * (1.0 - h)) * column_norms, {1});  // (N,)
+        const Tensor jf2 = sum(square(h * (1.0 - h)) * column_norms, {1});  // (B,)
         m.jacobian += xt::sum(xt::sqrt(jf2.value()))();
-        m.saturated += static_cast<double>(xt::sum(xt::cast<int>(h.value() < 0.05f || h.value() > 0.95f))());
+        for (std::size_t k = 0; k < batch.index.size(); ++k)
+            xt::view(codes, batch.index[k], xt::all()) = xt::view(h.value(), k, xt::all());
     }
-    const double n = static_cast<double>(data.size());
+    const double n = static_cast<double>(N);
     m.mse /= n * static_cast<double>(data.images.shape()[1]);
     m.jacobian /= n;
-    m.saturated /= n * static_cast<double>(W.shape()[1]);
     m.column_norm = xt::mean(column_norms.value())();
+
+    // The test set's order is random, so images n and n + 1 are a random pair.
+    const xt::xarray<float> gap =
+        xt::view(codes, xt::range(1, N), xt::all()) - xt::view(codes, xt::range(0, N - 1), xt::all());  // (N-1, H)
+    m.spread = xt::mean(xt::sqrt(xt::sum(xt::square(gap), {1})))();
+
+    m.histogram.assign(20, 0.0);
+    double others = 0.0;
+    for (std::size_t i = 0; i < H; ++i) {
+        double low = 0.0, high = 0.0;
+        for (std::size_t k = 0; k < N; ++k) {
+            const float v = codes(k, i);
+            low += v < 0.05f ? 1.0 : 0.0;
+            high += v > 0.95f ? 1.0 : 0.0;
+            m.histogram[std::min<std::size_t>(19, static_cast<std::size_t>(v * 20.0f))] += 1.0;
+        }
+        m.near_corner += low + high;
+        if (low >= 0.99 * n || high >= 0.99 * n) {
+            ++m.stuck;
+        } else {
+            m.near_corner_others += low + high;
+            others += n;
+        }
+    }
+    m.near_corner /= n * static_cast<double>(H);
+    m.near_corner_others = others > 0.0 ? m.near_corner_others / others : 0.0;
+    for (double& f : m.histogram) f /= n * static_cast<double>(H);
     return m;
 }
 
@@ -90,13 +130,14 @@ double code_displacement(MLPAutoencoder& model, const xt::xarray<float>& x, doub
 }
 
 // Trains on L = (1/N) sum_n ||x_n - r_n||^2 + lambda (1/N) sum_n ||J(x_n)||_F^2, both terms per
-// image; lambda = 0 is the plain autoencoder.
-void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& test, double lambda, std::size_t epochs,
+// image; lambda = 0 is the plain autoencoder. Returns the measures after each epoch.
+std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& test, double lambda, std::size_t epochs,
            std::uint64_t seed) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, seed);
     nn::TrainLog log(epochs, loader.num_batches());
     const Tensor& W = model.encoder_layer(0).weight;  // (D, H)
+    std::vector<Measures> history;
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         log.start_epoch();
         for (const nn::Batch& batch : loader) {
@@ -110,8 +151,11 @@ void train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& te
             log.batch(loss.item(), batch.labels.size());
         }
         const Measures m = measure(model, test);
-        log.end_epoch(fmt::format("test MSE {:.5f}  mean ||J||_F {:.3f}", m.mse, m.jacobian));
+        history.push_back(m);
+        log.end_epoch(fmt::format("test MSE {:.5f}  mean ||J||_F {:.3f}  code spread {:.3f}  ||J||_F / spread {:.3f}", m.mse,
+                                  m.jacobian, m.spread, m.jacobian / m.spread));
     }
+    return history;
 }
 
 }  // namespace
@@ -124,8 +168,8 @@ int main(int argc, char** argv) try {
     const std::string out_dir = lecture::make_out_dir(opt);
     Generator gen(opt.seed);
 
-    // --quick: 3,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
+    // --quick: 6,000 training images and 1,000 test images.
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
     const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
@@ -203,11 +247,17 @@ int main(int argc, char** argv) try {
     // over h, which is why training uses the closed form.
     // lambda sets the trade between the two terms. At the start the squared error is about 50
     // per image and the penalty about 20 (the value of (a) above). Measured in the default run
-    // (seed 8), contractive against plain:
-    //     lambda       0.03    0.1     0.3     1
-    //     ||J||_F      0.62x   0.43x   0.29x   0.17x
-    //     test MSE     +17%    +51%    +117%   +232%
-    // 0.1 cuts the Jacobian by more than half for a visible but moderate loss in reconstruction.
+    // (seed 8), contractive against plain (the plain AE: ||J||_F 10.78, code spread 7.31):
+    //     lambda                          0.03        0.1         0.3         1
+    //     ||J||_F                         0.62x       0.43x       0.29x       0.17x
+    //     code spread                     6.48        5.52        4.39        3.12
+    //     relative displacement ratio     0.70-0.74   0.57-0.61   0.48-0.52   0.40-0.44
+    //     (sigma 0.05 to 0.3, as below)
+    //     test MSE                        +17%        +51%        +117%       +232%
+    //     units stuck at one corner       1           1           27          126 of 256
+    // A stronger penalty also shrinks the spread of the codes, so the raw Jacobian ratio flatters
+    // it; relative to the spread, 0.1 still moves the codes about 40% less for a visible but
+    // moderate loss in reconstruction.
     const double lambda = 0.1;
     const std::size_t epochs = opt.quick ? 10 : 5;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
@@ -216,49 +266,127 @@ int main(int argc, char** argv) try {
         fmt::format("Scott slides 23-24: the contractive AE, lambda {} ({} epochs, Adam 1e-3)", lambda, epochs));
     train(contractive, train_set, test_set, lambda, epochs, shuffle_seed);
     lecture::section(fmt::format("the plain AE, the same 784-256-784 ({} epochs, Adam 1e-3)", epochs));
-    train(plain, train_set, test_set, 0.0, epochs, shuffle_seed);
+    const std::vector<Measures> history_p = train(plain, train_set, test_set, 0.0, epochs, shuffle_seed);
 
     // ---- Scott slide 24: "resists perturbations of input x" ----
     lecture::section("Scott slide 24: a neighbourhood of x maps to a smaller neighbourhood of f(x)");
     const Measures mc = measure(contractive, test_set), mp = measure(plain, test_set);
-    fmt::print("{:<12} {:>10} {:>14} {:>22} {:>17}\n", "", "test MSE", "mean ||J||_F", "mean_i sum_j W_ji^2",
-               "saturated codes");
+    fmt::print("{:<12} {:>10} {:>14} {:>21} {:>12} {:>16}\n", "", "test MSE", "mean ||J||_F", "mean_i sum_j W_ji^2",
+               "code spread", "||J||_F / spread");
     for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mp}, {"contractive", mc}})
-        fmt::print("{:<12} {:>10.5f} {:>14.3f} {:>22.4f} {:>16.1f}%\n", name, m.mse, m.jacobian, m.column_norm,
-                   100.0 * m.saturated);
-    fmt::print("the price of the penalty: the contractive AE reconstructs the test images {:.0f}% worse (MSE)\n",
+        fmt::print("{:<12} {:>10.5f} {:>14.3f} {:>21.4f} {:>12.3f} {:>16.3f}\n", name, m.mse, m.jacobian,
+                   m.column_norm, m.spread, m.jacobian / m.spread);
+    fmt::print("the price of the penalty: the contractive AE's test MSE is {:+.0f}% against the plain AE's\n",
                100.0 * (mc.mse / mp.mse - 1.0));
-    // ||J||_F^2 = sum_i (h_i (1 - h_i))^2 sum_j W_ji^2 can shrink two ways: smaller weights, or
-    // saturated units (h_i near 0 or 1, where h_i (1 - h_i) is near 0). The table shows which
-    // one training took. Slide 24's last bullet ("encoding near binary ... corners of a
-    // hypercube") is the second way. At lambda 0.1 training takes the first: in the default run
-    // the weights' column norms fall 7x (17.6 to 2.6) and fewer codes saturate than in the
-    // plain AE (5% against 19.5%). A stronger penalty takes the second (Try this 1).
-    //
-    // To first order h(x + eps) - h(x) = J eps, and for eps ~ N(0, sigma^2 I)
-    //     E ||J eps||^2 = sigma^2 ||J||_F^2:
+    // The plain AE's ||J||_F grows as it learns (the epoch lines above), so a fair question is
+    // whether the contractive one is flatter only because it reconstructs worse. Take the plain
+    // AE at the first epoch where it reconstructs at least as well as the contractive AE at the end.
+    std::size_t matched = 0;
+    while (matched + 1 < history_p.size() && history_p[matched].mse > mc.mse) ++matched;
+    const Measures& mm = history_p[matched];
+    fmt::print(
+        "against the plain AE at epoch {}, the first where it reconstructs at least as well (test MSE {:.5f}): "
+        "||J||_F / spread {:.3f} against its {:.3f}, ratio {:.3f}\n",
+        matched + 1, mm.mse, mc.jacobian / mc.spread, mm.jacobian / mm.spread,
+        (mc.jacobian / mc.spread) / (mm.jacobian / mm.spread));
+    // How far the code moves means little on its own: an encoder that squeezed every code
+    // towards one point would move little under noise and tell the images apart no better. So
+    // each displacement is divided by the spread of that model's codes, the mean distance
+    // ||h(x) - h(x')|| between the codes of two different test images: "a smaller
+    // neighbourhood" is one smaller relative to how far apart the images' codes lie.
+    // To first order h(x + e) - h(x) = J e, and for e ~ N(0, sigma^2 I)
+    //     E ||J e||^2 = sigma^2 ||J||_F^2:
     // the penalty is the squared distance the code moves per unit of input noise variance, so
-    // sigma * mean ||J||_F predicts the displacement while sigma is small.
-    const std::vector<double> sigmas{0.01, 0.02, 0.05, 0.1, 0.2, 0.3};
-    std::vector<double> moved_plain, moved_contractive;
-    fmt::print("\nmean ||h(x + e) - h(x)|| over the test images, e ~ N(0, sigma^2 I), the same e for both models:\n");
-    fmt::print("{:>6} {:>10} {:>16} {:>13} {:>16} {:>8}\n", "sigma", "plain", "(sigma ||J||_F)", "contractive",
-               "(sigma ||J||_F)", "ratio");
+    // sigma ||J||_F / spread (the table above, times sigma) predicts the relative displacement
+    // while sigma is small. The Jacobian and the displacement are one measurement at small
+    // sigma; the noise levels below reach past where the first order holds.
+    const std::vector<double> sigmas{0.05, 0.1, 0.2, 0.3};
+    std::vector<double> rel_plain, rel_contractive, ratios;
+    fmt::print(
+        "\nmean ||h(x + e) - h(x)|| over the test images, e ~ N(0, sigma^2 I), the same e for both models; "
+        "'/ spread' divides it by the model's code spread; (1st order) is sigma ||J||_F / spread:\n");
+    fmt::print("{:>6} | {:>8} {:>9} {:>12} | {:>8} {:>9} {:>12} | {:>24}\n", "sigma", "plain", "/ spread",
+               "(1st order)", "contr.", "/ spread", "(1st order)", "contractive / plain ratio");
     for (double sigma : sigmas) {
         const std::uint64_t noise_seed = opt.seed + 1000;
-        moved_plain.push_back(code_displacement(plain, test_set.images, sigma, noise_seed));
-        moved_contractive.push_back(code_displacement(contractive, test_set.images, sigma, noise_seed));
-        fmt::print("{:>6.2f} {:>10.4f} {:>16.4f} {:>13.4f} {:>16.4f} {:>8.3f}\n", sigma, moved_plain.back(),
-                   sigma * mp.jacobian, moved_contractive.back(), sigma * mc.jacobian,
-                   moved_contractive.back() / moved_plain.back());
+        const double moved_p = code_displacement(plain, test_set.images, sigma, noise_seed);
+        const double moved_c = code_displacement(contractive, test_set.images, sigma, noise_seed);
+        rel_plain.push_back(moved_p / mp.spread);
+        rel_contractive.push_back(moved_c / mc.spread);
+        ratios.push_back(rel_contractive.back() / rel_plain.back());
+        fmt::print("{:>6.2f} | {:>8.4f} {:>9.4f} {:>12.4f} | {:>8.4f} {:>9.4f} {:>12.4f} | {:>24.3f}\n", sigma, moved_p,
+                   rel_plain.back(), sigma * mp.jacobian / mp.spread, moved_c, rel_contractive.back(),
+                   sigma * mc.jacobian / mc.spread, ratios.back());
     }
+    const double worst_ratio = *std::max_element(ratios.begin(), ratios.end());
 
     io::PlotOptions plot;
-    plot.title = "how far the code moves when the input is perturbed";
-    plot.xlabel = "noise sigma";
-    plot.ylabel = "mean ||h(x + e) - h(x)||";
+    plot.title = "Code displacement under input noise, relative to the spread of the codes";
+    plot.xlabel = "noise sigma (pixels in [0, 1])";
+    plot.ylabel = "mean ||h(x+e) - h(x)|| / mean ||h(x) - h(x')||";
     io::save_line_plot(out_dir + "/displacement.png",
-                       {{"plain AE", sigmas, moved_plain}, {"contractive AE", sigmas, moved_contractive}}, plot);
+                       {{"plain AE", sigmas, rel_plain}, {fmt::format("contractive AE, lambda {}", lambda), sigmas,
+                                                          rel_contractive}},
+                       plot);
+
+    // ---- Scott slide 24: "encoding near binary ... corners of a hypercube" ----
+    lecture::section("Scott slide 24: are the sigmoid codes pushed to the corners of the hypercube?");
+    // ||J||_F^2 = sum_i (h_i (1 - h_i))^2 sum_j W_ji^2 can shrink two ways: smaller weights
+    // (the column norms sum_j W_ji^2), or saturated units (h_i near 0 or 1, where h_i (1 - h_i)
+    // is near 0). Slide 24's last bullet is the second way: codes near binary, at the corners of
+    // the hypercube [0, 1]^H. A unit stuck at one corner for every image is near a corner too,
+    // but it carries nothing about x (its code is the same corner for all of them), so the table
+    // counts the stuck units apart.
+    // Measured, default run: in the units that vary with the image, 4.7% of the contractive
+    // AE's activations lie within 0.05 of 0 or 1 against the plain AE's 19.5% (seed 8; seeds 1
+    // and 2: 5.2% against 20.0%, 5.8% against 19.5%), while the column norms fall 7x (17.6 to
+    // 2.6): at lambda 0.1 the penalty takes the first way. Nor does any other weight we tried
+    // take the second: at lambda 0.3 and 1 the fraction over all units rises to 18% and 54%, but
+    // only because 27 and 126 of the 256 units get stuck at one corner; in the others it is 8.4%
+    // and 9.6%. Trained 15 epochs instead of 5 (lambda 0.1), both models move away from the
+    // corners, 2.6% against 6.2%. Why, in one line of reasoning: a unit that varies with x
+    // must switch between 0 and 1 somewhere, and the images near its switching point pay
+    // (1/4)^2 sum_j W_ji^2; making the switch sharp (binary) means larger weights, which costs
+    // more there than it saves on the saturated images. Only a unit that never switches gets
+    // the saturation for free. The slide's bullet does not show here.
+    fmt::print("{:<12} {:>28} {:>30} {:>28}\n", "", "activations within 0.05 of", "units stuck at one corner",
+               "near a corner, in the");
+    fmt::print("{:<12} {:>28} {:>30} {:>28}\n", "", "0 or 1 (all units)", "(for 99% of the images)",
+               "other units");
+    for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mp}, {"contractive", mc}})
+        fmt::print("{:<12} {:>27.1f}% {:>24} of {:>3} {:>27.1f}%\n", name, 100.0 * m.near_corner, m.stuck,
+                   contractive.encoder_layer(0).weight.shape()[1], 100.0 * m.near_corner_others);
+    // The slide's claim is about the units that vary with the image: are their activations
+    // nearer 0 or 1 than the plain AE's?
+    const bool no_corners = mc.near_corner_others < mp.near_corner_others;
+    fmt::print("in the units that vary with the image, {:.1f}% of the contractive AE's activations lie near a corner "
+               "against {:.1f}% of the plain AE's: {}\n",
+               100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others,
+               no_corners ? "no nearer the corners" : "nearer the corners");
+    if (no_corners)
+        fmt::print("the penalty shrank the weights instead: mean column norm sum_j W_ji^2 {:.2f} against {:.2f}\n",
+                   mc.column_norm, mp.column_norm);
+    if (mc.stuck > 0)
+        fmt::print("{} contractive unit{} at one corner for 99% of the images or more: near a corner, but "
+                   "carrying nothing about x\n",
+                   mc.stuck, mc.stuck == 1 ? " sits" : "s sit");
+    {
+        std::vector<double> centre(20);
+        std::vector<double> pct_plain(20), pct_contractive(20);
+        for (std::size_t k = 0; k < 20; ++k) {
+            centre[k] = 0.025 + 0.05 * static_cast<double>(k);
+            pct_plain[k] = 100.0 * mp.histogram[k];
+            pct_contractive[k] = 100.0 * mc.histogram[k];
+        }
+        io::PlotOptions hist;
+        hist.title = "Hidden activations of the test images (corners of the hypercube: 0 and 1)";
+        hist.xlabel = "activation h_i (bins of 0.05)";
+        hist.ylabel = "% of all activations (images x units)";
+        io::save_line_plot(out_dir + "/activations.png",
+                           {{"plain AE", centre, pct_plain},
+                            {fmt::format("contractive AE, lambda {}", lambda), centre, pct_contractive}},
+                           hist);
+    }
 
     std::vector<std::size_t> sixteen(16);
     for (std::size_t i = 0; i < sixteen.size(); ++i) sixteen[i] = i;
@@ -272,51 +400,64 @@ int main(int argc, char** argv) try {
     io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 3;
+    grid.title = fmt::format("The first 16 test digits and their reconstructions (contractive: lambda {})", lambda);
+    grid.scale_key = "pixel value";
     io::save_image_rows(
         out_dir + "/reconstructions.png",
         {{"original", xs.value()}, {"plain AE", r_plain.value()}, {"contractive AE", r_contractive.value()}}, 28, 28,
         grid);
-    fmt::print("wrote {0}/displacement.png and {0}/reconstructions.png\n", out_dir);
+    fmt::print("wrote {0}/displacement.png, {0}/activations.png and {0}/reconstructions.png\n", out_dir);
 
     // ---- Verdict ----
-    // Measured, lambda 0.1. Default run (60,000 images, 5 epochs), seed 8: mean ||J||_F 4.67
-    // against 10.78 (0.43), displacement at sigma 0.05 also 0.43; test MSE 0.0076 against
-    // 0.0050, 51% worse; seeds 1 and 2 give the same ratios to 0.003 and +53%. --quick (3,000
-    // images, 10 epochs), seeds 1, 2, 3, 8: both ratios 0.64 to 0.65; test MSE 4% worse
-    // (neither model has got far from the mean digit). The plain AE's ||J||_F grows as it
-    // learns (6.1 after the first epoch, 10.8 after the fifth) while the contractive one's stays
-    // between 3.9 and 4.8, which is why the gap is wider in the longer run: the claim is "under
-    // 0.6" there and "under 0.8" with --quick. The three computations agree to about 1e-6 in
-    // every run.
-    const double threshold = opt.quick ? 0.8 : 0.6;
-    const double jacobian_ratio = mc.jacobian / mp.jacobian;
-    const double moved_ratio = moved_contractive[2] / moved_plain[2];  // sigma 0.05
-    const bool holds = three_ways && jacobian_ratio < threshold && moved_ratio < threshold;
+    // Measured, the contractive / plain ratio of the relative displacement over sigma 0.05 to
+    // 0.3. Default run (60,000 images, 5 epochs): 0.574 to 0.614 with seed 8, 0.577 to 0.615
+    // (seed 1), 0.577 to 0.616 (seed 2); test MSE +51 to +53%. The plain AE at the epoch where it
+    // first reconstructs as well as the contractive one (epoch 4) gives ||J||_F / spread ratio
+    // 0.62: the contractive code is flatter, not just less trained. So the claim is "less than
+    // 0.7" (at least 30% less), 0.08 inside every seed. --quick (6,000 images, 10 epochs, both
+    // models still far from trained: test MSE 0.024 to 0.026), seeds 8, 1, 2, 3: 0.678 to 0.706,
+    // claim "less than 0.8". The corners there are a coin toss (13.1% against 15.0%, 16.1%
+    // against 14.9%, ...): that clause is checked by the default run only. The three
+    // computations agree to about 1e-6 in every run.
+    const double threshold = opt.quick ? 0.8 : 0.7;
+    const bool resists = worst_ratio < threshold;
+    if (opt.quick)
+        fmt::print("--quick checks the three computations and the displacement; only the default run checks that the "
+                   "codes are no nearer the corners\n");
+    const bool holds = three_ways && resists && (opt.quick || no_corners);
     return lecture::verdict(
-        fmt::format("the closed form, the explicit Jacobian and double backward agree to 1e-4, and the contractive "
-                    "encoder's mean ||J||_F and code displacement under noise of sigma 0.05 are under {} of the plain "
-                    "encoder's",
-                    threshold),
+        fmt::format("the closed form, the explicit Jacobian and double backward agree to 1e-4; relative to the spread "
+                    "of its codes, the contractive code moves under noise of sigma {} to {} less than {} as far "
+                    "as the plain one; {}slide 24's corners of a hypercube do not show at lambda {} (in the units "
+                    "that vary with the image, fewer activations within 0.05 of 0 or 1 than the plain AE's)",
+                    sigmas.front(), sigmas.back(), threshold, opt.quick ? "[default run only] " : "", lambda),
         holds,
-        fmt::format("agreement {:.1e}, {:.1e} (dW), {:.1e} (db); ||J||_F ratio {:.3f}; displacement ratio {:.3f}; "
-                    "test MSE contractive {:.5f}, plain {:.5f} ({:+.0f}%)",
-                    value_gap, gap_W, gap_b, jacobian_ratio, moved_ratio, mc.mse, mp.mse,
-                    100.0 * (mc.mse / mp.mse - 1.0)));
+        fmt::format("agreement {:.1e}, {:.1e} (dW), {:.1e} (db); relative displacement ratio {:.3f} to {:.3f}; "
+                    "near a corner {:.1f}% against {:.1f}% ({:.1f}% with the {} stuck units); test MSE contractive {:.5f}, plain {:.5f} ({:+.0f}%)",
+                    value_gap, gap_W, gap_b, *std::min_element(ratios.begin(), ratios.end()), worst_ratio,
+                    100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others, 100.0 * mc.near_corner, mc.stuck,
+                    mc.mse, mp.mse, 100.0 * (mc.mse / mp.mse - 1.0)));
 } catch (const std::exception& e) {
     return lecture::fail("contractive", e);
 }
 
 // Try this:
 //  1. lambda = 1.0. The default run cuts mean ||J||_F to 0.17x the plain AE's (1.86 against
-//     10.78), but the test MSE is 3.3x (0.0166 against 0.0050) and reconstructions.png is
-//     visibly blurred. This time the units saturate: 54% of the codes are below 0.05 or above
-//     0.95, against 19.5% in the plain AE: slide 24's "corners of a hypercube". At the other end,
-//     lambda = 0.03 costs only 17% in MSE but leaves ||J||_F at 0.62x, and the verdict fails.
+//     10.78) and the relative displacement to 0.40-0.44x, but the test MSE is 3.3x (0.0166
+//     against 0.0050) and reconstructions.png is visibly blurred. 54% of the activations now
+//     lie within 0.05 of 0 or 1 (the plain AE: 19.5%), and activations.png spikes at 1: it looks
+//     like slide 24's corners, but 126 of the 256 units sit at one corner for every image; in
+//     the other units only 9.6% do. At the other end, lambda = 0.03 costs only 17% in MSE, but
+//     its codes move 0.70-0.74 as far as the plain ones relative to the spread, and the verdict
+//     ("less than 0.7") fails.
 //  2. Give the contractive model ReLU hidden units (nn::Activation::ReLU as its `hidden`).
 //     contractive_penalty still computes h (1 - h) and is now simply wrong: (a) 6.92 against
-//     the engine's (b) 201.6 (--quick). The double-backward gradient for b becomes exactly zero
-//     (relative difference 1.00): a ReLU's slope is 0 or 1, so ||J||_F^2 = sum_i [z_i > 0]
-//     sum_j W_ji^2 is flat in b almost everywhere. The closed form belongs to the sigmoid.
+//     the engine's (b) 201.6 (--quick). The double-backward gradient for b vanishes (relative
+//     difference 1.00): a ReLU's slope is 0 or 1, so ||J||_F^2 = sum_i [z_i > 0] sum_j W_ji^2
+//     is flat in b almost everywhere. Trained on the wrong penalty, the ReLU codes move 1.25x
+//     as far as the plain ones relative to their spread, and the (1st order) column no longer
+//     predicts them (0.017 against 0.060 at sigma 0.05). The closed form belongs to the sigmoid.
 //  3. Extend sigmas to {..., 0.5, 1.0, 2.0} with --quick. The lines bend: at sigma 2 the plain
-//     code moves 6.18 where sigma ||J||_F predicts 10.17 (units saturate), and the ratio rises
-//     from 0.65 to 0.81. The penalty is a promise about small perturbations only.
+//     code moves 1.03 times the spread of the codes where sigma ||J||_F / spread predicts 1.92
+//     (the units saturate), and the ratio rises from 0.68 to 0.88; the verdict, now over sigma
+//     0.05 to 2, fails. The penalty is a promise about small perturbations only.

@@ -6,22 +6,27 @@
 //          constraint") and "PCA vs autoencoder" (a nonlinear autoencoder adapts to the manifold).
 // Shows:   part 1, on correlated 3-D Gaussian data: the plane a trained 3-2-3 linear
 //          autoencoder decodes onto is the plane of the top two principal components, and its
-//          error is PCA's error, the discarded eigenvalue. Part 2, on MNIST: a 784-32-784 linear
-//          autoencoder matches PCA with 32 components, and a nonlinear 784-256-32-256-784 one
-//          beats it with the same 32 numbers per image.
+//          error is PCA's error, the discarded eigenvalue, both to float32 precision; drawn
+//          edge-on, and as the two 2-D pictures of the cloud (PCA's coordinates and the code).
+//          Part 2, on MNIST: a 784-32-784 linear autoencoder matches PCA with 32 components,
+//          and a nonlinear 784-256-32-256-784 one halves its error with the same 32 numbers per
+//          image.
 // Run:     ./lab run pca_equivalence          (build/lectures/pca_equivalence [--quick] [--seed N])
-// Prints:  the eigenvalues, the principal angles, the three MSEs side by side and a last line
-//          "VERDICT: ... : HOLDS (...)"; writes out/pca_equivalence/reconstructions.png and
-//          components.png.
+// Prints:  the eigenvalues, the principal angles against their float32 tolerance, the three
+//          MSEs side by side and a last line "VERDICT: ... : HOLDS (...)"; writes
+//          out/pca_equivalence/plane.png, projection_pca.png, projection_ae.png,
+//          reconstructions.png and components.png.
 //
 // Dimension letters: N examples, D features (3, then 784 pixels), K code units (2, then 32).
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xbuilder.hpp>
 #include <xtensor/xview.hpp>
 
 #include "lecture.hpp"
@@ -106,6 +111,11 @@ int main(int argc, char** argv) try {
     const auto decoder_plane = [&] { return xt::xarray<double>(xt::transpose(xt::cast<double>(dec.weight.value()))); };
     fmt::print("before training, the decoder's plane is {:.1f} degrees away from PCA's\n",
                principal_angles_deg(decoder_plane(), top2)[0]);
+    xt::xarray<float> r_before;  // (N, 3) the untrained autoencoder's outputs, for the figure
+    {
+        NoGradGuard no_grad;
+        r_before = dec(enc(X)).value();
+    }
     // Full-batch Adam: 3000 steps take well under a second. The last thousand run at a tenth of
     // the rate, so the weights settle instead of jittering around the optimum.
     const std::size_t steps = 3000;
@@ -120,26 +130,96 @@ int main(int argc, char** argv) try {
         ae_mse = loss.item();
         if (step % 500 == 0) fmt::print("step {:4d}  mse {:.6f}\n", step, ae_mse);
     }
+    Tensor h3, r3;  // (N, 2) the codes and (N, 3) the reconstructions, after training
     {
         NoGradGuard no_grad;
-        ae_mse = mse_loss(dec(enc(X)), X, Reduction::Mean).item();
+        h3 = enc(X);
+        r3 = dec(h3);
+        ae_mse = mse_loss(r3, X, Reduction::Mean).item();
     }
     // mse_loss averages over the 3 coordinates too; per example the error is 3 * mse.
     const double ae_error = 3.0 * ae_mse;
     const double error_gap = std::abs(ae_error - pca_error) / pca_error;
-    fmt::print("\nsquared error per example: autoencoder {:.5f}, PCA (lambda_3) {:.5f}, relative gap {:.3f}%\n",
-               ae_error, pca_error, 100.0 * error_gap);
+    fmt::print("\nsquared error per example: autoencoder {:.6f}, PCA (lambda_3) {:.6f}, relative gap {:.1e}\n",
+               ae_error, pca_error, error_gap);
 
     // After training, compare the decoder's plane with the span of the top two eigenvectors.
     const xt::xarray<double> decoder_cols = decoder_plane();  // (3, 2)
     const std::vector<double> angles = principal_angles_deg(decoder_cols, top2);
-    fmt::print("after training, the principal angles between the two planes: {:.2e} and {:.2e} degrees\n", angles[0],
+    fmt::print("after training, the principal angles between the two planes: {:.1e} and {:.1e} degrees\n", angles[0],
                angles[1]);
+    // How close is "the same"? The model computes in float32, whose unit of rounding is
+    // eps = 1.2e-7; a sum over N examples carries rounding of about eps sqrt(N) relative to its
+    // terms. The gradient that turns the decoder onto PCA's plane is proportional to the angle
+    // times lambda_2 - lambda_3, while the rounding in it scales with the largest variance
+    // lambda_1, so the angle can only settle to about
+    //   eps sqrt(N) lambda_1 / (lambda_2 - lambda_3) radians,
+    // the tolerance below (about 1e-3 degrees here). The same rounding moves PCA itself: its
+    // plane from the float32 covariance against the one computed in float64 is printed too.
+    const double eps32 = static_cast<double>(std::numeric_limits<float>::epsilon());
+    const double sqrt_n = std::sqrt(static_cast<double>(n));
+    const double angle_tolerance =
+        eps32 * sqrt_n * p3.variances(0) / (p3.variances(1) - p3.variances(2)) * 180.0 / M_PI;
+    const xt::xarray<double> cov64 = xt::linalg::dot(xt::transpose(x3), x3) / static_cast<double>(n);  // (3, 3)
+    auto [values64, vectors64] = xt::linalg::eigh(cov64);  // increasing order: columns 2 and 1 are the top two
+    const xt::xarray<double> top2_64 = xt::view(vectors64, xt::all(), xt::range(1, 3));  // (3, 2)
+    fmt::print(
+        "float32 rounding: the tolerance eps sqrt(N) lambda_1 / (lambda_2 - lambda_3) = {:.1e} degrees; PCA's own "
+        "plane from float32 against float64 differs by {:.1e} degrees\n",
+        angle_tolerance, principal_angles_deg(top2, top2_64)[0]);
+    // The error is a mean of 3N squares in float32: it agrees with lambda_3 to eps sqrt(3N).
+    const double error_tolerance = eps32 * std::sqrt(3.0 * static_cast<double>(n));
+    fmt::print("the error's tolerance, eps sqrt(3N) = {:.1e}\n", error_tolerance);
     // The same plane, but not the same axes: nothing asks the autoencoder for orthonormal
     // columns (Lamúrias: "without orthogonality constraint"). W2 W2^T is not the identity.
     const xt::xarray<double> gram = xt::linalg::dot(xt::transpose(decoder_cols), decoder_cols);  // (2, 2)
     fmt::print("the decoder's columns are not orthonormal: W2 W2^T = [[{:.3f} {:.3f}] [{:.3f} {:.3f}]]\n", gram(0, 0),
                gram(0, 1), gram(1, 0), gram(1, 1));
+
+    // ---- Look at it: the 3-2-3 example drawn ----
+    // In PCA's coordinates c = x U (U the three eigenvectors, (3, 3)), PCA's plane is c3 = 0.
+    // plane.png looks at the cloud edge-on to that plane (PC1 across, PC3 up): the data spread
+    // up and down, PCA projects every point straight down to PC3 = 0, and the trained
+    // autoencoder's outputs land there too; the untrained one's lie on its own, tilted plane.
+    const xt::xarray<double> U3 = p3.components;  // (3, 3)
+    const auto in_pca_axes = [&](const xt::xarray<float>& pts, std::size_t a, std::size_t b) {
+        const xt::xarray<double> c = xt::linalg::dot(xt::cast<double>(pts), U3);            // (N, 3)
+        return xt::xarray<float>(xt::cast<float>(xt::view(c, xt::all(), xt::keep(a, b))));  // (N, 2)
+    };
+    {
+        const xt::xarray<float> pts = xt::concatenate(
+            xt::xtuple(in_pca_axes(x3f, 0, 2), in_pca_axes(r_before, 0, 2), in_pca_axes(r3.value(), 0, 2)), 0);
+        std::vector<std::size_t> labels(3 * n);
+        for (std::size_t i = 0; i < 3 * n; ++i) labels[i] = i / n;
+        io::PlotOptions plot;
+        plot.title = "3-2-3 AE outputs, seen edge-on to PCA's plane (PC3 = 0)";
+        plot.xlabel = "PC1 (along PCA's plane)";
+        plot.ylabel = "PC3 (across PCA's plane)";
+        io::save_scatter(out_dir + "/plane.png", pts, labels, plot,
+                         {"data x (3-D points)", "AE output, untrained", "AE output, trained"});
+    }
+    // The two 2-D pictures of the cloud side by side: PCA's coordinates (PC1, PC2), and the
+    // trained autoencoder's code h = x W1. Each point keeps its colour, the quadrant of PCA's
+    // plane it falls in: in the code the quadrants are sheared and stretched, their borders still
+    // straight lines through 0. The code is a linear mix of PCA's two coordinates, not the
+    // coordinates themselves (Lamúrias: "without orthogonality constraint").
+    {
+        const xt::xarray<float> c12 = in_pca_axes(x3f, 0, 1);  // (N, 2)
+        std::vector<std::size_t> quadrant(n);
+        for (std::size_t i = 0; i < n; ++i) quadrant[i] = (c12(i, 0) < 0 ? 1 : 0) + (c12(i, 1) < 0 ? 2 : 0);
+        const std::vector<std::string> names{"PC1 > 0, PC2 > 0", "PC1 < 0, PC2 > 0", "PC1 > 0, PC2 < 0",
+                                             "PC1 < 0, PC2 < 0"};
+        io::PlotOptions plot;
+        plot.title = "PCA's 2-D projection of the 3-D cloud";
+        plot.xlabel = "PC1";
+        plot.ylabel = "PC2";
+        io::save_scatter(out_dir + "/projection_pca.png", c12, quadrant, plot, names);
+        plot.title = "The trained 3-2-3 AE's code h = x W1 of the same points";
+        plot.xlabel = "h1";
+        plot.ylabel = "h2";
+        io::save_scatter(out_dir + "/projection_ae.png", h3.value(), quadrant, plot, names);
+    }
+    fmt::print("wrote {0}/plane.png, {0}/projection_pca.png and {0}/projection_ae.png\n", out_dir);
 
     // ================================================================================================
     // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
@@ -209,6 +289,8 @@ int main(int argc, char** argv) try {
     }
     io::GridOptions grid;
     grid.scale = 3;
+    grid.title = fmt::format("Test digits and their reconstructions from {} numbers each", K);
+    grid.scale_key = "pixel value";
     io::save_image_rows(out_dir + "/reconstructions.png",
                         {{"original", x.value()},
                          {fmt::format("PCA-{}", K), pca_rows},
@@ -224,24 +306,41 @@ int main(int argc, char** argv) try {
     filters.columns = 16;
     filters.scale = 2;
     filters.normalize_each = true;
+    filters.title = "The first 16 PCA axes and the linear AE's first 16 decoder rows: one subspace, two bases";
+    filters.scale_key = "weight";
     io::save_image_rows(out_dir + "/components.png", {{"PCA axes", pcs}, {"AE decoder rows", dec_rows}}, 28, 28,
                         filters);
     fmt::print("wrote {0}/reconstructions.png and {0}/components.png\n", out_dir);
 
     // ---- Verdict ----
-    // Measured (seed 3): part 1, the largest angle is 1.4e-05 degrees (from 65.5 before
-    // training) and the errors agree to 0.000%. Part 2, default run: test MSE PCA-32 0.01683,
-    // linear AE 0.01694 (+0.7%), nonlinear AE 0.00818, half of PCA's; --quick (5,000 images,
-    // 40 and 30 epochs): 0.01762, 0.01771-0.01775 (+0.6-0.8%), 0.0129-0.0141 over seeds 1-3.
-    const bool plane_ok = angles[0] < 1.0, error_ok = error_gap < 0.01;
-    const bool linear_ok = std::abs(linear_mse / pca_mse - 1.0) < 0.03, deep_ok = deep_mse < pca_mse;
+    // Measured (seed 3): part 1, the largest angle is 2.0e-05 degrees (from 65.5 before
+    // training), 55 times under the float32 tolerance of 1.1e-03, and the errors agree to 2.3e-07
+    // (tolerance 9.2e-06). Over seeds 1-5 the angle is 0.7e-05 to 2.0e-05 degrees.
+    // Part 2, default run (60,000 images, 10 epochs each), seeds 1-5: test MSE PCA-32 0.01683;
+    // linear AE 0.01696-0.01698 (+0.8% to +0.9%); nonlinear AE 0.00762-0.00831, that is 0.45 to
+    // 0.49 of PCA's (seed 3: 0.00824, 0.49): it halves PCA's error, by a thin margin on the
+    // worst seed (0.494). --quick (5,000 images, 40 and 30 epochs): PCA 0.01762, linear 0.01774
+    // (+0.7%), nonlinear 0.01288 (0.73 of PCA's): too little data and time to halve it, so the
+    // quick run checks only that the nonlinear AE beats PCA-32.
+    const bool plane_ok = angles[0] < angle_tolerance, error_ok = error_gap < error_tolerance;
+    const double deep_ratio = deep_mse / pca_mse;
+    const bool linear_ok = std::abs(linear_mse / pca_mse - 1.0) < 0.03;
+    const bool deep_ok = opt.quick ? deep_ratio < 1.0 : deep_ratio <= 0.5;
+    if (opt.quick)
+        fmt::print(
+            "--quick checks that the nonlinear AE beats PCA-{0}; that it halves PCA-{0}'s error only the "
+            "default run checks\n",
+            K);
     return lecture::verdict(
-        "the 3-2-3 linear AE finds PCA's plane (angle < 1 deg) and error (within 1%); on MNIST the linear AE is within "
-        "3% of PCA-32 and the nonlinear AE beats it",
+        fmt::format("the 3-2-3 linear AE finds PCA's plane and error to float32 precision (angle < {:.1e} deg, "
+                    "relative error gap < {:.1e}); on MNIST the 784-{}-784 linear AE matches PCA-{} (within 3%) and "
+                    "the nonlinear AE {}",
+                    angle_tolerance, error_tolerance, K, K, opt.quick ? "beats it" : "halves its error"),
         plane_ok && error_ok && linear_ok && deep_ok,
-        fmt::format("angle {:.1e} deg, error gap {:.2f}%; MNIST test MSE PCA {:.5f}, linear {:.5f} ({:+.1f}%), "
-                    "nonlinear {:.5f}",
-                    angles[0], 100.0 * error_gap, pca_mse, linear_mse, 100.0 * (linear_mse / pca_mse - 1.0), deep_mse));
+        fmt::format("angle {:.1e} deg, error gap {:.1e}; MNIST test MSE PCA {:.5f}, linear {:.5f} ({:+.1f}%), "
+                    "nonlinear {:.5f} ({:.2f} of PCA's)",
+                    angles[0], error_gap, pca_mse, linear_mse, 100.0 * (linear_mse / pca_mse - 1.0), deep_mse,
+                    deep_ratio));
 } catch (const std::exception& e) {
     return lecture::fail("pca_equivalence", e);
 }
@@ -249,11 +348,14 @@ int main(int argc, char** argv) try {
 // Try this:
 //  1. Make the two smallest variances nearly equal: lambda {6.0, 1.0, 1.0}. The plane of the top
 //     two components is then barely defined, the gradient that would turn the decoder onto it is
-//     proportional to lambda_2 - lambda_3, and 3,000 steps are not enough: we measured a 33 degree
-//     angle and an error 3% above PCA's. Part 1's verdict fails, for a reason worth knowing.
-//  2. Set K = 8 on MNIST. PCA-8 keeps 44% of the variance (test MSE 0.0374); the linear AE still
-//     matches it (0.0375) and the nonlinear one halves it (0.0195): nonlinearity pays most when
-//     the code is small.
-//  3. Put a sigmoid between encoder and decoder: r = dec(sigmoid(enc(X))), in both places. It is
-//     no longer PCA: the squashed code cannot follow the long axis (variance 6), and the error
-//     rises to 2.19 per example against PCA's 0.266, although the plane stays within 1.4 degrees.
+//     proportional to lambda_2 - lambda_3 (0.09 in the sample), and 3,000 steps are not enough:
+//     we measured a 33 degree angle and an error 3% above PCA's. The float32 tolerance widens
+//     to 0.02 degrees with the small gap, and part 1's verdict fails, for a reason worth knowing.
+//  2. Set K = 8 on MNIST (default run). PCA-8 keeps 44% of the variance (test MSE 0.0374); the
+//     linear AE still matches it (0.0375, +0.2%) and the nonlinear one brings it to 0.0195: it
+//     saves more in absolute terms than with 32 numbers (0.018 against 0.009), but it does not
+//     quite halve it (0.52 of PCA's), so the verdict FAILS, narrowly.
+//  3. Put a sigmoid between encoder and decoder: r = dec(sigmoid(enc(X))), everywhere part 1
+//     calls dec(enc(X)) (and h3 = sigmoid(enc(X))). It is no longer PCA: the squashed code
+//     cannot follow the long axis (variance 6), and the error rises to 2.19 per example against
+//     PCA's 0.266, although the plane stays within 1.4 degrees.

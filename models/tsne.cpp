@@ -126,6 +126,38 @@ BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
     return cross_entropy + p_log_p;
 }
 
+template <class T>
+BasicTensor<T> sne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+    if (y.shape().size() != 2 || p.shape().size() != 2 || p.shape()[0] != y.shape()[0] || p.shape()[1] != y.shape()[0])
+        throw autograd::ShapeError(fmt::format("sne_loss: y must be (N, d) and p (N, N); got {} and {}",
+                                               autograd::shape_str(y.shape()), autograd::shape_str(p.shape())));
+    const std::size_t n = y.shape()[0];
+    // |y_i - y_j|^2 = |y_i|^2 + |y_j|^2 - 2 y_i . y_j, as in tsne_cross_entropy.
+    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);  // (N, N)
+    const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);       // (N, 1)
+    const BasicTensor<T> d = (minus_2gram + sq) + autograd::transpose(sq);        // (N, N)  |y_i - y_j|^2
+    const BasicTensor<T> off_diagonal(xt::xarray<T>(xt::ones<T>({n, n}) - xt::eye<T>({n, n})));  // (N, N)  constant
+    // Z sums g_ij over i != j; the mask keeps the diagonal's exp(-0) = 1 out of it exactly (the
+    // rounding in d_ii need not be exactly 0).
+    const BasicTensor<T> z = autograd::sum(autograd::exp(-d) * off_diagonal);  // ()
+    // - sum p_ij log g_ij = sum p_ij d_ij; p_ii = 0.
+    return autograd::sum(p * d) + autograd::log(z);
+}
+
+template <class T>
+BasicTensor<T> sne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+    const BasicTensor<T> cross_entropy = sne_cross_entropy(y, p);  // checks the shapes
+    double p_log_p = 0.0;
+    for (const T v : p.value())
+        if (v > 0) p_log_p += static_cast<double>(v) * std::log(static_cast<double>(v));
+    return cross_entropy + p_log_p;
+}
+
+template BasicTensor<float> sne_cross_entropy(const BasicTensor<float>&, const BasicTensor<float>&);
+template BasicTensor<double> sne_cross_entropy(const BasicTensor<double>&, const BasicTensor<double>&);
+template BasicTensor<float> sne_loss(const BasicTensor<float>&, const BasicTensor<float>&);
+template BasicTensor<double> sne_loss(const BasicTensor<double>&, const BasicTensor<double>&);
+
 template BasicTensor<float> tsne_cross_entropy(const BasicTensor<float>&, const BasicTensor<float>&);
 template BasicTensor<double> tsne_cross_entropy(const BasicTensor<double>&, const BasicTensor<double>&);
 template BasicTensor<float> tsne_loss(const BasicTensor<float>&, const BasicTensor<float>&);
@@ -153,6 +185,28 @@ xt::xarray<double> tsne_gradient(const xt::xarray<double>& y, const xt::xarray<d
     return g;
 }
 
+xt::xarray<double> sne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p) {
+    const std::size_t n = y.shape()[0], dims = y.shape()[1];
+    xt::xarray<double> g_ij = xt::zeros<double>({n, n});
+    double z = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            if (i == j) continue;
+            double d = 0.0;
+            for (std::size_t k = 0; k < dims; ++k) d += (y(i, k) - y(j, k)) * (y(i, k) - y(j, k));
+            g_ij(i, j) = std::exp(-d);
+            z += g_ij(i, j);
+        }
+    xt::xarray<double> g = xt::zeros<double>({n, dims});
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            if (i == j) continue;
+            const double coef = 4.0 * (p(i, j) - g_ij(i, j) / z);
+            for (std::size_t k = 0; k < dims; ++k) g(i, k) += coef * (y(i, k) - y(j, k));
+        }
+    return g;
+}
+
 xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& o, autograd::Generator& gen,
                        const std::function<void(std::size_t, double)>& report) {
     const xt::xarray<double> p64 = joint_affinities(conditional_affinities(squared_distances(x), o.perplexity));
@@ -165,14 +219,16 @@ xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& o, autogr
     for (std::size_t it = 0; it < o.iterations; ++it) {
         const bool early = it < o.exaggeration_iterations;
         y.zero_grad();
-        autograd::Tensor loss = tsne_cross_entropy(y, early ? p_exaggerated : p);
+        const autograd::Tensor& target = early ? p_exaggerated : p;
+        autograd::Tensor loss =
+            o.kernel == Kernel::Gaussian ? sne_cross_entropy(y, target) : tsne_cross_entropy(y, target);
         loss.backward();
         const double momentum = early ? o.momentum : o.final_momentum;
         velocity = static_cast<float>(momentum) * velocity - static_cast<float>(o.learning_rate) * y.grad().value();
         y.mutable_value() += velocity;
         if (report && ((it + 1) % 100 == 0 || it + 1 == o.iterations)) {
             autograd::NoGradGuard no_grad;
-            report(it + 1, tsne_loss(y, p).item());
+            report(it + 1, (o.kernel == Kernel::Gaussian ? sne_loss(y, p) : tsne_loss(y, p)).item());
         }
     }
     return y.value();

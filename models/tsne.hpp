@@ -10,6 +10,15 @@
 //             of freedom: heavy tails, so moderately far points may sit far apart in 2-D);
 //   loss    = KL(P || Q) = sum_{i != j} p_ij log(p_ij / q_ij).
 // Its gradient, for checking the engine's: dKL/dy_i = 4 sum_j (p_ij - q_ij) w_ij (y_i - y_j).
+//
+// For comparison, symmetric SNE (the same P, the same KL) with a Gaussian kernel in the embedding:
+//   q_ij    = g_ij / sum_{k != l} g_kl,  g_ij = exp(-|y_i - y_j|^2),
+//   dKL/dy_i = 4 sum_j (p_ij - q_ij) (y_i - y_j).
+// Its light tails cause what slide 34 calls the crowding problem: to match a moderate p_ij, a
+// Gaussian q_ij needs a moderate distance, 2-D has no room for all of a point's moderately
+// distant neighbours at moderate distances, and the many small pulls towards them crush the
+// clusters together in the middle of the map. The Student t's heavy tail matches the same p_ij
+// at a much larger distance.
 #pragma once
 
 #include <cstddef>
@@ -55,7 +64,23 @@ autograd::BasicTensor<T> tsne_cross_entropy(const autograd::BasicTensor<T>& y, c
 // The closed-form gradient 4 sum_j (p_ij - q_ij) w_ij (y_i - y_j), (N, 2), for the check.
 xt::xarray<double> tsne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p);
 
+// SNE (Gaussian kernel) in place of t-SNE (Student t): KL(P || Q) with the Gaussian q_ij above,
+// as a graph of differentiable ops; the cross-entropy H(P, Q) alone (what the optimiser
+// minimises); and its closed-form gradient 4 sum_j (p_ij - q_ij) (y_i - y_j), (N, 2).
+template <class T>
+autograd::BasicTensor<T> sne_loss(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p);
+template <class T>
+autograd::BasicTensor<T> sne_cross_entropy(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p);
+xt::xarray<double> sne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p);
+
+// The kernel that turns distances in the embedding into q_ij (Scott slide 34).
+enum class Kernel {
+    StudentT,  // t-SNE: w_ij = (1 + |y_i - y_j|^2)^-1
+    Gaussian,  // symmetric SNE: g_ij = exp(-|y_i - y_j|^2)
+};
+
 struct TSNEOptions {
+    Kernel kernel = Kernel::StudentT;
     double perplexity = 30.0;
     std::size_t iterations = 1000;
     double learning_rate = 200.0;
@@ -67,7 +92,7 @@ struct TSNEOptions {
 
 // Embeds the rows of x (N, D) in 2-D: calibrates P, starts from y ~ N(0, 1e-4 I), and runs
 // gradient descent with momentum on KL(P || Q), the gradient coming from the backward() of
-// tsne_cross_entropy (KL's gradient); `report` gets the KL itself.
+// tsne_cross_entropy (or sne_cross_entropy with Kernel::Gaussian); `report` gets the KL itself.
 // `report(iteration, kl)` is called every 100 iterations and at the end (may be empty).
 xt::xarray<float> tsne(const xt::xarray<double>& x, const TSNEOptions& options, autograd::Generator& gen,
                        const std::function<void(std::size_t, double)>& report = {});

@@ -131,3 +131,37 @@ TEST_CASE("tsne_cross_entropy is the KL less sum p log p, with the same gradient
     const xt::xarray<double> closed = models::tsne_gradient(y.value(), p);
     CHECK(xt::amax(xt::abs(y.grad().value() - closed))() < 1e-10 * xt::amax(xt::abs(closed))());
 }
+
+TEST_CASE("sne_loss is KL(P || Q) with a Gaussian q, and its gradient is the closed form") {
+    const std::size_t n = 25;
+    const xt::xarray<double> p = models::joint_affinities(
+        models::conditional_affinities(models::squared_distances(random_points(n, 5, 10)), 6.0));
+    Generator gen(11);
+    Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
+    // KL from the definitions: g_ij = exp(-|y_i - y_j|^2), q_ij = g_ij / sum_{k != l} g_kl.
+    xt::xarray<double> g = xt::zeros<double>({n, n});
+    double z = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            if (i != j) {
+                g(i, j) = std::exp(-xt::sum(xt::square(xt::view(y.value(), i) - xt::view(y.value(), j)))());
+                z += g(i, j);
+            }
+    double kl = 0.0, p_log_p = 0.0;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            if (i != j && p(i, j) > 0) {
+                kl += p(i, j) * std::log(p(i, j) / (g(i, j) / z));
+                p_log_p += p(i, j) * std::log(p(i, j));
+            }
+    const Tensor64 pt(p);
+    Tensor64 loss = models::sne_loss(y, pt);
+    CHECK(loss.item() == doctest::Approx(kl).epsilon(1e-10));
+    CHECK(models::sne_cross_entropy(y, pt).item() == doctest::Approx(kl - p_log_p).epsilon(1e-10));
+    loss.backward();
+    const xt::xarray<double> closed = models::sne_gradient(y.value(), p);
+    const double rel = xt::amax(xt::abs(y.grad().value() - closed))() / xt::amax(xt::abs(closed))();
+    CHECK(rel < 1e-10);
+    CHECK_GRADCHECK([&](const std::vector<Tensor64>& in) { return models::sne_loss(in[0], pt); }, {y});
+    CHECK_THROWS_CONTAINING(models::sne_loss(y, Tensor64(xt::xarray<double>(xt::zeros<double>({n, n + 1})))), "(N, N)");
+}

@@ -131,8 +131,8 @@ double code_displacement(MLPAutoencoder& model, const xt::xarray<float>& x, doub
 
 // Trains on L = (1/N) sum_n ||x_n - r_n||^2 + lambda (1/N) sum_n ||J(x_n)||_F^2, both terms per
 // image; lambda = 0 is the plain autoencoder. Returns the measures after each epoch.
-std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& test, double lambda, std::size_t epochs,
-           std::uint64_t seed) {
+std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& test, double lambda,
+                            std::size_t epochs, std::uint64_t seed) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, seed);
     nn::TrainLog log(epochs, loader.num_batches());
@@ -152,8 +152,8 @@ std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, cons
         }
         const Measures m = measure(model, test);
         history.push_back(m);
-        log.end_epoch(fmt::format("test MSE {:.5f}  mean ||J||_F {:.3f}  code spread {:.3f}  ||J||_F / spread {:.3f}", m.mse,
-                                  m.jacobian, m.spread, m.jacobian / m.spread));
+        log.end_epoch(fmt::format("test MSE {:.5f}  mean ||J||_F {:.3f}  code spread {:.3f}  ||J||_F / spread {:.3f}",
+                                  m.mse, m.jacobian, m.spread, m.jacobian / m.spread));
     }
     return history;
 }
@@ -274,8 +274,8 @@ int main(int argc, char** argv) try {
     fmt::print("{:<12} {:>10} {:>14} {:>21} {:>12} {:>16}\n", "", "test MSE", "mean ||J||_F", "mean_i sum_j W_ji^2",
                "code spread", "||J||_F / spread");
     for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mp}, {"contractive", mc}})
-        fmt::print("{:<12} {:>10.5f} {:>14.3f} {:>21.4f} {:>12.3f} {:>16.3f}\n", name, m.mse, m.jacobian,
-                   m.column_norm, m.spread, m.jacobian / m.spread);
+        fmt::print("{:<12} {:>10.5f} {:>14.3f} {:>21.4f} {:>12.3f} {:>16.3f}\n", name, m.mse, m.jacobian, m.column_norm,
+                   m.spread, m.jacobian / m.spread);
     fmt::print("the price of the penalty: the contractive AE's test MSE is {:+.0f}% against the plain AE's\n",
                100.0 * (mc.mse / mp.mse - 1.0));
     // The plain AE's ||J||_F grows as it learns (the epoch lines above), so a fair question is
@@ -324,10 +324,10 @@ int main(int argc, char** argv) try {
     plot.title = "Code displacement under input noise, relative to the spread of the codes";
     plot.xlabel = "noise sigma (pixels in [0, 1])";
     plot.ylabel = "mean ||h(x+e) - h(x)|| / mean ||h(x) - h(x')||";
-    io::save_line_plot(out_dir + "/displacement.png",
-                       {{"plain AE", sigmas, rel_plain}, {fmt::format("contractive AE, lambda {}", lambda), sigmas,
-                                                          rel_contractive}},
-                       plot);
+    io::save_line_plot(
+        out_dir + "/displacement.png",
+        {{"plain AE", sigmas, rel_plain}, {fmt::format("contractive AE, lambda {}", lambda), sigmas, rel_contractive}},
+        plot);
 
     // ---- Scott slide 24: "encoding near binary ... corners of a hypercube" ----
     lecture::section("Scott slide 24: are the sigmoid codes pushed to the corners of the hypercube?");
@@ -351,25 +351,26 @@ int main(int argc, char** argv) try {
     // the saturation for free. The slide's bullet does not show here.
     fmt::print("{:<12} {:>28} {:>30} {:>28}\n", "", "activations within 0.05 of", "units stuck at one corner",
                "near a corner, in the");
-    fmt::print("{:<12} {:>28} {:>30} {:>28}\n", "", "0 or 1 (all units)", "(for 99% of the images)",
-               "other units");
+    fmt::print("{:<12} {:>28} {:>30} {:>28}\n", "", "0 or 1 (all units)", "(for 99% of the images)", "other units");
     for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mp}, {"contractive", mc}})
         fmt::print("{:<12} {:>27.1f}% {:>24} of {:>3} {:>27.1f}%\n", name, 100.0 * m.near_corner, m.stuck,
                    contractive.encoder_layer(0).weight.shape()[1], 100.0 * m.near_corner_others);
     // The slide's claim is about the units that vary with the image: are their activations
     // nearer 0 or 1 than the plain AE's?
     const bool no_corners = mc.near_corner_others < mp.near_corner_others;
-    fmt::print("in the units that vary with the image, {:.1f}% of the contractive AE's activations lie near a corner "
-               "against {:.1f}% of the plain AE's: {}\n",
-               100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others,
-               no_corners ? "no nearer the corners" : "nearer the corners");
+    fmt::print(
+        "in the units that vary with the image, {:.1f}% of the contractive AE's activations lie near a corner "
+        "against {:.1f}% of the plain AE's: {}\n",
+        100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others,
+        no_corners ? "no nearer the corners" : "nearer the corners");
     if (no_corners)
         fmt::print("the penalty shrank the weights instead: mean column norm sum_j W_ji^2 {:.2f} against {:.2f}\n",
                    mc.column_norm, mp.column_norm);
     if (mc.stuck > 0)
-        fmt::print("{} contractive unit{} at one corner for 99% of the images or more: near a corner, but "
-                   "carrying nothing about x\n",
-                   mc.stuck, mc.stuck == 1 ? " sits" : "s sit");
+        fmt::print(
+            "{} contractive unit{} at one corner for 99% of the images or more: near a corner, but "
+            "carrying nothing about x\n",
+            mc.stuck, mc.stuck == 1 ? " sits" : "s sit");
     {
         std::vector<double> centre(20);
         std::vector<double> pct_plain(20), pct_contractive(20);
@@ -422,8 +423,9 @@ int main(int argc, char** argv) try {
     const double threshold = opt.quick ? 0.8 : 0.7;
     const bool resists = worst_ratio < threshold;
     if (opt.quick)
-        fmt::print("--quick checks the three computations and the displacement; only the default run checks that the "
-                   "codes are no nearer the corners\n");
+        fmt::print(
+            "--quick checks the three computations and the displacement; only the default run checks that the "
+            "codes are no nearer the corners\n");
     const bool holds = three_ways && resists && (opt.quick || no_corners);
     return lecture::verdict(
         fmt::format("the closed form, the explicit Jacobian and double backward agree to 1e-4; relative to the spread "
@@ -433,7 +435,8 @@ int main(int argc, char** argv) try {
                     sigmas.front(), sigmas.back(), threshold, opt.quick ? "[default run only] " : "", lambda),
         holds,
         fmt::format("agreement {:.1e}, {:.1e} (dW), {:.1e} (db); relative displacement ratio {:.3f} to {:.3f}; "
-                    "near a corner {:.1f}% against {:.1f}% ({:.1f}% with the {} stuck units); test MSE contractive {:.5f}, plain {:.5f} ({:+.0f}%)",
+                    "near a corner {:.1f}% against {:.1f}% ({:.1f}% with the {} stuck units); test MSE contractive "
+                    "{:.5f}, plain {:.5f} ({:+.0f}%)",
                     value_gap, gap_W, gap_b, *std::min_element(ratios.begin(), ratios.end()), worst_ratio,
                     100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others, 100.0 * mc.near_corner, mc.stuck,
                     mc.mse, mp.mse, 100.0 * (mc.mse / mp.mse - 1.0)));

@@ -56,13 +56,21 @@ Ticks linear_ticks(double lo, double hi, bool integers) {
     return t;
 }
 
-// Ticks of a log axis whose data bounds are [lo, hi] in log10 units: 1, 2, 5 per decade over a
-// few decades, powers of ten over many, and round linear steps inside less than one decade.
-Ticks log_ticks(double lo, double hi) {
+// Ticks of a log axis whose data bounds are [lo, hi] in log10 units, drawn over about `pixels`:
+// the densest of 1..9, then 1, 2, 5, then 1 per decade whose closest two ticks stay 18 pixels
+// apart (and at most ~7 powers of ten, every few decades over many), so that a range of less
+// than a decade still gets ticks near both ends; round linear steps inside a third of a decade.
+Ticks log_ticks(double lo, double hi, int pixels) {
     const double decades = hi - lo;
-    if (decades < 1.0) return linear_ticks(std::pow(10.0, lo), std::pow(10.0, hi), false);
-    const std::vector<double> mantissas = decades <= 3.0 ? std::vector<double>{1, 2, 5} : std::vector<double>{1};
-    const int every = std::max(1, static_cast<int>(std::ceil(decades / 7.0)));  // at most ~7 powers of ten
+    if (decades < 0.3) return linear_ticks(std::pow(10.0, lo), std::pow(10.0, hi), false);
+    const double per_decade = pixels / decades, min_gap = 18.0;
+    std::vector<double> mantissas{1};
+    if (std::log10(10.0 / 9.0) * per_decade >= min_gap)
+        mantissas = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    else if (std::log10(2.0) * per_decade >= min_gap)
+        mantissas = {1, 2, 5};
+    const int every = std::max({1, static_cast<int>(std::ceil(decades / 7.0)),  // at most ~7 powers of ten
+                                static_cast<int>(std::ceil(min_gap / per_decade))});
     Ticks t;
     for (int e = static_cast<int>(std::floor(lo)); e <= static_cast<int>(std::ceil(hi)); ++e) {
         if (e % every != 0) continue;
@@ -191,7 +199,8 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
                                                 o.log_y ? " with y > 0 for the log axis" : ""));
     pad_range(x0, x1);
     pad_range(y0, y1);
-    const Ticks xt = linear_ticks(x0, x1, integer_x), yt = o.log_y ? log_ticks(y0, y1) : linear_ticks(y0, y1, false);
+    const Ticks xt = linear_ticks(x0, x1, integer_x),
+                yt = o.log_y ? log_ticks(y0, y1, o.height - 120) : linear_ticks(y0, y1, false);
     Frame f = place_frame("save_line_plot", o, xt, yt, 0);
     f.x0 = x0, f.x1 = x1, f.y0 = y0, f.y1 = y1, f.log_y = o.log_y;
     Canvas c(o.width, o.height);

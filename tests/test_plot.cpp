@@ -160,6 +160,31 @@ TEST_CASE("large, negative and tiny numbers, a long title and long names: nothin
     CHECK(decode(tmp / "narrow.png").w == 200);
 }
 
+TEST_CASE("a log axis over less than a decade has grid lines below its lowest power of ten") {
+    // A loss falling from 0.034 to 0.0054 (mnist_autoencoder's): with 1, 2, 5 per decade the only
+    // ticks would be 0.01, 0.02 and 0.03, and the last epochs would sit below every label.
+    io::PlotOptions o;
+    o.log_y = true;
+    TempDir tmp;
+    io::save_line_plot(
+        tmp / "loss.png",
+        {{"loss", {1, 2, 3, 4, 5, 6, 7, 8}, {0.034, 0.012, 0.009, 0.0077, 0.0069, 0.0064, 0.006, 0.0054}}}, o);
+    const Decoded d = decode(tmp / "loss.png");
+    std::vector<int> grid_rows;  // rows where the light grid colour runs across most of the picture
+    for (int y = 0; y < d.h; ++y) {
+        int n = 0;
+        for (int x = 0; x < d.w; ++x) n += d.is(x, y, {225, 225, 225});
+        if (n > d.w / 2) grid_rows.push_back(y);
+    }
+    // 0.006 ... 0.009, 0.01, 0.02, 0.03: seven lines, four of them below 0.01.
+    CHECK_MESSAGE(grid_rows.size() >= 6, grid_rows.size() << " horizontal grid lines");
+    const Decoded::Where curve = d.find(kTab10[0]);
+    REQUIRE(curve.count > 0);
+    int below_curve_end = 0;  // grid lines within the curve's vertical extent: it can be read off
+    for (int y : grid_rows) below_curve_end += y > curve.y0 && y < curve.y1;
+    CHECK(below_curve_end >= 5);
+}
+
 TEST_CASE("line plots skip non-finite points (and y <= 0 on a log axis) and refuse bad input") {
     io::PlotOptions o;
     TempDir tmp;

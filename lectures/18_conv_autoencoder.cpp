@@ -248,7 +248,8 @@ int main(int argc, char** argv) try {
 //  1. Make decoder (c) bilinear: in models/conv_autoencoder.cpp, nn::Upsample(2,
 //     nn::Upsample::Mode::Bilinear). Its outputs get smoother still (checkerboard share 0.2x the
 //     digits' after training), and blurrier: test MSE 0.0168 and 0.0153 on the two seeds, behind
-//     the MLP (0.0132, 0.0145) where nearest upsampling was 27-37% ahead of it.
+//     the MLP (0.0132, 0.0145) where nearest upsampling was 27-37% ahead of it: the verdict
+//     FAILS on its last clause.
 //  2. Look at untrained.png next to coverage.png: the k3 rows show the coverage grid itself, a
 //     lattice of bright and dark cells two pixels apart; the k4 rows a finer, uniform speckle.
 //  3. Run --quick (one epoch of 3,000 images, 24 steps): every conv decoder still outputs a gray

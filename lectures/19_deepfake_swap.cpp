@@ -261,11 +261,12 @@ int main(int argc, char** argv) try {
 
 // Try this:
 //  1. Distort by erosion only (in distort, make pick 2 erode as pick 1 does): A -> B still works
-//     (judged thick 95.8%, MSE ratio 0.11), but B -> A gets worse (MSE ratio 0.39 against 0.13,
+//     (judged thick 95.8%, MSE ratio 0.11), but B -> A gets worse (MSE ratio 0.38 against 0.13,
 //     digit kept 87%): the encoder never saw a stroke thicker than B's, so thick inputs are no
-//     longer the "distorted" kind it learned to see through.
-//  2. Shrink the code to 16 units (kCode): the plain model's swaps are now judged thick 48% of the
+//     longer the "distorted" kind it learned to see through. The verdict, which judges A -> B,
+//     still holds.
+//  2. Shrink the code to 16 units (kCode): the plain model's swaps are now judged thick 46% of the
 //     time instead of 4%, since a tighter code has less room to keep the style; with distortion,
-//     100%, at an MSE ratio of 0.18 (against 0.11 with 64 units).
+//     100%, at an MSE ratio of 0.18 (against 0.11 with 64 units). The verdict holds.
 //  3. Look at swap_plain.png: the plain model's "swap to B" row is A's thin digit again, a little
 //     blurred. The code carried the style, and B's decoder reproduced it.

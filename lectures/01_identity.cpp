@@ -141,7 +141,7 @@ int main(int argc, char** argv) try {
     io::PlotOptions plot;
     plot.title = fmt::format("8-3-8 identity network, gradient descent lr {}", lr);
     plot.xlabel = "epoch";
-    plot.ylabel = "mean squared error";
+    plot.ylabel = "mean squared error (log scale)";
     plot.log_y = true;
     io::save_line_plot(out_dir + "/loss.png", {{"train", epoch_axis, losses}}, plot);
     std::vector<std::pair<std::string, xt::xarray<float>>> rows;

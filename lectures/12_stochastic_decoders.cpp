@@ -11,11 +11,14 @@
 //          distribution: a Gaussian (linear output, squared error), a Bernoulli per pixel
 //          (sigmoid output, cross-entropy) and a categorical over 4 gray levels per pixel
 //          (softmax output, categorical cross-entropy); each model's test NLL before and after
-//          training; and, for test images, draws x ~ p(x | h) from each decoder next to its mean.
+//          training, against the per-pixel marginal model of its distribution (the same
+//          distribution fitted per pixel, ignoring h: what a decoder gains from the code); and,
+//          for test images, draws x ~ p(x | h) from each decoder next to its mean.
 // Run:     ./lab run stochastic_decoders      (build/lectures/stochastic_decoders [--quick] [--seed N])
-// Prints:  for each decoder its summary, its NLL on the test images untrained, one line per
-//          epoch and its NLL trained; the best fixed sigma for the Gaussian; how well samples
-//          overlap the digits they were encoded from; the NLLs before and after; and a last line
+// Prints:  for each decoder its summary, its NLL on the test images untrained and that of its
+//          marginal model, one line per epoch and its NLL trained; the best fixed sigma for the
+//          Gaussian, and two stronger Gaussian baselines; how well samples overlap the digits
+//          they were encoded from; the NLLs untrained, trained and marginal; and a last line
 //          "VERDICT: ... : HOLDS (...)"; writes out/stochastic_decoders/samples.png.
 //
 // Dimension letters: N images, D = 784 pixels, H = 256 hidden units, C = 32 code units,
@@ -81,10 +84,11 @@ public:
 // for the value k / (K - 1), so 0, 1/3, 2/3, 1. The bins are [0, 1/6), [1/6, 1/2), [1/2, 5/6)
 // and [5/6, 1]: each inner level is its bin's centre; the two end bins are half as wide and
 // stand for exactly 0 and 1, the values most MNIST pixels take (so the background stays black).
+std::size_t level_of(float x) { return static_cast<std::size_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * (K - 1))); }
+
 std::vector<std::size_t> levels_of(const xt::xarray<float>& x) {  // x (N, D) -> (N*D)
     std::vector<std::size_t> k(x.size());
-    for (std::size_t i = 0; i < x.size(); ++i)
-        k[i] = static_cast<std::size_t>(std::lround(std::clamp(x.flat(i), 0.0f, 1.0f) * (K - 1)));
+    for (std::size_t i = 0; i < x.size(); ++i) k[i] = level_of(x.flat(i));
     return k;
 }
 
@@ -197,6 +201,44 @@ void train(StochasticAutoencoder& model, const nn::Dataset& train_set, const nn:
     }
 }
 
+// ---- The baseline: each decoder's distribution with h ignored ----
+// The per-pixel marginal model: the same family of distributions, each pixel on its own,
+// fitted on the training images by maximum likelihood and the same for every image. It is the
+// best a decoder can do that does not use its code h; a decoder that beats it has learned
+// something about the image from h.
+//   Gaussian:    N(m_j, sigma^2), m_j the mean of pixel j over the training images, and the
+//                decoder's own fixed sigma.
+//   Bernoulli:   p_j = (sum_n x_nj + 1) / (N + 2), the pixel's mean with one pseudo-image of
+//                each colour (Laplace's rule): a pixel black in every training image would
+//                otherwise get p_j = 0 and an infinite NLL on the first test image with ink there.
+//   categorical: p_jk = (count of level k at pixel j + 1) / (N + K), the level frequencies,
+//                smoothed alike.
+// Returns the mean NLL per test image, in nats.
+double marginal_nll(Decoder kind, const xt::xarray<float>& train, const xt::xarray<float>& test) {  // (N, D) each
+    const double n_train = static_cast<double>(train.shape()[0]), n_test = static_cast<double>(test.shape()[0]);
+    const xt::xarray<double> x = xt::cast<double>(test);  // (N', D)
+    switch (kind) {
+        case Decoder::Gaussian: {
+            const xt::xarray<double> m = xt::mean(xt::cast<double>(train), {0});  // (D,)
+            return xt::sum(xt::square(x - m))() / (2.0 * sigma * sigma) / n_test +
+                   0.5 * static_cast<double>(D) * std::log(2.0 * pi * sigma * sigma);
+        }
+        case Decoder::Bernoulli: {
+            const xt::xarray<double> p = (xt::sum(xt::cast<double>(train), {0}) + 1.0) / (n_train + 2.0);  // (D,)
+            return -xt::sum(x * xt::log(p) + (1.0 - x) * xt::log(1.0 - p))() / n_test;
+        }
+        case Decoder::Categorical: {
+            xt::xarray<double> count = xt::ones<double>({D, K});  // (D, K): the one pseudo-count of each level
+            for (std::size_t i = 0; i < train.size(); ++i) count(i % D, level_of(train.flat(i))) += 1.0;
+            const xt::xarray<double> log_p = xt::log(count / (n_train + static_cast<double>(K)));  // (D, K)
+            double total = 0.0;
+            for (std::size_t i = 0; i < test.size(); ++i) total -= log_p(i % D, level_of(test.flat(i)));
+            return total / n_test;
+        }
+    }
+    return 0.0;
+}
+
 // Does a sample look like the digit it came from? Its ink (pixels above 1/2) against the ink
 // of the original: |both| / |either| (intersection over union), averaged over the images. An
 // empty (black) sample scores 0, an exact copy 1, and a sample of uniform noise about 0.1.
@@ -265,7 +307,9 @@ int main(int argc, char** argv) try {
     //   softmax -> the probabilities of K categories per pixel               -> categorical cross-entropy
     // The three NLLs are not comparable with one another: the Gaussian's is a density over
     // real-valued images (it can be negative: a density can exceed 1), the categorical's a
-    // probability over binned images. What each can be compared with is itself before training.
+    // probability over binned images. What each can be compared with is the same distribution
+    // without the code: the per-pixel marginal model (marginal_nll, above main), the best any
+    // decoder that ignores h can do.
     //
     // A subtlety of the Bernoulli: a Bernoulli is over pixels that are 0 or 1, and MNIST's
     // are gray values in [0, 1]. Using the gray value as the target of the cross-entropy is
@@ -276,8 +320,8 @@ int main(int argc, char** argv) try {
     const std::vector<std::string> units{"linear output, squared error", "sigmoid output, binary cross-entropy",
                                          fmt::format("softmax over K = {} levels, categorical cross-entropy", K)};
     std::vector<std::unique_ptr<StochasticAutoencoder>> models;
-    std::vector<double> before, after;   // test NLL, nats per image
-    std::vector<double> overlap_before;  // ink overlap of the untrained decoder's samples (see below)
+    std::vector<double> before, after, marginal;  // test NLL, nats per image
+    std::vector<double> overlap_before;           // ink overlap of the untrained decoder's samples (see below)
     for (std::size_t m = 0; m < kinds.size(); ++m) {
         lecture::section(
             fmt::format("Lamúrias, Stochastic Autoencoders: a {} decoder ({})", name_of(kinds[m]), units[m]));
@@ -287,6 +331,8 @@ int main(int argc, char** argv) try {
         before.push_back(test_nll(model, test_set));
         overlap_before.push_back(sample_overlap(model, test_set, sampler));
         fmt::print("test NLL untrained: {:.1f} nats per image\n", before.back());
+        marginal.push_back(marginal_nll(kinds[m], train_set.images, test_set.images));
+        fmt::print("test NLL of the per-pixel marginal model (h ignored): {:.1f} nats per image\n", marginal.back());
         train(model, train_set, test_set, epochs, gen);
         after.push_back(test_nll(model, test_set));
         fmt::print("test NLL trained:   {:.1f} nats per image\n", after.back());
@@ -302,11 +348,43 @@ int main(int argc, char** argv) try {
     // NLL is (D/2)(1 + log(2 pi mse)).
     const double log_2pi_s2 = std::log(2.0 * pi * sigma * sigma);
     const double gaussian_mse = 2.0 * sigma * sigma * (after[0] / static_cast<double>(D) - 0.5 * log_2pi_s2);
+    const double gaussian_best = 0.5 * static_cast<double>(D) * (1.0 + std::log(2.0 * pi * gaussian_mse));
     fmt::print(
         "\nthe Gaussian decoder's test MSE is {:.4f} per pixel: with sigma^2 = {:.4f} (sigma {:.3f}) instead of "
         "{:.4g}, the same mean would score {:.1f} nats per image instead of {:.1f}\n",
-        gaussian_mse, gaussian_mse, std::sqrt(gaussian_mse), sigma * sigma,
-        0.5 * static_cast<double>(D) * (1.0 + std::log(2.0 * pi * gaussian_mse)), after[0]);
+        gaussian_mse, gaussian_mse, std::sqrt(gaussian_mse), sigma * sigma, gaussian_best, after[0]);
+
+    // A stronger Gaussian baseline, outside the decoder's family: the marginal model with a
+    // variance of its own per pixel, v_j = the pixel's variance over the training images, but
+    // never below the decoder's sigma^2 (a pixel black in every training image has v_j = 0, an
+    // infinite density at 0, and an infinite NLL on the first test image with ink there). It
+    // knows which pixels vary, which a fixed sigma shared by all 784 pixels cannot say.
+    const double per_pixel_variance_nll = [&] {
+        // The casts stay lazy: 60,000 training images copied as doubles would take 376 MB.
+        const xt::xarray<double> m = xt::mean(xt::cast<double>(train_set.images), {0});  // (D,)
+        const xt::xarray<double> v =
+            xt::maximum(xt::mean(xt::square(xt::cast<double>(train_set.images) - m), {0}), sigma * sigma);  // (D,)
+        return xt::sum(0.5 * xt::log(2.0 * pi * v) + xt::square(xt::cast<double>(test_set.images) - m) / (2.0 * v))() /
+               static_cast<double>(test_set.size());
+    }();
+    // The margin is not the choice of sigma: the marginal model's own best fixed sigma^2 is its
+    // MSE per pixel, as for the decoder above.
+    const xt::xarray<float> mean_image = xt::mean(train_set.images, {0});  // (D,)
+    const double marginal_mse = xt::mean(xt::square(xt::cast<double>(test_set.images) - mean_image))();
+    const double marginal_best = 0.5 * static_cast<double>(D) * (1.0 + std::log(2.0 * pi * marginal_mse));
+    fmt::print("the marginal Gaussian at its own best sigma^2 ({:.4f}) scores {:.1f} nats per image\n", marginal_mse,
+               marginal_best);
+    fmt::print(
+        "the marginal model with a variance per pixel (at least sigma^2 = {:.4g}) scores {:.1f} nats per image\n",
+        sigma * sigma, per_pixel_variance_nll);
+    // Measured: the default run (seed 9) scores -362 nats per image here, against -485 for the
+    // decoder (-526 at its best fixed sigma): the decoder wins. After --quick it does not: -368
+    // against -140 (-348 at its best sigma). The marginal model gives the pixels along the
+    // strokes a wide variance and the background, which hardly ever varies, the narrow 0.01; the
+    // decoder has one sigma for all 784 pixels, too narrow for its errors along the strokes (at
+    // 0.1) or too wide for the background (at its best sigma). Only once its means are good, in
+    // the default run, does it win anyway. A decoder with a variance output per pixel, as the
+    // VAE lecture's encoder has one per latent, would not have to choose.
 
     // ---- Lamúrias, Generating Data: decode h to recreate the data, and draw from p(x | h) ----
     // A stochastic decoder gives a whole distribution: its mean is the usual reconstruction,
@@ -322,16 +400,27 @@ int main(int argc, char** argv) try {
         rows.push_back({name_of(model->kind) + " mean", mean_of(model->kind, out)});
         rows.push_back({name_of(model->kind) + " sample", sample_of(model->kind, out, sampler)});
     }
+    {
+        // And what a decoder that ignores h draws: the marginal Bernoulli, p = the mean training
+        // image, the same for every column (its own generator, so the draws below are unchanged).
+        Generator marginal_gen(opt.seed + 2000);
+        xt::xarray<float> p = xt::zeros<float>(x.value().shape());  // (16, D)
+        p += mean_image;                                            // in every row
+        rows.push_back({"marginal sample", bernoulli_sample(p, marginal_gen)});
+    }
     io::GridOptions grid;
     grid.columns = 16;
     grid.scale = 2;
+    grid.title = "Stochastic decoders: the mean of p(x | h) and one draw from it, for 16 test digits";
+    grid.caption = "last row: draws from the per-pixel marginal Bernoulli, which ignores h";
+    grid.scale_key = "pixel value (Gaussian draws outside [0, 1] drawn clipped)";
     io::save_image_rows(out_dir + "/samples.png", rows, 28, 28, grid);
     fmt::print("wrote {}/samples.png\n", out_dir);
     // What we saw in samples.png (default run, seed 9; --quick looks the same, blurrier):
     // - The three means are the familiar reconstructions, every digit recognisable; the
     //   Gaussian's is the blurriest (the curly 9 and the 5 in columns 8 and 9 smear). The table
-    //   below agrees: after 5 epochs its squared error is the highest of the three (0.0150
-    //   against 0.0090 and 0.0087), although squared error is what it was trained on; with
+    //   below agrees: after 5 epochs its squared error is the highest of the three (0.0153
+    //   against 0.0090 and 0.0086), although squared error is what it was trained on; with
     //   --quick the three are level (0.024 to 0.025).
     // - Gaussian samples: the mean plus grain everywhere, the background too. MNIST's
     //   background is exactly 0, but a Gaussian with sigma 0.1 puts half its mass above 0 there
@@ -342,6 +431,9 @@ int main(int argc, char** argv) try {
     //   independently of its neighbours. Every sample is the digit it was encoded from.
     // - Categorical samples: like the Bernoulli's, with gray levels along the edges, and a clean
     //   background, since level 0 is exactly 0.
+    // - Marginal samples (last row): a round cloud of white specks where digits tend to have
+    //   ink, alike in every column and never a digit: without h, every pixel is a coin flip with
+    //   the same odds for every image.
     // Every sample is noisier than its mean: given h, the decoder draws each pixel on its own,
     // so it cannot make neighbouring pixels agree; all the structure lives in the mean.
 
@@ -352,9 +444,8 @@ int main(int argc, char** argv) try {
     // original's own gray values (the ceiling: even a perfect Bernoulli decoder draws its
     // gray edge pixels at random). The untrained Gaussian scores 0: its mean is near 0
     // everywhere, and a draw with sigma 0.1 almost never passes 1/2.
-    const xt::xarray<float> average = xt::mean(train_set.images, {0});        // (D,) the mean image
     xt::xarray<float> average_p = xt::zeros<float>(test_set.images.shape());  // (N, D)
-    average_p += average;                                                     // in every row
+    average_p += mean_image;                                                  // in every row
     const double overlap_average = ink_overlap(bernoulli_sample(average_p, sampler), test_set.images);
     const double overlap_ceiling = ink_overlap(bernoulli_sample(test_set.images, sampler), test_set.images);
     std::vector<double> overlap;
@@ -364,34 +455,55 @@ int main(int argc, char** argv) try {
     for (std::size_t m = 0; m < models.size(); ++m)
         fmt::print("  {:<34} {:>9.3f} {:>9.3f} {:>12.4f}\n", name_of(kinds[m]) + " decoder", overlap_before[m],
                    overlap[m], mean_mse(*models[m], test_set));
-    fmt::print("  {:<34} {:>19.3f}\n", "Bernoulli(mean training image)", overlap_average);
+    fmt::print("  {:<34} {:>19.3f}\n", "marginal Bernoulli (the mean image)", overlap_average);
     fmt::print("  {:<34} {:>19.3f}\n", "Bernoulli(the original's pixels)", overlap_ceiling);
 
     // ---- Verdict ----
-    lecture::section("test NLL before and after training, nats per image");
+    lecture::section("test NLL, nats per image: untrained, trained, and the per-pixel marginal model");
+    fmt::print("{:<12} {:>10} {:>10} {:>10} {:>22}\n", "decoder", "untrained", "trained", "marginal",
+               "trained below marginal");
     bool holds = true;
     std::string figures;
     for (std::size_t m = 0; m < models.size(); ++m) {
-        fmt::print("{:<12} {:>10.1f} -> {:>8.1f}\n", name_of(kinds[m]), before[m], after[m]);
-        holds = holds && after[m] < before[m];
-        figures += fmt::format("{} {:.0f} -> {:.0f}, ", name_of(kinds[m]), before[m], after[m]);
+        const double margin = marginal[m] - after[m];
+        fmt::print("{:<12} {:>10.1f} {:>10.1f} {:>10.1f} {:>17.1f} nats\n", name_of(kinds[m]), before[m], after[m],
+                   marginal[m], margin);
+        holds = holds && after[m] < marginal[m];
+        figures += fmt::format("{} {:.0f} against marginal {:.0f}, ", name_of(kinds[m]), after[m], marginal[m]);
     }
-    // Measured (seed 9): default run (60,000 images, 5 epochs) NLL Gaussian 3510 -> -498,
-    // Bernoulli 544 -> 70, categorical 1087 -> 131; Bernoulli sample IoU 0.687 (seeds 2 and 3:
-    // 0.659, 0.681), against 0.117 untrained, 0.209 for the mean image and 0.806 for the
-    // ceiling. --quick (4,000 images, 8 epochs), seeds 1, 2, 3, 9, 42: IoU 0.472 to 0.497,
-    // against about 0.11 untrained and 0.20 for the mean image. Hence the claims: above 0.6,
-    // and 0.4 with --quick, both at least twice what a decoder that ignores h could reach.
-    const double overlap_threshold = opt.quick ? 0.4 : 0.6;
+    // Measured, test NLL in nats per image, trained decoder against its marginal model:
+    //   default run (60,000 images, 5 epochs), seeds 9, 2, 3:
+    //     Gaussian    -485, -461, -462 against 1560  (each at its own best fixed sigma: -510 to
+    //                                                 -526 against 56)
+    //     Bernoulli     70,   75,   70 against  206  (131 to 136 nats below)
+    //     categorical  131,  134,  132 against  350  (216 to 219 nats below)
+    //   --quick (4,000 images, 8 epochs), seeds 9, 1, 2, 3, 42:
+    //     Gaussian    -35 to -155 against 1468 (each at its best sigma: -307 to -354 against 42)
+    //     Bernoulli   106 to 111  against  201 (90 to 95 nats below)
+    //     categorical 206 to 214  against  344 (130 to 139 nats below)
+    // Bernoulli sample IoU: default 0.660 to 0.686 (3.2x to 3.3x the marginal's 0.209), --quick
+    // 0.471 to 0.497 (2.4x to 2.5x its 0.197 to 0.199); untrained about 0.11, ceiling 0.79-0.81.
+    // Per pixel, the Bernoulli decoder's 70 nats are 0.09 nats against the marginal's 0.26: the
+    // code cuts the NLL of each pixel by two thirds. The tight clause is the IoU in --quick
+    // (2.4x against the claimed 2x). Against the Gaussian marginal with a variance per pixel
+    // (printed above, not claimed) the decoder wins by default and loses after --quick.
     const double bernoulli_overlap = overlap[1];
-    holds = holds && bernoulli_overlap > overlap_threshold;
+    // The Gaussian's margin at sigma 0.1 is mostly the marginal model's poor fit to that sigma
+    // (its squared error is 0.068 per pixel, not 0.01); the clause that counts compares the two
+    // each at its own best fixed sigma.
+    holds = holds && gaussian_best < marginal_best;
+    holds = holds && bernoulli_overlap > 2.0 * overlap_average;
     return lecture::verdict(
-        fmt::format("each decoder's test NLL falls with training, and a Bernoulli sample's ink overlaps its original's "
-                    "with IoU above {}",
-                    overlap_threshold),
+        "each decoder's test NLL is below its per-pixel marginal model's (the same distribution fitted per pixel on "
+        "the training images, h ignored; for the Gaussian also with each at its own best fixed sigma), and a "
+        "Bernoulli sample's ink overlaps its original's more than twice as much (IoU) as a sample of the marginal "
+        "Bernoulli does",
         holds,
-        fmt::format("NLL {}Bernoulli sample IoU {:.3f} (untrained {:.3f}, mean image {:.3f}, ceiling {:.3f})", figures,
-                    bernoulli_overlap, overlap_before[1], overlap_average, overlap_ceiling));
+        fmt::format("NLL per image {}Gaussian at its best sigma {:.0f} against marginal {:.0f} (the marginal with a "
+                    "variance per pixel, not claimed: {:.0f}); Bernoulli sample IoU {:.3f}, {:.1f}x the marginal's "
+                    "{:.3f} (untrained {:.3f}, ceiling {:.3f})",
+                    figures, gaussian_best, marginal_best, per_pixel_variance_nll, bernoulli_overlap,
+                    bernoulli_overlap / overlap_average, overlap_average, overlap_before[1], overlap_ceiling));
 } catch (const std::exception& e) {
     return lecture::fail("stochastic_decoders", e);
 }
@@ -399,15 +511,19 @@ int main(int argc, char** argv) try {
 // Try this:
 //  1. A wider Gaussian: sigma = 0.15. The Gaussian mean row does not change (its squared error
 //     stays 0.0241 with --quick: Adam's steps hardly depend on the loss's scale, and the
-//     constant has no gradient), its samples get grainier, and its test NLL drops from -141
-//     to -347 nats (--quick), next to the -348 the lecture prints for the best sigma.
-//  2. Eight gray levels: K = 8. The categorical NLL now runs 1635 -> 317 nats with --quick,
-//     higher than K = 4's 214, yet not worse: a finer binned image has more to predict, so
-//     NLLs over different binnings do not compare. The samples look much the same, with a few
-//     more gray specks; the mean's squared error is a little worse (0.0264 against 0.0254), and
-//     --quick takes about 3 s longer (the last layer is twice as wide).
+//     constant has no gradient), its samples get grainier, and its test NLL drops from -140
+//     to -347 nats (--quick), next to the -348 the lecture prints for the best sigma. The
+//     marginal model at sigma 0.15 scores 368, and the one with a variance per pixel, now at
+//     least 0.0225, -238: the decoder beats that one too.
+//  2. Eight gray levels: K = 8. The categorical NLL is now 317 nats with --quick, against 214
+//     for K = 4, yet not worse: a finer binned image has more to predict, so NLLs over
+//     different binnings do not compare. What does compare is the margin over the marginal
+//     model of the same binning: 135 nats (452 against 317), against 130 for K = 4. The
+//     samples look much the same, with a few more gray specks; the mean's squared error is a
+//     little worse (0.0265 against 0.0254).
 //  3. Lamúrias, Generating Data: "if outside the right region, the result is garbage". In the
 //     figure loop decode random codes instead of encoded ones:
 //         const Tensor out = (*model->decoder)(relu(randn({16, C}, sampler)));
-//     The means become gray ghosts of several digits at once, the Bernoulli samples snow: the
-//     decoder only knows the codes its encoder produces. The vae lecture fixes their shape.
+//     The means become gray ghosts of several digits at once, the Bernoulli samples snow, more
+//     scattered than the marginal model's cloud in the last row: the decoder only knows the
+//     codes its encoder produces. The vae lecture fixes their shape.

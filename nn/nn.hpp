@@ -8,7 +8,7 @@
 //   optim.hpp            SGD and Adam
 //   data.hpp             a labelled data set in memory, the minibatch loader
 //   noise.hpp            the corruptions of the denoising autoencoder
-//   morphology.hpp       grey dilation and erosion (thicker and thinner strokes)
+//   morphology.hpp       grey dilation and erosion (thicker and thinner strokes), the median filter
 //   train.hpp            one line of feedback per epoch; the plain autoencoder training loop
 //   gradcheck_module.hpp a module's gradients checked in float64
 // Files (MNIST, checkpoints, pictures) are io/'s: io/io.hpp.

@@ -37,6 +37,16 @@ autograd::Tensor masking_noise(const autograd::Tensor& x, double nu, autograd::G
     return autograd::Tensor(std::move(v));
 }
 
+autograd::Tensor dropout_noise(const autograd::Tensor& x, double nu, autograd::Generator& gen) {
+    // nu = 1 would leave nothing to rescale (a division by 0): dropout's p is below 1.
+    if (!(nu >= 0.0 && nu < 1.0))
+        throw std::invalid_argument(fmt::format("dropout_noise: nu must be in [0, 1), got {}", nu));
+    xt::xarray<float> v = copy_of("dropout_noise", x);
+    const double keep = 1.0 - nu;
+    for (float& e : v) e = gen.uniform() < nu ? 0.0f : static_cast<float>(e / keep);  // E[x~] = x
+    return autograd::Tensor(std::move(v));
+}
+
 autograd::Tensor salt_and_pepper(const autograd::Tensor& x, double nu, autograd::Generator& gen, double lo, double hi) {
     check_probability("salt_and_pepper", nu);
     xt::xarray<float> v = copy_of("salt_and_pepper", x);

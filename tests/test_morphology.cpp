@@ -1,5 +1,6 @@
 // nn/morphology.cpp: a dot dilates to a 3x3 square and the square erodes back to the dot; the
-// order relations and the duality of the two.
+// order relations and the duality of the two; the median filter removes lone specks and keeps
+// a stroke.
 #include <xtensor/xview.hpp>
 
 #include "check.hpp"
@@ -36,4 +37,36 @@ TEST_CASE("dilate3x3 and erode3x3: erosion <= x <= dilation, and erode(x) = 1 - 
     const xt::xarray<float> first = xt::view(x, xt::range(0, 1), xt::all());
     CHECK(xt::view(d, xt::range(0, 1), xt::all()) == nn::dilate3x3(first, 28, 28));
     CHECK_THROWS_CONTAINING(nn::dilate3x3(x, 28, 27), "dilate3x3", "28x27");
+}
+
+TEST_CASE("median3x3: a lone speck vanishes, a 3-pixel-wide bar stays, the border takes the middle two") {
+    // A 5x7 black picture with a white bar in columns 2-4, and one white speck at (2, 0).
+    xt::xarray<float> x = xt::zeros<float>({std::size_t{1}, std::size_t{35}});  // 5x7
+    for (std::size_t m = 0; m < 5; ++m)
+        for (std::size_t c = 2; c <= 4; ++c) x(0, m * 7 + c) = 1.0f;
+    xt::xarray<float> speckled = x;
+    speckled(0, 2 * 7 + 0) = 1.0f;  // salt, two columns left of the bar
+    const xt::xarray<float> y = nn::median3x3(speckled, 5, 7);
+    CHECK_MESSAGE(y(0, 2 * 7 + 0) == 0.0f, "the speck: expected 0, got " << y(0, 2 * 7 + 0));
+    CHECK_MESSAGE(y(0, 2 * 7 + 3) == 1.0f, "the bar's centre: expected 1, got " << y(0, 2 * 7 + 3));
+    // Column 1, between speck and bar, sees 4 white of 9 (in the top row 2 of 6): the median is black.
+    CHECK_MESSAGE(y(0, 2 * 7 + 1) == 0.0f, "beside the bar: expected 0, got " << y(0, 2 * 7 + 1));
+    // Column 2, the bar's edge: 6 white of 9 inside, 4 of 6 on the top edge: white.
+    CHECK_MESSAGE(y(0, 0 * 7 + 2) == 1.0f, "the bar's top edge: expected 1, got " << y(0, 2));
+    // A corner sees 4 pixels: the median of {0, 0.2, 0.4, 1} is the mean of the middle two, 0.3.
+    xt::xarray<float> corner = xt::zeros<float>({std::size_t{1}, std::size_t{9}});  // 3x3
+    corner(0, 0) = 0.0f, corner(0, 1) = 0.2f, corner(0, 3) = 0.4f, corner(0, 4) = 1.0f;
+    CHECK_MESSAGE(std::abs(nn::median3x3(corner, 3, 3)(0, 0) - 0.3f) < 1e-6f,
+                  "the corner: expected 0.3, got " << nn::median3x3(corner, 3, 3)(0, 0));
+    CHECK_THROWS_CONTAINING(nn::median3x3(x, 5, 6), "median3x3", "5x6");
+}
+
+TEST_CASE("median3x3: between erosion and dilation, and each row its own picture") {
+    Generator gen(4);
+    const xt::xarray<float> x = rand({10, 28 * 28}, gen).value();
+    const xt::xarray<float> med = nn::median3x3(x, 28, 28);
+    CHECK(xt::all(nn::erode3x3(x, 28, 28) <= med));
+    CHECK(xt::all(med <= nn::dilate3x3(x, 28, 28)));
+    const xt::xarray<float> last = xt::view(x, xt::range(9, 10), xt::all());
+    CHECK(xt::view(med, xt::range(9, 10), xt::all()) == nn::median3x3(last, 28, 28));
 }

@@ -58,6 +58,21 @@ TEST_CASE("masking_noise zeroes a fraction nu and leaves the rest unchanged") {
     }
 }
 
+TEST_CASE("dropout_noise zeroes what masking_noise zeroes and scales the rest by 1 / (1 - nu)") {
+    const Tensor x = grey();
+    for (double nu : {0.0, 0.2, 0.5, 0.9}) {
+        Generator gen_mask(2), gen_drop(2);
+        const xt::xarray<float> masked = nn::masking_noise(x, nu, gen_mask).value();
+        const xt::xarray<float> dropped = nn::dropout_noise(x, nu, gen_drop).value();
+        REQUIRE(dropped.shape() == masked.shape());
+        check_close(dropped, xt::xarray<float>(masked / static_cast<float>(1.0 - nu)), 1e-6);
+        // The rescaling keeps the mean: E[x~] = x, so mean(x~) - mean(x) is sampling noise only:
+        // its std is x sqrt(nu / (1 - nu) / 100,000), below 0.005 for x < 0.75 at nu 0.9.
+        const double shift = xt::mean(dropped)() - xt::mean(x.value())();
+        CHECK_MESSAGE(std::abs(shift) < 0.02, "nu " << nu << ": expected the mean unchanged, it moved by " << shift);
+    }
+}
+
 TEST_CASE("salt_and_pepper sets a fraction nu to lo or hi, half each") {
     const Tensor x = grey();
     for (double nu : {0.0, 0.2, 0.6, 1.0}) {
@@ -93,9 +108,10 @@ TEST_CASE("the same seed gives the same corruption, another seed another") {
         Generator gen(seed);
         if (which == 0) return nn::gaussian_noise(x, 0.5, gen);
         if (which == 1) return nn::masking_noise(x, 0.3, gen);
+        if (which == 2) return nn::dropout_noise(x, 0.3, gen);
         return nn::salt_and_pepper(x, 0.3, gen);
     };
-    for (int which = 0; which < 3; ++which) {
+    for (int which = 0; which < 4; ++which) {
         CHECK_MESSAGE(corrupt(which, 9).value() == corrupt(which, 9).value(),
                       "noise " << which << ": seed 9 twice differs");
         CHECK_MESSAGE(corrupt(which, 9).value() != corrupt(which, 10).value(),
@@ -111,8 +127,8 @@ TEST_CASE("the results are constants: no history, no grad, x untouched") {
     const Tensor x = grey();  // requires grad
     const xt::xarray<float> before = x.value();
     Generator gen(6);
-    for (const Tensor& y :
-         {nn::gaussian_noise(x, 0.1, gen), nn::masking_noise(x, 0.5, gen), nn::salt_and_pepper(x, 0.5, gen)}) {
+    for (const Tensor& y : {nn::gaussian_noise(x, 0.1, gen), nn::masking_noise(x, 0.5, gen),
+                            nn::dropout_noise(x, 0.5, gen), nn::salt_and_pepper(x, 0.5, gen)}) {
         CHECK_FALSE(y.requires_grad());
         CHECK(std::string(y.op()) == "leaf");
         CHECK(y.inputs().empty());
@@ -131,5 +147,7 @@ TEST_CASE("bad arguments are std::invalid_argument naming the function and the v
     CHECK_THROWS_CONTAINING(nn::salt_and_pepper(x, 2.0, gen), "salt_and_pepper", "nu", "2");
     CHECK_THROWS_CONTAINING(nn::salt_and_pepper(x, nan, gen), "salt_and_pepper", "nan");
     CHECK_THROWS_AS(nn::masking_noise(x, 1.01, gen), std::invalid_argument);
+    CHECK_THROWS_CONTAINING(nn::dropout_noise(x, 1.0, gen), "dropout_noise", "nu", "1");
+    CHECK_THROWS_CONTAINING(nn::dropout_noise(x, nan, gen), "dropout_noise", "nan");
     CHECK_THROWS_CONTAINING(nn::masking_noise(Tensor(), 0.5, gen), "masking_noise", "undefined");
 }

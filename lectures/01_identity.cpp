@@ -159,6 +159,9 @@ int main(int argc, char** argv) try {
 
     // ---- Verdict ----
     const bool holds = codes.size() == N && correct == N;
+    lecture::quick_scope(opt,
+                         "nothing changes here: the same 5,000 epochs on eight examples (instant) and the same "
+                         "clauses as the default run");
     return lecture::verdict(
         "the 8-3-8 network invents a 3-bit code: 8 distinct rounded codes, and every output's "
         "argmax is its input",

@@ -297,6 +297,8 @@ int main(int argc, char** argv) try {
     const double scale_int = std::max({1.0, largest(s1), largest(s2), largest(s3)});
     const double gap_int = std::max(gap1, gap2);
     const bool holds = gap_int <= 1e-6 * scale_int && gap_random <= 1e-6 * std::max(1.0, scale_random);
+    lecture::quick_scope(
+        opt, "nothing changes here, the lecture is instant: the same run and the same clauses as the default run");
     return lecture::verdict(
         "C x = conv2d(x), and C^T y = conv_transpose2d(y) = d sum(conv2d(x) y) / dx, to float "
         "precision",

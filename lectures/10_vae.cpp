@@ -547,6 +547,9 @@ int main(int argc, char** argv) try {
     const double threshold = opt.quick ? 130.0 : 108.0;
     const double elbo = curve.back();
     const bool holds = elbo < threshold && kl_gap < 0.02;
+    lecture::quick_scope(opt,
+                         "5,000 training images and 1,000 test images (not 60,000 and 10,000), both models still 10 "
+                         "epochs: the test negative ELBO must be below 130 nats, not 108; the KL check is the same");
     return lecture::verdict(
         fmt::format("the test negative ELBO per image is below {} nats, and the closed-form KL matches a 10,000-sample "
                     "Monte-Carlo estimate within 2%",

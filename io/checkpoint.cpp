@@ -151,35 +151,151 @@ std::vector<std::pair<std::string, std::string>> read_zip(const std::string& pat
     return members;
 }
 
+// ---- .npy headers -------------------------------------------------------------------------------
+// An .npy header is a Python dict literal, e.g. "{'descr': '<f4', 'fortran_order': False,
+// 'shape': (784, 256), }" padded with spaces and ended by '\n'. xtensor parses it with std::regex,
+// whose recursion overflows the stack on a long crafted value, and trusts the shape it finds; so
+// the header is read here first, by a parser that never recurses, and xtensor only ever sees a
+// header that passed: at most kMaxNpyHeader bytes, the three keys once each, 'descr' one of the
+// dtypes below, at most kMaxNpyDims sizes whose product matches the data.
+constexpr std::size_t kMaxNpyHeader = 10000;                       // NumPy's own limit for headers it has not written
+constexpr std::size_t kMaxNpyDims = 32;                            // NumPy's limit
+constexpr std::uint64_t kMaxNpyElements = std::uint64_t(1) << 31;  // 8 GiB of float32
+// The dtype this project writes and reads, then the ones it recognises to say how to convert them.
+const char* const kFloat32 = "<f4";
+const char* const kKnownDtypes[] = {"<f8", "<f2", ">f4", ">f8", "|u1", "|i1", "<i2", "<i4",
+                                    "<i8", "<u2", "<u4", "<u8", "|b1", "<c8", "<c16"};
+
+struct NpyHeader {
+    std::string descr;
+    bool fortran_order = false;
+    std::vector<std::uint64_t> shape;
+};
+
+// Reads the header dict; `bad` makes the error naming the file and member.
+template <class Bad>
+NpyHeader parse_npy_header(const std::string& text, const Bad& bad) {
+    std::size_t i = 0;
+    auto spaces = [&] {
+        while (i < text.size() && text[i] == ' ') ++i;
+    };
+    auto expect = [&](char c, const char* what) {
+        spaces();
+        if (i >= text.size() || text[i] != c)
+            throw bad(fmt::format("has a header that is not an .npy dict (expected {} at byte {})", what, i));
+        ++i;
+    };
+    auto quoted = [&](const char* what) {
+        expect('\'', what);
+        const std::size_t close = text.find('\'', i);
+        if (close == std::string::npos) throw bad(fmt::format("has a header with an unterminated {}", what));
+        std::string s = text.substr(i, close - i);
+        i = close + 1;
+        return s;
+    };
+    NpyHeader h;
+    bool seen_descr = false, seen_fortran = false, seen_shape = false;
+    expect('{', "'{'");
+    for (spaces(); i < text.size() && text[i] != '}'; spaces()) {
+        const std::string key = quoted("key");
+        expect(':', "':'");
+        spaces();
+        if (key == "descr" && !seen_descr) {
+            h.descr = quoted("'descr' value");
+            seen_descr = true;
+        } else if (key == "fortran_order" && !seen_fortran) {
+            if (text.compare(i, 4, "True") == 0)
+                h.fortran_order = true, i += 4;
+            else if (text.compare(i, 5, "False") == 0)
+                i += 5;
+            else
+                throw bad("has a header whose 'fortran_order' is neither True nor False");
+            seen_fortran = true;
+        } else if (key == "shape" && !seen_shape) {
+            expect('(', "'(' opening the shape");
+            for (spaces(); i < text.size() && text[i] != ')'; spaces()) {
+                std::size_t digits = 0;
+                std::uint64_t n = 0;
+                for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 19; ++i, ++digits)
+                    n = n * 10 + std::uint64_t(text[i] - '0');
+                if (digits == 0 || (i < text.size() && text[i] >= '0' && text[i] <= '9'))
+                    throw bad("has a header whose shape is not a tuple of sizes below 10^19");
+                if (h.shape.size() == kMaxNpyDims)
+                    throw bad(fmt::format("has a shape of more than {} dimensions", kMaxNpyDims));
+                h.shape.push_back(n);
+                spaces();
+                if (i < text.size() && text[i] == ',')
+                    ++i;
+                else if (i < text.size() && text[i] != ')')
+                    throw bad(fmt::format("has a header whose shape is not a tuple (byte {})", i));
+            }
+            expect(')', "')' closing the shape");
+            seen_shape = true;
+        } else {
+            throw bad(fmt::format("has a header with an unexpected or repeated key '{}'",
+                                  key.size() > 40 ? key.substr(0, 40) + "..." : key));
+        }
+        spaces();
+        if (i < text.size() && text[i] == ',')
+            ++i;
+        else if (i < text.size() && text[i] != '}')
+            throw bad(fmt::format("has a header that is not an .npy dict (byte {})", i));
+    }
+    expect('}', "'}'");
+    spaces();
+    if (i + 1 != text.size() || text[i] != '\n')
+        throw bad("has a header that does not end with the dict and a newline");
+    if (!seen_descr || !seen_fortran || !seen_shape)
+        throw bad("has a header without all of 'descr', 'fortran_order' and 'shape'");
+    return h;
+}
+
 // Checks an .npy member before xtensor reads it: the header's length, dtype and shape must
 // describe exactly the bytes that follow (xtensor trusts the header, and a crafted one could ask
-// for gigabytes).
+// for gigabytes or overflow its stack).
 void check_npy(const std::string& path, const std::string& name, const std::string& bytes) {
     auto bad = [&](const std::string& what) { return CheckpointError(fmt::format("{}: '{}' {}", path, name, what)); };
     if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw bad("is not a .npy array (no NUMPY magic)");
-    const int major = static_cast<unsigned char>(bytes[6]);
+    const int major = static_cast<unsigned char>(bytes[6]), minor = static_cast<unsigned char>(bytes[7]);
     const std::size_t field = major == 1 ? 2 : major == 2 ? 4 : 0;
-    if (field == 0) throw bad(fmt::format("has .npy format version {}, which is not supported", major));
+    if (field == 0 || minor != 0)
+        throw bad(fmt::format("has .npy format version {}.{}, which is not supported (1.0 and 2.0 are)", major, minor));
+    if (bytes.size() < 8 + field) throw bad("is truncated inside its header");
     std::uint64_t header_len = 0;
     for (std::size_t i = field; i-- > 0;) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
     const std::size_t start = 8 + field;
     if (header_len > bytes.size() - start) throw bad("has a header longer than the member (truncated or corrupt)");
-    std::string descr;
-    bool fortran = false;
-    std::vector<std::size_t> shape;
-    try {
-        xt::detail::parse_header(bytes.substr(start, header_len), descr, &fortran, shape);
-    } catch (const std::exception& e) {
-        throw bad(fmt::format("has a header that cannot be read ({})", e.what()));
+    if (header_len > kMaxNpyHeader)
+        throw bad(fmt::format("has a header of {} bytes, more than the {} an .npy header may have here", header_len,
+                              kMaxNpyHeader));
+    const NpyHeader h = parse_npy_header(bytes.substr(start, header_len), bad);
+    if (h.descr != kFloat32) {
+        bool known = false;
+        for (const char* d : kKnownDtypes) known = known || h.descr == d;
+        if (!known)
+            throw bad(
+                fmt::format("has a 'descr' of {} characters ('{}{}') that is not a NumPy dtype read here; "
+                            "expected float32 ('<f4')",
+                            h.descr.size(), h.descr.substr(0, 20), h.descr.size() > 20 ? "..." : ""));
+        throw bad(fmt::format("holds dtype '{}', expected float32 ('<f4'); convert it with a.astype(numpy.float32)",
+                              h.descr));
     }
-    if (descr != "<f4")
-        throw bad(
-            fmt::format("holds dtype '{}', expected float32 ('<f4'); convert it with a.astype(numpy.float32)", descr));
-    std::uint64_t count = 1;
-    for (std::size_t d : shape) {
-        if (d != 0 && count > (bytes.size() / 4) / d) throw bad("has a shape larger than its data (corrupt header)");
-        count *= d;
+    if (h.fortran_order) throw bad("is in Fortran order; save a C-ordered array");
+    // The product of the sizes other than 0 is bounded too: xtensor's strides are products of
+    // trailing sizes, and an array of 0 elements may still declare absurd ones.
+    std::uint64_t count = 1, nonzero = 1;
+    bool empty = false;
+    for (std::uint64_t d : h.shape) {
+        if (d == 0) {
+            empty = true;
+            continue;
+        }
+        if (nonzero > kMaxNpyElements / d)
+            throw bad(fmt::format("has a shape of more than {} elements (2^31; corrupt header?)", kMaxNpyElements));
+        nonzero *= d;
     }
+    count = empty ? 0 : nonzero;
+    if (count > (bytes.size() - start - header_len) / 4) throw bad("has a shape larger than its data (corrupt header)");
     if (count * 4 != bytes.size() - start - header_len)
         throw bad(fmt::format("has {} bytes of data for a shape of {} floats (truncated or corrupt)",
                               bytes.size() - start - header_len, count));

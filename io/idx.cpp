@@ -16,6 +16,8 @@ namespace io {
 namespace {
 constexpr unsigned char kUnsignedByte = 0x08;
 constexpr std::size_t kMaxDims = 4;
+// The most elements (bytes) an IDX file read here may hold: 2 GiB, 45 times MNIST's training images.
+constexpr std::uint64_t kMaxElements = std::uint64_t(1) << 31;
 
 // The name of an IDX type byte, for error messages.
 const char* type_name(unsigned char type) {
@@ -86,20 +88,29 @@ xt::xarray<std::uint8_t> read_idx(const std::string& path) {
                         path, ndim, header_size, file_size));
     unsigned char size_bytes[4 * kMaxDims];
     read_exactly(in, path, reinterpret_cast<char*>(size_bytes), 4 * ndim);
+    // Bounded before anything else: xtensor computes strides as products of the trailing sizes in
+    // signed integers, so even a file of 0 elements, e.g. sizes (0, 2^32-1, 2^32-1, 2^32-1), must
+    // not reach it with sizes whose product is absurd. The product of the sizes other than 0 is at
+    // most kMaxElements; then the data they promise must be exactly what the file holds.
     std::vector<std::size_t> shape(ndim);
-    std::uint64_t promised = 1;
-    bool overflow = false;
+    std::uint64_t nonzero_product = 1;
+    bool empty = false, too_large = false;
     for (std::size_t d = 0; d < ndim; ++d) {
         shape[d] = big_endian32(size_bytes + 4 * d);
-        if (shape[d] != 0 && promised > std::numeric_limits<std::uint64_t>::max() / shape[d]) overflow = true;
-        promised *= shape[d];
+        if (shape[d] == 0) {
+            empty = true;
+            continue;
+        }
+        // Both factors are below 2^32 here, so the product cannot wrap before it is compared.
+        nonzero_product *= shape[d];
+        if (nonzero_product > kMaxElements) too_large = true, nonzero_product = kMaxElements + 1;
     }
-    const std::uint64_t held = file_size - header_size;
-    if (overflow)
+    if (too_large)
         throw DataError(
-            fmt::format("{}: truncated: the header promises more than 2^64 bytes of data, the file holds {} "
-                        "(sizes {})",
-                        path, held, fmt::join(shape, " x ")));
+            fmt::format("{}: the header's sizes {} describe more than {} elements (2^31), the most an IDX "
+                        "file read here may hold (corrupt header?)",
+                        path, fmt::join(shape, " x "), kMaxElements));
+    const std::uint64_t promised = empty ? 0 : nonzero_product, held = file_size - header_size;
     if (held < promised)
         throw DataError(fmt::format("{}: truncated: the header promises {} bytes of data, the file holds {} (sizes {})",
                                     path, promised, held, fmt::join(shape, " x ")));

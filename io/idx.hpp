@@ -27,7 +27,8 @@ public:
 };
 
 // Reads an IDX file of unsigned bytes; any malformed file (bad magic, other type, wrong size,
-// empty, missing) is a DataError, never a crash or a read past the end.
+// empty, missing, sizes whose product other than 0s exceeds 2^31 elements) is a DataError, never
+// a crash or a read past the end.
 xt::xarray<std::uint8_t> read_idx(const std::string& path);
 
 // Writes `a` (1 to 4 dimensions, each below 2^32) as an IDX file of unsigned bytes.

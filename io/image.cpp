@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -15,6 +18,8 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include "io/stb.hpp"
+
+#include "io/png_check.hpp"
 
 namespace io {
 
@@ -259,10 +264,34 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
 
 // ---- reading and resizing ---------------------------------------------------------------------------------
 xt::xarray<float> read_png_gray(const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::file_status st = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(st)) throw ImageError(fmt::format("read_png_gray: {}: no such file", path));
+    if (std::filesystem::is_directory(st))
+        throw ImageError(fmt::format("read_png_gray: {}: is a folder, not a PNG file", path));
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw ImageError(fmt::format("read_png_gray: {}: cannot read the file size: {}", path, ec.message()));
+    if (size > kMaxPngFileBytes)
+        throw ImageError(fmt::format("read_png_gray: {}: {} bytes, more than the {} a PNG read here may have", path,
+                                     size, kMaxPngFileBytes));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ImageError(fmt::format("read_png_gray: {}: cannot open the file", path));
+    std::ostringstream content;
+    content << in.rdbuf();
+    const std::string bytes = content.str();
+    // stb_image decodes only what check_png has walked: chunks within the file with their CRCs,
+    // a size of at most kMaxPngSide on each side, image data that inflates to exactly that size.
+    const PngHeader header = check_png(path, bytes);
     int w = 0, h = 0, channels = 0;
-    unsigned char* data = stbi_load(path.c_str(), &w, &h, &channels, 4);  // always RGBA, whatever the file holds
+    unsigned char* data = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                                                static_cast<int>(bytes.size()), &w, &h, &channels, 4);  // always RGBA
     if (!data)
-        throw std::runtime_error(fmt::format("read_png_gray: cannot read '{}': {}", path, stbi_failure_reason()));
+        throw ImageError(fmt::format("read_png_gray: {}: cannot decode the picture: {}", path, stbi_failure_reason()));
+    if (std::uint32_t(w) != header.width || std::uint32_t(h) != header.height) {
+        stbi_image_free(data);
+        throw ImageError(fmt::format("read_png_gray: {}: decoded {}x{} pixels, the header says {}x{}", path, w, h,
+                                     header.width, header.height));
+    }
     xt::xarray<float> image = xt::xarray<float>::from_shape({static_cast<std::size_t>(h), static_cast<std::size_t>(w)});
     for (std::size_t i = 0; i < image.size(); ++i) {
         const unsigned char* p = data + 4 * i;

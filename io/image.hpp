@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,8 +41,16 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
 void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
                      std::size_t height, std::size_t width, const GridOptions& options = {});
 
-// Reads a PNG (or any format stb_image knows) as gray values in [0, 1], shape (H, W): colour
-// becomes luma (0.299 R + 0.587 G + 0.114 B), and transparent parts are laid over white.
+// Every error reading a picture; the message names the file and what is wrong.
+class ImageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reads a PNG as gray values in [0, 1], shape (H, W): colour becomes luma (0.299 R + 0.587 G +
+// 0.114 B), and transparent parts are laid over white. Only PNG is read (convert other formats
+// first), at most 8192 pixels on each side; the file's structure, chunk CRCs and image data are
+// checked before decoding (io/png_check.hpp), and anything wrong is an ImageError naming the file.
 xt::xarray<float> read_png_gray(const std::string& path);
 
 // Resizes a gray (H, W) image to (height, width) by averaging the source area under each output

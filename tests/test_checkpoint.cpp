@@ -187,5 +187,69 @@ TEST_CASE("crafted archives: every byte of a good file changed, overlapping memb
     lying += static_cast<char>(header.size() & 0xFF), lying += static_cast<char>(header.size() >> 8);
     lying += header + std::string(8, '\0');
     write_bytes(dir / "shape.npz", io::zip_stored({{"w.npy", lying}}));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "shape larger than its data");
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "more than 2147483648 elements");
+}
+
+namespace {
+// An .npz of one member "w.npy": a version 1.0 .npy with this header (the '\n' is added) and data.
+std::string npz_with_header(const std::string& dict, const std::string& data) {
+    const std::string header = dict + "\n";
+    std::string npy = std::string("\x93NUMPY\x01\x00", 8);
+    npy += static_cast<char>(header.size() & 0xFF), npy += static_cast<char>((header.size() >> 8) & 0xFF);
+    return io::zip_stored({{"w.npy", npy + header + data}});
+}
+}  // namespace
+
+TEST_CASE(".npy headers are read by a bounded parser before xtensor sees them") {
+    TempDir dir;
+    // The CheckpointError's message for an .npz whose one member has this header, or "" when it loads.
+    auto refused = [&](const std::string& dict, const std::string& data = std::string(8, '\0')) {
+        write_bytes(dir / "h.npz", npz_with_header(dict, data));
+        try {
+            io::load_npz(dir / "h.npz");
+        } catch (const io::CheckpointError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    // What numpy.save writes reads.
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }").empty());
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }   ").empty());
+    // A 'descr' of 30,000 characters: std::regex in xtensor's parser overflowed the stack on it.
+    // Refused for the header's length; one of 5,000 (under the bound) for not being a dtype.
+    const std::string long30k = refused("{'descr': '<" + std::string(30000, 'f') +
+                                        "', 'fortran_order': False, "
+                                        "'shape': (2,), }");
+    CHECK_MESSAGE(long30k.find("h.npz: 'w' has a header of 30") != std::string::npos, long30k);
+    CHECK_MESSAGE(long30k.find("more than the 10000") != std::string::npos, long30k);
+    const std::string long5k =
+        refused("{'descr': '<" + std::string(5000, '4') + "', 'fortran_order': False, 'shape': (2,), }");
+    CHECK_MESSAGE(long5k.find("h.npz: 'w' has a 'descr' of 5001 characters ('<4444") != std::string::npos, long5k);
+    CHECK_MESSAGE(long5k.find("not a NumPy dtype read here") != std::string::npos, long5k);
+    CHECK(refused("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }").find("'<i4'") != std::string::npos);
+    CHECK(refused("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }")
+              .find("expected 'descr' value at byte") != std::string::npos);
+    // Shapes: too many dimensions, a size of 20 digits, absurd sizes next to a 0, a lying product.
+    std::string dims33 = "(";
+    for (int d = 0; d < 33; ++d) dims33 += "1, ";
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': " + dims33 + "), }").find("more than 32 dim") !=
+          std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }")
+              .find("sizes below 10^19") != std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967295, 4294967295), }", "")
+              .find("more than 2147483648 elements") != std::string::npos);
+    CHECK(
+        refused("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }").find("8 bytes of data for a shape of 1") !=
+        std::string::npos);
+    // Keys missing, repeated, unknown; Fortran order; not a dict; no newline at the end.
+    CHECK(refused("{'descr': '<f4', 'shape': (2,), }").find("without all of") != std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")
+              .find("repeated key 'descr'") != std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}").find("key 'x'") !=
+          std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }").find("Fortran order") !=
+          std::string::npos);
+    CHECK(refused("['descr', '<f4']").find("not an .npy dict") != std::string::npos);
+    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x").find("does not end with") !=
+          std::string::npos);
 }

@@ -118,7 +118,26 @@ TEST_CASE("corrupt files are DataErrors naming the file and the problem") {
     }
     SUBCASE("sizes whose product overflows 64 bits") {
         write_bytes(dir / "huge.idx", std::string("\0\0\x08\x04", 4) + std::string(16, '\xff') + "abc");
-        CHECK_THROWS_CONTAINING(io::read_idx(dir / "huge.idx"), "huge.idx", "truncated", "more than 2^64");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "huge.idx"), "huge.idx",
+                                "sizes 4294967295 x 4294967295 x 4294967295 x 4294967295",
+                                "more than 2147483648 elements (2^31)");
+    }
+    SUBCASE("absurd sizes around a 0: no elements, yet strides that overflow") {
+        // (0, 2^32-1, 2^32-1, 2^32-1) promises 0 bytes, and the file holds 0: xtensor's strides
+        // (products of the trailing sizes) would overflow. Refused before any array is made.
+        write_bytes(dir / "zero.idx", std::string("\0\0\x08\x04\0\0\0\0", 8) + std::string(12, '\xff'));
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "zero.idx"), "zero.idx", "sizes 0 x 4294967295",
+                                "more than 2147483648 elements");
+        write_bytes(dir / "last0.idx", std::string("\0\0\x08\x03\x00\x01\x00\x00\x00\x01\x00\x00\0\0\0\0", 16));
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "last0.idx"), "last0.idx", "65536 x 65536 x 0",
+                                "more than 2147483648");
+        // At the limit the sizes are fine and the data decides: 2^31 bytes promised, none held.
+        write_bytes(dir / "limit.idx", std::string("\0\0\x08\x02\x00\x01\x00\x00\x00\x00\x80\x00", 12));
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "limit.idx"), "limit.idx", "truncated",
+                                "promises 2147483648 bytes of data, the file holds 0");
+        // Sizes with a 0 among small ones read as an empty array of that shape.
+        write_bytes(dir / "empty.idx", std::string("\0\0\x08\x02\0\0\0\x05\0\0\0\0", 12));
+        CHECK(io::read_idx(dir / "empty.idx").shape() == std::vector<std::size_t>{5, 0});
     }
     SUBCASE("trailing bytes") {
         write_bytes(dir / "long.idx", good + "xy");

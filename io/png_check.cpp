@@ -4,6 +4,7 @@
 #include "io/png_check.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -49,13 +50,16 @@ bool depth_allowed(int colour_type, int depth) {
 // The filtered rows the image data holds: one group per Adam7 pass (a single group without
 // interlacing), each row a filter-type byte then the row's packed samples.
 struct RowGroup {
-    std::uint64_t rows, row_bytes;  // row_bytes counts the filter byte
+    std::uint64_t width, rows, row_bytes;  // row_bytes counts the filter byte
+    int pass;                              // 1 to 7 (Adam7), or 0 without interlacing
 };
 
 std::vector<RowGroup> row_groups(const PngHeader& h) {
     const std::uint64_t bits_per_pixel = std::uint64_t(channels_of(h.colour_type)) * std::uint64_t(h.bit_depth);
-    auto group = [&](std::uint64_t w, std::uint64_t rows) { return RowGroup{rows, 1 + (w * bits_per_pixel + 7) / 8}; };
-    if (!h.interlaced) return {group(h.width, h.height)};
+    auto group = [&](std::uint64_t w, std::uint64_t rows, int pass) {
+        return RowGroup{w, rows, 1 + (w * bits_per_pixel + 7) / 8, pass};
+    };
+    if (!h.interlaced) return {group(h.width, h.height, 0)};
     // Adam7: pass p takes the pixels at (x0 + i dx, y0 + j dy); a pass with no pixels has no rows.
     constexpr int x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1};
     constexpr int dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
@@ -63,7 +67,7 @@ std::vector<RowGroup> row_groups(const PngHeader& h) {
     for (int p = 0; p < 7; ++p) {
         const std::uint64_t w = h.width > std::uint32_t(x0[p]) ? (h.width - x0[p] + dx[p] - 1) / dx[p] : 0;
         const std::uint64_t rows = h.height > std::uint32_t(y0[p]) ? (h.height - y0[p] + dy[p] - 1) / dy[p] : 0;
-        if (w > 0 && rows > 0) groups.push_back(group(w, rows));
+        if (w > 0 && rows > 0) groups.push_back(group(w, rows, p + 1));
     }
     return groups;
 }
@@ -147,7 +151,7 @@ public:
         if (!seen_header) fail("truncated: no IHDR chunk after the signature");
         if (!in_data && !after_data) fail("no IDAT chunk: the file holds no image data");
         if (!seen_end) fail("truncated: the file ends without an IEND chunk");
-        check_image_data(compressed);
+        check_image_data(compressed, palette_entries);
         return header_;
     }
 
@@ -219,7 +223,7 @@ private:
 
     // Inflates the image data in pieces, without keeping it: it must end exactly where the header's
     // size says, and every row must start with a filter type from 0 to 4.
-    void check_image_data(const std::string& compressed) const {
+    void check_image_data(const std::string& compressed, std::size_t palette_entries) const {
         const std::vector<RowGroup> groups = row_groups(header_);
         std::uint64_t expected = 0;
         for (const RowGroup& g : groups) expected += g.rows * g.row_bytes;
@@ -229,6 +233,7 @@ private:
         z.avail_in = static_cast<uInt>(compressed.size());  // at most kMaxPngFileBytes
         std::array<unsigned char, 1 << 16> out;
         std::uint64_t produced = 0, next_row = 0;  // where the next filter-type byte is
+        std::string indices;  // a palette picture's filtered rows, kept to check its indices (below 67 MB)
         std::size_t group = 0, row = 0;
         int status = Z_OK;
         std::string problem;
@@ -252,15 +257,16 @@ private:
             for (; group < groups.size() && next_row < produced + n;) {
                 const unsigned filter = out[next_row - produced];
                 if (filter > 4) {
-                    problem =
-                        fmt::format("row {}{} starts with filter type {} (0 to 4 exist)", row,
-                                    header_.interlaced ? fmt::format(" of interlace pass {}", group + 1) : "", filter);
+                    problem = fmt::format(
+                        "row {}{} starts with filter type {} (0 to 4 exist)", row,
+                        groups[group].pass ? fmt::format(" of interlace pass {}", groups[group].pass) : "", filter);
                     break;
                 }
                 next_row += groups[group].row_bytes;
                 if (++row == groups[group].rows) row = 0, ++group;
             }
             if (!problem.empty()) break;
+            if (header_.colour_type == 3) indices.append(reinterpret_cast<const char*>(out.data()), n);
             produced += n;
             if (status == Z_OK && n == 0 && z.avail_in == 0) {
                 problem = "the compressed image data ends early (truncated)";
@@ -272,6 +278,43 @@ private:
         if (produced != expected)
             fail(fmt::format("the image data inflates to {} bytes, a {}x{} picture holds {} (truncated or corrupt)",
                              produced, header_.width, header_.height, expected));
+        if (header_.colour_type == 3) check_palette_indices(indices, groups, palette_entries);
+    }
+
+    // Every palette index within the palette: stb_image would read an index past it from memory
+    // it never set. The rows are unfiltered (PNG's five filters; a palette pixel is at most one
+    // byte, so the left neighbour is the previous byte) and each index compared.
+    void check_palette_indices(const std::string& raw, const std::vector<RowGroup>& groups, std::size_t entries) const {
+        const int depth = header_.bit_depth;
+        std::size_t at = 0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            const std::size_t n = groups[g].row_bytes - 1;
+            std::vector<unsigned char> prior(n, 0), row(n, 0);
+            for (std::uint64_t r = 0; r < groups[g].rows; ++r, at += n + 1) {
+                const unsigned filter = static_cast<unsigned char>(raw[at]);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const int a = i > 0 ? row[i - 1] : 0, b = prior[i], c = i > 0 ? prior[i - 1] : 0;
+                    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+                    const int predictor = filter == 1   ? a
+                                          : filter == 2 ? b
+                                          : filter == 3 ? (a + b) / 2
+                                          : filter == 4 ? (pa <= pb && pa <= pc ? a
+                                                           : pb <= pc           ? b
+                                                                                : c)
+                                                        : 0;
+                    row[i] = static_cast<unsigned char>(static_cast<unsigned char>(raw[at + 1 + i]) + predictor);
+                }
+                for (std::uint64_t x = 0; x < groups[g].width; ++x) {
+                    const std::uint64_t bit = x * std::uint64_t(depth);
+                    const unsigned index = (row[bit / 8] >> (8 - depth - bit % 8)) & ((1u << depth) - 1);
+                    if (index >= entries)
+                        fail(fmt::format("row {}{} holds palette index {}, the palette has {} entries", r,
+                                         groups[g].pass ? fmt::format(" of interlace pass {}", groups[g].pass) : "",
+                                         index, entries));
+                }
+                std::swap(prior, row);
+            }
+        }
     }
 
     const std::string& path_;

@@ -182,6 +182,15 @@ TEST_CASE("16-bit, palette (with transparency), gray + alpha, 1-bit and interlac
     const std::string trns = pc::chunk("tRNS", std::string("\xff\xff\x80", 3));
     write_bytes(dir / "pal.png", pc::file(pc::ihdr(4, 1, 8, 3), std::string("\0\0\1\2\0", 5), {plte, trns}));
     check_close(io::read_png_gray(dir / "pal.png"), xt::xarray<float>{{0.299f, 1.0f, 127.0f / 255.0f, 0.299f}}, 1e-5);
+    // An index past the palette (stb_image would read palette memory it never set): plain, and
+    // behind the Sub filter (row bytes 0 1 1 1 are the indices 0 1 2 3).
+    const std::string plte3 = pc::chunk("PLTE", std::string("\xff\0\0\xff\xff\xff\0\0\0", 9));
+    const std::string past =
+        refusal(dir, "past.png", pc::file(pc::ihdr(4, 1, 8, 3), std::string("\0\0\1\3\0", 5), {plte3}));
+    CHECK_MESSAGE(past.find("row 0 holds palette index 3, the palette has 3 entries") != std::string::npos, past);
+    CHECK(refusal(dir, "sub.png", pc::file(pc::ihdr(4, 1, 8, 3), std::string("\1\0\1\1\1", 5), {plte3}))
+              .find("palette index 3") != std::string::npos);
+    CHECK(refusal(dir, "sub.png", pc::file(pc::ihdr(3, 1, 8, 3), std::string("\1\0\1\1", 4), {plte3})).empty());
     CHECK(refusal(dir, "nopal.png", pc::file(pc::ihdr(4, 1, 8, 3), std::string("\0\0\1\2\0", 5)))
               .find("needs a PLTE chunk") != std::string::npos);
     CHECK(refusal(dir, "trns.png", pc::file(pc::ihdr(4, 1, 8, 3), std::string("\0\0\1\2\0", 5), {trns, plte}))

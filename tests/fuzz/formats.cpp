@@ -82,7 +82,7 @@ std::string random_png(Rng& rng, std::uint32_t w, std::uint32_t h, int depth, in
         }
     std::vector<std::string> before;
     if (colour == 3) {
-        const std::size_t entries = 1 + rng.below(std::size_t(1) << depth);
+        const std::size_t entries = std::size_t(1) << depth;  // every index the random pixels may hold
         before.push_back(pc::chunk("PLTE", random_bytes(rng, 3 * entries)));
         if (transparency) before.push_back(pc::chunk("tRNS", random_bytes(rng, 1 + rng.below(entries))));
     } else if (transparency && (colour == 0 || colour == 2)) {

@@ -78,6 +78,8 @@ struct Tally {
 
 // Runs mutant `index` of `f`; false when it failed.
 bool run_one(const fuzz::Format& f, std::uint64_t seed, std::size_t index, const std::string& out, Tally& t) {
+    std::snprintf(g_current, sizeof g_current, "%s: making mutant %zu of seed %llu", f.reader, index,
+                  static_cast<unsigned long long>(seed));
     std::string how;
     const std::string bytes = fuzz::mutant(f, seed, index, how);
     const std::string path = fmt::format("{}/current-{}.bin", out, f.name);
@@ -101,7 +103,6 @@ bool run_one(const fuzz::Format& f, std::uint64_t seed, std::size_t index, const
         failure = "an exception that is not a std::exception";
     }
     t.slowest = std::max(t.slowest, std::chrono::duration<double>(Clock::now() - start).count());
-    g_current[0] = '\0';
     ++t.inputs;
     if (failure.empty()) return true;
     ++t.failures;

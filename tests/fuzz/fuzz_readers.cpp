@@ -83,6 +83,9 @@ bool run_one(const fuzz::Format& f, std::uint64_t seed, std::size_t index, const
     std::string how;
     const std::string bytes = fuzz::mutant(f, seed, index, how);
     const std::string path = fmt::format("{}/current-{}.bin", out, f.name);
+    // A new file each time: ext4 flushes a file that was truncated and rewritten when it is closed,
+    // which made each input wait for the disk.
+    std::remove(path.c_str());
     write_bytes(path, bytes);
     std::snprintf(g_current, sizeof g_current,
                   "%s (reader %s, seed %llu, index %zu: %s); the input is %s; replay: fuzz_readers --reader %s "

@@ -3,6 +3,7 @@
 // outcome of a bad file; any other exception aborts, which libFuzzer reports with the input.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -13,7 +14,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string path = "/tmp/libfuzzer-idx-" + std::to_string(::getpid()) + ".bin";
-    std::ofstream(path, std::ios::binary | std::ios::trunc)
+    std::remove(path.c_str());  // a new file: ext4 flushes a truncated and rewritten one on closing it
+    std::ofstream(path, std::ios::binary)
         .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     try {
         (void)io::read_idx(path);

@@ -5,6 +5,7 @@
 // libFuzzer alone almost never gets a changed chunk past its CRC to the decoder behind it.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -16,7 +17,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string path = "/tmp/libfuzzer-png-" + std::to_string(::getpid()) + ".bin";
-    std::ofstream(path, std::ios::binary | std::ios::trunc)
+    std::remove(path.c_str());  // a new file: ext4 flushes a truncated and rewritten one on closing it
+    std::ofstream(path, std::ios::binary)
         .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     try {
         (void)io::read_png_gray(path);

@@ -7,14 +7,11 @@
 #include "io/checkpoint.hpp"
 
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <fmt/format.h>
@@ -24,6 +21,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <xtensor/xnpy.hpp>
 #pragma GCC diagnostic pop
+
+#include "io/atomic_file.hpp"
 
 namespace io {
 
@@ -65,29 +64,6 @@ std::string read_file(const std::string& path) {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();
-}
-
-// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
-void write_atomically(const std::string& path, const std::string& bytes) {
-    const std::filesystem::path target(path);
-    std::error_code ec;
-    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-    if (ec) throw CheckpointError(fmt::format("{}: cannot create the folder: {}", path, ec.message()));
-    const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw CheckpointError(fmt::format("{}: cannot create '{}' for writing", path, tmp));
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n <= 0) break;
-        written += static_cast<std::size_t>(n);
-    }
-    const bool ok = written == bytes.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw CheckpointError(fmt::format("{}: writing the checkpoint failed (disk full or no permission?)", path));
-    }
 }
 
 // One member of the archive: its name and bytes.
@@ -363,10 +339,15 @@ std::string zip_stored(const std::vector<std::pair<std::string, std::string>>& m
 void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays) {
     std::vector<std::pair<std::string, std::string>> members;
     for (const auto& [key, array] : arrays) members.emplace_back(key + ".npy", xt::dump_npy(array));
+    const std::string archive = zip_stored(members);
+    const std::filesystem::path target(path);
+    std::error_code ec;
+    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+    if (ec) throw CheckpointError(fmt::format("{}: cannot create the folder: {}", path, ec.message()));
     try {
-        write_atomically(path, zip_stored(members));
-    } catch (const CheckpointError& e) {
-        throw CheckpointError(fmt::format("{}: {}", path, e.what()));
+        write_file_atomically(path, archive);
+    } catch (const WriteError& e) {  // already "PATH: what failed: the system's reason"
+        throw CheckpointError(e.what());
     }
 }
 

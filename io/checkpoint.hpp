@@ -6,9 +6,10 @@
 //     w["encoder.0.weight"].shape        # (784, 256): Linear keeps W as (in, out)
 // and a file written by numpy.savez (float32 arrays) loads back here.
 //
-// Saving is atomic: the archive is written under a temporary name beside the target, flushed to
-// disk, then renamed over it, so a crash leaves either the old checkpoint or the new one, never
-// half of one.
+// Saving is atomic (io/atomic_file.hpp): the archive is written under a temporary name beside the
+// target, flushed to disk, then renamed over it, so a crash or a full disk leaves either the old
+// checkpoint or the new one, never half of one; a failed save is a CheckpointError with the
+// system's reason ("out/m/model.npz: cannot write: No space left on device").
 #pragma once
 
 #include <map>

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "io/atomic_file.hpp"
+
 namespace io {
 
 namespace {
@@ -136,12 +138,9 @@ void write_idx(const std::string& path, const xt::xarray<std::uint8_t>& a) {
             throw DataError(fmt::format("{}: cannot write a dimension of size {}: IDX sizes are 32-bit", path, n));
         for (int shift = 24; shift >= 0; shift -= 8) header += static_cast<char>((n >> shift) & 0xFF);
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(fmt::format("{}: cannot create the file", path));
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(reinterpret_cast<const char*>(a.data()), static_cast<std::streamsize>(a.size()));
-    out.close();
-    if (!out) throw DataError(fmt::format("{}: writing failed (disk full?)", path));
+    std::string bytes = std::move(header);
+    bytes.append(reinterpret_cast<const char*>(a.data()), a.size());
+    write_file_atomically(path, bytes);
 }
 
 }  // namespace io

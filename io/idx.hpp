@@ -31,7 +31,8 @@ public:
 // a crash or a read past the end.
 xt::xarray<std::uint8_t> read_idx(const std::string& path);
 
-// Writes `a` (1 to 4 dimensions, each below 2^32) as an IDX file of unsigned bytes.
+// Writes `a` (1 to 4 dimensions, each below 2^32) as an IDX file of unsigned bytes, atomically
+// (io/atomic_file.hpp); a failed write is an io::WriteError and leaves the old file as it was.
 void write_idx(const std::string& path, const xt::xarray<std::uint8_t>& a);
 
 }  // namespace io

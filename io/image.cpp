@@ -15,6 +15,8 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
+#include "io/atomic_file.hpp"
+
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include "io/stb.hpp"
@@ -101,8 +103,15 @@ int Canvas::text_width(const std::string& s, int scale) {
 }
 
 void Canvas::save_png(const std::string& path) const {
-    if (!stbi_write_png(path.c_str(), width_, height_, 3, rgb_.data(), width_ * 3))
-        throw std::runtime_error(fmt::format("save_png: cannot write '{}' (does its folder exist?)", path));
+    // Encoded in memory first: stb's own file writer checks none of its writes, and a full disk
+    // would leave a truncated PNG where the last good one was.
+    std::string png;
+    auto append = [](void* context, void* data, int size) {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+    };
+    if (!stbi_write_png_to_func(append, &png, width_, height_, 3, rgb_.data(), width_ * 3))
+        throw std::runtime_error(fmt::format("{}: cannot encode the {}x{} PNG", path, width_, height_));
+    write_file_atomically(path, png);
 }
 
 // ---- image grids -------------------------------------------------------------------------------------

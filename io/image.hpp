@@ -92,7 +92,8 @@ public:
     static int text_width(const std::string& s, int scale = 1);
     // Height of a capital letter or digit; descenders (g, p, y) reach 2 * scale lower.
     static int text_height(int scale = 1) { return 7 * scale; }
-    // Writes the canvas as a PNG; throws std::runtime_error naming the path on failure.
+    // Writes the canvas as a PNG, atomically (io/atomic_file.hpp): on failure an io::WriteError
+    // naming the path and the system's reason, and the file that was there stays.
     void save_png(const std::string& path) const;
 
 private:

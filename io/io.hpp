@@ -1,5 +1,6 @@
 // io.hpp: everything of the io library in one include: what reads and writes files.
 //
+//   atomic_file.hpp writing a whole file atomically, with the system's reason on failure
 //   idx.hpp         the IDX file format of MNIST
 //   mnist.hpp       MNIST and Fashion-MNIST from their files into an nn::Dataset
 //   checkpoint.hpp  a module's parameters to and from NumPy .npz files
@@ -7,6 +8,7 @@
 //   plot.hpp        loss curves and labelled scatter plots as PNG
 #pragma once
 
+#include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"

@@ -9,6 +9,7 @@
 #include "io/checkpoint.hpp"
 #include "nn/layers.hpp"
 #include "temp_dir.hpp"
+#include "write_fault.hpp"
 
 #include <xtensor/xnpy.hpp>
 
@@ -150,6 +151,31 @@ TEST_CASE("saving replaces an existing checkpoint atomically and leaves no tempo
     CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
     CHECK_THROWS_CONTAINING(io::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
                             "cannot create the folder");
+}
+
+TEST_CASE("on a full disk a save fails with the system's reason, naming the file once, and the old checkpoint stays") {
+    TempDir dir;
+    Generator gen(19);
+    nn::Sequential a = small_model(gen);
+    nn::Linear big(784, 64, gen);  // 200 kB of weights: more than the 16 kB the child may write
+    const std::string path = dir / "ckpt.npz";
+    io::save_checkpoint(a, path);
+    const std::string good = read_bytes(path);
+    const std::string message = error_on_full_disk(16384, [&] {
+        try {
+            io::save_checkpoint(big, path);
+        } catch (const io::CheckpointError& e) {  // the type callers catch
+            throw std::runtime_error(std::string("CheckpointError: ") + e.what());
+        }
+    });
+    CHECK(message == "CheckpointError: " + path + ": cannot write: " + file_too_large());
+    CHECK(occurrences(message, "ckpt.npz") == 1);
+    CHECK(message.find("disk full or no permission") == std::string::npos);  // the system's reason, not a guess
+    CHECK(read_bytes(path) == good);
+    CHECK(names_in(dir.path) == std::set<std::string>{"ckpt.npz"});
+    nn::Sequential back = small_model(gen);
+    io::load_checkpoint(back, path);  // still the first model, whole
+    CHECK(back.parameters()[0].value() == a.parameters()[0].value());
 }
 
 TEST_CASE("crafted archives: every byte of a good file changed, overlapping members, lying .npy headers") {

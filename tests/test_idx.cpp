@@ -2,6 +2,7 @@
 // file giving a DataError that names the file and the problem.
 #include "check.hpp"
 #include "temp_dir.hpp"
+#include "write_fault.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -180,4 +181,16 @@ TEST_CASE("write_idx refuses what IDX cannot hold, naming the file") {
     CHECK_THROWS_CONTAINING(io::write_idx(dir / "5.idx", five), "5.idx", "5 dimensions");
     const xt::xarray<std::uint8_t> one = xt::zeros<std::uint8_t>({2});
     CHECK_THROWS_CONTAINING(io::write_idx(dir / "no-such-folder/x.idx", one), "no-such-folder/x.idx", "cannot create");
+}
+
+TEST_CASE("on a full disk write_idx fails with the system's reason and the old file stays") {
+    TempDir dir;
+    const std::string path = dir / "images.idx";
+    const xt::xarray<std::uint8_t> small = xt::zeros<std::uint8_t>({2, 3}), big = xt::ones<std::uint8_t>({10, 28, 28});
+    io::write_idx(path, small);
+    const std::string good = read_bytes(path);
+    CHECK(error_on_full_disk(1024, [&] { io::write_idx(path, big); }) == path + ": cannot write: " + file_too_large());
+    CHECK(read_bytes(path) == good);
+    CHECK(names_in(dir.path) == std::set<std::string>{"images.idx"});
+    CHECK(io::read_idx(path) == small);
 }

@@ -2,6 +2,7 @@
 // a picture; the Canvas; the errors.
 #include "check.hpp"
 #include "temp_dir.hpp"
+#include "write_fault.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -228,6 +229,30 @@ TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black t
 }
 
 // ---- reading, resizing, fitting ------------------------------------------------------------------
+TEST_CASE("on a full disk save_png and the grids fail naming the file and the reason, and the old PNG stays") {
+    TempDir tmp;
+    const std::string path = tmp / "grid.png";
+    io::save_image_grid(path, xt::zeros<float>({4, 28, 28}), 28, 28);
+    const std::string good = read_bytes(path);
+    // Noise does not compress: its grid is far larger than the 4 kB the child may write.
+    autograd::Generator gen(19);
+    const xt::xarray<float> noise = autograd::rand<float>({16, 28, 28}, gen).value();
+    const std::string reason = file_too_large();
+    for (const std::string& message : {
+             error_on_full_disk(4096, [&] { io::save_image_grid(path, noise, 28, 28); }),
+             error_on_full_disk(4096, [&] { io::save_image_rows(path, {{"noise", noise}}, 28, 28); }),
+         }) {
+        CHECK(message == path + ": cannot write: " + reason);
+        CHECK(occurrences(message, "grid.png") == 1);
+    }
+    CHECK(read_bytes(path) == good);
+    CHECK(names_in(tmp.path) == std::set<std::string>{"grid.png"});
+    // The same write with room for it goes through.
+    CHECK(error_on_full_disk(1 << 22, [&] { io::save_image_grid(path, noise, 28, 28); }) == "(no exception)");
+    CHECK(read_bytes(path) != good);
+    CHECK(names_in(tmp.path) == std::set<std::string>{"grid.png"});
+}
+
 TEST_CASE("read_png_gray reads back a written grid") {
     xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});
     for (std::size_t i = 0; i < 24; ++i) img(0, i) = float(i % 6) / 5.0f + float(i / 6) * 0.01f;

@@ -2,6 +2,7 @@
 // it, keep the legend off the data, leave nothing clipped at the edges, and refuse bad input.
 #include "check.hpp"
 #include "temp_dir.hpp"
+#include "write_fault.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -315,4 +316,17 @@ TEST_CASE("save_matrix refuses what is not a named 2-D matrix") {
     CHECK_FALSE(fs::exists(tmp / "x.png"));
     io::save_matrix(tmp / "zeros.png", xt::zeros<float>({2, 2}), o);  // all zero: all white, no division by 0
     CHECK(decode(tmp / "zeros.png").white_border(3));
+}
+
+TEST_CASE("a plot that cannot be written says why, and the old one stays") {
+    TempDir tmp;
+    const std::string path = tmp / "loss.png";
+    io::PlotOptions o;
+    io::save_line_plot(path, {{"train", {0, 1, 2}, {3.0, 2.0, 1.0}}}, o);
+    const std::string good = read_bytes(path);
+    const std::string message =
+        error_on_full_disk(2048, [&] { io::save_line_plot(path, {{"train", {0, 1, 2}, {1.0, 2.0, 3.0}}}, o); });
+    CHECK(message == path + ": cannot write: " + file_too_large());
+    CHECK(read_bytes(path) == good);
+    CHECK(names_in(tmp.path) == std::set<std::string>{"loss.png"});
 }

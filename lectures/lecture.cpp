@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "io/atomic_file.hpp"
+
 // OpenBLAS's name for the kernels it chose (cblas.h declares it; not included here, to keep
 // this file free of BLAS headers).
 extern "C" char* openblas_get_corename(void);
@@ -85,6 +87,9 @@ void section(const std::string& title) { fmt::print("\n---- {} ----\n", title); 
 int fail(const std::string& name, const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "\n{}: error: {}\n", name, e.what());
+    // A figure that could not be written: the one a student may open is an earlier run's, if any.
+    if (const auto* w = dynamic_cast<const io::WriteError*>(&e))
+        fmt::print(stderr, "{}: {} was not written; a file of that name is from an earlier run\n", name, w->path());
     return 2;
 }
 

@@ -26,7 +26,8 @@ std::string make_out_dir(const Options& options);
 void section(const std::string& title);
 
 // For main's catch block: prints "<name>: error: <what went wrong>" (missing data, a bad file,
-// a shape mistake in a student's change) and returns the exit status 2.
+// a shape mistake in a student's change, a figure that could not be written: then also that the
+// file of that name, if any, is an earlier run's) and returns the exit status 2.
 int fail(const std::string& name, const std::exception& e);
 
 // With --quick, prints what the smaller run checks and what only the default run does, e.g.

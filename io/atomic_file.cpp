@@ -103,8 +103,7 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
     };
     if (const int error = write_all(fd, bytes)) throw fail(error, "cannot write");
     int synced;
-    while ((synced = ::fsync(fd)) != 0 && errno == EINTR) {
-    }
+    while ((synced = ::fsync(fd)) != 0 && errno == EINTR) {}
     if (synced != 0) throw fail(errno, "cannot write (flushing to disk)");
     // On Linux the descriptor is released even when close reports EINTR, and the data is already
     // on disk: only another error means the file may be incomplete.

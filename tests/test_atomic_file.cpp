@@ -78,7 +78,8 @@ TEST_CASE("a failed write names the file once with the system's reason, and chan
     // A full disk (a file-size limit of 1000 bytes): the old file stays byte for byte, no temporary.
     const std::string target = dir / "data.bin";
     io::write_file_atomically(target, std::string(3000, 'a'));
-    const std::string message = error_on_full_disk(1000, [&] { io::write_file_atomically(target, std::string(5000, 'b')); });
+    const std::string message =
+        error_on_full_disk(1000, [&] { io::write_file_atomically(target, std::string(5000, 'b')); });
     CHECK(message == target + ": cannot write: " + file_too_large());
     CHECK(read_bytes(target) == std::string(3000, 'a'));
     CHECK(names_in(dir.path) == std::set<std::string>{"data.bin", "folder.png"});
@@ -93,14 +94,14 @@ TEST_CASE("a save removes the temporaries killed saves of its target left, and n
     const std::string dead = std::to_string(dead_pid()), parent = std::to_string(::getppid()),
                       self = std::to_string(::getpid());
     for (const std::string& name : {
-             ".x.png.tmp-" + dead + "-0",     // a killed save of x.png: removed
-             ".x.png.tmp-" + dead + "-17",    // another: removed
-             ".x.png.tmp-" + parent + "-0",   // a save in progress in a running process: kept
-             ".x.png.tmp-" + self + "-99",    // this process's own (another thread's save): kept
-             ".y.png.tmp-" + dead + "-0",     // a killed save of another file: kept
-             ".x.png.tmp-" + dead,            // not the naming scheme: kept
-             ".x.png.tmp-" + dead + "-0.bak", // nor this
-             "x.png.tmp-" + dead + "-0",      // nor this (not hidden)
+             ".x.png.tmp-" + dead + "-0",      // a killed save of x.png: removed
+             ".x.png.tmp-" + dead + "-17",     // another: removed
+             ".x.png.tmp-" + parent + "-0",    // a save in progress in a running process: kept
+             ".x.png.tmp-" + self + "-99",     // this process's own (another thread's save): kept
+             ".y.png.tmp-" + dead + "-0",      // a killed save of another file: kept
+             ".x.png.tmp-" + dead,             // not the naming scheme: kept
+             ".x.png.tmp-" + dead + "-0.bak",  // nor this
+             "x.png.tmp-" + dead + "-0",       // nor this (not hidden)
          })
         write_bytes(dir / name, "partial");
     io::write_file_atomically(dir / "x.png", "whole");
@@ -133,10 +134,11 @@ TEST_CASE("a writer killed at random points never leaves a broken file, and at m
     std::vector<std::string> png_versions, ckpt_versions;
     std::chrono::steady_clock::duration round{};
     for (int v = 0; v < kVersions; ++v) {
-        // Noise compresses badly: a 482x482 grid of 64 digits of it is a PNG of about 140 kB.
-        images.push_back(autograd::rand<float>({64, 28, 28}, gen).value());
-        arrays.push_back({{"encoder.weight", autograd::randn<float>({784, 64}, gen).value()},
-                          {"encoder.bias", xt::xarray<float>::from_shape({64})}});
+        // Noise compresses badly: a 466x234 grid of 32 digits of it is a PNG of about 70 kB, and
+        // the checkpoint 100 kB.
+        images.push_back(autograd::rand<float>({32, 28, 28}, gen).value());
+        arrays.push_back({{"encoder.weight", autograd::randn<float>({784, 32}, gen).value()},
+                          {"encoder.bias", xt::xarray<float>::from_shape({32})}});
         arrays.back()["encoder.bias"].fill(static_cast<float>(v));
         const auto start = std::chrono::steady_clock::now();
         io::save_image_grid(reference / "grid.png", images[v], 28, 28, grid);
@@ -187,13 +189,13 @@ TEST_CASE("a writer killed at random points never leaves a broken file, and at m
         most_temporaries = std::max(most_temporaries, png_tmp + ckpt_tmp);
         mid_save += png_tmp + ckpt_tmp > 0;
     }
-    MESSAGE(kKills << " kills, at up to " << 2 * round_us / 1000 << " ms: " << broken << " broken files, " << mid_save << " left a temporary, at most "
-                   << most_temporaries << " temporaries at once; the files changed " << png_changes << " (PNG) and "
-                   << ckpt_changes << " (checkpoint) times");
+    MESSAGE(kKills << " kills, at up to " << 2 * round_us / 1000 << " ms: " << broken << " broken files, " << mid_save
+                   << " left a temporary, at most " << most_temporaries << " temporaries at once; the files changed "
+                   << png_changes << " (PNG) and " << ckpt_changes << " (checkpoint) times");
     CHECK(broken == 0);
     CHECK(unexpected_exit == 0);
-    CHECK(mid_save > 0);                        // the kills did land during saves
-    CHECK(png_changes + ckpt_changes > 0);      // and the saves did replace the files
+    CHECK(mid_save > 0);                    // the kills did land during saves
+    CHECK(png_changes + ckpt_changes > 0);  // and the saves did replace the files
     // The next saves remove what the last killed child left.
     io::save_image_grid(png, images[1], 28, 28, grid);
     io::save_npz(ckpt, arrays[1]);

@@ -76,7 +76,8 @@ TEST_CASE("on a full disk write_dot fails with the system's reason and leaves th
         // The .dot file fits, the picture of the larger graph does not: the old picture stays.
         const std::string picture = read_bytes(png);
         REQUIRE(picture.size() < 4096);
-        CHECK(error_on_full_disk(4096, [&] { write_dot(graph, dot, png); }) == png + ": cannot write: " + file_too_large());
+        CHECK(error_on_full_disk(4096, [&] { write_dot(graph, dot, png); }) ==
+              png + ": cannot write: " + file_too_large());
         CHECK(read_bytes(dot) == graph);
         CHECK(read_bytes(png) == picture);
         CHECK(names_in(dir.path) == std::set<std::string>{"t.dot", "t.png"});

@@ -324,8 +324,9 @@ TEST_CASE("a plot that cannot be written says why, and the old one stays") {
     io::PlotOptions o;
     io::save_line_plot(path, {{"train", {0, 1, 2}, {3.0, 2.0, 1.0}}}, o);
     const std::string good = read_bytes(path);
-    const std::string message =
-        error_on_full_disk(2048, [&] { io::save_line_plot(path, {{"train", {0, 1, 2}, {1.0, 2.0, 3.0}}}, o); });
+    const std::string message = error_on_full_disk(2048, [&] {
+        io::save_line_plot(path, {{"train", {0, 1, 2}, {1.0, 2.0, 3.0}}}, o);
+    });
     CHECK(message == path + ": cannot write: " + file_too_large());
     CHECK(read_bytes(path) == good);
     CHECK(names_in(tmp.path) == std::set<std::string>{"loss.png"});

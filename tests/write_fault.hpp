@@ -30,13 +30,12 @@ inline std::string error_on_full_disk(rlim_t limit, const std::function<void()>&
         const rlimit small{limit, limit};
         std::signal(SIGXFSZ, SIG_IGN);
         std::string message = "(no exception)";
-        if (::setrlimit(RLIMIT_FSIZE, &small) != 0) message = "(child died: setrlimit failed)";
-        else
-            try {
-                f();
-            } catch (const std::exception& e) {
-                message = e.what();
-            }
+        try {
+            if (::setrlimit(RLIMIT_FSIZE, &small) != 0) throw std::runtime_error("(child died: setrlimit failed)");
+            f();
+        } catch (const std::exception& e) {
+            message = e.what();
+        }
         for (std::size_t at = 0; at < message.size();) {  // the pipe is not a file: no limit applies
             const ssize_t n = ::write(fds[1], message.data() + at, message.size() - at);
             if (n <= 0) break;
@@ -47,7 +46,8 @@ inline std::string error_on_full_disk(rlim_t limit, const std::function<void()>&
     ::close(fds[1]);
     std::string message;
     char buffer[4096];
-    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+        message.append(buffer, static_cast<std::size_t>(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);

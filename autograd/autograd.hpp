@@ -8,11 +8,13 @@
 //   pool.hpp       pooling and upsampling
 //   norm.hpp       batch normalisation
 //   engine.hpp     backward() and grad(): the reverse sweep
+//   anomaly.hpp    anomaly mode: the first op to make a NaN or Inf, forward or backward
 //   gradcheck.hpp  central differences against backward, first and second order
 //   inspect.hpp    the tape as text and as a Graphviz picture
 //   random.hpp     the seeded generator behind every random number
 #pragma once
 
+#include "autograd/anomaly.hpp"
 #include "autograd/conv.hpp"
 #include "autograd/engine.hpp"
 #include "autograd/gradcheck.hpp"

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "autograd/anomaly.hpp"
 #include "autograd/ops.hpp"
 #include "autograd/shape.hpp"
 
@@ -56,6 +57,38 @@ BasicTensor<T> checked_seed(const char* caller, const BasicTensor<T>& output, co
     return seed;
 }
 
+// Throws VersionError when an input of `node` (or its own value) was changed in place since the
+// op was recorded: its backward would read the new value.
+template <class T>
+void check_versions(const char* caller, const Node<T>& node) {
+    for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+        const Node<T>& input = *node.inputs[k];
+        if (__builtin_expect(input.version == node.input_versions[k], true)) continue;
+        const std::string what =
+            input.inputs.empty() ? (input.name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", input.name))
+                                 : fmt::format("the output of '{}'", input.op);
+        throw VersionError(fmt::format(
+            "{}: '{}' saved its input {} ({}, shape {}) for its backward, but that value was changed in place "
+            "since (version {} when '{}' was recorded, {} now): an optimizer step or another mutable_value() between "
+            "the forward pass and backward(). Call backward() before changing weights, or run the forward pass "
+            "again",
+            caller, node.op, k, what, shape_str(shape_of(input.value)), node.input_versions[k], node.op,
+            input.version));
+    }
+    if (__builtin_expect(node.version != 0, false))
+        throw VersionError(fmt::format(
+            "{}: the output of '{}' (shape {}) was changed in place (mutable_value()) after the op made it; its "
+            "backward may read it. Change a copy (detach()) instead",
+            caller, node.op, shape_str(shape_of(node.value))));
+}
+
+// Resets what anomaly mode tracks for the thread when a sweep ends, however it ends.
+template <class T>
+struct BackwardContext {
+    Node<T>* previous = detail::current_backward<T>();
+    ~BackwardContext() { detail::current_backward<T>() = previous; }
+};
+
 // The sweep shared by backward() and grad(). `on_gradient` receives each node with the total
 // gradient that reached it; it returns false to stop the gradient there (leaves).
 template <class T, class OnGradient>
@@ -63,6 +96,9 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
            OnGradient on_gradient) {
     // ---- the reverse sweep: sort, then walk backwards ----
     BasicTensor<T> first = checked_seed(caller, output, seed);
+    const bool anomaly = is_anomaly_enabled();
+    if (__builtin_expect(anomaly, false)) detail::check_seed(first);
+    BackwardContext<T> context;
     const std::vector<Node<T>*> order = topological_order(output.node());
     // The sweep's own scratch state: the gradient gathered so far for each node, by its place in
     // `order` (nodes themselves hold only what the forward pass made).
@@ -84,10 +120,13 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
                 "{}: the graph through '{}' was already freed by an earlier backward; to go through it twice, "
                 "give the first call retain_graph (loss.backward(retain_graph))",
                 caller, node->op));
+        check_versions(caller, *node);
+        if (__builtin_expect(anomaly, false)) detail::current_backward<T>() = node;
         Grads<T> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
         if (grads.size() != node->inputs.size())
             throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs", caller,
                                                node->op, grads.size(), node->inputs.size()));
+        if (__builtin_expect(anomaly, false)) detail::check_gradients(*node, grads);
         for (std::size_t k = 0; k < grads.size(); ++k) {
             const Node<T>* input = node->inputs[k].get();
             if (!input->requires_grad || !grads[k].defined()) continue;
@@ -116,6 +155,7 @@ void backward(const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOpti
             node->grad = node->grad.detach();  // a seed with history
         return false;
     });
+    if (__builtin_expect(is_anomaly_enabled(), false)) detail::reset_tape_index();  // the next step counts from 1
 }
 
 template <class T>

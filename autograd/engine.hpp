@@ -20,13 +20,27 @@
 //     loss.backward();                              grads = grad(y, {x});
 //     loss.backward(retain_graph);                  grads = grad(y, {x}, create_graph);
 //     y.backward(seed);                             grads = grad(y, {x}, seed, create_graph);
+//
+// A sweep refuses two things with an error of its own: going through a graph an earlier sweep
+// freed (above), and running the backward of an op whose input was changed in place after the op
+// was recorded (VersionError, below): its backward would read the new value and give gradients of
+// a function nobody computed. Optimizer steps after backward() change nothing a graph still needs.
+// In anomaly mode (anomaly.hpp) every gradient is also checked for NaN and Inf.
 #pragma once
 
+#include <stdexcept>
 #include <vector>
 
 #include "autograd/tensor.hpp"
 
 namespace autograd {
+
+// A value an op saved for its backward was changed in place (mutable_value()) between the forward
+// pass and backward(). The message names the op, the input and its shape, and both versions.
+class VersionError : public std::logic_error {
+public:
+    using std::logic_error::logic_error;
+};
 
 // Sweeps from `output`, which must have one element, accumulating into the grad() of every leaf
 // that requires grad.

@@ -18,16 +18,6 @@ std::vector<Tensor64> fresh_leaves(const std::vector<Tensor64>& inputs) {
     for (const auto& x : inputs) leaves.emplace_back(xt::xarray<double>(x.value()), true);
     return leaves;
 }
-
-// Element j of a row-major array written as an index: "[1, 2]".
-std::string index_str(const Shape& shape, std::size_t flat) {
-    std::vector<std::size_t> idx(shape.size());
-    for (std::size_t d = shape.size(); d-- > 0;) {
-        idx[d] = flat % shape[d];
-        flat /= shape[d];
-    }
-    return fmt::format("[{}]", fmt::join(idx, ", "));
-}
 }  // namespace
 
 std::vector<xt::xarray<double>> analytic_jacobian(const Function64& f, const std::vector<Tensor64>& inputs) {

@@ -3,6 +3,7 @@
 // -t instead of 1/2 - t, so it is a primitive with its own backward, sigmoid(z) - t.
 #include "autograd/losses.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -22,6 +23,33 @@ void check_same_shape(const char* op, const BasicTensor<T>& pred, const BasicTen
         shape_error(op, fmt::format("prediction {} and target {} differ in shape", shape_str(pred.shape()),
                                     shape_str(target.shape())));
     if (pred.size() == 0) shape_error(op, fmt::format("empty prediction {}", shape_str(pred.shape())));
+}
+
+// Throws DomainError when an element of `t` is outside [lo, hi] or NaN: "<loss>: <what> = <value>
+// at <index> is outside <range>: <why>". One vectorised pass when all is well.
+template <class T>
+void check_domain(const char* loss, const char* what, const BasicTensor<T>& t, T lo, T hi, const char* range,
+                  const char* why) {
+    const T* v = t.value().data();
+    const std::size_t n = t.size();
+    bool inside = true;
+    for (std::size_t i = 0; i < n; ++i) inside &= (v[i] >= lo) & (v[i] <= hi);  // false for NaN
+    if (inside) return;
+    std::size_t i = 0;
+    while (v[i] >= lo && v[i] <= hi) ++i;
+    const std::string at = index_str(t.shape(), i);
+    if (std::isnan(v[i]))
+        throw DomainError(fmt::format("{}: {} is nan at {} (a NaN made earlier in the model; anomaly detection, "
+                                      "--detect-anomaly in a lecture, names the op that made it)",
+                                      loss, what, at));
+    throw DomainError(fmt::format("{}: {} = {} at {} is outside {}: {}", loss, what, v[i], at, range, why));
+}
+
+// Finite: neither NaN nor +-Inf.
+template <class T>
+void check_finite(const char* loss, const char* what, const BasicTensor<T>& t, const char* why) {
+    check_domain(loss, what, t, std::numeric_limits<T>::lowest(), std::numeric_limits<T>::max(), "the finite numbers",
+                 why);
 }
 
 // The loss from its terms, as losses.hpp's rule says.
@@ -92,6 +120,10 @@ BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target
 template <class T>
 BasicTensor<T> bce_loss(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction r) {
     check_same_shape("bce_loss", p, target);
+    check_domain("bce_loss", "probability p", p, T(0), T(1), "[0, 1]",
+                 "bce_loss takes probabilities (a sigmoid's output); for raw scores use bce_with_logits");
+    check_domain("bce_loss", "target", target, T(0), T(1), "[0, 1]",
+                 "targets are probabilities (labels 0 and 1, or pixel intensities scaled to [0, 1])");
     const double eps = std::numeric_limits<T>::epsilon();
     const BasicTensor<T> pc = clamp(p, eps, 1.0 - eps);
     return reduce(-(target * log(pc) + (1.0 - target) * log(1.0 - pc)), r);
@@ -101,6 +133,9 @@ BasicTensor<T> bce_loss(const BasicTensor<T>& p, const BasicTensor<T>& target, R
 template <class T>
 BasicTensor<T> bce_with_logits(const BasicTensor<T>& z, const BasicTensor<T>& target, Reduction r) {
     check_same_shape("bce_with_logits", z, target);
+    check_finite("bce_with_logits", "logit z", z, "a logit is a real number");
+    check_domain("bce_with_logits", "target", target, T(0), T(1), "[0, 1]",
+                 "targets are probabilities (labels 0 and 1, or pixel intensities scaled to [0, 1])");
     const auto& zv = z.value();
     xt::xarray<T> out = xt::maximum(zv, T(0)) - zv * target.value() + xt::log1p(xt::exp(-xt::abs(zv)));
     BasicTensor<T> elementwise =
@@ -118,13 +153,15 @@ BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std
     if (logits.dim() != 2 || logits.shape()[0] != labels.size() || labels.empty())
         shape_error("cross_entropy", fmt::format("expects (N, C) logits and N labels, got {} and {} labels",
                                                  shape_str(logits.shape()), labels.size()));
+    check_finite("cross_entropy", "logit", logits, "a logit is a real number");
     const std::size_t classes = logits.shape()[1];
     // The label's log-probability is picked out by a one-hot mask: sum_c onehot_c * log p_c.
     xt::xarray<T> onehot = xt::zeros<T>(logits.shape());
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] >= classes)
-            shape_error("cross_entropy",
-                        fmt::format("label {} of row {} is not below the {} classes", labels[i], i, classes));
+            throw DomainError(fmt::format("cross_entropy: label {} of row {} is not below the {} classes (labels "
+                                          "count from 0)",
+                                          labels[i], i, classes));
         onehot(i, labels[i]) = T(1);
     }
     const BasicTensor<T> picked = sum(log_softmax(logits, 1) * detail::constant(std::move(onehot)), {1});  // (N,)
@@ -134,9 +171,22 @@ BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std
 template <class T>
 BasicTensor<T> kl_sparsity(const BasicTensor<T>& q, double p, Reduction r) {
     check_defined("kl_sparsity", q);
-    if (!(p > 0.0 && p < 1.0)) shape_error("kl_sparsity", fmt::format("target activation p = {} is not in (0, 1)", p));
-    if (q.size() == 0 || xt::any(q.value() <= T(0)) || xt::any(q.value() >= T(1)))
-        shape_error("kl_sparsity", "every mean activation q_i must lie strictly between 0 and 1");
+    if (!(p > 0.0 && p < 1.0))
+        throw DomainError(fmt::format("kl_sparsity: target activation p = {} is not in (0, 1)", p));
+    if (q.size() == 0) shape_error("kl_sparsity", "no mean activation q (an empty tensor)");
+    check_domain("kl_sparsity", "mean activation q", q, T(0), T(1), "[0, 1]",
+                 "q_i is the mean of a sigmoid unit's activations over the minibatch");
+    // In [0, 1] but saturated: the KL to Bernoulli(p) is infinite at q = 0 and at q = 1.
+    const T* qv = q.value().data();
+    for (std::size_t i = 0; i < q.size(); ++i)
+        if (qv[i] == T(0) || qv[i] == T(1))
+            throw DomainError(fmt::format(
+                "kl_sparsity: mean activation q = {} at {} is saturated: unit {} is {} for every example of the "
+                "batch (a float32 sigmoid rounds to 1 from z = 17, to 0 below z = -88), where the KL to "
+                "Bernoulli({}) is infinite; every q_i must lie strictly between 0 and 1. A smaller learning rate "
+                "or smaller initial weights keep the unit out of saturation, or clamp q to [1e-6, 1 - 1e-6] "
+                "before the penalty",
+                qv[i], index_str(q.shape(), i), i, qv[i] == T(0) ? "off" : "fully on", p));
     // p log(p / q) + (1 - p) log((1 - p) / (1 - q)) = p log p + (1-p) log(1-p) - p log q - (1-p) log(1-q)
     const double constant_part = p * std::log(p) + (1.0 - p) * std::log(1.0 - p);
     return reduce(-(log(q) * p) - log(1.0 - q) * (1.0 - p) + constant_part, r);  // (H,) terms
@@ -147,6 +197,8 @@ BasicTensor<T> gaussian_kl(const BasicTensor<T>& mu, const BasicTensor<T>& logva
     check_same_shape("gaussian_kl", mu, logvar);
     if (mu.dim() != 2)
         shape_error("gaussian_kl", fmt::format("expects (N, D) mu and logvar, got {}", shape_str(mu.shape())));
+    check_finite("gaussian_kl", "mu", mu, "the mean of a Gaussian is a real number");
+    check_finite("gaussian_kl", "logvar", logvar, "the log of a variance is a real number");
     // The reduction of 1 + logvar - mu^2 - e^logvar (N, D), times -1/2: the same as reducing the terms.
     return reduce(1.0 + logvar - square(mu) - exp(logvar), r) * -0.5;
 }
@@ -162,6 +214,9 @@ BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>
                     fmt::format("h {} has {} units but W {} has {} columns; W must be (D, H) as nn::Linear keeps it "
                                 "(PyTorch's weight is the transpose)",
                                 shape_str(h.shape()), h.shape()[1], shape_str(W.shape()), W.shape()[1]));
+    check_domain("contractive_penalty", "h", h, T(0), T(1), "[0, 1]",
+                 "the closed form is for a sigmoid layer's output h = sigmoid(x W + b)");
+    check_finite("contractive_penalty", "W", W, "a weight is a real number");
     const BasicTensor<T> slope = h * (1.0 - h);               // (N, H): dh_i / dz_i of the sigmoid
     const BasicTensor<T> column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
     return reduce(square(slope) * column_norms, r);           // (N, H) terms, reduced

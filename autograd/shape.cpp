@@ -49,6 +49,15 @@ std::vector<std::size_t> normalize_axes(const char* op, const std::vector<long>&
     return out;
 }
 
+std::string index_str(const Shape& shape, std::size_t flat) {
+    std::vector<std::size_t> index(shape.size());
+    for (std::size_t d = shape.size(); d-- > 0;) {
+        index[d] = flat % shape[d];
+        flat /= shape[d];
+    }
+    return fmt::format("[{}]", fmt::join(index, ", "));
+}
+
 void shape_error(const char* op, const std::string& message) { throw ShapeError(fmt::format("{}: {}", op, message)); }
 
 namespace detail {

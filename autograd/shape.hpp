@@ -29,6 +29,9 @@ Shape shape_of(const A& array) {
 
 std::size_t numel(const Shape& shape);
 
+// Element `flat` of a row-major array of `shape` written as an index: "[1, 2]".
+std::string index_str(const Shape& shape, std::size_t flat);
+
 // The NumPy broadcast of two shapes: align on the right, each pair of sizes equal or one of
 // them 1. Throws ShapeError naming `op` and both shapes when they do not broadcast.
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "autograd/anomaly.hpp"
 #include "autograd/engine.hpp"
 #include "autograd/heap.hpp"
 #include "autograd/shape.hpp"
@@ -64,7 +65,13 @@ const typename BasicTensor<T>::Array& BasicTensor<T>::value() const {
 }
 template <class T>
 typename BasicTensor<T>::Array& BasicTensor<T>::mutable_value() {
-    return checked(node_, "mutable_value").value;
+    Node<T>& node = checked(node_, "mutable_value");
+    ++node.version;
+    return node.value;
+}
+template <class T>
+std::uint64_t BasicTensor<T>::version() const {
+    return checked(node_, "version").version;
 }
 template <class T>
 Shape BasicTensor<T>::shape() const {
@@ -152,6 +159,8 @@ template <class T>
 BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTensor<T>> inputs, BackwardFn<T> backward) {
     auto node = std::make_shared<Node<T>>();
     node->value = std::move(value);
+    // Anomaly mode (anomaly.hpp): the output checked for NaN and Inf. Off, this is the one branch.
+    if (__builtin_expect(is_anomaly_enabled(), false)) detail::check_forward(op, *node, inputs);
     bool any = false;
     for (const auto& input : inputs) any = any || input.requires_grad();
     // Nothing to record: the result is a plain leaf, like a tensor the user made.
@@ -160,7 +169,10 @@ BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTens
     // Only a recorded node keeps its inputs: a constant's history is of no use to backward.
     node->requires_grad = true;
     node->inputs.reserve(inputs.size());
-    for (const auto& input : inputs) node->inputs.push_back(input.node_ptr());
+    for (const auto& input : inputs) {
+        node->inputs.push_back(input.node_ptr());
+        node->input_versions.push_back(input.node()->version);
+    }
     node->backward = std::move(backward);
     return BasicTensor<T>(std::move(node));
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -53,9 +54,12 @@ public:
 
     bool defined() const { return node_ != nullptr; }
     const Array& value() const;
-    // The value, writable: for optimizers updating a leaf in place. Never call it on a tensor
-    // that an existing graph has saved for its backward.
+    // The value, writable: for optimizers updating a leaf in place. Each call counts as a change
+    // (it bumps version()): a graph recorded before it that read this tensor can no longer run its
+    // backward (VersionError, engine.hpp). Change weights after backward(), not between the
+    // forward pass and backward().
     Array& mutable_value();
+    std::uint64_t version() const;  // how many times mutable_value() was called on this tensor
     Shape shape() const;
     std::size_t dim() const;
     std::size_t size() const;
@@ -114,6 +118,12 @@ struct Node : std::enable_shared_from_this<Node<T>> {
     std::string name;                           // set_name(): shown by the tape inspector
     std::vector<std::shared_ptr<Node>> inputs;  // empty for leaves
     BackwardFn<T> backward;                     // empty for leaves, and for an op once a sweep has freed the graph
+    // The version counter: how many times `value` was handed out for writing (mutable_value():
+    // optimizer steps, fills, copies into a weight). A recorded op notes the version of each input
+    // (their values are what its backward reads), and backward() refuses to run it if one changed.
+    std::uint64_t version = 0;
+    xt::svector<std::uint64_t, 4> input_versions;  // recorded ops: inputs[k]'s version when recorded
+    std::size_t tape_index = 0;                    // anomaly mode (anomaly.hpp): the op's number; 0 outside it
 
     Node() = default;
     Node(const Node&) = delete;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "autograd/anomaly.hpp"
 #include "io/atomic_file.hpp"
 
 // OpenBLAS's name for the kernels it chose (cblas.h declares it; not included here, to keep
@@ -31,9 +32,19 @@ void check_blas_kernels() {
                core, __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? "SkylakeX" : "Haswell");
 }
 
+// The usage text, for --help and after a bad flag.
+std::string usage(const std::string& name, const std::string& description) {
+    return fmt::format(
+        "usage: {} [--quick] [--seed N] [--out DIR] [--detect-anomaly]\n  {}\n\n"
+        "  --quick           a smaller run (the test suite's)\n"
+        "  --seed N          the seed of every random number (the default gives the numbers in the comments)\n"
+        "  --out DIR         where the figures go (default out/{})\n"
+        "  --detect-anomaly  stop at the first op (or backward) that makes a NaN or Inf, and name it (slower)\n",
+        name, description, name);
+}
+
 [[noreturn]] void usage_error(const std::string& name, const std::string& description, const std::string& problem) {
-    fmt::print(stderr, "{}: {}\n\nusage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, problem, name,
-               description);
+    fmt::print(stderr, "{}: {}\n\n{}", name, problem, usage(name, description));
     std::exit(2);
 }
 }  // namespace
@@ -63,12 +74,18 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
         } else if (arg == "--out") {
             if (!has_value) usage_error(name, description, "--out needs a folder");
             options.out_dir = argv[++i];
+        } else if (arg == "--detect-anomaly") {
+            options.detect_anomaly = true;
         } else if (arg == "--help" || arg == "-h") {
-            fmt::print("usage: {} [--quick] [--seed N] [--out DIR]\n  {}\n", name, description);
+            fmt::print("{}", usage(name, description));
             std::exit(0);
         } else {
             usage_error(name, description, fmt::format("unknown argument '{}'", arg));
         }
+    }
+    if (options.detect_anomaly) {
+        autograd::set_detect_anomaly(true);
+        fmt::print("anomaly detection on: every op and every backward checks for NaN and Inf (slower)\n");
     }
     return options;
 }

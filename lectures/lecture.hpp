@@ -12,10 +12,13 @@ struct Options {
     bool quick = false;      // --quick: a smaller run for the test suite
     std::uint64_t seed = 0;  // --seed N: the seed of the lecture's Generator
     std::string out_dir;     // --out DIR: where figures go (default out/<lecture>)
+    bool detect_anomaly = false;  // --detect-anomaly: autograd's anomaly mode for the whole run
 };
 
-// Reads --quick, --seed N, --out DIR and --help. A bad flag prints what is wrong and the usage
-// and exits with status 2.
+// Reads --quick, --seed N, --out DIR, --detect-anomaly and --help. A bad flag prints what is wrong
+// and the usage and exits with status 2. --detect-anomaly turns autograd's anomaly mode on
+// (autograd/anomaly.hpp): the first op or backward to make a NaN or Inf stops the run with an
+// error naming it. The run is slower, so it is for finding where a NaN loss came from.
 Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
                    const std::string& description);
 

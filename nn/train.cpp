@@ -1,5 +1,6 @@
 #include "nn/train.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -29,6 +30,14 @@ void TrainLog::start_epoch() {
 void TrainLog::batch(double loss, std::size_t examples) {
     if (epoch_ == 0) throw std::logic_error("TrainLog::batch: call start_epoch() first");
     ++batch_;
+    if (!std::isfinite(loss)) {
+        if (!quiet_ && tty_) fmt::print("\n");  // below the progress bar
+        std::fflush(stdout);
+        throw NonFiniteLoss(fmt::format(
+            "epoch {}/{}, batch {}/{}: the loss is {}; training stopped here (from now on every number would be "
+            "nan). Rerun with --detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
+            epoch_, epochs_, batch_, batches_, loss));
+    }
     examples_ += examples;
     loss_sum_ += loss * static_cast<double>(examples);
     // A progress bar, redrawn at most 5 times a second, only on a terminal and only once the
@@ -94,9 +103,9 @@ std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const D
         for (const Batch& batch : loader) {
             adam.zero_grad();
             autograd::Tensor loss = autograd::mse_loss(model(batch.x), batch.x, autograd::Reduction::Mean);  // ()
+            log.batch(loss.item(), batch.labels.size());  // a NaN loss stops here, before the step
             loss.backward();
             adam.step();
-            log.batch(loss.item(), batch.labels.size());
         }
         test_curve.push_back(reconstruction_mse(model, test));
         log.end_epoch(fmt::format("test {:.5f}", test_curve.back()));

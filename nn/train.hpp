@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,18 @@ struct FitOptions {
 };
 
 // Trains an autoencoder to reconstruct its input: Adam on the square loss mse(model(x), x),
-// shuffled minibatches, one TrainLog line per epoch with the test MSE. Returns the test MSE
+// shuffled minibatches, one TrainLog line per epoch with the test MSE. A NaN or Inf loss stops it
+// with NonFiniteLoss before the step that would spread it into the weights. Returns the test MSE
 // after each epoch (the last one is the model's final test error).
 std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const Dataset& test,
                                     const FitOptions& options);
+
+// The loss of a minibatch was NaN or Inf: training stops there (every later step would only
+// print nan). The message names the epoch, the batch and the value, and how to find the op.
+class NonFiniteLoss : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 class TrainLog {
 public:
@@ -44,7 +53,9 @@ public:
 
     // Marks the start of the next epoch.
     void start_epoch();
-    // Records one minibatch: its mean loss and how many examples it held.
+    // Records one minibatch: its mean loss and how many examples it held. A loss of NaN or Inf
+    // throws NonFiniteLoss ("epoch 3/10, batch 17/469: the loss is nan ... rerun with
+    // --detect-anomaly").
     void batch(double loss, std::size_t examples);
     // Ends the epoch: prints its line (with extra "name value" pairs, e.g. a test loss) and
     // returns the epoch's mean loss, weighted by examples.

@@ -189,3 +189,61 @@ TEST_CASE("an op's backward that returns a gradient of the wrong shape is an err
                             "sum_to");
     CHECK_THROWS_CONTAINING(grad(sum(y), {a}), "'my_add'", "(3, 4)", "(3, 1)");
 }
+
+// ---- version counters: a value saved for backward and changed in place ----
+
+TEST_CASE("mutable_value() counts as a change: version() counts the calls") {
+    Tensor64 W(xt::xarray<double>{1.0, 2.0}, true);
+    CHECK(W.version() == 0);
+    W.mutable_value()(0) = 3.0;
+    W.mutable_value() *= 2.0;
+    CHECK(W.version() == 2);
+    CHECK(W.detach().version() == 0);  // a copy starts again
+}
+
+TEST_CASE("a weight changed in place between the forward pass and backward() is an error naming the op") {
+    Generator gen(2);
+    const Tensor64 x = randn<double>({5, 3}, gen);
+    Tensor64 W = Tensor64(randn<double>({3, 2}, gen).value(), true).set_name("W");
+    const Tensor64 loss = sum(square(matmul(x, W)));
+    W.mutable_value() *= 2.0;  // the gradient would be that of a function nobody computed
+    CHECK_THROWS_AS(loss.backward(), VersionError);
+    CHECK_NOTHROW(sum(square(matmul(x, W))).backward());  // a graph recorded after the change is fine
+    const Tensor64 loss2 = sum(square(matmul(x, W)));
+    W.mutable_value() -= 1.0;
+    CHECK_THROWS_CONTAINING(loss2.backward(), "backward", "'matmul' saved its input 1", "the leaf 'W'", "shape (3, 2)",
+                            "version 1 when 'matmul' was recorded, 2 now", "optimizer step");
+    // grad() checks the same.
+    const Tensor64 loss3 = sum(square(matmul(x, W)));
+    W.mutable_value() += 1.0;
+    CHECK_THROWS_CONTAINING(grad(loss3, {W}), "grad", "'matmul'");
+}
+
+TEST_CASE("the usual loop stays legal: forward, backward, step in place, forward again") {
+    Generator gen(4);
+    const Tensor64 x = randn<double>({8, 3}, gen);
+    Tensor64 W(randn<double>({3, 3}, gen).value(), true);
+    double first = 0.0, last = 0.0;
+    for (int step = 0; step < 20; ++step) {
+        W.zero_grad();
+        const Tensor64 loss = mean(square(matmul(x, W) - x));
+        CHECK_NOTHROW(loss.backward());
+        W.mutable_value() -= 0.1 * W.grad().value();  // the step, after backward
+        (step == 0 ? first : last) = loss.item();
+    }
+    CHECK(W.version() == 20);
+    CHECK(last < first);
+}
+
+TEST_CASE("a retained graph whose weight was stepped cannot be swept again; the output of an op changed in place") {
+    Tensor64 W(xt::xarray<double>{1.0, 2.0}, true);
+    const Tensor64 loss = sum(exp(W));
+    loss.backward(retain_graph);
+    W.mutable_value() -= 0.5;
+    CHECK_THROWS_CONTAINING(loss.backward(), "'exp' saved its input 0", "shape (2,)");
+
+    Tensor64 V(xt::xarray<double>{1.0, 2.0}, true);
+    Tensor64 y = exp(V);  // exp's backward reads its output
+    y.mutable_value()(0) = 0.0;
+    CHECK_THROWS_CONTAINING(sum(y).backward(), "the output of 'exp' (shape (2,)) was changed in place");
+}

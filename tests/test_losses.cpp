@@ -1,4 +1,7 @@
 // The losses: values against their formulas, stability, gradchecks.
+#include <cmath>
+#include <limits>
+
 #include <xtensor/xview.hpp>
 
 #include "check.hpp"
@@ -42,8 +45,10 @@ TEST_CASE("bce_with_logits: equals bce of sigmoid, finite for logits of +-1000, 
     check_close(zl.grad().value(), xt::xarray<double>{1.0, -1.0, 0.25}, 1e-12);  // sigmoid(z) - t
     CHECK_GRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); }, in);
     CHECK_GRADGRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); }, in);
+    // At the kink z = 0 (targets inside (0, 1): central differences step both ways, and a target
+    // past 1 is outside the loss's domain).
     CHECK_GRADCHECK([](const V& x) { return bce_with_logits(x[0], x[1]); },
-                    (V{Tensor64(xt::xarray<double>{0.0, 0.0}), Tensor64(xt::xarray<double>{0.3, 1.0})}));
+                    (V{Tensor64(xt::xarray<double>{0.0, 0.0}), Tensor64(xt::xarray<double>{0.3, 0.9})}));
 }
 
 TEST_CASE("cross_entropy with integer labels") {
@@ -162,4 +167,73 @@ TEST_CASE("loss errors") {
     CHECK_THROWS_CONTAINING(kl_sparsity(Tensor(xt::xarray<float>{0.5f, 1.0f}), 0.1), "kl_sparsity", "strictly between");
     CHECK_THROWS_CONTAINING(gaussian_kl(ones({3}), ones({3})), "gaussian_kl", "(N, D)", "(3,)");
     CHECK_THROWS_CONTAINING(mse_loss(zeros({0}), zeros({0})), "mse_loss", "empty");
+}
+
+// ---- inputs outside a loss's domain: a DomainError (std::domain_error), never a ShapeError ----
+
+namespace {
+const double nan_ = std::numeric_limits<double>::quiet_NaN();
+const double inf_ = std::numeric_limits<double>::infinity();
+}  // namespace
+
+// Checks that `expr` throws an autograd::DomainError (a std::domain_error, not a ShapeError) whose
+// message contains every part.
+#define CHECK_DOMAIN_ERROR(expr, ...)                                          \
+    do {                                                                       \
+        CHECK_THROWS_AS((void)(expr), DomainError);                            \
+        CHECK_THROWS_AS((void)(expr), std::domain_error);                      \
+        CHECK_THROWS_CONTAINING(expr, __VA_ARGS__);                            \
+    } while (0)
+
+TEST_CASE("bce_loss: probabilities and targets outside [0, 1], and NaN, are domain errors naming value and index") {
+    const Tensor p = tensor({{0.2, 0.5}, {1.5, 0.1}});
+    const Tensor t = tensor({{0.0, 1.0}, {1.0, 3.0}});
+    const Tensor ok = full({2, 2}, 0.5);
+    CHECK_DOMAIN_ERROR(bce_loss(p, ok), "bce_loss", "probability p = 1.5 at [1, 0]", "outside [0, 1]",
+                       "bce_with_logits");
+    CHECK_DOMAIN_ERROR(bce_loss(ok, t), "bce_loss", "target = 3 at [1, 1]", "outside [0, 1]");
+    CHECK_DOMAIN_ERROR(bce_loss(tensor({0.5, -0.25}), tensor({0.5, 0.5})), "p = -0.25 at [1]");
+    CHECK_DOMAIN_ERROR(bce_loss(tensor({0.5, nan_}), tensor({0.5, 0.5})), "bce_loss", "p is nan at [1]",
+                       "--detect-anomaly");
+    // The ends of the domain are inside it.
+    CHECK(std::isfinite(bce_loss(tensor({0.0, 1.0}), tensor({0.0, 1.0})).item()));
+}
+
+TEST_CASE("bce_with_logits: a non-finite logit or a target outside [0, 1] is a domain error") {
+    CHECK_DOMAIN_ERROR(bce_with_logits(tensor({1.0, nan_}), tensor({0.0, 1.0})), "bce_with_logits",
+                       "logit z is nan at [1]");
+    CHECK_DOMAIN_ERROR(bce_with_logits(tensor({1.0, -inf_}), tensor({0.0, 1.0})), "logit z = -inf at [1]");
+    CHECK_DOMAIN_ERROR(bce_with_logits(tensor({1.0, 2.0}), tensor({-0.5, 1.0})), "target = -0.5 at [0]");
+    CHECK(std::isfinite(bce_with_logits(tensor({1000.0, -1000.0}), tensor({0.0, 1.0})).item()));
+}
+
+TEST_CASE("cross_entropy: a label past the last class or a non-finite logit is a domain error") {
+    CHECK_DOMAIN_ERROR(cross_entropy(ones({2, 3}), {0, 3}), "cross_entropy", "label 3 of row 1", "3 classes");
+    CHECK_DOMAIN_ERROR(cross_entropy(tensor({{0.0, inf_, 1.0}, {0.0, 0.0, 0.0}}), {0, 1}), "cross_entropy",
+                       "logit = inf at [0, 1]");
+}
+
+TEST_CASE("kl_sparsity: a saturated unit is a domain error with a hint, as are q outside [0, 1] and p outside (0, 1)") {
+    CHECK_DOMAIN_ERROR(kl_sparsity(tensor({0.5, 1.0, 0.2}), 0.05), "kl_sparsity", "q = 1 at [1] is saturated",
+                       "unit 1 is fully on", "infinite", "learning rate");
+    CHECK_DOMAIN_ERROR(kl_sparsity(tensor({0.0, 0.5}), 0.05), "q = 0 at [0] is saturated", "unit 0 is off");
+    CHECK_DOMAIN_ERROR(kl_sparsity(tensor({0.5, 1.5}), 0.05), "q = 1.5 at [1] is outside [0, 1]");
+    CHECK_DOMAIN_ERROR(kl_sparsity(tensor({nan_, 0.5}), 0.05), "q is nan at [0]");
+    CHECK_DOMAIN_ERROR(kl_sparsity(full({2}, 0.5), 0.0), "kl_sparsity", "p = 0");
+    CHECK_THROWS_AS(kl_sparsity(zeros({0}), 0.05), ShapeError);  // no units at all is a shape problem
+}
+
+TEST_CASE("gaussian_kl: a NaN or Inf in mu or logvar is a domain error") {
+    CHECK_DOMAIN_ERROR(gaussian_kl(tensor({{0.0, nan_}}), zeros({1, 2})), "gaussian_kl", "mu is nan at [0, 1]");
+    CHECK_DOMAIN_ERROR(gaussian_kl(zeros({1, 2}), tensor({{inf_, 0.0}})), "gaussian_kl", "logvar = inf at [0, 0]");
+}
+
+TEST_CASE("contractive_penalty: h outside [0, 1] (no sigmoid's output) or a non-finite W is a domain error") {
+    CHECK_DOMAIN_ERROR(contractive_penalty(tensor({{0.5, 2.0}}), ones({3, 2})), "contractive_penalty",
+                       "h = 2 at [0, 1]", "sigmoid");
+    CHECK_DOMAIN_ERROR(contractive_penalty(full({1, 2}, 0.5), tensor({{1.0, nan_}})), "W is nan at [0, 1]");
+}
+
+TEST_CASE("mse_loss has no domain: a NaN makes a NaN loss (the training loop stops on it)") {
+    CHECK(std::isnan(mse_loss(tensor({1.0, nan_}), tensor({0.0, 0.0})).item()));
 }

@@ -1,4 +1,5 @@
 // TrainLog: the epoch means it returns and the line it prints; reconstruction_mse and fit_autoencoder.
+#include <cmath>
 #include <cstdio>
 
 #include <unistd.h>
@@ -100,4 +101,34 @@ TEST_CASE("fit_autoencoder: the test curve falls, ends at reconstruction_mse, an
     REQUIRE(curve.size() == 30);
     CHECK(curve.back() < 0.1 * curve.front());
     CHECK(run(5) == curve);
+}
+
+TEST_CASE("a NaN or Inf loss stops training with the epoch, the batch, the value and --detect-anomaly") {
+    nn::TrainLog log(3, 5, /*quiet=*/true);
+    log.start_epoch();
+    log.batch(0.5, 4);
+    log.end_epoch();
+    log.start_epoch();
+    log.batch(0.4, 4);
+    CHECK_THROWS_AS(log.batch(std::nan(""), 4), nn::NonFiniteLoss);
+    nn::TrainLog log2(3, 5, /*quiet=*/true);
+    log2.start_epoch();
+    log2.batch(0.5, 4);
+    CHECK_THROWS_CONTAINING(log2.batch(std::nan(""), 4), "epoch 1/3, batch 2/5", "the loss is nan", "stopped",
+                            "--detect-anomaly");
+    CHECK_THROWS_CONTAINING(log2.batch(HUGE_VAL, 4), "the loss is inf");
+}
+
+TEST_CASE("fit_autoencoder stops at the first batch whose loss is NaN, before its step spoils the weights") {
+    nn::Dataset data;
+    data.images = xt::xarray<float>::from_shape({32, 4});
+    data.images.fill(0.5f);
+    data.images(20, 1) = std::nanf("");  // one NaN pixel: the batch that holds image 20 has a NaN loss
+    data.labels.assign(32, 0);
+    autograd::Generator gen(3);
+    nn::Sequential ae(nn::Linear(4, 2, gen), nn::Linear(2, 4, gen));
+    CHECK_THROWS_CONTAINING(nn::fit_autoencoder(ae, data, data, {2, 8, 1e-2, 1}), "epoch 1/2, batch ",
+                            "the loss is nan");
+    for (const autograd::Tensor& p : ae.parameters())
+        CHECK_MESSAGE(xt::all(xt::isfinite(p.value())), "a parameter was updated from a NaN loss");
 }

@@ -1,0 +1,188 @@
+// anomaly.cpp: the checks of anomaly mode and the messages they give. Nothing here runs when the
+// mode is off (record() and the sweep test the switch first).
+#include "autograd/anomaly.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "autograd/shape.hpp"
+
+namespace autograd {
+
+namespace detail {
+std::atomic<bool> anomaly_enabled{false};
+}  // namespace detail
+
+namespace {
+// The ops recorded on this thread since the mode was turned on or the last backward() ended.
+thread_local std::size_t tape_counter = 0;
+
+constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+// The flat position of the first NaN or Inf in `a`, or `none`.
+template <class T>
+std::size_t first_non_finite(const xt::xarray<T>& a) {
+    const T* p = a.data();
+    for (std::size_t i = 0, n = a.size(); i < n; ++i)
+        if (!std::isfinite(p[i])) return i;
+    return none;
+}
+
+// "nan at [2] of (4,)"
+template <class T>
+std::string where(const xt::xarray<T>& a, std::size_t flat) {
+    const Shape shape = shape_of(a);
+    return fmt::format("{} at {} of {}", a.data()[flat], index_str(shape, flat), shape_str(shape));
+}
+
+// "'log' (tape index 5)", with the tensor's name when it has one.
+template <class T>
+std::string describe(const Node<T>& node) {
+    std::string s = fmt::format("'{}'", node.op);
+    if (!node.name.empty()) s += fmt::format(" named '{}'", node.name);
+    if (node.tape_index > 0)
+        s += fmt::format(" (tape index {})", node.tape_index);
+    else if (!node.inputs.empty())
+        s += " (recorded before anomaly mode was turned on)";
+    return s;
+}
+
+// "(64, 784) 'x', (784, 64) 'W'": the shapes of an op's inputs, with their names.
+template <class T>
+std::string input_shapes(const std::vector<const Node<T>*>& inputs) {
+    std::vector<std::string> parts;
+    for (const Node<T>* in : inputs)
+        parts.push_back(shape_str(shape_of(in->value)) + (in->name.empty() ? "" : fmt::format(" '{}'", in->name)));
+    return parts.empty() ? "none" : fmt::format("{}", fmt::join(parts, ", "));
+}
+template <class T>
+std::vector<const Node<T>*> raw(const std::vector<std::shared_ptr<Node<T>>>& inputs) {
+    std::vector<const Node<T>*> out;
+    for (const auto& in : inputs) out.push_back(in.get());
+    return out;
+}
+
+// What usually makes an op's first non-finite value, for the ops where it is not obvious.
+std::string cause(const char* op, bool nan) {
+    const std::string o = op;
+    if (o == "log") return nan ? "the log of a negative number is nan" : "log(0) is -inf";
+    if (o == "div") return nan ? "0 / 0 is nan" : "a division by 0 (or by a number near it) is inf";
+    if (o == "sqrt") return "the square root of a negative number is nan";
+    if (o == "pow") return "a negative number to a fractional power is nan, 0 to a negative power inf";
+    if (o == "exp") return "exp overflows past 88 in float32 (709 in float64)";
+    return nan ? "nan comes from inf - inf, 0 * inf, 0 / 0, or from an input's inf"
+               : "inf comes from an overflow (float32 stops at 3.4e38) or a division by 0";
+}
+
+// The context of a message for an op run inside a backward: "in the backward of 'log' (tape
+// index 5; its forward inputs: (4,)), ".
+template <class T>
+std::string inside_backward() {
+    const Node<T>* node = detail::current_backward<T>();
+    if (node == nullptr) return "";
+    return fmt::format("in the backward of {} (its forward inputs: {}), ", describe(*node), input_shapes(raw(node->inputs)));
+}
+}  // namespace
+
+void set_detect_anomaly(bool on) {
+    if (on) tape_counter = 0;
+    detail::anomaly_enabled.store(on, std::memory_order_relaxed);
+}
+
+DetectAnomaly::DetectAnomaly(bool on) : previous_(is_anomaly_enabled()) {
+    if (on && !previous_) tape_counter = 0;
+    detail::anomaly_enabled.store(on, std::memory_order_relaxed);
+}
+DetectAnomaly::~DetectAnomaly() { detail::anomaly_enabled.store(previous_, std::memory_order_relaxed); }
+
+namespace detail {
+
+void reset_tape_index() { tape_counter = 0; }
+
+template <class T>
+Node<T>*& current_backward() {
+    thread_local Node<T>* node = nullptr;
+    return node;
+}
+
+template <class T>
+void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<T>>& inputs) {
+    node.tape_index = ++tape_counter;
+    const std::size_t bad = first_non_finite(node.value);
+    if (bad == none) return;
+    std::vector<const Node<T>*> ins;
+    for (const auto& in : inputs) ins.push_back(in.node());
+    const std::string context = inside_backward<T>();
+    const std::string head =
+        fmt::format("anomaly: {}'{}' (tape index {}) with inputs {}", context, op, node.tape_index, input_shapes(ins));
+    // Was the bad value already there? Every op's output is checked in this mode, so an input
+    // can only be bad if it came from outside the ops: a leaf (data, a weight), or a tensor
+    // recorded before the mode was on.
+    for (std::size_t k = 0; k < ins.size(); ++k) {
+        const std::size_t in_bad = first_non_finite(ins[k]->value);
+        if (in_bad == none) continue;
+        std::string origin;
+        if (!ins[k]->inputs.empty())
+            origin = fmt::format("made by {}", describe(*ins[k]));
+        else if (ins[k]->version > 0)
+            origin = fmt::format(
+                "a leaf{} changed in place {} time{} (mutable_value(): an optimizer step; a step too large, from a "
+                "learning rate too high, overflows a weight to inf and then nan)",
+                ins[k]->name.empty() ? "" : fmt::format(" named '{}'", ins[k]->name), ins[k]->version,
+                ins[k]->version == 1 ? "" : "s");
+        else
+            origin = fmt::format("a leaf{} that held it from the start (the data, or a tensor built with it)",
+                                 ins[k]->name.empty() ? "" : fmt::format(" named '{}'", ins[k]->name));
+        throw AnomalyError(fmt::format("{} was given {} in its input {}, {}; the first non-finite value did not come "
+                                       "from an op",
+                                       head, where(ins[k]->value, in_bad), k, origin),
+                           op, node.tape_index);
+    }
+    const bool nan = std::isnan(node.value.data()[bad]);
+    throw AnomalyError(fmt::format("{} produced {} from finite inputs: it is the first op to make a non-finite value "
+                                   "({})",
+                                   head, where(node.value, bad), cause(op, nan)),
+                       op, node.tape_index);
+}
+
+template <class T>
+void check_gradients(const Node<T>& node, const std::vector<BasicTensor<T>>& grads) {
+    for (std::size_t k = 0; k < grads.size() && k < node.inputs.size(); ++k) {
+        if (!grads[k].defined()) continue;
+        const std::size_t bad = first_non_finite(grads[k].value());
+        if (bad == none) continue;
+        const Node<T>& input = *node.inputs[k];
+        throw AnomalyError(
+            fmt::format("anomaly: the backward of {} (its forward inputs: {}) returned {} in the gradient for its "
+                        "input {} ({}); the gradient flowing into '{}' was finite, so its backward is where the "
+                        "non-finite value starts",
+                        describe(node), input_shapes(raw(node.inputs)), where(grads[k].value(), bad), k,
+                        input.inputs.empty() ? std::string(input.name.empty() ? "a leaf"
+                                                                              : fmt::format("the leaf '{}'", input.name))
+                                             : fmt::format("made by {}", describe(input)),
+                        node.op),
+            node.op, node.tape_index);
+    }
+}
+
+template <class T>
+void check_seed(const BasicTensor<T>& seed) {
+    const std::size_t bad = first_non_finite(seed.value());
+    if (bad != none)
+        throw AnomalyError(fmt::format("anomaly: the seed gradient given to backward holds {}", where(seed.value(), bad)),
+                           "backward", 0);
+}
+
+#define AUTOGRAD_INSTANTIATE(T)                                                                      \
+    template Node<T>*& current_backward<T>();                                                        \
+    template void check_forward(const char*, Node<T>&, const std::vector<BasicTensor<T>>&);          \
+    template void check_gradients(const Node<T>&, const std::vector<BasicTensor<T>>&);               \
+    template void check_seed(const BasicTensor<T>&);
+AUTOGRAD_INSTANTIATE(float)
+AUTOGRAD_INSTANTIATE(double)
+
+}  // namespace detail
+
+}  // namespace autograd

@@ -116,7 +116,10 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
     for (const auto& in : inputs) ins.push_back(in.node());
     const std::string context = inside_backward<T>();
     const std::string head =
-        fmt::format("anomaly: {}'{}' (tape index {}) with inputs {}", context, op, node.tape_index, input_shapes(ins));
+        context.empty() ? fmt::format("anomaly: '{}' (tape index {}: op {} since anomaly mode began or the last "
+                                      "backward() ended) with inputs {}",
+                                      op, node.tape_index, node.tape_index, input_shapes(ins))
+                        : fmt::format("anomaly: {}'{}' with inputs {}", context, op, input_shapes(ins));
     // Was the bad value already there? Every op's output is checked in this mode, so an input
     // can only be bad if it came from outside the ops: a leaf (data, a weight), or a tensor
     // recorded before the mode was on.

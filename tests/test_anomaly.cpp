@@ -44,7 +44,7 @@ TEST_CASE("forward: the op that makes the first non-finite value from finite inp
     const std::string m = e.what();
     CHECK(e.op() == "log");
     CHECK(e.tape_index() == 3);
-    for (const char* part : {"'log' (tape index 3)", "inputs (3,)", "at [1]", "from finite inputs", "first op",
+    for (const char* part : {"'log' (tape index 3: op 3 since", "inputs (3,)", "at [1]", "from finite inputs", "first op",
                              "log(0) is -inf"})
         CHECK_MESSAGE(contains(m, part), m, " lacks ", part);
     // A negative input: nan, and the cause said is the negative number.
@@ -70,7 +70,7 @@ TEST_CASE("forward: a bad value that came from outside the ops is traced to its 
         const AnomalyError e = anomaly_of([&] { (void)(x * W); });
         const std::string m = e.what();
         CHECK(e.op() == "mul");
-        for (const char* part : {"'mul' (tape index 1)", "input 0", "leaf named 'data' that held it from the start",
+        for (const char* part : {"'mul' (tape index 1:", "input 0", "leaf named 'data' that held it from the start",
                                  "nan at [1] of (2,)", "did not come from an op"})
             CHECK_MESSAGE(contains(m, part), m, " lacks ", part);
     }

@@ -17,11 +17,13 @@ namespace io {
 
 // MNIST's training set (60,000 images) or test set (10,000) from the IDX files in `dir`; with a
 // `limit` above 0, only the first `limit` images (or all, when there are fewer). A missing
-// folder or file is a DataError that says to run `./lab fetch mnist`.
+// folder or file is a DataError that says to run `./lab fetch mnist`; so is a file that loads
+// but does not fit: images other than 28x28, a labels count unlike the images count, no images.
 nn::Dataset load_mnist(const std::string& dir, bool train, std::size_t limit = 0);
 
 // Fashion-MNIST (Xiao et al. 2017): clothes in the same format, sizes and file names as MNIST.
-// A missing folder or file is a DataError that says to run `./lab fetch fashion-mnist`.
+// A missing folder or file, or files that do not fit (as above), is a DataError that says to run
+// `./lab fetch fashion-mnist`.
 nn::Dataset load_fashion_mnist(const std::string& dir, bool train, std::size_t limit = 0);
 
 // $MNIST_DIR when set, else "data/mnist" (relative to the working folder: the project root).

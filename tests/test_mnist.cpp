@@ -19,11 +19,13 @@ namespace {
 // The pixel byte of image i at flat position k in the fake files.
 std::uint8_t pixel(std::size_t i, std::size_t k) { return static_cast<std::uint8_t>((i * 31 + k * 7) % 256); }
 
-// Writes `prefix`-images-idx3-ubyte with n 28x28 images and `prefix`-labels-idx1-ubyte with `labels`.
-void write_split(const TempDir& dir, const std::string& prefix, std::size_t n, const std::vector<int>& labels) {
-    xt::xarray<std::uint8_t> images = xt::xarray<std::uint8_t>::from_shape({n, 28, 28});
+// Writes `prefix`-images-idx3-ubyte with n images of H x W (28x28 unless given) and
+// `prefix`-labels-idx1-ubyte with `labels`.
+void write_split(const TempDir& dir, const std::string& prefix, std::size_t n, const std::vector<int>& labels,
+                 std::size_t H = 28, std::size_t W = 28) {
+    xt::xarray<std::uint8_t> images = xt::xarray<std::uint8_t>::from_shape({n, H, W});  // (N, H, W)
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t k = 0; k < 784; ++k) images.data()[i * 784 + k] = pixel(i, k);
+        for (std::size_t k = 0; k < H * W; ++k) images.data()[i * H * W + k] = pixel(i, k);
     xt::xarray<std::uint8_t> y = xt::xarray<std::uint8_t>::from_shape({labels.size()});
     for (std::size_t i = 0; i < labels.size(); ++i) y(i) = static_cast<std::uint8_t>(labels[i]);
     io::write_idx(dir / (prefix + "-images-idx3-ubyte"), images);
@@ -139,6 +141,11 @@ TEST_CASE("files that do not belong together are DataErrors naming them") {
         CHECK_THROWS_CONTAINING(io::load_mnist(dir.path.string(), true), "train-labels-idx1-ubyte", "2 dimensions",
                                 "expected 1");
     }
+    SUBCASE("more labels than images") {
+        write_split(dir, "t10k", 2, {1, 2, 3});
+        CHECK_THROWS_CONTAINING(io::load_mnist(dir.path.string(), false), "t10k-images-idx3-ubyte holds 2 images",
+                                "t10k-labels-idx1-ubyte holds 3 labels");
+    }
     SUBCASE("a corrupt file: the IDX reader's error comes through") {
         write_split(dir, "train", 2, {1, 2});
         fs::resize_file(dir / "train-images-idx3-ubyte", 100);
@@ -157,4 +164,37 @@ TEST_CASE("the default folders follow MNIST_DIR and FASHION_MNIST_DIR") {
         CHECK(io::default_mnist_dir() == "/somewhere/mnist");
         CHECK(io::default_fashion_mnist_dir() == "/elsewhere/f");
     }
+}
+
+TEST_CASE("data of the wrong shape fails at loading, naming the file, not later in a layer") {
+    TempDir dir;
+    SUBCASE("10x10 images: MNIST_DIR names another data set") {
+        write_split(dir, "train", 4, {1, 2, 3, 4}, /*H=*/10, /*W=*/10);
+        const std::string expected = "expected 28x28 images, found 10x10 in " + (dir / "train-images-idx3-ubyte");
+        CHECK_THROWS_CONTAINING(io::load_mnist(dir.path.string(), true), expected.c_str());
+        CHECK_THROWS_AS(io::load_mnist(dir.path.string(), true), io::DataError);
+        // Fashion-MNIST's images are 28x28 too; a limit does not skip the check.
+        CHECK_THROWS_CONTAINING(io::load_fashion_mnist(dir.path.string(), true, /*limit=*/1), expected.c_str(),
+                                "Fashion-MNIST");
+    }
+    SUBCASE("28 rows of 27 columns: each side is checked") {
+        write_split(dir, "t10k", 2, {1, 2}, /*H=*/28, /*W=*/27);
+        CHECK_THROWS_CONTAINING(io::load_mnist(dir.path.string(), false), "expected 28x28 images, found 28x27 in",
+                                "t10k-images-idx3-ubyte");
+    }
+    SUBCASE("no images: an error now rather than a -nan% after training on nothing") {
+        write_split(dir, "train", 0, {});
+        CHECK_THROWS_CONTAINING(io::load_mnist(dir.path.string(), true), "train-images-idx3-ubyte", "no images",
+                                "./lab fetch mnist");
+        CHECK_THROWS_CONTAINING(io::load_fashion_mnist(dir.path.string(), true), "no images",
+                                "./lab fetch fashion-mnist");
+    }
+}
+
+TEST_CASE("the folder named by MNIST_DIR, as the lectures load it, gets the same checks") {
+    TempDir dir;
+    write_split(dir, "train", 3, {1, 2, 3}, /*H=*/10, /*W=*/10);
+    ScopedEnv env("MNIST_DIR", dir.path.c_str());
+    const std::string expected = "expected 28x28 images, found 10x10 in " + (dir / "train-images-idx3-ubyte");
+    CHECK_THROWS_CONTAINING(io::load_mnist(io::default_mnist_dir(), true), expected.c_str());
 }

@@ -40,6 +40,7 @@ Tensor generator_loss_nonsaturating(const Tensor& fake_logits);
 // of z ~ N(0, I) (N, Z); one step of D on J(D) with G's samples taken as data (detached), then one
 // step of G on the non-saturating loss through D (D's gradients from it are cleared by D's next
 // zero_grad). Returns the two losses and D's mean probabilities on the real and fake minibatches.
+// A loss of NaN or Inf throws nn::NonFiniteLoss before the step it would spoil.
 struct GanStep {
     double loss_d, loss_g, d_real, d_fake;
 };

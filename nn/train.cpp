@@ -36,7 +36,7 @@ void TrainLog::batch(double loss, std::size_t examples) {
         throw NonFiniteLoss(fmt::format(
             "epoch {}/{}, batch {}/{}: the loss is {}; training stopped here (from now on every number would be "
             "nan). Rerun with --detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
-            epoch_, epochs_, batch_, batches_, loss));
+            epoch_, epochs_, batch_, batches_, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));
     }
     examples_ += examples;
     loss_sum_ += loss * static_cast<double>(examples);

@@ -185,3 +185,18 @@ TEST_CASE("MnistJudge and gan_step: a judge learns, a step moves both players") 
     CHECK_FALSE(xt::allclose(g.parameters()[0].value(), g_before));
     CHECK_FALSE(xt::allclose(d.parameters()[0].value(), d_before));
 }
+
+TEST_CASE("gan_step: a NaN in the data stops the game with NonFiniteLoss before any weight changes") {
+    Generator gen(11);
+    nn::Sequential g = models::mlp_generator(4, {8}, gen), d = models::mlp_discriminator({8}, gen);
+    nn::Adam og(g.parameters(), 1e-2, 0.5), od(d.parameters(), 1e-2, 0.5);
+    xt::xarray<float> images = xt::zeros<float>({std::size_t{8}, std::size_t{784}});
+    images(3, 100) = std::numeric_limits<float>::quiet_NaN();
+    const xt::xarray<float> g_before = g.parameters()[0].value(), d_before = d.parameters()[0].value();
+    CHECK_THROWS_WITH_AS(models::gan_step(g, d, og, od, Tensor(images), 4, gen),
+                         doctest::Contains("D's loss is nan; training stopped here"), nn::NonFiniteLoss);
+    CHECK(xt::all(xt::equal(g.parameters()[0].value(), g_before)));
+    CHECK(xt::all(xt::equal(d.parameters()[0].value(), d_before)));
+    CHECK(og.steps() == 0);
+    CHECK(od.steps() == 0);
+}

@@ -26,18 +26,6 @@ Tensor generator_loss_minimax(const Tensor& fake_logits) { return -mean(softplus
 
 Tensor generator_loss_nonsaturating(const Tensor& fake_logits) { return mean(softplus(-fake_logits)); }
 
-namespace {
-// A NaN or Inf loss stops the game before the step that would spread it into the weights (as
-// nn::TrainLog does for the other training loops).
-void stop_unless_finite(const char* whose, double loss) {
-    if (std::isfinite(loss)) return;
-    throw nn::NonFiniteLoss(fmt::format(
-        "gan_step: {} loss is {}; training stopped here (from now on every number would be nan). Rerun with "
-        "--detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
-        whose, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));  // not "-nan"
-}
-}  // namespace
-
 GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const Tensor& real,
                  std::size_t z_dim, Generator& gen) {
     const std::size_t n = real.shape()[0];
@@ -47,14 +35,14 @@ GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimiz
     const Tensor fake = G(randn({n, z_dim}, gen)).detach();
     const Tensor real_logits = D(real), fake_logits = D(fake);  // (N, 1) each
     Tensor loss_d = discriminator_loss(real_logits, fake_logits);
-    stop_unless_finite("D's", loss_d.item());
+    nn::stop_unless_finite("gan_step", "D's loss", loss_d.item());  // before a NaN reaches the weights
     loss_d.backward();
     opt_d.step();
     // G: through D, towards D(G(z)) = 1. Only G's optimizer steps; D's gradients are discarded.
     opt_g.zero_grad();
     const Tensor g_logits = D(G(randn({n, z_dim}, gen)));
     Tensor loss_g = generator_loss_nonsaturating(g_logits);
-    stop_unless_finite("G's", loss_g.item());
+    nn::stop_unless_finite("gan_step", "G's loss", loss_g.item());
     loss_g.backward();
     opt_g.step();
     NoGradGuard no_grad;

@@ -27,16 +27,21 @@ void TrainLog::start_epoch() {
     epoch_start_ = last_draw_ = Clock::now();
 }
 
+void stop_unless_finite(const std::string& where, const std::string& what, double loss) {
+    if (std::isfinite(loss)) return;
+    throw NonFiniteLoss(fmt::format(
+        "{}: {} is {}; training stopped here (from now on every number would be nan). Rerun with "
+        "--detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
+        where, what, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));  // not "-nan"
+}
+
 void TrainLog::batch(double loss, std::size_t examples) {
     if (epoch_ == 0) throw std::logic_error("TrainLog::batch: call start_epoch() first");
     ++batch_;
     if (!std::isfinite(loss)) {
         if (!quiet_ && tty_) fmt::print("\n");  // below the progress bar
         std::fflush(stdout);
-        throw NonFiniteLoss(fmt::format(
-            "epoch {}/{}, batch {}/{}: the loss is {}; training stopped here (from now on every number would be "
-            "nan). Rerun with --detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
-            epoch_, epochs_, batch_, batches_, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));
+        stop_unless_finite(fmt::format("epoch {}/{}, batch {}/{}", epoch_, epochs_, batch_, batches_), "the loss", loss);
     }
     examples_ += examples;
     loss_sum_ += loss * static_cast<double>(examples);

@@ -46,6 +46,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Throws NonFiniteLoss unless `loss` is finite: "WHERE: WHAT is nan; training stopped here ...
+// Rerun with --detect-anomaly ...". TrainLog::batch and models::gan_step call it before a step.
+void stop_unless_finite(const std::string& where, const std::string& what, double loss);
+
 class TrainLog {
 public:
     // `epochs` and `batches_per_epoch` size the counters; quiet prints nothing at all.

@@ -6,7 +6,8 @@
 set -u
 canary=$1
 status=0
-# The options ./lab test --sanitize sets, whatever the caller's environment holds.
+# The options ./lab sets for the sanitized programs (sanitizer_options), whatever the caller's
+# environment holds.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:malloc_context_size=10
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

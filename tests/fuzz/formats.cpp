@@ -5,6 +5,7 @@
 #include <zlib.h>
 #include <xtensor/xnpy.hpp>
 
+#include "../numpy_files.hpp"
 #include "../png_craft.hpp"
 #include "../temp_dir.hpp"
 #include "fuzz.hpp"
@@ -279,27 +280,6 @@ std::string idx_deep(const std::string& b, Rng& rng) {
 }
 
 // ---- .npz -----------------------------------------------------------------------------------------
-// numpy.savez(f, weight=np.array([[1.5, -2.0, 0.25]], np.float32), bias=np.array([3.0], np.float32)):
-// numpy's own zip, with zip64 extra fields.
-const char* const kNumpySavez =
-    "504b0304140000000000000021005b34b0668c0000008c0000000a0014007765696768742e6e7079010010008c0000000000"
-    "00008c00000000000000934e554d5059010076007b276465736372273a20273c6634272c2027666f727472616e5f6f726465"
-    "72273a2046616c73652c20277368617065273a2028312c2033292c207d202020202020202020202020202020202020202020"
-    "202020202020202020202020202020202020202020202020202020202020202020202020200a0000c03f000000c00000803e"
-    "504b030414000000000000002100b28d1778840000008400000008001400626961732e6e7079010010008400000000000000"
-    "8400000000000000934e554d5059010076007b276465736372273a20273c6634272c2027666f727472616e5f6f7264657227"
-    "3a2046616c73652c20277368617065273a2028312c292c207d20202020202020202020202020202020202020202020202020"
-    "20202020202020202020202020202020202020202020202020202020202020202020200a00004040504b0102140314000000"
-    "0000000021005b34b0668c0000008c0000000a00000000000000000000008001000000007765696768742e6e7079504b0102"
-    "140314000000000000002100b28d177884000000840000000800000000000000000000008001c8000000626961732e6e7079"
-    "504b050600000000020002006e000000860100000000";
-
-std::string from_hex(const char* hex) {
-    std::string bytes;
-    for (const char* c = hex; c[0] && c[1]; c += 2)
-        bytes += static_cast<char>(std::stoi(std::string(c, 2), nullptr, 16));
-    return bytes;
-}
 
 // An .npy member holding `values` as float32 (or float64) of the given shape.
 template <class T>
@@ -317,7 +297,7 @@ std::vector<std::string> npz_seeds() {
             io::zip_stored({{"empty.npy", npy_of<float>({0}, F{})},
                             {"cube.npy", npy_of<float>({2, 1, 2}, F{1, 1, 1, 1})},
                             {"d.npy", npy_of<double>({2}, std::vector<double>{1.0, 2.0})}}),
-            from_hex(kNumpySavez)};
+            numpy_files::from_hex(numpy_files::kNumpyFloat32)};
 }
 
 // The zip's structure, as far as it is intact: the end record, the directory entries, the local headers.

@@ -1,33 +1,18 @@
-// libFuzzer entry point for io::read_png_gray (built with clang: ./lab fuzz --libfuzzer). The
-// reader takes a path, so each input is written to a file of this process first. io::ImageError is
-// the documented outcome of a bad file; any other exception aborts, which libFuzzer reports with
-// the input. A mutant's chunk CRCs are recomputed half of the time (LLVMFuzzerCustomMutator):
-// libFuzzer alone almost never gets a changed chunk past its CRC to the decoder behind it.
+// libFuzzer entry point for io::read_png_gray (built with clang: ./lab fuzz --libfuzzer);
+// io::ImageError is the documented outcome of a bad file (libfuzzer.hpp). A mutant's chunk CRCs
+// are recomputed half of the time (LLVMFuzzerCustomMutator): libFuzzer alone almost never gets a
+// changed chunk past its CRC to the decoder behind it.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
 
-#include <unistd.h>
 #include <zlib.h>
 
 #include "io/image.hpp"
+#include "libfuzzer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::string path = "/tmp/libfuzzer-png-" + std::to_string(::getpid()) + ".bin";
-    std::remove(path.c_str());  // a new file: ext4 flushes a truncated and rewritten one on closing it
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    try {
-        (void)io::read_png_gray(path);
-    } catch (const io::ImageError&) {
-        // a bad file, reported as documented
-    } catch (...) {
-        std::abort();  // anything else is a bug
-    }
-    return 0;
+    return fuzz::read_as_file<io::ImageError>(
+        "png", data, size, [](const std::string& path) { (void)io::read_png_gray(path); });
 }
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);

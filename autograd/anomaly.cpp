@@ -185,6 +185,7 @@ void check_seed(const BasicTensor<T>& seed) {
     template void check_seed(const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace detail
 

@@ -198,5 +198,6 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
                                               const BasicTensor<T>&, GradOptions);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

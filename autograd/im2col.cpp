@@ -136,5 +136,6 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     template void detail::col2im_add(const T*, const detail::Patches&, const ConvGeometry&, T*);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

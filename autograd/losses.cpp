@@ -232,5 +232,6 @@ BasicTensor<T> contractive_penalty(const BasicTensor<T>& h, const BasicTensor<T>
     template BasicTensor<T> contractive_penalty(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

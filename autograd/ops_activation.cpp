@@ -123,5 +123,6 @@ BasicTensor<T> where(const xt::xarray<bool>& mask, const BasicTensor<T>& a, cons
     template BasicTensor<T> where(const xt::xarray<bool>&, const BasicTensor<T>&, const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

@@ -192,5 +192,6 @@ BasicTensor<T> abs(const BasicTensor<T>& a) {
     template BasicTensor<T> abs(const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

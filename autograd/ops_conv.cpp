@@ -273,5 +273,6 @@ BasicTensor<T> conv2d_weight(const BasicTensor<T>& x, const BasicTensor<T>& g, s
                                           const ConvGeometry&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

@@ -124,5 +124,6 @@ BasicTensor<T> transpose(const BasicTensor<T>& a) {
     template BasicTensor<T> tied_linear(const BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

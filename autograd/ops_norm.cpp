@@ -64,5 +64,6 @@ BasicTensor<T> batch_norm_eval(const BasicTensor<T>& x, const BasicTensor<T>& ga
                                             const BasicTensor<T>&, const BasicTensor<T>&, double);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

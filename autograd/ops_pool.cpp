@@ -130,5 +130,6 @@ BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>& x, std::size_t f) {
     template BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>&, std::size_t);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

@@ -173,5 +173,6 @@ BasicTensor<T> softmax(const BasicTensor<T>& a, long axis) {
     template BasicTensor<T> softmax(const BasicTensor<T>&, long);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

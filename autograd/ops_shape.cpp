@@ -259,5 +259,6 @@ BasicTensor<T> permute(const BasicTensor<T>& a, const std::vector<std::size_t>& 
     template BasicTensor<T> permute(const BasicTensor<T>&, const std::vector<std::size_t>&);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

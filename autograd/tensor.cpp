@@ -291,5 +291,6 @@ Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<fl
         std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<double>>>>);
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
+#undef AUTOGRAD_INSTANTIATE
 
 }  // namespace autograd

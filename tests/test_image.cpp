@@ -1,6 +1,7 @@
 // PNG grids decode with stb_image to the expected size and pixels; reading, resizing and fitting
 // a picture; the Canvas; the errors.
 #include "check.hpp"
+#include "decoded_png.hpp"
 #include "temp_dir.hpp"
 #include "write_fault.hpp"
 
@@ -29,28 +30,6 @@ std::ostream& operator<<(std::ostream& os, const Canvas::Color& c) {
 
 namespace {
 
-// A PNG decoded to RGB by stb_image, independently of the code under test.
-struct Decoded {
-    int w = 0, h = 0;
-    std::vector<unsigned char> rgb;
-    int at(int x, int y, int ch = 0) const {
-        return rgb[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3 + std::size_t(ch)];
-    }
-    bool is(int x, int y, int r, int g, int b) const {
-        return at(x, y, 0) == r && at(x, y, 1) == g && at(x, y, 2) == b;
-    }
-};
-
-Decoded decode(const std::string& path) {
-    Decoded d;
-    int channels = 0;
-    unsigned char* data = stbi_load(path.c_str(), &d.w, &d.h, &channels, 3);
-    REQUIRE_MESSAGE(data != nullptr, "stb_image cannot decode " << path);
-    d.rgb.assign(data, data + std::size_t(d.w) * std::size_t(d.h) * 3);
-    stbi_image_free(data);
-    return d;
-}
-
 constexpr int kGap = 96;  // the gray between tiles
 }  // namespace
 
@@ -64,7 +43,7 @@ TEST_CASE("a grid of two 2x3 images: size, gaps, scaling, value mapping") {
     o.gap = 1;
     TempDir tmp;
     io::save_image_grid(tmp / "grid.png", images, 2, 3, o);
-    const Decoded d = decode(tmp / "grid.png");
+    const DecodedPng d = decode_png(tmp / "grid.png");
     REQUIRE(d.w == 1 + 2 * (3 * 2 + 1));  // gap, tile, gap, tile, gap
     REQUIRE(d.h == 1 + 2 * 2 + 1);
     for (int r = 0; r < 2; ++r)
@@ -97,7 +76,7 @@ TEST_CASE("(N, H*W), (N, H, W) and (N, 1, H, W) draw the same; a short last row 
     io::save_image_grid(tmp / "flat.png", flat, 2, 2, o);
     io::save_image_grid(tmp / "cube.png", cube, 2, 2, o);
     io::save_image_grid(tmp / "planes.png", planes, 2, 2, o);
-    const Decoded a = decode(tmp / "flat.png"), b = decode(tmp / "cube.png"), c = decode(tmp / "planes.png");
+    const DecodedPng a = decode_png(tmp / "flat.png"), b = decode_png(tmp / "cube.png"), c = decode_png(tmp / "planes.png");
     CHECK(a.w == 2 + 2 * (2 + 2));
     CHECK(a.h == 2 + 2 * (2 + 2));
     CHECK(a.rgb == b.rgb);
@@ -108,7 +87,7 @@ TEST_CASE("(N, H*W), (N, H, W) and (N, 1, H, W) draw the same; a short last row 
     // More columns than images: the grid is as wide as the images.
     o.columns = 10;
     io::save_image_grid(tmp / "wide.png", flat, 2, 2, o);
-    CHECK(decode(tmp / "wide.png").w == 2 + 3 * (2 + 2));
+    CHECK(decode_png(tmp / "wide.png").w == 2 + 3 * (2 + 2));
 }
 
 TEST_CASE("normalize_each stretches each image; [lo, hi] maps and clips; NaN is red") {
@@ -119,28 +98,28 @@ TEST_CASE("normalize_each stretches each image; [lo, hi] maps and clips; NaN is 
     o.normalize_each = true;
     TempDir tmp;
     io::save_image_grid(tmp / "norm.png", weights, 1, 2, o);
-    Decoded d = decode(tmp / "norm.png");
+    DecodedPng d = decode_png(tmp / "norm.png");
     CHECK(d.at(0, 0) == 0);
     CHECK(d.at(1, 0) == 255);
     CHECK(d.at(2, 0) == 255);
     CHECK(d.at(3, 0) == 0);
     o.normalize_each = false;
     io::save_image_grid(tmp / "clip.png", weights, 1, 2, o);
-    d = decode(tmp / "clip.png");
+    d = decode_png(tmp / "clip.png");
     CHECK(d.at(0, 0) == 0);    // -0.3 clipped to 0
     CHECK(d.at(1, 0) == 26);   // 0.1 -> 25.5, rounded
     CHECK(d.at(2, 0) == 255);  // 2.0 clipped to 1
     o.lo = -1.0f;              // a symmetric range: 0 is mid-gray
     o.hi = 1.0f;
     io::save_image_grid(tmp / "sym.png", xt::xarray<float>{{0.0f, -1.0f, 0.5f}}, 1, 3, o);
-    d = decode(tmp / "sym.png");
+    d = decode_png(tmp / "sym.png");
     CHECK(d.at(0, 0) == 128);
     CHECK(d.at(1, 0) == 0);
     CHECK(d.at(2, 0) == 191);
     const float nan = std::nanf("");
     o.normalize_each = true;  // the NaN is also left out of the image's range
     io::save_image_grid(tmp / "nan.png", xt::xarray<float>{{nan, 1.0f, 3.0f}}, 1, 3, o);
-    d = decode(tmp / "nan.png");
+    d = decode_png(tmp / "nan.png");
     CHECK(d.is(0, 0, 255, 0, 0));
     CHECK(d.at(1, 0) == 0);
     CHECK(d.at(2, 0) == 255);
@@ -152,7 +131,7 @@ TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") 
     o.scale = 1;
     TempDir tmp;
     io::save_image_rows(tmp / "rows.png", {{"original", a}, {"noisy", b}}, 28, 28, o);
-    const Decoded d = decode(tmp / "rows.png");
+    const DecodedPng d = decode_png(tmp / "rows.png");
     CHECK(d.h == 2 * (28 + 2) + 2);
     const int left = io::Canvas::text_width("original", 2) + 16;
     CHECK(d.w == left + 4 * (28 + 2) + 2);
@@ -167,7 +146,7 @@ TEST_CASE("image rows: one labelled row per entry, as wide as the longest row") 
     CHECK(d.at(d.w - 5, 30 + 2 + 5, 2) == 255);
     o.scale = 3;  // scaled tiles
     io::save_image_rows(tmp / "rows3.png", {{"x", a}}, 28, 28, o);
-    CHECK(decode(tmp / "rows3.png").h == 28 * 3 + 2 * 2);
+    CHECK(decode_png(tmp / "rows3.png").h == 28 * 3 + 2 * 2);
 }
 
 TEST_CASE("a title puts a band of text above the tiles, widening the picture when it is longer") {
@@ -183,7 +162,7 @@ TEST_CASE("a title puts a band of text above the tiles, widening the picture whe
             io::save_image_rows(tmp / "t.png", {{"x", a}}, 28, 28, o);
         else
             io::save_image_grid(tmp / "t.png", a, 28, 28, o);
-        const Decoded d = decode(tmp / "t.png");
+        const DecodedPng d = decode_png(tmp / "t.png");
         const int left = rows ? io::Canvas::text_width("x", 2) + 16 : 0;
         CHECK(d.h == band + 28 + 2 * 2);
         CHECK(d.w == io::Canvas::text_width(o.title, 2) + 16);  // the title is wider than the tiles
@@ -211,7 +190,7 @@ TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black t
             io::save_image_rows(tmp / "k.png", {{"x", a}}, 28, 28, o);
         else
             io::save_image_grid(tmp / "k.png", a, 28, 28, o);
-        const Decoded d = decode(tmp / "k.png");
+        const DecodedPng d = decode_png(tmp / "k.png");
         CHECK(d.h == tiles + line + 14 + 2 * line);  // the caption, the key's name, the bar, its end values
         CHECK(d.w >= 256 + 16);                      // the bar is 256 pixels wide
         const int bar = tiles + 2 * line + 7;        // a row through the middle of the bar
@@ -225,7 +204,7 @@ TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black t
     }
     // Without either, nothing is added below the tiles.
     io::save_image_grid(tmp / "plain.png", a, 28, 28, io::GridOptions{});
-    CHECK(decode(tmp / "plain.png").h == 2 * 28 + 2 * 2);
+    CHECK(decode_png(tmp / "plain.png").h == 2 * 28 + 2 * 2);
 }
 
 // ---- reading, resizing, fitting ------------------------------------------------------------------

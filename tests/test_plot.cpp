@@ -1,6 +1,7 @@
 // Plots decode to the requested size, show each series' or label's colour where the data puts
 // it, keep the legend off the data, leave nothing clipped at the edges, and refuse bad input.
 #include "check.hpp"
+#include "decoded_png.hpp"
 #include "temp_dir.hpp"
 #include "write_fault.hpp"
 
@@ -15,63 +16,13 @@
 
 #include "io/plot.hpp"
 
-#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
-
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Rgb {
-    int r, g, b;
-};
 // matplotlib's tab10, which the plots use in this order.
 const Rgb kTab10[10] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
                         {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
-
-// A PNG decoded to RGB by stb_image, and where a colour is in it.
-struct Decoded {
-    int w = 0, h = 0;
-    std::vector<unsigned char> rgb;
-    bool is(int x, int y, Rgb c) const {
-        const std::size_t i = (std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3;
-        return rgb[i] == c.r && rgb[i + 1] == c.g && rgb[i + 2] == c.b;
-    }
-    // The bounding box of the pixels of colour c (count 0 when there are none).
-    struct Where {
-        int count = 0, x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
-        double mean_x = 0, mean_y = 0;
-    };
-    Where find(Rgb c, int min_y = 0, int max_y = 1 << 30) const {
-        Where r;
-        for (int y = std::max(0, min_y); y < std::min(h, max_y); ++y)
-            for (int x = 0; x < w; ++x)
-                if (is(x, y, c)) {
-                    ++r.count, r.mean_x += x, r.mean_y += y;
-                    r.x0 = std::min(r.x0, x), r.y0 = std::min(r.y0, y), r.x1 = std::max(r.x1, x),
-                    r.y1 = std::max(r.y1, y);
-                }
-        if (r.count) r.mean_x /= r.count, r.mean_y /= r.count;
-        return r;
-    }
-    // Whether the outermost `band` pixels all round the picture are white: nothing runs off the edge.
-    bool white_border(int band) const {
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x)
-                if ((x < band || y < band || x >= w - band || y >= h - band) && !is(x, y, {255, 255, 255}))
-                    return false;
-        return true;
-    }
-};
-
-Decoded decode(const std::string& path) {
-    Decoded d;
-    int channels = 0;
-    unsigned char* data = stbi_load(path.c_str(), &d.w, &d.h, &channels, 3);
-    REQUIRE_MESSAGE(data != nullptr, "stb_image cannot decode " << path);
-    d.rgb.assign(data, data + std::size_t(d.w) * std::size_t(d.h) * 3);
-    stbi_image_free(data);
-    return d;
-}
 
 std::vector<double> range(int n) {
     std::vector<double> x;
@@ -93,10 +44,10 @@ TEST_CASE("a line plot has the requested size and draws each series in its colou
     std::vector<double> train, test;
     for (double e : x) train.push_back(std::exp(-e / 5)), test.push_back(1.2 * std::exp(-e / 6));
     io::save_line_plot(tmp / "one.png", {{"train", x, train}}, o);
-    const Decoded one = decode(tmp / "one.png");
+    const DecodedPng one = decode_png(tmp / "one.png");
     CHECK(one.w == 400);
     CHECK(one.h == 300);
-    const Decoded::Where blue = one.find(kTab10[0]);
+    const DecodedPng::Where blue = one.find(kTab10[0]);
     CHECK(blue.count > 200);
     CHECK(one.find(kTab10[1]).count == 0);  // no second series
     // The curve falls: its highest pixel (smallest y) is left of its lowest.
@@ -110,7 +61,7 @@ TEST_CASE("a line plot has the requested size and draws each series in its colou
     CHECK(one.find({0, 0, 0}, 40, o.height - 40).count == 0);  // no legend (pure black text) for one series
 
     io::save_line_plot(tmp / "two.png", {{"train", x, train}, {"test", x, test}}, o);
-    const Decoded two = decode(tmp / "two.png");
+    const DecodedPng two = decode_png(tmp / "two.png");
     CHECK(two.find(kTab10[1]).count > 200);
     CHECK(two.find({0, 0, 0}, 40, o.height - 40).count > 30);  // the legend's names
 }
@@ -126,12 +77,12 @@ TEST_CASE("the legend goes where the data is not") {
     }
     // Legend text is the only pure black inside the box (tick labels are dark gray, the title is above).
     io::save_line_plot(tmp / "fall.png", {{"a", x, fall_a}, {"b", x, fall_b}}, o);
-    const Decoded::Where fall = decode(tmp / "fall.png").find({0, 0, 0}, 40, o.height - 40);
+    const DecodedPng::Where fall = decode_png(tmp / "fall.png").find({0, 0, 0}, 40, o.height - 40);
     REQUIRE(fall.count > 0);
     CHECK(fall.mean_x > o.width / 2);  // falling curves leave the top right free
     CHECK(fall.mean_y < o.height / 2);
     io::save_line_plot(tmp / "rise.png", {{"a", x, rise_a}, {"b", x, rise_b}}, o);
-    const Decoded::Where rise = decode(tmp / "rise.png").find({0, 0, 0}, 40, o.height - 40);
+    const DecodedPng::Where rise = decode_png(tmp / "rise.png").find({0, 0, 0}, 40, o.height - 40);
     REQUIRE(rise.count > 0);
     // Rising curves fill the top right: the legend goes elsewhere.
     CHECK_MESSAGE((rise.mean_x < o.width / 2 || rise.mean_y > o.height / 2),
@@ -150,15 +101,15 @@ TEST_CASE("large, negative and tiny numbers, a long title and long names: nothin
     for (int i = 0; i < 300; ++i)
         x.push_back(i * 200.0), y.push_back(-15000 + 27000 * std::exp(-i / 50.0)), tiny.push_back(1e-3 * i + 1e-7);
     io::save_line_plot(tmp / "big.png", {{"elbo", x, y}, {"a long series name", x, y}}, o);
-    CHECK(decode(tmp / "big.png").white_border(3));
+    CHECK(decode_png(tmp / "big.png").white_border(3));
     io::save_line_plot(tmp / "tiny.png", {{"tiny", tiny, tiny}}, o);
-    CHECK(decode(tmp / "tiny.png").white_border(3));
+    CHECK(decode_png(tmp / "tiny.png").white_border(3));
     o.log_y = true;
     io::save_line_plot(tmp / "log.png", {{"tiny", x, tiny}}, o);
-    CHECK(decode(tmp / "log.png").white_border(3));
+    CHECK(decode_png(tmp / "log.png").white_border(3));
     o.width = 200;  // a legend wider than the box is cut, not an error
     io::save_line_plot(tmp / "narrow.png", {{"a name far too long for this", x, y}, {"b", x, tiny}}, o);
-    CHECK(decode(tmp / "narrow.png").w == 200);
+    CHECK(decode_png(tmp / "narrow.png").w == 200);
 }
 
 TEST_CASE("a log axis over less than a decade has grid lines below its lowest power of ten") {
@@ -170,7 +121,7 @@ TEST_CASE("a log axis over less than a decade has grid lines below its lowest po
     io::save_line_plot(
         tmp / "loss.png",
         {{"loss", {1, 2, 3, 4, 5, 6, 7, 8}, {0.034, 0.012, 0.009, 0.0077, 0.0069, 0.0064, 0.006, 0.0054}}}, o);
-    const Decoded d = decode(tmp / "loss.png");
+    const DecodedPng d = decode_png(tmp / "loss.png");
     std::vector<int> grid_rows;  // rows where the light grid colour runs across most of the picture
     for (int y = 0; y < d.h; ++y) {
         int n = 0;
@@ -179,7 +130,7 @@ TEST_CASE("a log axis over less than a decade has grid lines below its lowest po
     }
     // 0.006 ... 0.009, 0.01, 0.02, 0.03: seven lines, four of them below 0.01.
     CHECK_MESSAGE(grid_rows.size() >= 6, grid_rows.size() << " horizontal grid lines");
-    const Decoded::Where curve = d.find(kTab10[0]);
+    const DecodedPng::Where curve = d.find(kTab10[0]);
     REQUIRE(curve.count > 0);
     int below_curve_end = 0;  // grid lines within the curve's vertical extent: it can be read off
     for (int y : grid_rows) below_curve_end += y > curve.y0 && y < curve.y1;
@@ -191,10 +142,10 @@ TEST_CASE("line plots skip non-finite points (and y <= 0 on a log axis) and refu
     TempDir tmp;
     const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
     io::save_line_plot(tmp / "gaps.png", {{"a", {1, 2, 3, 4}, {0.5, nan, inf, 0.1}}}, o);
-    CHECK(decode(tmp / "gaps.png").find(kTab10[0]).count > 0);
+    CHECK(decode_png(tmp / "gaps.png").find(kTab10[0]).count > 0);
     o.log_y = true;
     io::save_line_plot(tmp / "log.png", {{"a", {1, 2, 3}, {0.5, 0.0, 0.125}}}, o);  // 0 cannot go on a log axis
-    CHECK(decode(tmp / "log.png").find(kTab10[0]).count > 0);
+    CHECK(decode_png(tmp / "log.png").find(kTab10[0]).count > 0);
     CHECK_THROWS_CONTAINING(io::save_line_plot(tmp / "x.png", {{"a", {1, 2}, {-1, 0}}}, o), "nothing to draw",
                             "log axis");
     o.log_y = false;
@@ -224,12 +175,12 @@ TEST_CASE("a scatter shows every label's colour where its points are, and a lege
     o.title = "latent space";
     TempDir tmp;
     io::save_scatter(tmp / "scatter.png", pts, labels, o);
-    const Decoded d = decode(tmp / "scatter.png");
+    const DecodedPng d = decode_png(tmp / "scatter.png");
     CHECK(d.w == o.width);
     CHECK(d.h == o.height);
     double last_x = -1, last_y = 1e9;
     for (std::size_t k = 0; k < 10; ++k) {
-        const Decoded::Where c = d.find(kTab10[k]);
+        const DecodedPng::Where c = d.find(kTab10[k]);
         CHECK_MESSAGE(c.count > 9 + 14 * 14 - 1,
                       "label " << k << ": expected a dot and a legend swatch, got " << c.count << " pixels");
         // The dot is the leftmost pixel of that colour (the legend is right of the box): left to
@@ -254,7 +205,7 @@ TEST_CASE("scatter: only the labels present, named; long names fit; NaN skipped;
     io::PlotOptions o;
     TempDir tmp;
     io::save_scatter(tmp / "s.png", pts, labels, o, {"T-shirt/top", "Trouser", "Pullover", "Dress"});
-    const Decoded d = decode(tmp / "s.png");
+    const DecodedPng d = decode_png(tmp / "s.png");
     CHECK(d.find(kTab10[0]).count > 0);
     CHECK(d.find(kTab10[2]).count > 0);
     CHECK(d.find(kTab10[1]).count == 0);
@@ -277,7 +228,7 @@ TEST_CASE("a matrix as a table: 0 is white, 1 a light grey, the largest |value| 
     o.ylabel = "output pixel";
     TempDir tmp;
     io::save_matrix(tmp / "m.png", m, o, {"y0", "y1"}, {"x0", "x1", "x2"});
-    const Decoded d = decode(tmp / "m.png");
+    const DecodedPng d = decode_png(tmp / "m.png");
     CHECK(d.white_border(3));
     const Rgb one{234, 234, 234}, nine{64, 64, 64};  // 255 - round(191 |v| / 9)
     // A row through the first row of cells: the one where grey 64 is most common (the key's bar
@@ -288,7 +239,7 @@ TEST_CASE("a matrix as a table: 0 is white, 1 a light grey, the largest |value| 
         for (int x = 0; x < d.w; ++x) n += d.is(x, y, nine);
         if (n > best_count) best_count = n, best_y = y;
     }
-    const Decoded::Where light = d.find(one, best_y, best_y + 1), dark = d.find(nine, best_y, best_y + 1);
+    const DecodedPng::Where light = d.find(one, best_y, best_y + 1), dark = d.find(nine, best_y, best_y + 1);
     REQUIRE_MESSAGE(light.count >= 12, "the cell of 1 should be grey 234, not white: " << light.count << " pixels");
     REQUIRE_MESSAGE(dark.count >= 12, "the cell of 9 should be grey 64: " << dark.count << " pixels");
     CHECK(light.x1 < dark.x0);  // the columns in order
@@ -298,7 +249,7 @@ TEST_CASE("a matrix as a table: 0 is white, 1 a light grey, the largest |value| 
     // -9, one cell lower, under the 1, has the shade of 9: shading goes by |value|, the written
     // value keeps the sign.
     const int cell = light.x1 - light.x0 + 2, y = best_y + cell + cell / 4;  // a quarter into the second row
-    const Decoded::Where minus_nine = d.find(nine, y, y + 1);
+    const DecodedPng::Where minus_nine = d.find(nine, y, y + 1);
     CHECK(minus_nine.count >= 12);
     CHECK(minus_nine.x0 == light.x0);
     CHECK(d.find({0, 0, 0}).count > 20);  // the title and the key's text
@@ -315,7 +266,7 @@ TEST_CASE("save_matrix refuses what is not a named 2-D matrix") {
                             "2 column names");
     CHECK_FALSE(fs::exists(tmp / "x.png"));
     io::save_matrix(tmp / "zeros.png", xt::zeros<float>({2, 2}), o);  // all zero: all white, no division by 0
-    CHECK(decode(tmp / "zeros.png").white_border(3));
+    CHECK(decode_png(tmp / "zeros.png").white_border(3));
 }
 
 TEST_CASE("a plot that cannot be written says why, and the old one stays") {

@@ -9,27 +9,22 @@
 #include <fmt/format.h>
 
 #include "autograd/anomaly.hpp"
+#include "autograd/blas_kernels.hpp"
 #include "io/atomic_file.hpp"
-
-// OpenBLAS's name for the kernels it chose (cblas.h declares it; not included here, to keep
-// this file free of BLAS headers).
-extern "C" char* openblas_get_corename(void);
 
 namespace lecture {
 
 namespace {
-// Says once, on stderr, when OpenBLAS runs kernels without AVX2 on a CPU that has it (Debian 12's
-// OpenBLAS does not know recent Intel CPUs): the matrix products are then 4-5 times slower.
-// `./lab run` sets OPENBLAS_CORETYPE itself; a program started directly does not.
+// Says once, on stderr, when OpenBLAS runs kernels slower than this CPU allows
+// (autograd/blas_kernels.hpp). `./lab run` sets OPENBLAS_CORETYPE itself; a program started
+// directly does not.
 void check_blas_kernels() {
-    const std::string core = openblas_get_corename();
-    const bool slow = core == "Prescott" || core == "Core2" || core == "Penryn" || core == "Nehalem" ||
-                      core == "Atom" || core == "Sandybridge" || core == "Barcelona";
-    if (!slow || std::getenv("OPENBLAS_CORETYPE") != nullptr || !__builtin_cpu_supports("avx2")) return;
+    const std::string better = autograd::better_openblas_core();
+    if (better.empty()) return;
     fmt::print(stderr,
                "note: OpenBLAS took this CPU for a {} and runs kernels without AVX2; ./lab run sets "
                "OPENBLAS_CORETYPE for you, or export OPENBLAS_CORETYPE={} for 4-5 times faster products\n",
-               core, __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? "SkylakeX" : "Haswell");
+               autograd::openblas_core(), better);
 }
 
 // The usage text, for --help and after a bad flag.

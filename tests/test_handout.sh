@@ -18,8 +18,8 @@ cd "$source"
 copy=$scratch/copy
 [[ ! -e $copy/exercises/solutions ]] || fail "the handout holds exercises/solutions/"
 [[ -x $copy/lab ]] || fail "the handout's ./lab is missing or not executable"
-mapfile -t folders < <(sed -n "s/^ *\['\([0-9][0-9]_[a-z0-9_]*\)', *'[^']*'\].*/\1/p" exercises/meson.build)
-[[ ${#folders[@]} -ge 1 ]] || fail "exercises/meson.build lists no exercise"
+mapfile -t folders < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' exercises/exercises.txt)
+[[ ${#folders[@]} -ge 1 ]] || fail "exercises/exercises.txt lists no exercise"
 for f in "${folders[@]}"; do
   for file in README.md exercise.hpp student.cpp check.cpp; do
     [[ -f $copy/exercises/$f/$file ]] || fail "the handout has no exercises/$f/$file"
@@ -30,11 +30,13 @@ echo "handout: ${#folders[@]} exercises, no solutions"
 
 # The copy configures on its own, and has a student test per exercise and no grader tests.
 meson setup "$copy/build" "$copy" >/dev/null
-tests=$(meson introspect "$copy/build" --tests)
+# Each test as "suite name", from meson's JSON.
+tests=$(meson introspect "$copy/build" --tests |
+  python3 -c 'import json, sys; [print(s.split(":")[-1], t["name"]) for t in json.load(sys.stdin) for s in t["suite"]]')
 for f in "${folders[@]}"; do
-  grep -qF "\"ex${f:0:2}_${f:3}\"" <<<"$tests" || fail "the handout's build has no test ex${f:0:2}_${f:3}"
+  grep -qx "student ex${f:0:2}_${f:3}" <<<"$tests" || fail "the handout's build has no test ex${f:0:2}_${f:3}"
 done
-! grep -qF '"grader"' <<<"$tests" || fail "the handout's build has grader tests (they need the solutions)"
+! grep -q '^grader ' <<<"$tests" || fail "the handout's build has grader tests (they need the solutions)"
 echo "handout: configures, with ${#folders[@]} student tests and no grader tests"
 
 # The list, in the copy: every exercise, none started.

@@ -136,7 +136,10 @@ BasicTensor<T> sne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>& 
     const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);  // (N, N)
     const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);       // (N, 1)
     const BasicTensor<T> d = (minus_2gram + sq) + autograd::transpose(sq);        // (N, N)  |y_i - y_j|^2
-    const BasicTensor<T> off_diagonal(xt::xarray<T>(xt::ones<T>({n, n}) - xt::eye<T>({n, n})));  // (N, N)  constant
+    xt::xarray<T> mask = xt::xarray<T>::from_shape({n, n});  // (N, N)  1 off the diagonal, 0 on it
+    mask.fill(T(1));
+    for (std::size_t i = 0; i < n; ++i) mask(i, i) = T(0);
+    const BasicTensor<T> off_diagonal(std::move(mask));  // a constant
     // Z sums g_ij over i != j; the mask keeps the diagonal's exp(-0) = 1 out of it exactly (the
     // rounding in d_ii need not be exactly 0).
     const BasicTensor<T> z = autograd::sum(autograd::exp(-d) * off_diagonal);  // ()

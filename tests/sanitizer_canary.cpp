@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
         p[0] = 1;
         result = p[0];
         p = nullptr;
-    } else if (!std::strcmp(c, "stack-overflow-read")) {  // UBSan (object size) or AddressSanitizer
+    } else if (!std::strcmp(c, "stack-overflow-read")) {  // AddressSanitizer: stack-buffer-overflow
         volatile int a[4] = {1, 2, 3, 4};
         volatile int* q = a;  // through a pointer: UBSan's bounds check would stop it first
         result = q[opaque(argc, 4)];

@@ -6,10 +6,13 @@
 // OpenBLAS's own function (cblas.h declares it; not included here: cblas.h and xtensor-blas's
 // headers cannot share a translation unit).
 extern "C" char* openblas_get_corename(void);
+extern "C" int openblas_get_num_threads(void);
 
 namespace autograd {
 
 std::string openblas_core() { return openblas_get_corename(); }
+
+int openblas_threads() { return openblas_get_num_threads(); }
 
 std::string better_openblas_core() {
     if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return "";

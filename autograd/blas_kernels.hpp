@@ -15,6 +15,9 @@ namespace autograd {
 // OpenBLAS's name for the kernels it runs: "SkylakeX", "Haswell", "Zen", "Prescott", ...
 std::string openblas_core();
 
+// How many threads OpenBLAS runs a product on (OPENBLAS_NUM_THREADS, or the cores it found).
+int openblas_threads();
+
 // The kernels to name in OPENBLAS_CORETYPE when OpenBLAS took this CPU for one without AVX2 and
 // it has more: "SkylakeX" with AVX-512 (F, BW, VL and DQ), "Haswell" with AVX2 and FMA. Empty
 // when OpenBLAS's own choice stands, and when OPENBLAS_CORETYPE is already set.

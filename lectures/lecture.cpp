@@ -1,5 +1,6 @@
 #include "lecture.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,11 @@
 #include "autograd/anomaly.hpp"
 #include "autograd/blas_kernels.hpp"
 #include "io/atomic_file.hpp"
+
+// The project's version (`git describe --always --dirty` when the build was made) and the build's
+// settings: version.cpp.in.
+extern const char* const project_version;
+extern const char* const build_settings;
 
 namespace lecture {
 
@@ -28,18 +34,19 @@ void check_blas_kernels() {
 }
 
 // The usage text, for --help and after a bad flag.
-std::string usage(const std::string& name, const std::string& description) {
+std::string usage(const std::string& name, const std::string& description, std::uint64_t default_seed) {
     return fmt::format(
         "usage: {} [--quick] [--seed N] [--out DIR] [--detect-anomaly]\n  {}\n\n"
         "  --quick           a smaller run (the test suite's)\n"
-        "  --seed N          the seed of every random number (the default gives the numbers in the comments)\n"
+        "  --seed N          the seed of every random number (default {}: the numbers in the comments)\n"
         "  --out DIR         where the figures go (default out/{})\n"
         "  --detect-anomaly  stop at the first op (or backward) that makes a NaN or Inf, and name it (slower)\n",
-        name, description, name);
+        name, description, default_seed, name);
 }
 
-[[noreturn]] void usage_error(const std::string& name, const std::string& description, const std::string& problem) {
-    fmt::print(stderr, "{}: {}\n\n{}", name, problem, usage(name, description));
+[[noreturn]] void usage_error(const std::string& name, const std::string& description, std::uint64_t default_seed,
+                              const std::string& problem) {
+    fmt::print(stderr, "{}: {}\n\n{}", name, problem, usage(name, description, default_seed));
     std::exit(2);
 }
 }  // namespace
@@ -56,7 +63,7 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
         if (arg == "--quick") {
             options.quick = true;
         } else if (arg == "--seed") {
-            if (!has_value) usage_error(name, description, "--seed needs a number");
+            if (!has_value) usage_error(name, description, default_seed, "--seed needs a number");
             const std::string value = argv[++i];
             std::size_t used = 0;
             try {
@@ -65,19 +72,22 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
                 used = 0;
             }
             if (used != value.size() || value.empty() || value[0] == '-')
-                usage_error(name, description, fmt::format("--seed takes a non-negative integer, not '{}'", value));
+                usage_error(name, description, default_seed, fmt::format("--seed takes a non-negative integer, not '{}'", value));
         } else if (arg == "--out") {
-            if (!has_value) usage_error(name, description, "--out needs a folder");
+            if (!has_value) usage_error(name, description, default_seed, "--out needs a folder");
             options.out_dir = argv[++i];
         } else if (arg == "--detect-anomaly") {
             options.detect_anomaly = true;
         } else if (arg == "--help" || arg == "-h") {
-            fmt::print("{}", usage(name, description));
+            fmt::print("{}", usage(name, description, default_seed));
             std::exit(0);
         } else {
-            usage_error(name, description, fmt::format("unknown argument '{}'", arg));
+            usage_error(name, description, default_seed, fmt::format("unknown argument '{}'", arg));
         }
     }
+    fmt::print("run: seed {} | OpenBLAS {}, {} thread{} | build {} | version {}\n", options.seed,
+               autograd::openblas_core(), autograd::openblas_threads(), autograd::openblas_threads() == 1 ? "" : "s",
+               build_settings, project_version);
     if (options.detect_anomaly) {
         autograd::set_detect_anomaly(true);
         fmt::print("anomaly detection on: every op and every backward checks for NaN and Inf (slower)\n");
@@ -107,6 +117,93 @@ int fail(const std::string& name, const std::exception& e) {
 
 void quick_scope(const Options& options, const std::string& what) {
     if (options.quick) fmt::print("\n--quick: {}\n", what);
+}
+
+Verdict::Verdict(std::string claim) : claim_(std::move(claim)) {}
+
+bool Verdict::add(const std::string& id, double measured, const char* op, double threshold, bool passed,
+                  const std::string& what, const std::string& basis) {
+    if (id.empty() || id.find_first_of(" :|") != std::string::npos)
+        throw std::logic_error(fmt::format("Verdict: the clause id '{}' must be one word", id));
+    for (const Clause& c : clauses_)
+        if (c.id == id) throw std::logic_error(fmt::format("Verdict: two clauses named '{}'", id));
+    // A NaN fails every comparison, so a clause measured as NaN fails.
+    clauses_.push_back({id, op, what, basis, measured, threshold, passed && !std::isnan(measured)});
+    return clauses_.back().passed;
+}
+
+bool Verdict::at_least(const std::string& id, double measured, double threshold, const std::string& what,
+                       const std::string& basis) {
+    return add(id, measured, ">=", threshold, measured >= threshold, what, basis);
+}
+bool Verdict::above(const std::string& id, double measured, double threshold, const std::string& what,
+                    const std::string& basis) {
+    return add(id, measured, ">", threshold, measured > threshold, what, basis);
+}
+bool Verdict::at_most(const std::string& id, double measured, double threshold, const std::string& what,
+                      const std::string& basis) {
+    return add(id, measured, "<=", threshold, measured <= threshold, what, basis);
+}
+bool Verdict::below(const std::string& id, double measured, double threshold, const std::string& what,
+                    const std::string& basis) {
+    return add(id, measured, "<", threshold, measured < threshold, what, basis);
+}
+
+int Verdict::finish(const std::string& figure) const {
+    if (clauses_.empty()) throw std::logic_error("Verdict: a verdict needs at least one clause");
+    fmt::print("\n");
+    std::string failed;
+    std::size_t passed = 0;
+    for (const Clause& c : clauses_) {
+        fmt::print("CLAUSE {} {}: {:.4g} {} {:.4g} | {} | threshold: {}\n", c.passed ? "PASS" : "FAIL", c.id,
+                   c.measured, c.op, c.threshold, c.what, c.basis);
+        if (c.passed)
+            ++passed;
+        else
+            failed += (failed.empty() ? "" : ", ") + c.id;
+    }
+    const bool holds = passed == clauses_.size();
+    const std::string count = fmt::format("{} of {} clauses passed", passed, clauses_.size());
+    fmt::print("VERDICT: {} : {} ({}{}{})\n", claim_, holds ? "HOLDS" : "FAILS",
+               holds ? count : "failed: " + failed + "; " + count, figure.empty() ? "" : "; ", figure);
+    return holds ? 0 : 1;
+}
+
+namespace {
+// Student's t for a one-sided 95% bound, by degrees of freedom (1 to 30); beyond, the normal's 1.645
+// is within 2%.
+double t95(std::size_t df) {
+    static const double table[] = {6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812,
+                                   1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725,
+                                   1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697};
+    if (df == 0) return NAN;
+    return df <= 30 ? table[df - 1] : 1.645;
+}
+}  // namespace
+
+PairedBound paired_bound(const std::vector<double>& d) {
+    PairedBound b;
+    b.n = d.size();
+    if (b.n < 2) throw std::invalid_argument("paired_bound: needs at least 2 differences");
+    for (double x : d) b.mean += x;
+    b.mean /= static_cast<double>(b.n);
+    for (double x : d) b.sd += (x - b.mean) * (x - b.mean);
+    b.sd = std::sqrt(b.sd / static_cast<double>(b.n - 1));
+    b.t = t95(b.n - 1);
+    b.lower = b.mean - b.t * b.sd / std::sqrt(static_cast<double>(b.n));
+    return b;
+}
+
+double share_lower_bound(std::size_t k, std::size_t n) {
+    if (n == 0 || k > n) throw std::invalid_argument(fmt::format("share_lower_bound: {} of {} runs", k, n));
+    const double z = 1.645, N = static_cast<double>(n), p = static_cast<double>(k) / N;
+    const double centre = p + z * z / (2 * N), spread = z * std::sqrt(p * (1 - p) / N + z * z / (4 * N * N));
+    return (centre - spread) / (1 + z * z / N);
+}
+
+std::string PairedBound::describe(int decimals) const {
+    return fmt::format("{:+.{}f} (sd {:.{}f}, n {}, 95% lower bound {:+.{}f})", mean, decimals, sd, decimals, n, lower,
+                       decimals);
 }
 
 int verdict(const std::string& claim, bool holds, const std::string& figure) {

@@ -1,10 +1,11 @@
-// lecture.hpp: what every lecture program shares: its command line, its output folder, and
-// the verdict line that ends it.
+// lecture.hpp: what every lecture program shares: its command line, the line that says where it
+// ran, its output folder, and the verdict that ends it, one line per clause.
 #pragma once
 
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace lecture {
 
@@ -15,8 +16,11 @@ struct Options {
     bool detect_anomaly = false;  // --detect-anomaly: autograd's anomaly mode for the whole run
 };
 
-// Reads --quick, --seed N, --out DIR, --detect-anomaly and --help. A bad flag prints what is wrong
-// and the usage and exits with status 2. --detect-anomaly turns autograd's anomaly mode on
+// Reads --quick, --seed N, --out DIR, --detect-anomaly and --help, and prints where the run is
+// made, so that a log says how to make it again:
+//   run: seed 1 | OpenBLAS Haswell, 2 threads | build debugoptimized, libraries -O2, lectures -O1,
+//   GCC 12.2.0 | version 55a2912
+// A bad flag prints what is wrong and the usage and exits with status 2. --detect-anomaly turns autograd's anomaly mode on
 // (autograd/anomaly.hpp): the first op or backward to make a NaN or Inf stops the run with an
 // error naming it. The run is slower, so it is for finding where a NaN loss came from.
 Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
@@ -38,8 +42,65 @@ int fail(const std::string& name, const std::exception& e);
 // default run only". Prints nothing in the default run.
 void quick_scope(const Options& options, const std::string& what);
 
-// Prints the last line, "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)", and
-// returns the exit status for main: 0 when the claim holds, 1 when it fails.
+// A lecture's verdict: the slide's claim, checked as clauses, each a measured figure against a
+// threshold and where that threshold comes from. finish() prints one line per clause, then the
+// verdict line, and returns main's exit status (0 when every clause passes, 1 otherwise):
+//
+//   CLAUSE PASS same_weights: 0 <= 1e-06 | largest weight difference, one graph against two
+//     models | threshold: float32 rounding of the same computation
+//   CLAUSE FAIL frozen_margin: -0.11 > 0 | 95% lower bound of the frozen margin, points | ...
+//   VERDICT: pre-training a stack level by level ... : FAILS (frozen_margin failed; 3 of 4 passed)
+//
+// The CLAUSE lines are what `./lab verify` collects over seeds, kernels and thread counts
+// (tools/verdicts.py reads them: keep the id one word and the figure a number).
+class Verdict {
+public:
+    explicit Verdict(std::string claim);
+
+    // Passes when `measured` >= (or >, <=, <) `threshold`. `what` says what was measured, `basis`
+    // where the threshold comes from (float precision, a baseline run here, a published number,
+    // the spread over seeds). Returns whether the clause passed.
+    bool at_least(const std::string& id, double measured, double threshold, const std::string& what,
+                  const std::string& basis);
+    bool above(const std::string& id, double measured, double threshold, const std::string& what,
+               const std::string& basis);
+    bool at_most(const std::string& id, double measured, double threshold, const std::string& what,
+                 const std::string& basis);
+    bool below(const std::string& id, double measured, double threshold, const std::string& what,
+               const std::string& basis);
+
+    // Prints the clause lines and the verdict line; `figure` adds the headline numbers to it.
+    int finish(const std::string& figure = "") const;
+
+private:
+    struct Clause {
+        std::string id, op, what, basis;
+        double measured, threshold;
+        bool passed;
+    };
+    bool add(const std::string& id, double measured, const char* op, double threshold, bool passed,
+             const std::string& what, const std::string& basis);
+    std::string claim_;
+    std::vector<Clause> clauses_;
+};
+
+// The mean of paired differences (method A minus method B, one per seed or draw) and a one-sided
+// 95% lower bound for it, mean - t * sd / sqrt(n), with Student's t for n - 1 degrees of freedom.
+// A lower bound above 0 says A's lead is more than the spread of the draws explains.
+struct PairedBound {
+    std::size_t n = 0;
+    double mean = 0, sd = 0, t = 0, lower = 0;
+    std::string describe(int decimals = 2) const;  // "+0.54 (sd 1.05, n 3, 95% lower bound -1.23)"
+};
+PairedBound paired_bound(const std::vector<double>& differences);
+
+// A one-sided 95% lower bound for the share of runs in which something happens, from `k` of `n`
+// runs (Wilson's score bound): 77 of 100 -> 0.69. Above 0.5, "most runs" holds beyond the luck of
+// these n.
+double share_lower_bound(std::size_t k, std::size_t n);
+
+// The older one-line verdict: "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)";
+// returns the exit status for main.
 int verdict(const std::string& claim, bool holds, const std::string& figure);
 
 }  // namespace lecture

@@ -8,7 +8,8 @@
 //          drawn as a graph; backward(); every gradient next to the chain rule worked by hand
 //          and next to central differences; what a second backward() does.
 // Run:     ./lab run tape_tour            (or build/lectures/tape_tour [--quick] [--seed N])
-// Prints:  the tape, a gradient table, and a last line "VERDICT: ... : HOLDS (...)"; writes
+// Prints:  the tape, a gradient table, the float32 tolerance worked out, one CLAUSE line per
+//          verdict clause and a last line "VERDICT: ... : HOLDS (...)"; writes
 //          out/tape_tour/tape.dot and tape.png (when Graphviz is installed).
 //
 // Dimension letters: N examples (4), D input features (3), H hidden units (2).
@@ -94,6 +95,19 @@ int main(int argc, char** argv) try {
 
     fmt::print("{:<8} {:>14} {:>14} {:>16} {:>16}\n", "entry", "backward f32", "by hand f32", "backward f64",
                "central diff f64");
+    // What float32 rounding scales with: each gradient entry is a sum of terms that may cancel, so
+    // its rounding is measured against the size of the terms, not of the result. With
+    // m_h = 2 (|h| + |target|) / (N H) h (1 - h), the size of d loss / d a before h - target
+    // cancels: |x|^T m_h for W, the column sums of m_h for b. Computed in float64.
+    const xt::xarray<double> x_d = xt::cast<double>(x.value()), W_d = xt::cast<double>(W.value());
+    const xt::xarray<double> a_d = xt::linalg::dot(x_d, W_d) + xt::cast<double>(b.value());  // (N, H)
+    const xt::xarray<double> h_d = 1.0 / (1.0 + xt::exp(-a_d));                              // (N, H)
+    const xt::xarray<double> m_h = 2.0 * (xt::abs(h_d) + xt::abs(xt::cast<double>(target.value()))) /
+                                   static_cast<double>(h_d.size()) * h_d * (1.0 - h_d);  // (N, H)
+    const std::vector<xt::xarray<double>> term_size{xt::linalg::dot(xt::transpose(xt::abs(x_d)), m_h),
+                                                    xt::sum(m_h, {0})};  // (D, H) and (H,)
+    // a = x W + b has terms of size |x| |W| + |b|; the largest, m, sets how far a's rounding reaches.
+    const double m = xt::amax(xt::linalg::dot(xt::abs(x_d), xt::abs(W_d)) + xt::abs(xt::cast<double>(b.value())))();
     double worst32 = 0.0;
     const std::vector<std::pair<std::string, Tensor>> named{{"W", W}, {"b", b}};
     const std::vector<xt::xarray<float>> by_hand{dW_hand, db_hand};
@@ -101,7 +115,7 @@ int main(int argc, char** argv) try {
         const Tensor g = named[p].second.grad();
         for (std::size_t j = 0; j < g.size(); ++j) {
             const double g32 = g.value().data()[j], num = numeric[p](0, j);
-            worst32 = std::max(worst32, std::abs(g32 - num) / std::max(std::abs(num), 1e-6));
+            worst32 = std::max(worst32, std::abs(g32 - num) / term_size[p].data()[j]);
             const std::string entry =
                 g.dim() == 2 ? fmt::format("{}[{}, {}]", named[p].first, j / g.shape()[1], j % g.shape()[1])
                              : fmt::format("{}[{}]", named[p].first, j);
@@ -130,14 +144,39 @@ int main(int argc, char** argv) try {
     fmt::print("after zero_grad(): W.grad is {}\n", W.grad().defined() ? "defined" : "undefined (cleared)");
 
     // ---- Verdict ----
-    const GradcheckResult check = gradcheck(f, params);
+    // float64: gradcheck's rule, |backward - central difference| <= atol + rtol |central|, with
+    // rtol = 1e-6 and atol = 1e-8 (gradcheck.hpp): the central differences themselves are off by
+    // about 1e-16 / eps = 1e-10 (rounding) and eps^2 = 1e-12 (Taylor) at eps = 1e-6, so the rule
+    // leaves them 10^4 of room and still catches any wrong derivative.
+    // float32: each operation rounds within u = 2^-24 of the size of what it combines. The longest
+    // path from the inputs to a gradient entry has 17 roundings: 7 forward (a product and two
+    // sums in x W, + b, exp, 1 +, 1 /) and 10 backward (h - target, the factor 2 / (N H), 1 - h,
+    // two products, then a product and three sums in x^T (d loss / d a)). And a's rounding, up to
+    // 4 u m (m the largest |x| |W| + |b|), is carried by the sigmoid into h, then into the three
+    // factors of d loss / d a made from h: in all, (17 + 12 m) u of each entry's term size.
+    const GradcheckOptions check_options;
+    const GradcheckResult check = gradcheck(f, params, check_options);
     if (!check.ok) fmt::print("{}", check.report);
-    const bool holds = check.ok && worst32 < 1e-5;
+    const double u = std::ldexp(1.0, -24);
+    const double tolerance32 = (17.0 + 12.0 * m) * u;
+    fmt::print("\nfloat32 rounding: u = 2^-24 = {:.2e}, m = {:.2f}: (17 + 12 m) u = {:.1e} of each entry's term size\n",
+               u, m, tolerance32);
     lecture::quick_scope(
-        opt, "nothing changes here, the lecture is instant: the same run and the same clause as the default run");
-    return lecture::verdict("backward() agrees with central differences", holds,
-                            fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} in float32",
-                                        check.max_rel_error, check.checked, worst32));
+        opt, "nothing changes here, the lecture is instant: the same run and the same clauses as the default run");
+    lecture::Verdict verdict("backward() agrees with central differences");
+    verdict.at_most("float64", check.max_rel_error, check_options.rtol,
+                    fmt::format("largest |backward - central difference| / max(|central difference|, atol / rtol), "
+                                "float64, {} entries (gradcheck)",
+                                check.checked),
+                    "gradcheck's rtol: central differences at eps 1e-6 are off by ~1e-10 (rounding) and ~1e-12 "
+                    "(Taylor), far below it");
+    verdict.at_most("float32", worst32, tolerance32,
+                    "largest |float32 backward - float64 central difference| / the entry's term size (|x|^T m_h for "
+                    "W, sum of m_h for b)",
+                    "float32 rounding: (17 + 12 m) u, u = 2^-24 (derived above)");
+    return verdict.finish(fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} of the term size "
+                                      "in float32",
+                                      check.max_rel_error, check.checked, worst32));
 } catch (const std::exception& e) {
     return lecture::fail("tape_tour", e);
 }
@@ -156,5 +195,7 @@ int main(int argc, char** argv) try {
 //  3. Pass eps to the table's central differences, numeric_jacobian(f, params, 1e-3), then
 //     1e-10, and watch the last column drift from backward(): at 1e-3 in the 8th decimal
 //     (W[0, 1]: 0.0457462743 against 0.0457462906; the Taylor error, which grows as eps^2), at
-//     1e-10 in the 7th (0.0457460458; rounding, which grows as 1 / eps), and the verdict FAILS:
-//     the float32 gradients are judged against these central differences (3.6e-05 apart).
+//     1e-10 in the 7th (0.0457460458; rounding, which grows as 1 / eps): the float32 clause,
+//     which judges the float32 gradients against these central differences, still passes but
+//     with little room (1.8e-06 of its 3.0e-06). At 1e-11 (0.0457467397) it FAILS (6.1e-06):
+//     the central differences are now rougher than float32 rounding.

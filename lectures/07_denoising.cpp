@@ -14,8 +14,8 @@
 //          corrupted test images, and their outputs are compared with the clean images.
 // Run:     ./lab run denoising                (build/lectures/denoising [--quick] [--seed N])
 // Prints:  one line per epoch of each model, the MSEs to the clean images (corrupted input,
-//          median filter, plain AE, denoising AE) per corruption, and a last line
-//          "VERDICT: ... : HOLDS (...)"; writes out/denoising/denoised.png.
+//          median filter, plain AE, denoising AE) per corruption, one CLAUSE line per verdict
+//          clause and a last line "VERDICT: ... : HOLDS (...)"; writes out/denoising/denoised.png.
 //
 // Dimension letters: N images, D = 784 pixels.
 
@@ -212,7 +212,7 @@ int main(int argc, char** argv) try {
     //     dropout          0.0143 to 0.0144 (median 0.0759, 5.3x;           plain 0.0254-0.0260)
     //   gains over the corrupted input 15.7-16.1x, 3.8-3.9x, 7.0-7.5x and 7.9-8.0x.
     //   --quick (8,000 images, 8 epochs), seeds 1-5 and 7: masking 2.1x to 2.2x over its input
-    //   (the tight clause: a masked image only loses ink, so it starts close); the median filter
+    //   (the smallest gain: a masked image only loses ink, so it starts close); the median filter
     //   beats the denoising AE on salt-and-pepper in every seed, 0.0150-0.0154 against
     //   0.0216-0.0228, and loses to it on the other three by 1.5x to 3.2x.
     // So the slide's point holds against the filter made for salt-and-pepper noise, but by 8% to
@@ -221,29 +221,43 @@ int main(int argc, char** argv) try {
     // right for sparse specks on MNIST's wide black background. After --quick the autoencoder
     // cannot win: its own floor, the plain AE on clean images, is 0.0148 (seed 7), level with
     // the filter before any noise is added. --quick does not check that clause, and says so.
+    // Each clause compares the denoising AE with a baseline fed the same corrupted test images in
+    // this run: doing nothing (the corrupted input itself), the median filter, and the plain AE.
+    // The figure is the baseline's MSE over the denoising AE's: above 1, the denoising AE is closer.
     const bool check_median_sp = !opt.quick;
-    bool holds = true;
+    const std::vector<std::string> ids{"gaussian", "masking", "salt_pepper", "dropout"};
+    lecture::Verdict verdict(fmt::format(
+        "for each corruption the denoising AE's output is closer (MSE) to the clean image than the corrupted input, "
+        "than a 3x3 median filter{} and than a plain AE of the same size trained as long, fed the same input",
+        check_median_sp ? "" : " (salt-and-pepper: default run only)"));
     std::string figures;
     for (std::size_t k = 0; k < noises.size(); ++k) {
         const Result& r = results[k];
-        const bool median_checked = check_median_sp || noises[k].name != "salt-and-pepper";
-        holds = holds && r.corrupted / r.denoised >= 2.0 && r.denoised < r.plain &&
-                (!median_checked || r.denoised < r.median);
-        figures += fmt::format("{}{} {:.4f} -> {:.4f} ({:.1f}x; median {:.4f}{}, plain AE {:.4f})", k ? ", " : "",
-                               noises[k].name, r.corrupted, r.denoised, r.corrupted / r.denoised, r.median,
-                               median_checked ? "" : " not checked", r.plain);
+        const std::string& name = noises[k].name;
+        verdict.above(ids[k] + "_input", r.corrupted / r.denoised, 1.0,
+                      fmt::format("{}: MSE of the corrupted input / the denoising AE's, to the clean test images",
+                                  name),
+                      "1: doing nothing, the corrupted input itself");
+        if (check_median_sp || name != "salt-and-pepper")
+            verdict.above(ids[k] + "_median", r.median / r.denoised, 1.0,
+                          fmt::format("{}: MSE of the 3x3 median filter / the denoising AE's (one run; over seeds: "
+                                      "./lab verify)",
+                                      name),
+                          "1: the median filter, fed the same corrupted images");
+        verdict.above(ids[k] + "_plain", r.plain / r.denoised, 1.0,
+                      fmt::format("{}: MSE of the plain AE / the denoising AE's (one run; over seeds: ./lab verify)",
+                                  name),
+                      "1: the plain AE of this run, fed the same corrupted images");
+        figures += fmt::format("{}{} {:.4f} -> {:.4f} ({:.1f}x; median {:.4f}{}, plain AE {:.4f})", k ? ", " : "", name,
+                               r.corrupted, r.denoised, r.corrupted / r.denoised, r.median,
+                               check_median_sp || name != "salt-and-pepper" ? "" : " not checked", r.plain);
     }
     if (!check_median_sp)
         fmt::print(
             "\n--quick: \"closer than the median filter\" is checked for Gaussian, masking and dropout only; for "
             "salt-and-pepper only the default run checks it (after 8 epochs on 8,000 images the denoising AE is "
             "still behind the filter)\n");
-    return lecture::verdict(
-        fmt::format("for each corruption the denoising AE's output is at least twice as close (MSE) to the clean "
-                    "image as the corrupted input, and closer than a 3x3 median filter{} and than a plain AE of the "
-                    "same size trained as long, fed the same input",
-                    check_median_sp ? "" : " (salt-and-pepper: default run only)"),
-        holds, figures);
+    return verdict.finish(figures);
 } catch (const std::exception& e) {
     return lecture::fail("denoising", e);
 }
@@ -252,7 +266,8 @@ int main(int argc, char** argv) try {
 //  1. Mask a quarter of the pixels instead of half: masking_noise(x, 0.25, g). The corrupted
 //     images are closer to the clean ones (MSE 0.026 with --quick) and the denoising AE's own
 //     reconstruction error (0.019, its floor on clean images being 0.015) is now most of what
-//     is left: only 1.3x, and the verdict fails. Twice as close is a claim about strong noise.
+//     is left: the masking_input clause still passes, but at 1.34 where nu 0.5 gives about 2;
+//     the bigger gains are a finding about strong noise.
 //  2. Gaussian noise with sigma 1.0: the digits all but vanish in the corrupted row (MSE 1.0),
 //     yet the denoising AE still brings back most of them (0.035 with --quick, 28x closer); the
 //     median filter is left at 0.104.

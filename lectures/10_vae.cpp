@@ -16,8 +16,10 @@
 //          carries.
 // Run:     ./lab run vae                      (build/lectures/vae [--quick] [--seed N])
 // Prints:  the gradients of the trick, one line per epoch (negative ELBO per image, split into
-//          reconstruction and KL), the KL check, a table of the 20 coordinates' KL and effects,
-//          the same for the 2-D model's two axes, and a last line "VERDICT: ... : HOLDS (...)";
+//          reconstruction and KL), the KL check with its Monte-Carlo standard error, a table of the
+//          20 coordinates' KL and effects, the same for the 2-D model's two axes, the negative
+//          ELBO of a decoder that ignores z, one CLAUSE line per verdict clause and a last line
+//          "VERDICT: ... : HOLDS (...)";
 //          writes out/vae/samples.png, traversal.png, manifold.png, codes.png and loss.png.
 //
 // Dimension letters: N images, D = 784 pixels, H = 400 hidden units, L latent dimensions (20 or 2).
@@ -285,7 +287,10 @@ int main(int argc, char** argv) try {
     // Draw z_k = mu + sigma eps_k for k = 1..10,000 and average
     //   log q(z) - log p(z) = sum_j [-1/2 eps_j^2 - log sigma_j + 1/2 z_j^2]
     // (the 1/2 log 2 pi terms cancel). Done for the first 10 test images, then summed.
-    double kl_closed = 0.0, kl_mc = 0.0, kl_sigma_form = 0.0;
+    // The estimate's own Monte-Carlo standard error: for image i, the sample standard deviation
+    // of its 10,000 terms over sqrt(10,000); the ten images' draws are independent, so their
+    // squared errors add.
+    double kl_closed = 0.0, kl_mc = 0.0, kl_sigma_form = 0.0, kl_mc_variance = 0.0;
     {
         NoGradGuard no_grad;
         const Tensor x10 = test_set.batch({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});  // (10, D)
@@ -295,14 +300,20 @@ int main(int argc, char** argv) try {
         const xt::xarray<float>& logvar = code.logvar.value();
         const std::size_t samples = 10000;
         for (std::size_t i = 0; i < 10; ++i) {
-            double total = 0.0;
-            for (std::size_t k = 0; k < samples; ++k)
+            double total = 0.0, total_sq = 0.0;
+            for (std::size_t k = 0; k < samples; ++k) {
+                double term = 0.0;  // log q(z_k) - log p(z_k)
                 for (std::size_t j = 0; j < L; ++j) {
                     const double e = gen.normal(), sigma = std::exp(0.5 * logvar(i, j));
                     const double z = mu(i, j) + sigma * e;
-                    total += -0.5 * e * e - std::log(sigma) + 0.5 * z * z;
+                    term += -0.5 * e * e - std::log(sigma) + 0.5 * z * z;
                 }
-            kl_mc += total / static_cast<double>(samples);
+                total += term;
+                total_sq += term * term;
+            }
+            const double n = static_cast<double>(samples), m = total / n;
+            kl_mc += m;
+            kl_mc_variance += (total_sq / n - m * m) / (n - 1.0);
             // Slide 28's form, with sigma itself: 1/2 sum (sigma^2 + mu^2 - 1 - log(1e-10 + sigma^2)).
             for (std::size_t j = 0; j < L; ++j) {
                 const double s2 = std::exp(static_cast<double>(logvar(i, j)));
@@ -311,10 +322,13 @@ int main(int argc, char** argv) try {
         }
     }
     const double kl_gap = std::abs(kl_mc - kl_closed) / kl_closed;
+    const double kl_se = std::sqrt(kl_mc_variance);
     fmt::print(
         "KL of the first 10 test images' codes: closed form {:.3f}, slide 28's sigma form {:.3f}, Monte Carlo "
         "{:.3f} (relative difference {:.3f}%)\n",
         kl_closed, kl_sigma_form, kl_mc, 100.0 * kl_gap);
+    fmt::print("Monte-Carlo standard error {:.3f} ({:.3f}%): the two differ by {:.2f} standard errors\n", kl_se,
+               100.0 * kl_se / kl_closed, std::abs(kl_mc - kl_closed) / kl_se);
 
     // ---- Scott slide 30: new digits from z ~ N(0, I) ----
     {
@@ -524,11 +538,13 @@ int main(int argc, char** argv) try {
     std::vector<double> axis;
     for (std::size_t e = 1; e <= epochs; ++e) axis.push_back(static_cast<double>(e));
     io::PlotOptions loss_plot;
-    loss_plot.title = fmt::format("VAE on MNIST: test negative ELBO, both trained alike ({} images)", train_set.size());
+    loss_plot.title = "VAE on MNIST: test negative ELBO by epoch";
     loss_plot.xlabel = "epoch";
     loss_plot.ylabel = "test negative ELBO (nats per image)";
     io::save_line_plot(out_dir + "/loss.png",
-                       {{fmt::format("{}-D latent", L), axis, curve}, {"2-D latent", axis, curve2}}, loss_plot);
+                       {{fmt::format("{}-D latent, {} training images", L, train_set.size()), axis, curve},
+                        {"2-D latent, trained alike", axis, curve2}},
+                       loss_plot);
     fmt::print(
         "after {} epochs each, test negative ELBO {:.2f} nats per image with a 2-D latent space, {:.2f} with a "
         "{}-D one: {:+.1f} nats\n",
@@ -536,28 +552,55 @@ int main(int argc, char** argv) try {
     fmt::print("wrote {0}/samples.png, {0}/traversal.png, {0}/manifold.png, {0}/codes.png and {0}/loss.png\n", out_dir);
 
     // ---- Verdict ----
-    // Measured: default run (60,000 images, 10 epochs), test negative ELBO 106.64 nats with
-    // seed 10 and 106.48 with seed 11, in line with PyTorch's example of the same model (about
-    // 105-106 after 10 epochs); hence the claim "below 108". --quick (5,000 images): 123.5-124.0
-    // over seeds 10-12, claim "below 130". The KL check: closed form and Monte Carlo agree to
-    // 0.01-0.06% (the sampling error of 10,000 draws is about 0.1%). The 2-D model, trained
-    // alike, ends at 156.93 (seed 10) and 154.59 (seed 11): two latent numbers cost about 50
-    // nats per image. Slide 26 is measured above, not claimed here: what it shows depends on
-    // the seed.
-    const double threshold = opt.quick ? 130.0 : 108.0;
+    // The baseline a VAE must beat: a decoder that ignores z. With p(x | z) = p(x) and q(z | x)
+    // the prior, the KL is 0 and the best such decoder is the per-pixel marginal Bernoulli, p_d
+    // the mean training image (clipped to [1e-6, 1 - 1e-6]): its test negative ELBO is its
+    // summed BCE, here in double.
+    double marginal_nll = 0.0;
+    {
+        const xt::xarray<double> p_d =
+            xt::clip(xt::mean(xt::cast<double>(train_set.images), {0}), 1e-6, 1.0 - 1e-6);  // (D,)
+        const xt::xarray<double> x = xt::cast<double>(test_set.images);                       // (N, D)
+        marginal_nll = -xt::sum(x * xt::log(p_d) + (1.0 - x) * xt::log(1.0 - p_d))() / static_cast<double>(x.shape()[0]);
+    }
+    fmt::print("\nthe per-pixel marginal Bernoulli (a decoder that ignores z, KL 0): test negative ELBO {:.2f} nats\n",
+               marginal_nll);
+    // Measured: see docs (./lab verify vae); the default run lands within a nat of the published
+    // log of pytorch/examples' VAE, the same 784-400-20 model, Adam 1e-3, batches of 128 and
+    // summed BCE: 106.66 after epoch 7 (github.com/pytorch/examples/pull/1416). The 2-D model,
+    // trained alike, ends some 50 nats higher: two latent numbers cost that much. Slide 26 is
+    // measured above, not claimed here: what it shows depends on the seed.
     const double elbo = curve.back();
-    const bool holds = elbo < threshold && kl_gap < 0.02;
+    const double reference = 106.66;  // pytorch/examples' test loss after 7 epochs (pull request 1416)
     lecture::quick_scope(opt,
                          "5,000 training images and 1,000 test images (not 60,000 and 10,000), both models still 10 "
-                         "epochs: the test negative ELBO must be below 130 nats, not 108; the KL check is the same");
-    return lecture::verdict(
-        fmt::format("the test negative ELBO per image is below {} nats, and the closed-form KL matches a 10,000-sample "
-                    "Monte-Carlo estimate within 2%",
-                    threshold),
-        holds,
-        fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images; KL closed form {:.3f}, Monte Carlo {:.3f} "
-                    "({:.2f}%)",
-                    elbo, epochs, train_set.size(), kl_closed, kl_mc, 100.0 * kl_gap));
+                         "epochs: the published reference is checked by the default run only; the KL check and the "
+                         "marginal baseline are the same");
+    lecture::Verdict verdict(opt.quick ? "the VAE's test negative ELBO beats a decoder that ignores z, and the "
+                                         "closed-form KL matches a Monte-Carlo estimate within its sampling error"
+                                       : "the VAE's test negative ELBO beats a decoder that ignores z and reaches "
+                                         "what the same model reaches in PyTorch's example, and the closed-form KL "
+                                         "matches a Monte-Carlo estimate within its sampling error");
+    verdict.at_most("kl_matches", std::abs(kl_mc - kl_closed), 4.0 * kl_se,
+                    fmt::format("|Monte Carlo - closed form| of the KL of 10 test codes, nats ({:.3f} against {:.3f}; "
+                                "{:.2f} standard errors)",
+                                kl_mc, kl_closed, std::abs(kl_mc - kl_closed) / kl_se),
+                    fmt::format("4 Monte-Carlo standard errors of the 10,000-sample mean (SE {:.4f}, computed from "
+                                "the draws); a correct closed form lands outside with probability 6e-5 (normal); "
+                                "float32 rounding of the closed form is 1e-6 relative, far below",
+                                kl_se));
+    verdict.below("beats_marginal", elbo, marginal_nll,
+                  fmt::format("test negative ELBO per image after {} epochs on {} images, nats", epochs,
+                              train_set.size()),
+                  "the per-pixel marginal Bernoulli of this run's training images, KL 0: a decoder that ignores z");
+    if (!opt.quick)
+        verdict.at_most("reference", elbo, reference,
+                        "test negative ELBO per image after 10 epochs, nats (one run; over seeds: ./lab verify)",
+                        "106.66, pytorch/examples' VAE (the same model and training) after 7 of its 10 epochs, "
+                        "github.com/pytorch/examples/pull/1416: 10 epochs should do no worse");
+    return verdict.finish(fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images (2-D latent {:.2f}); KL "
+                                      "closed form {:.3f}, Monte Carlo {:.3f} ({:.2f}%)",
+                                      elbo, epochs, train_set.size(), curve2.back(), kl_closed, kl_mc, 100.0 * kl_gap));
 } catch (const std::exception& e) {
     return lecture::fail("vae", e);
 }

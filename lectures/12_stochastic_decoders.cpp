@@ -25,6 +25,7 @@
 // K = 4 gray levels.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -462,14 +463,10 @@ int main(int argc, char** argv) try {
     lecture::section("test NLL, nats per image: untrained, trained, and the per-pixel marginal model");
     fmt::print("{:<12} {:>10} {:>10} {:>10} {:>22}\n", "decoder", "untrained", "trained", "marginal",
                "trained below marginal");
-    bool holds = true;
-    std::string figures;
     for (std::size_t m = 0; m < models.size(); ++m) {
         const double margin = marginal[m] - after[m];
         fmt::print("{:<12} {:>10.1f} {:>10.1f} {:>10.1f} {:>17.1f} nats\n", name_of(kinds[m]), before[m], after[m],
                    marginal[m], margin);
-        holds = holds && after[m] < marginal[m];
-        figures += fmt::format("{} {:.0f} against marginal {:.0f}, ", name_of(kinds[m]), after[m], marginal[m]);
     }
     // Measured, test NLL in nats per image, trained decoder against its marginal model:
     //   default run (60,000 images, 5 epochs), seeds 9, 2, 3:
@@ -484,29 +481,43 @@ int main(int argc, char** argv) try {
     // Bernoulli sample IoU: default 0.660 to 0.686 (3.2x to 3.3x the marginal's 0.209), --quick
     // 0.471 to 0.497 (2.4x to 2.5x its 0.197 to 0.199); untrained about 0.11, ceiling 0.79-0.81.
     // Per pixel, the Bernoulli decoder's 70 nats are 0.09 nats against the marginal's 0.26: the
-    // code cuts the NLL of each pixel by two thirds. The tight clause is the IoU in --quick
-    // (2.4x against the claimed 2x). Against the Gaussian marginal with a variance per pixel
+    // code cuts the NLL of each pixel by two thirds. Against the Gaussian marginal with a variance per pixel
     // (printed above, not claimed) the decoder wins by default and loses after --quick.
+    // (The IoU clause used to ask for more than twice the marginal's: a factor chosen, not
+    // derived. What the slide says, a sample that recreates the digit, is measured against the
+    // decoder that ignores h; the ratio is printed.)
     const double bernoulli_overlap = overlap[1];
-    // The Gaussian's margin at sigma 0.1 is mostly the marginal model's poor fit to that sigma
-    // (its squared error is 0.068 per pixel, not 0.01); the clause that counts compares the two
-    // each at its own best fixed sigma.
-    holds = holds && gaussian_best < marginal_best;
-    holds = holds && bernoulli_overlap > 2.0 * overlap_average;
     lecture::quick_scope(opt,
                          "4,000 training images, 1,000 test images and 8 epochs (not 60,000, 10,000 and 5): the same "
                          "clauses as the default run");
-    return lecture::verdict(
+    lecture::Verdict verdict(
         "each decoder's test NLL is below its per-pixel marginal model's (the same distribution fitted per pixel on "
         "the training images, h ignored; for the Gaussian also with each at its own best fixed sigma), and a "
-        "Bernoulli sample's ink overlaps its original's more than twice as much (IoU) as a sample of the marginal "
-        "Bernoulli does",
-        holds,
-        fmt::format("NLL per image {}Gaussian at its best sigma {:.0f} against marginal {:.0f} (the marginal with a "
-                    "variance per pixel, not claimed: {:.0f}); Bernoulli sample IoU {:.3f}, {:.1f}x the marginal's "
-                    "{:.3f} (untrained {:.3f}, ceiling {:.3f})",
-                    figures, gaussian_best, marginal_best, per_pixel_variance_nll, bernoulli_overlap,
-                    bernoulli_overlap / overlap_average, overlap_average, overlap_before[1], overlap_ceiling));
+        "Bernoulli sample's ink overlaps its original's more (IoU) than a sample of the marginal Bernoulli does");
+    const std::string marginal_basis =
+        "the per-pixel marginal model of the same distribution, fitted on this run's training images (h ignored)";
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        std::string id = name_of(kinds[m]);
+        id[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(id[0])));
+        verdict.below(id + "_nll", after[m], marginal[m],
+                      fmt::format("test NLL of the trained {} decoder, nats per image (one run; over seeds: ./lab "
+                                  "verify)",
+                                  name_of(kinds[m])),
+                      m == 0 ? marginal_basis : "as above");
+    }
+    // The Gaussian's margin at sigma 0.1 is mostly the marginal model's poor fit to that sigma
+    // (its squared error is 0.068 per pixel, not 0.01); the clause that counts compares the two
+    // each at its own best fixed sigma.
+    verdict.below("gaussian_best_sigma", gaussian_best, marginal_best,
+                  "test NLL of the Gaussian decoder at its own best fixed sigma, nats per image",
+                  "the marginal Gaussian at its own best fixed sigma");
+    verdict.above("sample_overlap", bernoulli_overlap, overlap_average,
+                  fmt::format("ink IoU of a Bernoulli decoder sample with its original ({:.1f}x the marginal's; "
+                              "untrained {:.3f}, ceiling {:.3f})",
+                              bernoulli_overlap / overlap_average, overlap_before[1], overlap_ceiling),
+                  "a sample of the marginal Bernoulli (the mean training image): a decoder that ignores h");
+    return verdict.finish(fmt::format("the marginal Gaussian with a variance per pixel, not claimed: {:.0f} nats",
+                                      per_pixel_variance_nll));
 } catch (const std::exception& e) {
     return lecture::fail("stochastic_decoders", e);
 }

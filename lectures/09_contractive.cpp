@@ -237,8 +237,9 @@ int main(int argc, char** argv) try {
         "(c) gradient by double backward against the closed form's: relative difference {:.2e} for W "
         "(D, H), {:.2e} for b (H,)\n",
         gap_W, gap_b);
-    // float32 carries about 7 digits; sums of 784 * 256 terms in two orders differ around 1e-6.
-    const bool three_ways = value_gap < 1e-4 && gap_W < 1e-4 && gap_b < 1e-4;
+    // float32 carries about 7 digits (eps 6e-8); sums of n = 784 * 256 terms in two orders differ
+    // by about sqrt(n) eps = 2.7e-5 at most in the usual random-walk estimate (measured: about 1e-6).
+    const double three_ways_gap = std::max({value_gap, gap_W, gap_b});
 
     // ---- Training: reconstruction + lambda * Omega(h), against reconstruction alone ----
     // The loss per image, as in slide 23 with Omega from slide 24:
@@ -321,7 +322,7 @@ int main(int argc, char** argv) try {
     const double worst_ratio = *std::max_element(ratios.begin(), ratios.end());
 
     io::PlotOptions plot;
-    plot.title = "Code displacement under input noise, relative to the spread of the codes";
+    plot.title = "Code displacement under noise, over the code spread";
     plot.xlabel = "noise sigma (pixels in [0, 1])";
     plot.ylabel = "mean ||h(x+e) - h(x)|| / mean ||h(x) - h(x')||";
     io::save_line_plot(
@@ -380,8 +381,8 @@ int main(int argc, char** argv) try {
             pct_contractive[k] = 100.0 * mc.histogram[k];
         }
         io::PlotOptions hist;
-        hist.title = "Hidden activations of the test images (corners of the hypercube: 0 and 1)";
-        hist.xlabel = "activation h_i (bins of 0.05)";
+        hist.title = "Hidden activations of the test images";
+        hist.xlabel = "activation h_i (bins of 0.05; the hypercube's corners: 0 and 1)";
         hist.ylabel = "% of all activations (images x units)";
         io::save_line_plot(out_dir + "/activations.png",
                            {{"plain AE", centre, pct_plain},
@@ -411,35 +412,50 @@ int main(int argc, char** argv) try {
 
     // ---- Verdict ----
     // Measured, the contractive / plain ratio of the relative displacement over sigma 0.05 to
-    // 0.3. Default run (60,000 images, 5 epochs): 0.574 to 0.614 with seed 8, 0.577 to 0.615
-    // (seed 1), 0.577 to 0.616 (seed 2); test MSE +51 to +53%. The plain AE at the epoch where it
-    // first reconstructs as well as the contractive one (epoch 4) gives ||J||_F / spread ratio
-    // 0.62: the contractive code is flatter, not just less trained. So the claim is "less than
-    // 0.7" (at least 30% less), 0.08 inside every seed. --quick (6,000 images, 10 epochs, both
-    // models still far from trained: test MSE 0.024 to 0.026), seeds 8, 1, 2, 3: 0.678 to 0.706,
-    // claim "less than 0.8". The corners there are a coin toss (13.1% against 15.0%, 16.1%
-    // against 14.9%, ...): that clause is checked by the default run only. The three
-    // computations agree to about 1e-6 in every run.
-    const double threshold = opt.quick ? 0.8 : 0.7;
-    const bool resists = worst_ratio < threshold;
+    // 0.3: default run 0.574 to 0.616 over seeds 8, 1, 2 (test MSE +51 to +53%); --quick 0.678
+    // to 0.706 over seeds 8, 1, 2, 3. The verdict used to claim "less than 0.7", a line drawn
+    // after the lambda sweep above (lambda 0.03 lands at 0.70-0.74): a threshold set where the
+    // numbers fell. What the lecture can defend is the comparison with its own control: the
+    // plain AE, trained on the same batches, and the plain AE at the epoch where it first
+    // reconstructs as well (so that "flatter" is not "less trained"). Both ratios sit far below
+    // 1 next to their spread over seeds (a few thousandths). The corners are a coin toss in
+    // --quick (13.1% against 15.0%, 16.1% against 14.9%, ...): that clause is the default run's.
     if (opt.quick)
         fmt::print(
             "--quick checks the three computations and the displacement; only the default run checks that the "
             "codes are no nearer the corners\n");
-    const bool holds = three_ways && resists && (opt.quick || no_corners);
-    return lecture::verdict(
-        fmt::format("the closed form, the explicit Jacobian and double backward agree to 1e-4; relative to the spread "
-                    "of its codes, the contractive code moves under noise of sigma {} to {} less than {} as far "
-                    "as the plain one; {}slide 24's corners of a hypercube do not show at lambda {} (in the units "
-                    "that vary with the image, fewer activations within 0.05 of 0 or 1 than the plain AE's)",
-                    sigmas.front(), sigmas.back(), threshold, opt.quick ? "[default run only] " : "", lambda),
-        holds,
-        fmt::format("agreement {:.1e}, {:.1e} (dW), {:.1e} (db); relative displacement ratio {:.3f} to {:.3f}; "
-                    "near a corner {:.1f}% against {:.1f}% ({:.1f}% with the {} stuck units); test MSE contractive "
-                    "{:.5f}, plain {:.5f} ({:+.0f}%)",
-                    value_gap, gap_W, gap_b, *std::min_element(ratios.begin(), ratios.end()), worst_ratio,
-                    100.0 * mc.near_corner_others, 100.0 * mp.near_corner_others, 100.0 * mc.near_corner, mc.stuck,
-                    mc.mse, mp.mse, 100.0 * (mc.mse / mp.mse - 1.0)));
+    lecture::Verdict verdict(fmt::format(
+        "the closed form, the explicit Jacobian and double backward agree to float32 rounding; relative to the "
+        "spread of its codes, the contractive code moves less under noise of sigma {} to {} than the plain one's, "
+        "and is flatter than the plain AE's at matched reconstruction error{}",
+        sigmas.front(), sigmas.back(),
+        opt.quick ? "" : fmt::format("; slide 24's corners of a hypercube do not show at lambda {}", lambda)));
+    verdict.below("three_ways", three_ways_gap, 1e-4,
+                  fmt::format("largest relative difference of (b) and (c) against the closed form (value {:.1e}, dW "
+                              "{:.1e}, db {:.1e})",
+                              value_gap, gap_W, gap_b),
+                  "float32: sqrt(784 x 256) x eps 6e-8 = 2.7e-5 for sums in two orders; 1e-4 allows 4 of those");
+    verdict.below("resists_noise", worst_ratio, 1.0,
+                  fmt::format("largest contractive / plain ratio of the relative displacement over sigma {} to {} "
+                              "(smallest {:.3f}; one run; over seeds: ./lab verify)",
+                              sigmas.front(), sigmas.back(), *std::min_element(ratios.begin(), ratios.end())),
+                  "1: the plain AE of this run, the same batches and noise");
+    verdict.below("flatter_at_matched_mse", (mc.jacobian / mc.spread) / (mm.jacobian / mm.spread), 1.0,
+                  fmt::format("||J||_F / spread of the contractive AE over the plain AE's at epoch {}, the first "
+                              "where it reconstructs as well",
+                              matched + 1),
+                  "1: the plain AE of this run at matched test MSE");
+    if (!opt.quick)
+        verdict.below("no_corners", mc.near_corner_others, mp.near_corner_others,
+                      fmt::format("share of the contractive AE's activations within 0.05 of 0 or 1, in the units "
+                                  "that vary with the image ({} stuck units apart); the finding: slide 24's corners "
+                                  "do not show",
+                                  mc.stuck),
+                      "the plain AE's share, the same measure");
+    return verdict.finish(fmt::format("mean column norm {:.2f} against {:.2f}; test MSE contractive {:.5f}, plain "
+                                      "{:.5f} ({:+.0f}%)",
+                                      mc.column_norm, mp.column_norm, mc.mse, mp.mse,
+                                      100.0 * (mc.mse / mp.mse - 1.0)));
 } catch (const std::exception& e) {
     return lecture::fail("contractive", e);
 }
@@ -451,8 +467,8 @@ int main(int argc, char** argv) try {
 //     lie within 0.05 of 0 or 1 (the plain AE: 19.5%), and activations.png spikes at 1: it looks
 //     like slide 24's corners, but 126 of the 256 units sit at one corner for every image; in
 //     the other units only 9.6% do. At the other end, lambda = 0.03 costs only 17% in MSE, but
-//     its codes move 0.70-0.74 as far as the plain ones relative to the spread, and the verdict
-//     ("less than 0.7") fails.
+//     its codes move 0.70-0.74 as far as the plain ones relative to the spread: still less, by
+//     half as much as lambda 0.1's.
 //  2. Give the contractive model ReLU hidden units (nn::Activation::ReLU as its `hidden`).
 //     contractive_penalty still computes h (1 - h) and is now simply wrong: (a) 6.92 against
 //     the engine's (b) 201.6 (--quick). The double-backward gradient for b vanishes (relative
@@ -462,5 +478,5 @@ int main(int argc, char** argv) try {
 //     predicts them (0.017 against 0.060 at sigma 0.05). The closed form belongs to the sigmoid.
 //  3. Extend sigmas to {..., 0.5, 1.0, 2.0} with --quick. The lines bend: at sigma 2 the plain
 //     code moves 1.03 times the spread of the codes where sigma ||J||_F / spread predicts 1.92
-//     (the units saturate), and the ratio rises from 0.68 to 0.88; the verdict, now over sigma
-//     0.05 to 2, fails. The penalty is a promise about small perturbations only.
+//     (the units saturate), and the ratio rises from 0.68 to 0.88, towards 1. The penalty is a promise about
+//     small perturbations only.

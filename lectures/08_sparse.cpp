@@ -240,6 +240,9 @@ int main(int argc, char** argv) try {
     // dark digit, and the test MSE is 0.061 instead of 0.035 (--quick), 0.014 instead of 0.0064
     // (default).
     kl_model.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
+    // The unpenalised control starts here too (the same weights, b1 = -2.2): the penalty is then
+    // the only thing that differs between the two.
+    copy_parameters(kl_model, plain_model);
     train(kl_model, train_set, Penalty::KL, beta, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
 
     // ---- Scott slide 23: "via square error or Kullback-Leibler divergence" ----
@@ -255,11 +258,12 @@ int main(int argc, char** argv) try {
     se_model.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
     train(se_model, train_set, Penalty::SquareError, gamma, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
 
-    lecture::section("the same 784-1000-784 sigmoid autoencoder without the penalty (b1 starts at 0)");
-    // This one starts as every autoencoder here does, b1 = 0, so that its test MSE is the best
-    // it reaches, not one handicapped by a start chosen for the penalty. (Started at b1 = -2.2
-    // too, its mean activation still climbs from 0.1 to 0.35 (--quick) and 0.43 (default, test
-    // MSE 0.0121 instead of 0.0057): it is the reconstruction that pulls away from p.)
+    lecture::section("the same 784-1000-784 sigmoid autoencoder without the penalty, from the KL model's start");
+    // The KL model's twin: its weights, its b1 = -2.2 (mean activation p at the start), its
+    // batches; no penalty. Whatever its mean activation does from there, the reconstruction
+    // alone makes it do. (From the usual b1 = 0 instead, its test MSE is lower, 0.0057 against
+    // 0.0121 in the default run, seed 11: the start chosen for the penalty handicaps a model
+    // without it. The verdict compares like with like; the MSE column says what the start costs.)
     train(plain_model, train_set, Penalty::None, 0.0, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
 
     lecture::section(fmt::format("Scott slide 23: ReLU units + alpha sum_i |h_i|, alpha {}", alpha));
@@ -386,7 +390,10 @@ int main(int argc, char** argv) try {
     // most between 0.35 and 0.6, and not one unit near p. The table says what the spike hides:
     // the KL model's units do not sit at 0.1 on every image. 49% of its outputs are below 0.05
     // and 3% above 0.5; without the penalty, 4% and 45%. A KL-sparse unit is near 0 for about
-    // half the images and strongly on for a few.
+    // half the images and strongly on for a few. (The unpenalised numbers here and in
+    // filters.png below are from when it started at b1 = 0. From the KL model's start, as now,
+    // --quick seed 11: its units' means spread from 0.09 to 0.64, mean 0.354; 6% of its outputs
+    // below 0.05, 27% above 0.5; test MSE 0.0359 against the KL model's 0.0353.)
 
     // ---- Scott slide 11: the weights of hidden units drawn as images ----
     lecture::section("Scott slide 11: the weights of 60 hidden units of each model, as 28x28 images");
@@ -435,57 +442,70 @@ int main(int argc, char** argv) try {
     fmt::print("wrote {0}/filters.png and {0}/activations.png\n", out_dir);
 
     // ---- Verdict ----
-    // Measured, mean activation over the test set (KL / square error / no penalty) and exact
-    // zeros per image (L1 / ReLU without a penalty):
-    //   --quick, seeds 11, 1-4: KL 0.102 to 0.106, square error 0.101 to 0.104, no penalty 0.381
-    //                           to 0.387; zeros L1 71.0% to 72.2%, ReLU alone 14.5% to 16.1%
-    //   default, seeds 11, 1, 2: KL 0.103, square error 0.101 to 0.102, no penalty 0.469 to
-    //                           0.470; zeros L1 90.2% to 90.3%, ReLU alone 7.8% to 8.3%
-    // hence "within 0.01" (the largest miss is 0.0055), "off by more than 0.1" (more than p
-    // itself) and "most" (more than half) for the zeros. The test MSEs of the default runs, KL
-    // 0.0064, square error 0.0064-0.0065, no penalty 0.0056-0.0057, L1 0.0082-0.0083, ReLU
-    // alone 0.0064-0.0075, say what the sparse codes cost after two epochs: 11% to 15% more
-    // error for KL against its unpenalised twin, 10% to 29% for L1 against its own.
-    const double tolerance = 0.01;
-    const bool holds = std::abs(kl_mean - p) < tolerance && std::abs(se_mean - p) < tolerance &&
-                       std::abs(plain_mean - p) > 0.1 && l1_zeros.fraction > 0.5 && relu_zeros.fraction < 0.5;
+    // "Near p" needs a tolerance, and p gives it: the slides set p = 0.1, one significant digit
+    // ("e.g. 0.1"), so a mean activation that rounds to 0.1, within 0.05, is on target at the
+    // precision the target is stated with; one that does not round to it is off target. The
+    // control is the KL model's unpenalised twin from the same start on the same batches, so
+    // the penalty is all that differs. "Most" outputs exactly 0 is more than half.
     lecture::quick_scope(
         opt,
         "4,000 training images, every tenth test image (1,000) and 4 epochs (not 60,000, 10,000 and 2): "
         "the same clauses and thresholds as the default run");
-    return lecture::verdict(
-        fmt::format("over the test set the hidden units of the KL model and of the square-error model each average "
-                    "within {} of p = {}, the unpenalised model's do not (off by more than 0.1); with the L1 penalty "
-                    "most ReLU outputs are exactly 0 for a given image, without it most are not",
-                    tolerance, p),
-        holds,
-        fmt::format("mean activation KL {:.4f}, square error {:.4f}, no penalty {:.4f} ({:+.3f} from p); exact zeros "
-                    "per image L1 {:.1f}% ({} dead units), ReLU without penalty {:.1f}% ({} dead); test MSE KL "
-                    "{:.5f}, square error {:.5f}, no penalty {:.5f}, L1 {:.5f}, ReLU {:.5f}",
-                    kl_mean, se_mean, plain_mean, plain_mean - p, 100.0 * l1_zeros.fraction, l1_zeros.dead,
-                    100.0 * relu_zeros.fraction, relu_zeros.dead, kl.mse, se.mse, plain.mse, l1.mse, relu.mse));
+    const double tolerance = 0.05;
+    const std::string rounding =
+        fmt::format("half the last digit of p = {}: a mean within {} rounds to p at the precision p is stated with", p,
+                    tolerance);
+    lecture::Verdict verdict(fmt::format(
+        "over the test set the hidden units of the KL model and of the square-error model each average p = {} (to "
+        "p's one digit), those of their unpenalised twin from the same start do not; with the L1 penalty most ReLU "
+        "outputs are exactly 0 for a given image, without it most are not",
+        p));
+    verdict.below("kl_on_target", std::abs(kl_mean - p), tolerance,
+                  fmt::format("|mean activation - p| of the KL model over the test set ({:.4f})", kl_mean), rounding);
+    verdict.below("square_error_on_target", std::abs(se_mean - p), tolerance,
+                  fmt::format("|mean activation - p| of the square-error model ({:.4f})", se_mean), "as above");
+    verdict.at_least("plain_off_target", std::abs(plain_mean - p), tolerance,
+                     fmt::format("|mean activation - p| of the unpenalised twin, same start and batches ({:.4f}; one "
+                                 "run; over seeds: ./lab verify)",
+                                 plain_mean),
+                     "as above: it does not round to p");
+    verdict.above("l1_mostly_zero", l1_zeros.fraction, 0.5,
+                  fmt::format("share of the L1 model's ReLU outputs exactly 0 for a test image ({} dead units)",
+                              l1_zeros.dead),
+                  "one half: 'most'");
+    verdict.below("relu_mostly_nonzero", relu_zeros.fraction, 0.5,
+                  fmt::format("share of the unpenalised ReLU twin's outputs exactly 0 ({} dead units)",
+                              relu_zeros.dead),
+                  "one half: 'most' are not");
+    return verdict.finish(fmt::format("test MSE KL {:.5f}, square error {:.5f}, no penalty {:.5f}, L1 {:.5f}, ReLU "
+                                      "{:.5f}",
+                                      kl.mse, se.mse, plain.mse, l1.mse, relu.mse));
 } catch (const std::exception& e) {
     return lecture::fail("sparse", e);
 }
 
 // Try this:
 //  1. Raise the sigmoid models' learning rate to 1e-2 (lr_sigmoid). With --quick the KL and
-//     square-error models improve (test MSE 0.024 both), but the unpenalised one saturates:
-//     74% of its outputs fall below 0.05, some units switch off for good (the lowest mean
-//     activation is 0.0004), its mean activation lands at 0.118 and its MSE at 0.051. The
-//     verdict FAILS: a mean near p is not proof of a sparsity penalty, saturated sigmoids get
-//     there by themselves.
-//  2. Delete the line that starts the KL model's b1 at log(p / (1 - p)). With --quick its
-//     filters in filters.png turn to noise around a faint dark digit, its test MSE goes from
-//     0.035 to 0.061, close to what predicting every pixel by its mean scores (0.067, lecture
-//     02), and its mean activation misses p by 0.012: the verdict FAILS. (The square-error
-//     model keeps its own start, and its rows do not change.)
+//     square-error models improve (test MSE 0.024 both), and the unpenalised twin, from the
+//     same start, half saturates: 47% of its outputs fall below 0.05, some units all but
+//     switch off (the lowest mean activation is 0.002), and its mean activation comes down to
+//     0.190 (0.354 at 3e-3), with the best MSE of the three (0.018). The verdict still holds,
+//     but by 0.09 where it had 0.25: a mean nearer p is not proof of a sparsity penalty,
+//     saturating sigmoids go part of the way by themselves.
+//  2. Delete the line that starts the KL model's b1 at log(p / (1 - p)) (the unpenalised twin,
+//     which copies that start, then starts at b1 = 0 too). With --quick the KL model's filters
+//     in filters.png turn to noise around a faint dark digit, its test MSE goes from 0.035 to
+//     0.061, close to what predicting every pixel by its mean scores (0.067, lecture 02), and
+//     its mean activation misses p by 0.012: still within p's one digit, so the verdict holds;
+//     the start costs reconstruction, not the target. (The square-error model keeps its own
+//     start, and its rows do not change.)
 //  3. Set alpha = 0.03. The L1 model reconstructs better (--quick 0.028, default 0.0052,
 //     better than any sigmoid model and than ReLU alone) but only 49% of its outputs are
 //     exactly 0 with --quick, no longer most, and the verdict FAILS; the default run still
 //     reaches 79%.
 //  4. The square error's weight: gamma = 1, the number beta has, pulls 5.6 times more weakly
-//     near p. With --quick the mean activation lands at 0.117 (the verdict FAILS), the units
+//     near p. With --quick the mean activation lands at 0.117 (within p's one digit still, but
+//     three times KL's miss), the units
 //     spread wider (std 0.014 against 0.008) and the MSE improves to 0.033. At gamma = 50 the
 //     mean is 0.102 and the spread halves, but only 14% of the outputs are below 0.05 and
 //     hardly any (0.0%) above 0.5 (KL: 34% and 1.2%): 86% of the outputs sit in between, a

@@ -481,8 +481,9 @@ int main(int argc, char** argv) try {
     // Bernoulli sample IoU: default 0.660 to 0.686 (3.2x to 3.3x the marginal's 0.209), --quick
     // 0.471 to 0.497 (2.4x to 2.5x its 0.197 to 0.199); untrained about 0.11, ceiling 0.79-0.81.
     // Per pixel, the Bernoulli decoder's 70 nats are 0.09 nats against the marginal's 0.26: the
-    // code cuts the NLL of each pixel by two thirds. Against the Gaussian marginal with a variance per pixel
-    // (printed above, not claimed) the decoder wins by default and loses after --quick.
+    // code cuts the NLL of each pixel by two thirds. Against the Gaussian marginal with a
+    // variance per pixel (printed above, not claimed) the decoder wins by default and loses
+    // after --quick.
     // (The IoU clause used to ask for more than twice the marginal's: a factor chosen, not
     // derived. What the slide says, a sample that recreates the digit, is measured against the
     // decoder that ignores h; the ratio is printed.)

@@ -561,7 +561,8 @@ int main(int argc, char** argv) try {
         const xt::xarray<double> p_d =
             xt::clip(xt::mean(xt::cast<double>(train_set.images), {0}), 1e-6, 1.0 - 1e-6);  // (D,)
         const xt::xarray<double> x = xt::cast<double>(test_set.images);                       // (N, D)
-        marginal_nll = -xt::sum(x * xt::log(p_d) + (1.0 - x) * xt::log(1.0 - p_d))() / static_cast<double>(x.shape()[0]);
+        marginal_nll =
+            -xt::sum(x * xt::log(p_d) + (1.0 - x) * xt::log(1.0 - p_d))() / static_cast<double>(x.shape()[0]);
     }
     fmt::print("\nthe per-pixel marginal Bernoulli (a decoder that ignores z, KL 0): test negative ELBO {:.2f} nats\n",
                marginal_nll);

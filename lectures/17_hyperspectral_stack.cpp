@@ -16,9 +16,9 @@
 //          intimate one the stack's code reads the abundances out better than the bands do.
 // Run:     ./lab run hyperspectral_stack     (build/lectures/hyperspectral_stack [--quick] [--seed N])
 // Prints:  for each scene PCA's variances, one line per training level, and a table of read-out
-//          R^2 and RMSE and reconstruction RMSE; then a last line "VERDICT: ... : HOLDS (...)";
-//          writes out/hyperspectral_stack/endmembers.png, reconstructions.png, errors.png,
-//          readout_linear.png and readout_intimate.png.
+//          R^2 and RMSE and reconstruction RMSE; then one CLAUSE line per verdict clause and a
+//          last line "VERDICT: ... : HOLDS (...)"; writes out/hyperspectral_stack/endmembers.png,
+//          reconstructions.png, errors.png, readout_linear.png and readout_intimate.png.
 //
 // Dimension letters: N pixels, B = 268 bands, M = 5 endmembers, K = 20 code units, P features.
 
@@ -257,8 +257,8 @@ int main(int argc, char** argv) try {
     // abundances are a linear function of its bands (for E of full rank), and PCA-20 keeps
     // that 4-D subspace whole: its read-out is the bands' read-out, and nothing can beat it by
     // much, since only noise stands between either and R^2 = 1. The stack has to learn, with
-    // curved units, a map that a projection does exactly, and ends short of it (R^2 0.9985
-    // against 0.9992 at seed 17; level by level, before fine-tuning, 0.9963).
+    // curved units, a map that a projection does exactly, and ends short of it (R^2 0.9985 to
+    // 0.9988 against 0.9992 at seed 17; level by level, before fine-tuning, 0.9956 to 0.9968).
     // Reconstruction is closer: PCA-20 rebuilds the clean pixel as well as noise allows for a
     // 20-D projection, keeping the noise along 20 of 268 axes, 0.01 sqrt(20 / 268) = 0.0027;
     // the fine-tuned stack lands near it (0.0027 to 0.0031 over seeds 17-19), and both
@@ -280,10 +280,11 @@ int main(int argc, char** argv) try {
     // PCA's variances now spread past 4 axes: the curved surface of mixtures needs more flat
     // directions to hold it. The stack learned only to rebuild spectra, yet after fine-tuning
     // its 20 numbers are a better linear read-out of the abundances than the 268 bands (R^2
-    // 0.9875 against 0.9716 at seed 17): its curved units can undo part of r. PCA-20's numbers are
+    // 0.9743 to 0.9875 against 0.9716 at seed 17, by OpenBLAS kernel: see the verdict): its
+    // curved units can undo part of r. PCA-20's numbers are
     // a linear map of the bands and can do no better than the bands' own read-out (a hair
     // better at most, fitting 21 numbers per abundance instead of 269). At seed 17 the stack
-    // trained level by level alone is not better (0.9691): fine-tuning is what gets it there.
+    // trained level by level alone is not better (0.9691 to 0.9698): fine-tuning is what gets it there.
 
     // ---- Figures ----
     const auto to_vector = [](const xt::xarray<double>& v) { return std::vector<double>(v.begin(), v.end()); };
@@ -344,26 +345,42 @@ int main(int argc, char** argv) try {
         out_dir, seconds_since(t0));
 
     // ---- Verdict ----
-    // Measured, default run, seeds 17 / 18 / 19: linear mixture, read-out R^2 PCA-20 0.9992 /
-    // 0.9994 / 0.9995 against the fine-tuned stack 0.9985 / 0.9990 / 0.9990; intimate mixture,
-    // the stack 0.9875 / 0.9853 / 0.9829 against PCA-20 0.9714 / 0.9811 / 0.9793 and the bands
-    // 0.9716 / 0.9812 / 0.9793; the stack's reconstruction RMSE to the clean spectra 0.0025 to
-    // 0.0031. --quick (4,000 pixels, 20 epochs), same seeds: linear 0.9993 / 0.9994 / 0.9995
-    // against 0.9982 / 0.9985 / 0.9987; intimate, the stack 0.9829 / 0.9876 / 0.9837 against
-    // PCA-20 0.9713 / 0.9800 / 0.9774 and the bands 0.9706 / 0.9799 / 0.9768.
-    // No thresholds: the claims are comparisons, and "closer than the noise" compares with the
-    // noise's own standard deviation.
-    const bool pca_not_beaten = linear.pca.mean_r2 >= linear.tuned.mean_r2;
-    const bool stack_wins_intimate =
-        intimate.tuned.mean_r2 > intimate.pca.mean_r2 && intimate.tuned.mean_r2 > intimate.raw.mean_r2;
-    const bool denoises = linear.tuned_clean < noise && intimate.tuned_clean < noise;
+    // Measured at seed 17, default run, under OpenBLAS's Haswell and SkylakeX kernels with 1 and 2
+    // threads (the stack's training is not bit-for-bit the same across kernels, and the intimate
+    // read-out moves most): linear mixture, read-out R^2 PCA-20 0.9992 against the fine-tuned
+    // stack 0.9985-0.9988; intimate mixture, the stack 0.9743-0.9875 (Haswell 0.9743 / 0.9747,
+    // SkylakeX 0.9875) against PCA-20 0.9714 and the bands 0.9716: under Haswell the stack's lead
+    // is 0.003, thin; the stack's reconstruction RMSE to the clean spectra 0.0025-0.0030. --quick
+    // (4,000 pixels, 20 epochs), seed 17, the same four settings: linear 0.9993 against
+    // 0.9981-0.9982; intimate, the stack 0.9826-0.9835 against PCA-20 0.9713 and the bands 0.9706;
+    // RMSE 0.0027-0.0040. Earlier, on another machine, seeds 18 / 19 (default): intimate stack
+    // 0.9853 / 0.9829 against PCA-20 0.9811 / 0.9793. Over seeds and kernels: ./lab verify.
+    // No tolerances: the claims are comparisons with this run's PCA-20 and bands, and "closer
+    // than the noise" compares with the noise's own standard deviation.
     lecture::quick_scope(opt, "4,000 pixels and 20 epochs a level (not 10,000 and 30): the same clauses as the default run");
-    return lecture::verdict(
-        fmt::format("on a linear mixture the stack's 20-number code reads out the abundances no better than "
-                    "PCA-20's; on an intimate mixture it reads them out better than PCA-20 and the 268 bands; and it "
-                    "rebuilds the noise-free spectra closer than the noise (RMSE < {})",
-                    noise),
-        pca_not_beaten && stack_wins_intimate && denoises,
+    lecture::Verdict verdict(fmt::format(
+        "on a linear mixture the stack's 20-number code reads out the abundances no better than PCA-20's; on an "
+        "intimate mixture it reads them out better than PCA-20 and the 268 bands; and it rebuilds the noise-free "
+        "spectra closer than the noise (RMSE < {})",
+        noise));
+    verdict.at_most("linear_pca", linear.tuned.mean_r2, linear.pca.mean_r2,
+                    "mean test R^2 of the abundances read out linearly from the fine-tuned stack's code, linear "
+                    "mixture (one run; over seeds: ./lab verify)",
+                    "PCA-20's R^2 in this run: a linear mixture's abundances are a linear map of the bands, which "
+                    "PCA-20 keeps");
+    verdict.above("intimate_pca", intimate.tuned.mean_r2, intimate.pca.mean_r2,
+                  "mean test R^2 of the stack's read-out, intimate mixture (one run; over seeds: ./lab verify)",
+                  "PCA-20's R^2 on the same pixels in this run");
+    verdict.above("intimate_bands", intimate.tuned.mean_r2, intimate.raw.mean_r2,
+                  "mean test R^2 of the stack's read-out, intimate mixture (one run; over seeds: ./lab verify)",
+                  "the 268 bands' own linear read-out in this run");
+    verdict.below("denoises_linear", linear.tuned_clean, noise,
+                  "RMSE of the stack's reconstruction to the noise-free test pixels, linear mixture",
+                  "the noise sd: the measured pixel's own RMSE to the noise-free one");
+    verdict.below("denoises_intimate", intimate.tuned_clean, noise,
+                  "RMSE of the stack's reconstruction to the noise-free test pixels, intimate mixture",
+                  "the noise sd, as above");
+    return verdict.finish(
         fmt::format("R^2 linear: PCA {:.4f}, stack {:.4f}; intimate: stack {:.4f}, PCA {:.4f}, bands {:.4f}; RMSE "
                     "to the clean spectra {:.4f} and {:.4f}",
                     linear.pca.mean_r2, linear.tuned.mean_r2, intimate.tuned.mean_r2, intimate.pca.mean_r2,

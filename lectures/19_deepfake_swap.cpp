@@ -10,17 +10,22 @@
 //          trained only on its own identity. Then the swap A -> B (and B -> A), judged by a style
 //          classifier (thin or thick) and a digit classifier trained here, and compared with the
 //          true thickened digit, which the models never saw. Trained twice: plainly, and with the
-//          encoder's input randomly eroded, dilated or left alone (the analogue of faceswap's
-//          warps), so that the code cannot carry the style and the decoders must supply it.
+//          encoder's input randomly eroded, dilated or left alone (standing in for faceswap's
+//          warps), so that the code cannot carry the style and the decoders must supply it. A
+//          caveat: dilation is B's own style operator, so this distortion is an oracle (the encoder
+//          is taught to ignore exactly the style swapped); faceswap's warps are style-neutral.
 // Run:     ./lab run deepfake_swap          (build/lectures/deepfake_swap [--quick] [--seed N])
 // Prints:  the judges' accuracies, one line per epoch of each model, the swap's scores for both
-//          models and both directions, and a last line "VERDICT: ... : HOLDS (...)"; writes
-//          out/deepfake_swap/swap_plain.png and swap_distorted.png.
+//          models and both directions, one CLAUSE line per verdict clause and a last line
+//          "VERDICT: ... : HOLDS (...)"; writes out/deepfake_swap/swap_plain.png and
+//          swap_distorted.png.
 //
 // Dimension letters: N images, D = 784 pixels, C = 64 code units.
 
 #include <algorithm>
+#include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -235,26 +240,55 @@ int main(int argc, char** argv) try {
     // ---- Verdict ----
     // Measured (default run, about 55 s): seed 19, plain judged thick 4.0%, distorted 97.0%, digit
     // kept 94.8%, MSE 0.0102 against 0.0913; seed 20, plain 13.8%, distorted 99.4%, 94.4%, 0.0103.
+    // Not done, and a caveat on every clause below: the distortion includes dilate3x3, the very
+    // operator that makes identity B. The encoder is trained to see through exactly the style
+    // being swapped (an oracle); faceswap's warps know nothing of the identities. A fair test
+    // would distort with style-neutral warps (random affine or elastic) and keep this one as a
+    // "Try this".
     const Run& plain = runs[0];
-    const SwapScore& w = runs[1].to_b;
-    const std::string figure = fmt::format(
-        "distorted: thick {:.1f}%, digit {:.1f}%, MSE {:.4f} vs {:.4f}; plain: thick {:.1f}%, digit {:.1f}%, "
-        "MSE {:.4f}",
-        100.0 * w.style, 100.0 * w.digit, w.mse, w.mse_nothing, 100.0 * plain.to_b.style, 100.0 * plain.to_b.digit,
-        plain.to_b.mse);
-    const bool style_ok = w.style >= 0.9 && plain.to_b.style <= w.style - 0.2;
-    lecture::quick_scope(opt, "4 epochs of 4,000 digits: the style clauses, and an MSE below half of doing nothing's (not a third); that the swaps keep their digit 90% of the time is checked by the default run only (the quick judges are weaker)");
-    if (opt.quick)  // 4 epochs of 4,000 digits: the style part, and a smaller MSE claim (the judges are weaker too)
-        return lecture::verdict(
-            "with a distorted encoder input, swapped A -> B digits are judged thick at least 90% of the time, at least "
-            "20 points more often than the plain model's, and their MSE to the true thick digit is below half of doing "
-            "nothing's",
-            style_ok && w.mse < w.mse_nothing / 2.0, figure);
-    return lecture::verdict(
-        "with a distorted encoder input, swapped A -> B digits are judged thick at least 90% of the time, keep their "
-        "digit at least 90% of the time, and are within a third of doing nothing's MSE to the true thick digit; the "
-        "plain model's swaps are judged thick at least 20 points less often",
-        style_ok && w.digit >= 0.9 && w.mse <= w.mse_nothing / 3.0, figure);
+    const Run& dist = runs[1];
+    const std::size_t T = test.size();
+    const auto count = [&](double share) { return static_cast<std::size_t>(std::lround(share * static_cast<double>(T))); };
+    const std::string oracle = "distortion includes dilate3x3, B's own style operator (an oracle)";
+    lecture::quick_scope(opt, "4 epochs of 4,000 digits: the same clauses except that the swaps keep their digit, which the default run checks (the quick judges are weaker)");
+    lecture::Verdict verdict(
+        "with an encoder input distorted by erosion or dilation (B's own style operator), the swap turns most thin "
+        "digits thick (more often than the plain model's swap) and most thick digits thin, closer to the true "
+        "restyled digit than doing nothing and than the plain swap" +
+        std::string(opt.quick ? "" : ", and keeps most digits"));
+    for (const auto& [dir, to, base, target] :
+         {std::tuple<std::string, SwapScore, SwapScore, std::string>{"b", dist.to_b, plain.to_b, "thick"},
+          {"a", dist.to_a, plain.to_a, "thin"}}) {
+        const std::string way = dir == "b" ? "A -> B" : "B -> A";
+        verdict.above("style_" + dir, lecture::share_lower_bound(count(to.style), T), 0.5,
+                      fmt::format("95% lower bound of the share of {} {} swaps judged {} ({:.1f}%; {})", T, way, target,
+                                  100.0 * to.style, oracle),
+                      "one half: most swaps");
+        // B -> A has no such clause: the plain model's B -> A swaps are judged thin already (100% in
+        // --quick at seed 19: a blurred thick digit passes for thin with this judge), so there the
+        // distortion's gain shows in the MSE only.
+        if (dir == "b")
+            verdict.above("style_vs_plain_" + dir, to.style, base.style,
+                          fmt::format("share of {} swaps judged {} (one run; over seeds: ./lab verify; {})", way,
+                                      target, oracle),
+                          "the plain model's share in this run, same judge and test digits");
+        verdict.below("mse_" + dir, to.mse, std::min(to.mse_nothing, base.mse),
+                      fmt::format("MSE of the {} swaps to the true restyled digit ({})", way, oracle),
+                      fmt::format("the smaller of doing nothing's ({:.4f}) and the plain swap's ({:.4f})",
+                                  to.mse_nothing, base.mse));
+        if (!opt.quick)
+            verdict.above("digit_" + dir, lecture::share_lower_bound(count(to.digit), T), 0.5,
+                          fmt::format("95% lower bound of the share of {} swaps whose digit the digit judge reads as "
+                                      "the input's ({:.1f}%)",
+                                      way, 100.0 * to.digit),
+                          "one half: most swaps");
+    }
+    return verdict.finish(fmt::format(
+        "A -> B: distorted thick {:.1f}%, digit {:.1f}%, MSE {:.4f} vs nothing {:.4f}; plain thick {:.1f}%, MSE "
+        "{:.4f}; B -> A: distorted thin {:.1f}%, digit {:.1f}%, MSE {:.4f} vs {:.4f}; plain thin {:.1f}%, MSE {:.4f}",
+        100.0 * dist.to_b.style, 100.0 * dist.to_b.digit, dist.to_b.mse, dist.to_b.mse_nothing,
+        100.0 * plain.to_b.style, plain.to_b.mse, 100.0 * dist.to_a.style, 100.0 * dist.to_a.digit, dist.to_a.mse,
+        dist.to_a.mse_nothing, 100.0 * plain.to_a.style, plain.to_a.mse));
 } catch (const std::exception& e) {
     return lecture::fail("deepfake_swap", e);
 }
@@ -263,10 +297,11 @@ int main(int argc, char** argv) try {
 //  1. Distort by erosion only (in distort, make pick 2 erode as pick 1 does): A -> B still works
 //     (judged thick 95.8%, MSE ratio 0.11), but B -> A gets worse (MSE ratio 0.38 against 0.13,
 //     digit kept 87%): the encoder never saw a stroke thicker than B's, so thick inputs are no
-//     longer the "distorted" kind it learned to see through. The verdict, which judges A -> B,
-//     still holds.
+//     longer the "distorted" kind it learned to see through. (Measured when the verdict judged
+//     A -> B only, and held; not re-run since it judges B -> A too.)
 //  2. Shrink the code to 16 units (kCode): the plain model's swaps are now judged thick 46% of the
 //     time instead of 4%, since a tighter code has less room to keep the style; with distortion,
-//     100%, at an MSE ratio of 0.18 (against 0.11 with 64 units). The verdict holds.
+//     100%, at an MSE ratio of 0.18 (against 0.11 with 64 units). (The verdict held when it judged
+//     A -> B only; not re-run since.)
 //  3. Look at swap_plain.png: the plain model's "swap to B" row is A's thin digit again, a little
 //     blurred. The code carried the style, and B's decoder reproduced it.

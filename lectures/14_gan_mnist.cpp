@@ -12,13 +12,17 @@
 //          (Radford et al.'s settings). How good are the digits? Not D's opinion and not the
 //          losses (they say who is winning, not how good the samples are): an MNIST classifier
 //          trained here is the judge, with three numbers on 5,000 samples: the Fréchet distance
-//          between samples and real test images in its hidden features (an "FID" for MNIST), the
-//          entropy of its predicted digits (all ten present?), and the distance of each sample to
-//          its nearest training image against that of test images (copies?).
+//          between samples and real test images in its hidden features (an "FID" for MNIST), set
+//          against real images' and against samples of the Gaussian of the pixels; the share of
+//          each digit among its predictions against real images' (all ten present?); and the
+//          distance of each sample to its nearest training image against that of test images
+//          (copies?). Measured at the default seed, G draws 0s at a quarter of their rate: the
+//          verdict FAILS on that clause.
 // Run:     ./lab run gan_mnist              (build/lectures/gan_mnist [--quick] [--seed N])
 // Prints:  the judge's accuracy and the real-against-real floor, a line per epoch (the two losses,
-//          D on real and fake, the judge's numbers), the memorisation check, and a last line
-//          "VERDICT: ... : HOLDS (...)"; writes out/gan_mnist/progress.png, interpolation.png,
+//          D on real and fake, the judge's numbers), the memorisation check, the share of each
+//          digit, the Gaussian baseline's FID, one CLAUSE line per verdict clause and a last line
+//          "VERDICT: ... : HOLDS (...)" (or FAILS); writes out/gan_mnist/progress.png, interpolation.png,
 //          losses.png, fid.png and probabilities.png.
 //
 // Dimension letters: N images, Z = 100 noise dimensions, D = 784 pixels.
@@ -31,6 +35,7 @@
 #include <fmt/format.h>
 
 #include <xtensor/xview.hpp>
+#include <xtensor-blas/xlinalg.hpp>
 
 #include "io/io.hpp"
 #include "lecture.hpp"
@@ -50,6 +55,30 @@ xt::xarray<float> draw(nn::Sequential& G, const Tensor& z) {
     xt::xarray<float> x = (G(z).value() + 1.0f) * 0.5f;
     G.train();
     return x.reshape({z.shape()[0], std::size_t{784}});
+}
+
+// Samples of the Gaussian fitted to `images` (N, D): N(mu, S), mu their mean and S their
+// covariance, S = V diag(lambda) V^T by eigh, x = mu + V diag(sqrt(lambda)) eps, clipped to [0, 1].
+// The best a generator can do knowing only the pixels' first two moments (what PCA sees): the
+// baseline a GAN must beat to have learned anything more. (n, D)
+xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen) {
+    const std::size_t N = images.shape(0), D = images.shape(1);
+    const xt::xarray<double> x = xt::cast<double>(images);                                  // (N, D)
+    const xt::xarray<double> mu = xt::mean(x, {0});                                         // (D,)
+    const xt::xarray<double> centred = x - mu;                                              // (N, D)
+    const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred) / double(N - 1);  // (D, D)
+    const auto [lambda, V] = xt::linalg::eigh(cov);                                          // (D,), (D, D)
+    const xt::xarray<double> scale = xt::sqrt(xt::maximum(lambda, 0.0));                    // (D,)
+    const xt::xarray<double> eps = xt::cast<double>(randn({n, D}, gen).value());            // (n, D)
+    const xt::xarray<double> samples = xt::linalg::dot(eps * scale, xt::transpose(V)) + mu;  // (n, D)
+    return xt::cast<float>(xt::clip(samples, 0.0, 1.0));
+}
+
+// How many of `images` (N, D) the judge calls each digit, (10).
+std::vector<std::size_t> digit_counts(models::MnistJudge& judge, const xt::xarray<float>& images) {
+    std::vector<std::size_t> count(10, 0);
+    for (std::size_t label : judge.classify(images)) ++count[label];
+    return count;
 }
 
 }  // namespace
@@ -153,6 +182,40 @@ int main(int argc, char** argv) try {
     fmt::print("mean distance to the nearest of {} training images: {} samples {:.3f}, {} test images {:.3f}\n",
                train_set.size(), n_near, near_samples, n_near, near_test);
 
+    // ---- Do all ten digits appear? ----
+    lecture::section("Do all ten digits appear?");
+    // The class entropy above cannot say: two digits missing still leave ln 8 = 0.90 ln 10. So,
+    // digit by digit, the share of the samples the judge calls that digit, against the share of
+    // real test images it calls that digit (the judge's own leanings cancel). For the verdict
+    // each digit's share is taken at its one-sided 95% lower bound (Wilson's, for n samples),
+    // and it must be at least half the real share: a digit drawn at under half its rate in the
+    // data is one G is dropping.
+    const std::vector<std::size_t> sample_count = digit_counts(judge, samples), real_count = digit_counts(judge, real_eval);
+    double worst_ratio = 1e9;
+    std::size_t worst_digit = 0;
+    std::string sample_line, real_line;
+    for (std::size_t k = 0; k < 10; ++k) {
+        const double real_share = static_cast<double>(real_count[k]) / static_cast<double>(n_eval);
+        const double ratio = lecture::share_lower_bound(sample_count[k], n_eval) / real_share;
+        if (ratio < worst_ratio) worst_ratio = ratio, worst_digit = k;
+        sample_line += fmt::format(" {}:{:.1f}", k, 100.0 * sample_count[k] / static_cast<double>(n_eval));
+        real_line += fmt::format(" {}:{:.1f}", k, 100.0 * real_share);
+    }
+    fmt::print("digits the judge sees, % of {} samples: {}\n", n_eval, sample_line);
+    fmt::print("                  % of {} test images:{}\n", n_eval, real_line);
+    fmt::print("rarest against its real share: digit {}, lower bound of its share / real share = {:.2f}\n", worst_digit,
+               worst_ratio);
+
+    // ---- A baseline generator: the Gaussian of the pixels ----
+    // How good is an FID of 12? Two references: real against real (the floor above), and the
+    // Gaussian fitted to the training pixels' mean and covariance (gaussian_samples): blurry
+    // strokes in speckle, all that first and second moments can draw.
+    Generator baseline_gen(opt.seed + 1);
+    const models::MnistJudge::Judgement gaussian =
+        judge.judge(gaussian_samples(train_set.images, n_eval, baseline_gen), real_features);
+    fmt::print("FID: the Gaussian of the training pixels {:.2f}; the GAN {:.2f}; real against real {:.2f}\n",
+               gaussian.fid, last.fid, floor.fid);
+
     // ---- Figures ----
     {
         io::GridOptions grid;
@@ -197,33 +260,50 @@ int main(int argc, char** argv) try {
                out_dir);
 
     // ---- Verdict ----
-    const double fid_drop = untrained.fid / last.fid;
-    const double entropy_share = last.class_entropy / std::log(10.0);
-    const bool copies_ok = near_samples >= near_test;
-    lecture::quick_scope(opt, "300 steps: the FID must fall 3x, not 10x; that all ten digits appear is checked by the default run only");
-    if (opt.quick)  // 300 steps: a smaller claim, still a real one (the ten digits come later)
-        return lecture::verdict(
-            "after 300 steps the MNIST-FID has fallen at least 3x, and the samples are no closer to the training set "
-            "than test images",
-            fid_drop >= 3.0 && copies_ok,
-            fmt::format("FID {:.2f} -> {:.2f} ({:.1f}x, floor {:.2f}); nearest: samples {:.3f}, test {:.3f}",
-                        untrained.fid, last.fid, fid_drop, floor.fid, near_samples, near_test));
-    return lecture::verdict(
-        "training makes the MNIST-FID fall at least 10x from the untrained G, all ten digits appear (class entropy >= "
-        "0.85 log 10), and the samples are no closer to the training set than test images are",
-        fid_drop >= 10.0 && entropy_share >= 0.85 && copies_ok,
-        fmt::format(
-            "FID {:.2f} -> {:.2f} ({:.1f}x; real-vs-real floor {:.2f}); entropy {:.3f} = {:.2f} log 10; nearest "
-            "training image: samples {:.3f}, test images {:.3f}",
-            untrained.fid, last.fid, fid_drop, floor.fid, last.class_entropy, entropy_share, near_samples, near_test));
+    // Measured, default run, seed 14 (OpenBLAS Haswell, 2 threads): FID 580 -> 11.44, the Gaussian
+    // of the pixels 35.5, real against real 2.87; class entropy 0.97 log 10, yet digit 0 is 2.5% of
+    // the samples against 9.8% of the test images (its share's lower bound 0.23 of the real share):
+    // every_digit FAILS. This G under-draws 0s; the entropy, which the old verdict tested, cannot
+    // see a digit at a quarter of its rate. A finding, not a threshold to move.
+    lecture::quick_scope(opt, "300 steps on 10,000 images: the FID against the untrained G's, and the copies; beating the Gaussian of the pixels and all ten digits appearing are checked by the default run only");
+    lecture::Verdict verdict(std::string("training makes G's samples closer to real digits (MNIST-FID) than the "
+                                         "untrained G's") +
+                             (opt.quick ? "" : " and than samples of the Gaussian fitted to the pixels, every digit "
+                                               "appears at least half as often as among real digits") +
+                             ", and the samples are no closer to the training set than test images are");
+    verdict.below("fid_untrained", last.fid, untrained.fid,
+                  fmt::format("MNIST-FID of {} samples after training, to {} test images", n_eval, n_eval),
+                  "the untrained G's FID, same z and judge");
+    if (!opt.quick)  // after 300 steps G draws a few digits only: the Gaussian is still ahead
+        verdict.below("fid_gaussian", last.fid, gaussian.fid,
+                      fmt::format("MNIST-FID of the GAN's samples (one run; over seeds: ./lab verify; real against "
+                                  "real: {:.2f})",
+                                  floor.fid),
+                      "the FID of as many samples of the Gaussian fitted to the training pixels' mean and "
+                      "covariance");
+    if (!opt.quick)
+        verdict.at_least("every_digit", worst_ratio, 0.5,
+                         fmt::format("the rarest digit among {} samples (digit {}): 95% lower bound of its share, "
+                                     "over its share among {} test images, both as the judge labels them",
+                                     n_eval, worst_digit, n_eval),
+                         "one half: a digit drawn at under half its rate in the data counts as dropped (two "
+                         "missing digits gave entropy ln 8 = 0.90 ln 10, which the old 0.85 ln 10 let pass)");
+    verdict.at_least("no_copies", near_samples, near_test,
+                     fmt::format("mean distance of {} samples to their nearest training image", n_near),
+                     fmt::format("the same for {} test images, which G never saw", n_near));
+    return verdict.finish(fmt::format(
+        "FID {:.2f} -> {:.2f} (Gaussian {:.2f}, real-vs-real floor {:.2f}); class entropy {:.3f} = {:.2f} log 10; "
+        "rarest digit {} at {:.2f} of its real share; nearest training image: samples {:.3f}, test images {:.3f}",
+        untrained.fid, last.fid, gaussian.fid, floor.fid, last.class_entropy, last.class_entropy / std::log(10.0),
+        worst_digit, worst_ratio, near_samples, near_test));
 } catch (const std::exception& e) {
     return lecture::fail("gan_mnist", e);
 }
 
 // Try this:
 //  1. Train G on the minimax loss instead (in models/gan.cpp's gan_step, generator_loss_minimax):
-//     here it trains as well, better even: FID 7.2 after 10 epochs against 12.8, and the verdict
-//     HOLDS. D does get ahead at first: in probabilities.png D(G(z)) (a mean over 50 steps) drops
+//     here it trains as well, better even: FID 7.2 after 10 epochs against 12.8 (measured with the
+//     older verdict, which held; the digit shares not re-run). D does get ahead at first: in probabilities.png D(G(z)) (a mean over 50 steps) drops
 //     to about 0.03 near step 150, where the non-saturating loss never lets it below 0.3, and
 //     after epoch 1 the judge sees nearly one digit only (class entropy 0.04 against 0.68). By
 //     step 400 G is back, and from step 1,000 on D(G(z)) stays between 0.34 and 0.46. Adam
@@ -234,7 +314,7 @@ int main(int argc, char** argv) try {
 //     all along each interpolation row; the DCGAN's (FID 12.0 after 900 steps) have a clean
 //     black background, though their strokes are blockier and often broken. Each of the MLP's
 //     784 outputs is a separate unit; a transposed convolution paints overlapping patches.
-//  3. Compare the two nearest-image distances: 2,000 samples 5.41, 2,000 test images 4.26 (the
-//     verdict HOLDS). The samples are farther from the training set than new real digits: no
+//  3. Compare the two nearest-image distances: 2,000 samples 5.43, 2,000 test images 4.26 (the
+//     no_copies clause passes). The samples are farther from the training set than new real digits: no
 //     copies. Every stray speck adds distance, but the specks are not all of it: lecture dcgan's
 //     speck-free samples are farther still (6.35 against 4.24).

@@ -17,7 +17,8 @@
 // Prints:  the coverage counts against their formula, the checkerboard energies, one line per
 //          epoch of each model, the test errors over two seeds, and a last line "VERDICT: ... :
 //          HOLDS (...)"; writes out/conv_autoencoder/coverage.png, untrained.png,
-//          reconstructions.png and checkerboard.png. (About 50 s on two cores.)
+//          reconstructions.png and checkerboard.png. (A few minutes on two cores: the MLP
+//          baseline trains 24 epochs.)
 //
 // Dimension letters: N images, C channels, H x W pixels; the code is 4 x 7 x 7.
 
@@ -48,7 +49,8 @@ const std::vector<models::Upsampling> kDecoders{models::Upsampling::Transposed3,
 // energy of each conv decoder's outputs before and after training.
 struct SeedResult {
     std::vector<double> conv_mse, energy_before, energy_after;
-    double mlp_mse = 0.0;
+    double mlp_mse = 0.0;            // after its own, longer training
+    double mlp_at_conv_steps = 0.0;  // after as many steps as the conv models get
 };
 
 xt::xarray<float> outputs(nn::Module& model, const xt::xarray<float>& x) {  // (N, 784)
@@ -76,7 +78,7 @@ int main(int argc, char** argv) try {
     // of ones, the layer's output *is* this count: measured below against the formula.
     const ConvGeometry up3{/*stride=*/2, /*padding=*/1, /*dilation=*/1, /*output_padding=*/1};
     const ConvGeometry up4{/*stride=*/2, /*padding=*/1};
-    bool coverage_exact = true;
+    double coverage_gap = 0.0;  // the largest gap between a count and the formula, both layers
     std::vector<std::pair<std::string, xt::xarray<float>>> coverage_rows;
     for (const auto& [name, k, geom] :
          {std::tuple<std::string, std::size_t, ConvGeometry>{"k3 s2", 3, up3}, {"k4 s2", 4, up4}}) {
@@ -86,7 +88,7 @@ int main(int argc, char** argv) try {
         for (std::size_t r = 0; r < 14; ++r)
             for (std::size_t q = 0; q < 14; ++q)
                 worst = std::max(worst, std::abs(counted.value()(0, 0, r, q) - c(r) * c(q)));
-        coverage_exact = coverage_exact && worst == 0.0;
+        coverage_gap = std::max(coverage_gap, worst);
         const xt::xarray<float> inner = xt::view(counted.value(), 0, 0, xt::range(1, 13), xt::range(1, 13));
         fmt::print(
             "{}: writes per pixel along one axis {}; inner pixels written {} to {} times; largest gap to "
@@ -120,10 +122,15 @@ int main(int argc, char** argv) try {
     //   (a) transposed conv k3 s2 (p1, output_padding 1)  (b) transposed conv k4 s2 (p1)
     //   (c) nearest upsampling x2, then conv k3 s1 p1
     // Baseline: the MLP autoencoder 784-256-196-256-784 (ReLU, sigmoid out): the same code size.
-    // All trained alike: Adam 1e-3, batches of 128, the square loss, 2 epochs of 20,000 images.
+    // All trained with Adam 1e-3, batches of 128, the square loss, on the same 20,000 images:
+    // the conv models for 2 epochs (314 steps), the MLP for those 2 and on to 24 (3,768 steps,
+    // about what lecture mnist_autoencoder's MLP gets: 8 epochs of 60,000 at 128, 3,752). An
+    // MLP step is cheap, and at 314 steps the MLP is still far from what it can do (test MSE
+    // 0.0132 against 0.0054 in that lecture): a baseline stopped there flatters the conv
+    // decoders. Both are compared: the MLP at the conv models' 314 steps, and at 3,768.
     const std::vector<std::uint64_t> seeds =
         opt.quick ? std::vector<std::uint64_t>{opt.seed} : std::vector<std::uint64_t>{opt.seed, opt.seed + 1};
-    const std::size_t epochs = opt.quick ? 1 : 2;
+    const std::size_t epochs = opt.quick ? 1 : 2, mlp_epochs = opt.quick ? 1 : 24;
     std::vector<SeedResult> results;
     std::vector<std::pair<std::string, xt::xarray<float>>> untrained_rows, trained_rows;
     const xt::xarray<float> shown = xt::view(test_set.images, xt::range(0, 10), xt::all());  // (10, 784)
@@ -146,7 +153,10 @@ int main(int argc, char** argv) try {
         Generator init(seed);
         models::MLPAutoencoder mlp({784, 256, 196}, init, nn::Activation::ReLU, nn::Activation::Sigmoid, nn::Init::He);
         fmt::print("seed {}, MLP 784-256-196-256-784:\n", seed);
-        r.mlp_mse = nn::fit_autoencoder(mlp, train_set, test_set, {epochs, 128, 1e-3, order.next_u64()}).back();
+        const std::vector<double> mlp_curve =
+            nn::fit_autoencoder(mlp, train_set, test_set, {mlp_epochs, 128, 1e-3, order.next_u64()});
+        r.mlp_mse = mlp_curve.back();
+        r.mlp_at_conv_steps = mlp_curve[epochs - 1];
         if (results.empty()) trained_rows.push_back({"MLP, same code size", outputs(mlp, shown)});
         results.push_back(r);
     }
@@ -182,6 +192,11 @@ int main(int argc, char** argv) try {
         }
         fmt::print("{}\n", line);
     }
+    if (mlp_epochs != epochs) {
+        std::string line = fmt::format("{:<22}", fmt::format("MLP after {} epochs", epochs));
+        for (const SeedResult& r : results) line += fmt::format("  {:.5f}", r.mlp_at_conv_steps);
+        fmt::print("{}   (as many steps as the conv models: the baseline stopped early)\n", line);
+    }
 
     // ---- Figures ----
     {
@@ -210,36 +225,63 @@ int main(int argc, char** argv) try {
                out_dir);
 
     // ---- Verdict ----
-    // Which decoder beats the MLP must hold on both seeds to be claimed.
-    std::vector<std::string> winners, losers;
-    for (std::size_t d = 0; d < kDecoders.size(); ++d) {
-        bool all_better = true, all_worse = true;
+    // Measured, default run, seeds 18 and 19, Haswell and SkylakeX kernels: after 314 steps the
+    // conv decoders reach 0.0086 to 0.0096, the MLP after the same 314 steps 0.0132 and 0.0145:
+    // each conv decoder is 27-41% ahead. But the conv decoders are still improving there, and so is the MLP: trained 12 times
+    // as long it reaches 0.0036 to 0.0039, 2.2 to 2.6 times better than any conv decoder after
+    // 314 steps. What the lecture can claim is the equal-steps comparison: per step of training,
+    // the conv decoders learn faster. Which design is better once both are trained to the end
+    // needs the conv models trained as long (twelve times this run) and is not claimed.
+    // A decoder beats the MLP only if it does on both seeds: each decoder's worse seed, as a
+    // ratio of test MSEs, against 1.
+    std::vector<double> worst_ratio(kDecoders.size(), 0.0);
+    double best_against_long = 1e9;  // the best conv decoder against the MLP trained 12x as long
+    for (std::size_t d = 0; d < kDecoders.size(); ++d)
         for (const SeedResult& r : results) {
-            all_better = all_better && r.conv_mse[d] < r.mlp_mse;
-            all_worse = all_worse && r.conv_mse[d] > r.mlp_mse;
+            worst_ratio[d] = std::max(worst_ratio[d], r.conv_mse[d] / r.mlp_at_conv_steps);
+            best_against_long = std::min(best_against_long, r.conv_mse[d] / r.mlp_mse);
         }
-        if (all_better) winners.push_back(models::upsampling_name(kDecoders[d]));
-        if (all_worse) losers.push_back(models::upsampling_name(kDecoders[d]));
-    }
-    fmt::print("beat the MLP on every seed: {}; behind it on every seed: {}\n",
-               winners.empty() ? "none" : fmt::format("{}", fmt::join(winners, ", ")),
-               losers.empty() ? "none" : fmt::format("{}", fmt::join(losers, ", ")));
+    fmt::print("after {} steps the best conv decoder's test MSE is {:.2f}x that of the MLP trained {} times as long\n",
+               epochs * ((train_set.size() + 127) / 128), best_against_long, mlp_epochs / epochs);
     // --quick trains too little (24 steps) to compare decoders: it claims the first two parts only.
-    const bool all_beat = winners.size() == kDecoders.size();
-    const bool holds = coverage_exact && init_ratio >= 10.0 && (opt.quick || all_beat);
-    lecture::quick_scope(opt, "24 training steps are too few to compare decoders: that each conv decoder beats the MLP is checked by the default run only");
-    return lecture::verdict(
-        fmt::format("the coverage counts are exactly the formula's (1 to 4 for k3 s2, 4 inside for k4 s2), and "
-                    "untrained, the k3 transposed decoder puts at least 10x the checkerboard energy of the upsampling "
-                    "decoder into its outputs{}",
-                    opt.quick ? ""
-                              : "; trained, each conv decoder's test MSE is below the MLP's with the same code "
-                                "size, on both seeds"),
-        holds,
-        fmt::format(
-            "coverage exact: {}; untrained energy k3 {:.5f}, k4 {:.5f}, nearest {:.5f} ({:.0f}x), digits {:.5f}",
-            coverage_exact ? "yes" : "no", results[0].energy_before[0], results[0].energy_before[1],
-            results[0].energy_before[2], init_ratio, real_energy));
+    lecture::quick_scope(opt,
+                         "24 training steps are too few to compare decoders: how each conv decoder does against "
+                         "the MLP is checked by the default run only");
+    lecture::Verdict verdict(fmt::format(
+        "the coverage counts are exactly the formula's (1 to 4 for k3 s2, 4 inside for k4 s2), and untrained, the k3 "
+        "transposed decoder puts more checkerboard energy into its outputs than the upsampling decoder{}",
+        opt.quick ? ""
+                  : "; after the same 314 steps each conv decoder's test MSE is below that of an MLP with the same "
+                    "code size, on both seeds; trained 12 times as long, the MLP is ahead of them all"));
+    verdict.at_most("coverage", coverage_gap, 0.0,
+                    "largest gap between the writes per pixel counted by conv_transpose2d and the formula",
+                    "0: counts of at most 4 are exact in float32");
+    verdict.above("untrained_checkerboard", init_ratio, 1.0,
+                  fmt::format("checkerboard energy of the untrained k3 s2 decoder's outputs over the upsampling "
+                              "decoder's (k4 s2: {:.1f}x; real digits {:.5f})",
+                              results[0].energy_before[1] / results[0].energy_before[2], real_energy),
+                  "1: the upsampling decoder from the same encoder start, the same 500 test digits");
+    if (!opt.quick) {
+        for (std::size_t d = 0; d < kDecoders.size(); ++d) {
+            const char* ids[] = {"k3_ahead_at_equal_steps", "k4_ahead_at_equal_steps", "nearest_ahead_at_equal_steps"};
+            verdict.below(ids[d], worst_ratio[d], 1.0,
+                          fmt::format("test MSE of the {} decoder over the MLP's after the same {} epochs, the worse "
+                                      "of {} seeds",
+                                      models::upsampling_name(kDecoders[d]), epochs, results.size()),
+                          "1: the MLP 784-256-196-256-784, the same images, batches and steps");
+        }
+        verdict.above("longer_mlp_ahead", best_against_long, 1.0,
+                      fmt::format("the best conv decoder's test MSE over the MLP's trained {} epochs, the better of "
+                                  "{} seeds (the finding: a baseline stopped at {} epochs flatters the conv decoders)",
+                                  mlp_epochs, results.size(), epochs),
+                      fmt::format("1: the same MLP, {} steps as lecture mnist_autoencoder's MLP gets",
+                                  mlp_epochs * ((train_set.size() + 127) / 128)));
+    }
+    return verdict.finish(
+        fmt::format("untrained energy k3 {:.5f}, k4 {:.5f}, nearest {:.5f}; test MSE MLP {:.5f} "
+                    "({:.5f} after {} epochs, as many as the conv models)",
+                    results[0].energy_before[0], results[0].energy_before[1], results[0].energy_before[2],
+                    results[0].mlp_mse, results[0].mlp_at_conv_steps, epochs));
 } catch (const std::exception& e) {
     return lecture::fail("conv_autoencoder", e);
 }

@@ -571,21 +571,17 @@ int main(int argc, char** argv) try {
     // summed BCE: 106.66 after epoch 7 (github.com/pytorch/examples/pull/1416). The 2-D model,
     // trained alike, ends some 50 nats higher: two latent numbers cost that much. Slide 26 is
     // measured above, not claimed here: what it shows depends on the seed.
-    // The reference clause is thin: 106.62 (seed 10, OpenBLAS Haswell, 2 threads) against 106.66,
-    // and 106.48 to 106.64 over seeds 10-11 before: a seed or kernel may tip it. When it fails,
-    // ten epochs here did no better than seven of PyTorch's (the starts differ: PyTorch's Linear
+    // Against that reference the margin is thin: 106.62 (seed 10, OpenBLAS Haswell, 2 threads)
+    // against 106.66, and 106.48 to 106.64 over seeds 10-11 (the starts differ: PyTorch's Linear
     // default against models/vae.cpp's He and Xavier initialisations).
     const double elbo = curve.back();
     const double reference = 106.66;  // pytorch/examples' test loss after 7 epochs (pull request 1416)
     lecture::quick_scope(opt,
                          "5,000 training images and 1,000 test images (not 60,000 and 10,000), both models still 10 "
-                         "epochs: the published reference is checked by the default run only; the KL check and the "
+                         "epochs: the published reference is printed by the default run only; the KL check and the "
                          "marginal baseline are the same");
-    lecture::Verdict verdict(opt.quick ? "the VAE's test negative ELBO beats a decoder that ignores z, and the "
-                                         "closed-form KL matches a Monte-Carlo estimate within its sampling error"
-                                       : "the VAE's test negative ELBO beats a decoder that ignores z and reaches "
-                                         "what the same model reaches in PyTorch's example, and the closed-form KL "
-                                         "matches a Monte-Carlo estimate within its sampling error");
+    lecture::Verdict verdict("the VAE's test negative ELBO beats a decoder that ignores z, and the closed-form KL "
+                             "matches a Monte-Carlo estimate within its sampling error");
     verdict.at_most("kl_matches", std::abs(kl_mc - kl_closed), 4.0 * kl_se,
                     fmt::format("|Monte Carlo - closed form| of the KL of 10 test codes, nats ({:.3f} against {:.3f}; "
                                 "{:.2f} standard errors)",
@@ -598,11 +594,13 @@ int main(int argc, char** argv) try {
                   fmt::format("test negative ELBO per image after {} epochs on {} images, nats", epochs,
                               train_set.size()),
                   "the per-pixel marginal Bernoulli of this run's training images, KL 0: a decoder that ignores z");
+    // The published number is printed beside ours, not made a clause: the two differ by less than
+    // our own spread over seeds (106.48 to 106.64), and PyTorch's spread over its seeds is not
+    // published.
     if (!opt.quick)
-        verdict.at_most("reference", elbo, reference,
-                        "test negative ELBO per image after 10 epochs, nats (one run; over seeds: ./lab verify)",
-                        "106.66, pytorch/examples' VAE (the same model and training) after 7 of its 10 epochs, "
-                        "github.com/pytorch/examples/pull/1416: 10 epochs should do no worse");
+        fmt::print("test negative ELBO {:.2f} nats after 10 epochs; pytorch/examples' VAE, the same model and "
+                   "training, logged {:.2f} after 7 of its 10 (github.com/pytorch/examples/pull/1416)\n",
+                   elbo, reference);
     return verdict.finish(fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images (2-D latent {:.2f}); KL "
                                       "closed form {:.3f}, Monte Carlo {:.3f} ({:.2f}%)",
                                       elbo, epochs, train_set.size(), curve2.back(), kl_closed, kl_mc, 100.0 * kl_gap));

@@ -15,8 +15,9 @@
 // Run:     ./lab run mnist_autoencoder        (build/lectures/mnist_autoencoder [--quick] [--seed N]
 //          [--weight-decay L])
 // Prints:  the model summary, one line per epoch (train and test MSE), the baselines, the
-//          overfitting table, the checkpoint check and a last line "VERDICT: ... : HOLDS (...)";
-//          writes out/mnist_autoencoder/reconstructions.png, loss.png, overfit.png and model.npz.
+//          overfitting table, the checkpoint check, one CLAUSE line per verdict clause and a last
+//          line "VERDICT: ... : HOLDS (...)"; writes out/mnist_autoencoder/reconstructions.png,
+//          loss.png, overfit.png and model.npz.
 //
 // Dimension letters: N images in a batch, D = 784 pixels, H = 256 hidden units, C = 64 code units.
 
@@ -376,24 +377,35 @@ int main(int argc, char** argv) try {
     // mean image); the 1000-unit code's test/train ratio against the 64-unit code's on the same
     // 500 digits; its error on noise against a flat grey guess. And the checkpoint restores the
     // model exactly.
-    const bool restores = restored_mse == test_mse;
-    const bool compresses = opt.quick ? test_mse < mean_mse : test_mse < pca_mse;
-    const bool memorises = wide_ratio > narrow_ratio;
-    const bool no_copy = table[0].noise > grey_mse;
     if (opt.quick)
         fmt::print("\n--quick checks the code against the mean image only; the default run checks it against PCA-{}\n",
                    K);
-    const bool holds = compresses && memorises && no_copy && restores;
-    return lecture::verdict(
+    lecture::Verdict verdict(
         fmt::format("a {}-number code reconstructs unseen digits better than {}; on {} digits a 1000-unit code "
                     "fits its training digits far closer than unseen ones (a wider test/train gap than a 64-unit "
-                    "code's) and does not copy its input",
-                    K, opt.quick ? "the mean image" : fmt::format("PCA-{}", K), n_small),
-        holds,
-        fmt::format("test MSE {:.5f} against {:.5f}; test/train {:.2f} against {:.2f}; noise MSE {:.3f} against "
-                    "{:.3f} for a flat grey guess; the checkpoint {}",
-                    test_mse, opt.quick ? mean_mse : pca_mse, wide_ratio, narrow_ratio, table[0].noise, grey_mse,
-                    restores ? "restores it exactly" : "does NOT restore it"));
+                    "code's) and does not copy its input; the checkpoint restores the model",
+                    K, opt.quick ? "the mean image" : fmt::format("PCA-{}", K), n_small));
+    const double baseline_mse = opt.quick ? mean_mse : pca_mse;
+    verdict.below("compresses", test_mse / baseline_mse, 1.0,
+                  fmt::format("test MSE of the {}-number code / {}'s (one run; over seeds: ./lab verify)", K,
+                              opt.quick ? "the mean image" : fmt::format("PCA-{}", K)),
+                  opt.quick ? "1: the mean image, a code of zero numbers (--quick trains too briefly to face PCA)"
+                            : fmt::format("1: PCA-{}, the best linear code of {} numbers, on the same test images", K,
+                                          K));
+    verdict.above("memorises", wide_ratio, narrow_ratio,
+                  fmt::format("test MSE / training MSE of the 784-1000-784 code on {} digits (one run; over seeds: "
+                              "./lab verify)",
+                              n_small),
+                  "the same ratio for the 784-64-784 code, trained alike on the same digits");
+    verdict.above("no_copy", table[0].noise, grey_mse,
+                  "MSE of the 784-1000-784 code's output on uniform noise, to the noise",
+                  "answering 0.5 for every noise pixel (about 1/12): a model that copied its input would score 0");
+    verdict.at_most("restores", std::abs(restored_mse - test_mse), 0.0,
+                    "|test MSE of the model loaded from model.npz - the trained model's|",
+                    "0: the same weights through the same computation");
+    return verdict.finish(fmt::format("test MSE {:.5f} against {:.5f}; test/train {:.2f} against {:.2f}; noise MSE "
+                                      "{:.3f} against {:.3f} for a flat grey guess",
+                                      test_mse, baseline_mse, wide_ratio, narrow_ratio, table[0].noise, grey_mse));
 } catch (const std::exception& e) {
     return lecture::fail("mnist_autoencoder", e);
 }

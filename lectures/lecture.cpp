@@ -206,9 +206,4 @@ std::string PairedBound::describe(int decimals) const {
                        decimals);
 }
 
-int verdict(const std::string& claim, bool holds, const std::string& figure) {
-    fmt::print("\nVERDICT: {} : {} ({})\n", claim, holds ? "HOLDS" : "FAILS", figure);
-    return holds ? 0 : 1;
-}
-
 }  // namespace lecture

@@ -99,8 +99,4 @@ PairedBound paired_bound(const std::vector<double>& differences);
 // these n.
 double share_lower_bound(std::size_t k, std::size_t n);
 
-// The older one-line verdict: "VERDICT: <claim> : HOLDS (<figure>)" or "... : FAILS (<figure>)";
-// returns the exit status for main.
-int verdict(const std::string& claim, bool holds, const std::string& figure);
-
 }  // namespace lecture

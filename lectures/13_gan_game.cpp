@@ -634,9 +634,11 @@ int main(int argc, char** argv) try {
 //     minibatch can tell: the verdict FAILS on its first clause (optimal_value). A D short of
 //     optimal underestimates the JSD; that is why the fresh-D estimates are lower bounds.
 //  2. In the race, give G Adam instead of SGD (nn::Adam sgd_g(Gr.parameters(), 1e-3, 0.5)): the
-//     minimax G is halfway at step 40, the non-saturating one at 50. Adam rescales the tiny
-//     minimax gradient to full-size steps, and the difference disappears (so the verdict FAILS
-//     on its last clause, race: the non-saturating G is no longer there first).
+//     minimax G is halfway at step 40 (225 by SGD, after first running off to W1 16.0) and never
+//     moves away (farthest 4.90, its start); the non-saturating one is halfway at step 50 (5 by
+//     SGD). Adam rescales the tiny minimax gradient to full-size steps, and the advantage is gone:
+//     the verdict FAILS on its last clause, race (50 < 40 does not hold), the other four still
+//     pass. (The race's printed lines still say "SGD steps (lr 0.05)": that text is fixed.)
 //  3. Play the game with Adam at lr 1e-3 instead of 2e-4 (both players, in opt_d and opt_g): p_g
 //     is near the data by step 1,000 (W1 0.22), then drifts off again (W1 0.42 at step 5,000,
 //     against 0.24 at lr 2e-4); the histogram's JSD ends at 0.115 nats instead of 0.041 (the

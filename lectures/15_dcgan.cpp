@@ -67,29 +67,6 @@ std::vector<double> ink(const xt::xarray<float>& images) {
     return std::vector<double>(m.begin(), m.end());
 }
 
-// Samples of the Gaussian fitted to `images` (N, D): N(mu, S), mu their mean and S their
-// covariance, S = V diag(lambda) V^T by eigh, x = mu + V diag(sqrt(lambda)) eps, clipped to [0, 1].
-// The best a generator can do knowing only the pixels' first two moments (what PCA sees). (n, D)
-xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen) {
-    const std::size_t N = images.shape(0), D = images.shape(1);
-    const xt::xarray<double> x = xt::cast<double>(images);                                  // (N, D)
-    const xt::xarray<double> mu = xt::mean(x, {0});                                         // (D,)
-    const xt::xarray<double> centred = x - mu;                                              // (N, D)
-    const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred) / double(N - 1);  // (D, D)
-    const auto [lambda, V] = xt::linalg::eigh(cov);                                          // (D,), (D, D)
-    const xt::xarray<double> scale = xt::sqrt(xt::maximum(lambda, 0.0));                    // (D,)
-    const xt::xarray<double> eps = xt::cast<double>(randn({n, D}, gen).value());            // (n, D)
-    const xt::xarray<double> samples = xt::linalg::dot(eps * scale, xt::transpose(V)) + mu;  // (n, D)
-    return xt::cast<float>(xt::clip(samples, 0.0, 1.0));
-}
-
-// How many of `images` (N, D) the judge calls each digit, (10).
-std::vector<std::size_t> digit_counts(models::MnistJudge& judge, const xt::xarray<float>& images) {
-    std::vector<std::size_t> count(10, 0);
-    for (std::size_t label : judge.classify(images)) ++count[label];
-    return count;
-}
-
 double mean_of(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); }
 
 // Slide 41's arithmetic in a latent space, for any decoder: `decode` maps codes (N, L) to images
@@ -323,24 +300,13 @@ int main(int argc, char** argv) try {
     // real test images it calls that digit; for the verdict the sample share at its one-sided 95%
     // lower bound (Wilson's), which must be at least half the real share.
     lecture::section("Do all ten digits appear?");
-    const std::vector<std::size_t> sample_count = digit_counts(judge, samples), real_count = digit_counts(judge, real_eval);
-    double worst_ratio = 1e9;
-    std::size_t worst_digit = 0;
-    std::string sample_line, real_line;
-    for (std::size_t k = 0; k < 10; ++k) {
-        const double real_share = static_cast<double>(real_count[k]) / static_cast<double>(n_eval);
-        const double ratio = lecture::share_lower_bound(sample_count[k], n_eval) / real_share;
-        if (ratio < worst_ratio) worst_ratio = ratio, worst_digit = k;
-        sample_line += fmt::format(" {}:{:.1f}", k, 100.0 * sample_count[k] / static_cast<double>(n_eval));
-        real_line += fmt::format(" {}:{:.1f}", k, 100.0 * real_share);
-    }
-    fmt::print("digits the judge sees, % of {} samples: {}\n", n_eval, sample_line);
-    fmt::print("                  % of {} test images:{}\n", n_eval, real_line);
-    fmt::print("rarest against its real share: digit {}, lower bound of its share / real share = {:.2f}\n", worst_digit,
-               worst_ratio);
+    const lecture::RarestShare rarest =
+        lecture::rarest_share(judge.digit_counts(samples), judge.digit_counts(real_eval), "digits the judge sees");
+    const std::size_t worst_digit = rarest.category;
+    const double worst_ratio = rarest.ratio;
     Generator baseline_gen(opt.seed + 1);
     const double gaussian_fid =
-        judge.judge(gaussian_samples(train_set.images, n_eval, baseline_gen), real_features).fid;
+        judge.judge(models::gaussian_samples(train_set.images, n_eval, baseline_gen), real_features).fid;
     fmt::print("FID: the Gaussian of the training pixels {:.2f}; the DCGAN {:.2f}; real against real {:.2f}\n",
                gaussian_fid, last.fid, floor.fid);
 

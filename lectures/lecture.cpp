@@ -201,6 +201,29 @@ double share_lower_bound(std::size_t k, std::size_t n) {
     return (centre - spread) / (1 + z * z / N);
 }
 
+RarestShare rarest_share(const std::vector<std::size_t>& sample_count, const std::vector<std::size_t>& reference_count,
+                         const std::string& what) {
+    if (sample_count.size() != reference_count.size() || sample_count.empty())
+        throw std::invalid_argument("rarest_share: the two counts must list the same categories");
+    std::size_t n = 0, n_reference = 0;
+    for (std::size_t k = 0; k < sample_count.size(); ++k) n += sample_count[k], n_reference += reference_count[k];
+    RarestShare rarest;
+    rarest.ratio = INFINITY;
+    std::string sample_line, reference_line;
+    for (std::size_t k = 0; k < sample_count.size(); ++k) {
+        const double reference_share = static_cast<double>(reference_count[k]) / static_cast<double>(n_reference);
+        const double ratio = share_lower_bound(sample_count[k], n) / reference_share;
+        if (ratio < rarest.ratio) rarest = {k, ratio};
+        sample_line += fmt::format(" {}:{:.1f}", k, 100.0 * static_cast<double>(sample_count[k]) / static_cast<double>(n));
+        reference_line += fmt::format(" {}:{:.1f}", k, 100.0 * reference_share);
+    }
+    fmt::print("{}, % of the {} samples:   {}\n", what, n, sample_line);
+    fmt::print("{}, % of the {} reference: {}\n", what, n_reference, reference_line);
+    fmt::print("rarest against its reference share: {}, lower bound of its share / reference share = {:.2f}\n",
+               rarest.category, rarest.ratio);
+    return rarest;
+}
+
 std::string PairedBound::describe(int decimals) const {
     return fmt::format("{:+.{}f} (sd {:.{}f}, n {}, 95% lower bound {:+.{}f})", mean, decimals, sd, decimals, n, lower,
                        decimals);

@@ -99,4 +99,15 @@ PairedBound paired_bound(const std::vector<double>& differences);
 // these n.
 double share_lower_bound(std::size_t k, std::size_t n);
 
+// Categories counted among n samples and among n reference items (digits a judge sees in a
+// generator's samples and in real images): the category whose share of the samples, at its 95%
+// lower bound (share_lower_bound), is the smallest fraction of its share of the reference. Prints
+// both shares of every category first, as "<what>, % of n samples: 0:9.8 1:11.2 ...".
+struct RarestShare {
+    std::size_t category = 0;
+    double ratio = 0;  // the sample share's lower bound / the reference share
+};
+RarestShare rarest_share(const std::vector<std::size_t>& sample_count, const std::vector<std::size_t>& reference_count,
+                         const std::string& what);
+
 }  // namespace lecture

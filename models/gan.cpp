@@ -180,6 +180,12 @@ std::vector<std::size_t> MnistJudge::classify(const xt::xarray<float>& images) {
     return argmax_rows(forward(Tensor(images)).value());  // (N, 10) logits
 }
 
+std::vector<std::size_t> MnistJudge::digit_counts(const xt::xarray<float>& images) {
+    std::vector<std::size_t> count(10, 0);
+    for (std::size_t label : classify(images)) ++count[label];
+    return count;
+}
+
 double MnistJudge::accuracy(const nn::Dataset& data) {
     const std::vector<std::size_t> predicted = classify(data.images);
     std::size_t right = 0;
@@ -252,6 +258,21 @@ double label_entropy(const std::vector<std::size_t>& labels, std::size_t classes
             h -= p * std::log(p);
         }
     return h;
+}
+
+xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen) {
+    if (images.dimension() != 2 || images.shape(0) < 2)
+        throw std::invalid_argument("gaussian_samples: images must be (N, D) with N >= 2");
+    const std::size_t N = images.shape(0), D = images.shape(1);
+    const xt::xarray<double> x = xt::cast<double>(images);                                             // (N, D)
+    const xt::xarray<double> mu = xt::mean(x, {0});                                                    // (D,)
+    const xt::xarray<double> centred = x - mu;                                                         // (N, D)
+    const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred) / double(N - 1);  // (D, D)
+    const auto [lambda, V] = xt::linalg::eigh(cov);                                  // (D,), (D, D)
+    const xt::xarray<double> scale = xt::sqrt(xt::maximum(lambda, 0.0));             // (D,)
+    const xt::xarray<double> eps = xt::cast<double>(randn({n, D}, gen).value());     // (n, D)
+    const xt::xarray<double> samples = xt::linalg::dot(eps * scale, xt::transpose(V)) + mu;  // (n, D)
+    return xt::cast<float>(xt::clip(samples, 0.0, 1.0));
 }
 
 double mean_nearest_distance(const xt::xarray<float>& queries, const xt::xarray<float>& reference) {

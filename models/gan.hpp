@@ -86,6 +86,8 @@ public:
     xt::xarray<double> features(const xt::xarray<float>& images);
     // The predicted digit of each image.
     std::vector<std::size_t> classify(const xt::xarray<float>& images);
+    // How many of `images` it calls each digit, (10).
+    std::vector<std::size_t> digit_counts(const xt::xarray<float>& images);
     // The fraction of `data` classified correctly.
     double accuracy(const nn::Dataset& data);
     // What the judge says of generated images (N, 784) in [0, 1]: the Fréchet distance of their
@@ -113,6 +115,12 @@ double frechet_distance(const xt::xarray<double>& features1, const xt::xarray<do
 // The entropy, in nats, of the distribution of `labels` over `classes` classes: log(classes)
 // when every class is equally frequent, 0 when all are one class (mode collapse).
 double label_entropy(const std::vector<std::size_t>& labels, std::size_t classes = 10);
+
+// Samples of the Gaussian fitted to `images` (N, D): N(mu, S), mu their mean and S their
+// covariance, S = V diag(lambda) V^T by eigh, x = mu + V diag(sqrt(lambda)) eps, clipped to [0, 1].
+// The best a generator can do knowing only the pixels' first two moments (what PCA sees): a
+// baseline for a generator's FID. (n, D)
+xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen);
 
 // For each row of `queries` (N, D), the Euclidean distance to its nearest row of `reference`
 // (M, D), averaged over the N queries (the products through BLAS, in blocks).

@@ -200,3 +200,31 @@ TEST_CASE("gan_step: a NaN in the data stops the game with NonFiniteLoss before 
     CHECK(og.steps() == 0);
     CHECK(od.steps() == 0);
 }
+
+TEST_CASE("gaussian_samples: the data's mean and covariance, a constant pixel kept, values in [0, 1]") {
+    Generator gen(8);
+    // Two correlated pixels, 0.3 + 0.2 u and 0.2 + 0.2 u + 0.1 v, and one constant at 0.5.
+    const std::size_t N = 4000;
+    xt::xarray<float> images = xt::zeros<float>({N, std::size_t{3}});
+    for (std::size_t i = 0; i < N; ++i) {
+        const double u = gen.uniform(), v = gen.uniform();
+        images(i, 0) = static_cast<float>(0.3 + 0.2 * u);
+        images(i, 1) = static_cast<float>(0.2 + 0.2 * u + 0.1 * v);
+        images(i, 2) = 0.5f;
+    }
+    const xt::xarray<float> s = models::gaussian_samples(images, 20000, gen);  // (20000, 3)
+    REQUIRE(s.shape() == std::vector<std::size_t>{20000, 3});
+    CHECK(xt::amin(s)() >= 0.0f);
+    CHECK(xt::amax(s)() <= 1.0f);
+    const xt::xarray<double> sd = xt::cast<double>(s), id = xt::cast<double>(images);
+    const xt::xarray<double> ms = xt::mean(sd, {0}), mi = xt::mean(id, {0});
+    // The means to a few standard errors (sd 0.06 / sqrt(20000) ~ 4e-4); the constant pixel exactly.
+    CHECK(std::abs(ms(0) - mi(0)) < 2e-3);
+    CHECK(std::abs(ms(1) - mi(1)) < 2e-3);
+    CHECK(std::abs(ms(2) - 0.5) < 1e-6);
+    // The covariance of the two pixels: (0.2)(0.2) var(u) = 0.04 / 12, to 5% (its standard error is ~1%).
+    const double cov01 = xt::mean((xt::view(sd, xt::all(), 0) - ms(0)) * (xt::view(sd, xt::all(), 1) - ms(1)))();
+    CHECK(std::abs(cov01 / (0.04 / 12.0) - 1.0) < 0.05);
+    CHECK_THROWS_AS(models::gaussian_samples(xt::zeros<float>({std::size_t{1}, std::size_t{3}}), 5, gen),
+                    std::invalid_argument);
+}

@@ -97,7 +97,8 @@ def main(argv):
             bad = bad or bool(failed)
             op, thr = items[0][1]["op"], items[0][1]["threshold"]
             thresholds = {c["threshold"] for _, c in items}
-            needs = f"{op} {thr}" if len(thresholds) == 1 else f"{op} {min(thresholds)} .. {max(thresholds)}"
+            needs = (f"{op} {thr}" if len(thresholds) == 1 else
+                     f"{op} {min(thresholds, key=float)} .. {max(thresholds, key=float)}")
             out.append(f"| {lecture} | {cid} | {passed} of {len(items)} | {fmt(min(values))} | "
                        f"{fmt(statistics.median(values))} | {fmt(max(values))} | {needs} | {'; '.join(failed)} |")
     out.append("")

@@ -9,6 +9,7 @@
 //   data.hpp             a labelled data set in memory, the minibatch loader
 //   noise.hpp            the corruptions of the denoising autoencoder
 //   morphology.hpp       grey dilation and erosion (thicker and thinner strokes), the median filter
+//   warp.hpp             random affine warps (rotation, zoom, shift) of images
 //   train.hpp            one line of feedback per epoch; the plain autoencoder training loop
 //   gradcheck_module.hpp a module's gradients checked in float64
 // Files (MNIST, checkpoints, pictures) are io/'s: io/io.hpp.
@@ -25,3 +26,4 @@
 #include "nn/noise.hpp"
 #include "nn/optim.hpp"
 #include "nn/train.hpp"
+#include "nn/warp.hpp"

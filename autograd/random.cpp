@@ -21,6 +21,14 @@ Generator::Generator(std::uint64_t seed) {
     for (auto& s : s_) s = splitmix64(seed);
 }
 
+std::array<std::uint64_t, 4> Generator::state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+
+void Generator::set_state(const std::array<std::uint64_t, 4>& state) {
+    if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0)
+        throw std::invalid_argument("Generator::set_state: an all-zero state would give only zeros");
+    for (std::size_t i = 0; i < 4; ++i) s_[i] = state[i];
+}
+
 std::uint64_t Generator::next_u64() {
     const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
     const std::uint64_t t = s_[1] << 17;

@@ -3,6 +3,7 @@
 // same on every implementation, these are, so a lecture prints the same numbers everywhere.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -23,6 +24,12 @@ public:
     std::uint64_t below(std::uint64_t n);                 // in [0, n), without modulo bias
     void shuffle(std::vector<std::size_t>& v);            // Fisher-Yates
     std::vector<std::size_t> permutation(std::size_t n);  // a shuffled 0, 1, ..., n-1
+
+    // The four words of state, to keep and restore: a lecture saves them with a trained model, so
+    // that a run which reloads the model draws the same numbers afterwards as the run that trained
+    // it. An all-zero state (xoshiro's one fixed point) is a std::invalid_argument.
+    std::array<std::uint64_t, 4> state() const;
+    void set_state(const std::array<std::uint64_t, 4>& state);
 
 private:
     std::uint64_t s_[4];

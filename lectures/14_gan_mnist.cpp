@@ -24,6 +24,10 @@
 //          digit, the Gaussian baseline's FID, one CLAUSE line per verdict clause and a last line
 //          "VERDICT: ... : HOLDS (...)" (or FAILS); writes out/gan_mnist/progress.png, interpolation.png,
 //          losses.png, fid.png and probabilities.png.
+// Keeps:   G, D and what the analysis needs from training in out/gan_mnist/trained_seed14.npz
+//          (_quick.npz for --quick); the next run with the same seed, kernels and training code
+//          reuses them and prints the same numbers, in seconds; --retrain trains again
+//          (lectures/trained.hpp).
 //
 // Dimension letters: N images, Z = 100 noise dimensions, D = 784 pixels.
 
@@ -34,13 +38,14 @@
 
 #include <fmt/format.h>
 
-#include <xtensor/xview.hpp>
 #include <xtensor-blas/xlinalg.hpp>
+#include <xtensor/xview.hpp>
 
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/gan.hpp"
 #include "nn/nn.hpp"
+#include "trained.hpp"
 
 using namespace autograd;
 
@@ -96,10 +101,14 @@ int main(int argc, char** argv) try {
     // too: x' = 2x - 1. D(x') = sigmoid(logit), logit (N, 1).
     // Each step (models::gan_step): D one Adam step on J(D) = -[mean log D(x') + mean log(1 - D(G(z)))],
     // G one Adam step on the non-saturating -mean log D(G(z)) (lecture gan_game shows why not -J(D)).
+    // [training begins]: the lines from here to the end marker, and those so marked in the loop
+    // below, are the training. A run keeps what they trained in out/gan_mnist/trained_seed14.npz,
+    // and the next run reuses it while they are unchanged (lectures/trained.hpp; --retrain trains).
     nn::Sequential G = models::mlp_generator(kZ, {256, 512}, gen);
     nn::Sequential D = models::mlp_discriminator({512, 256}, gen);
-    fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 784}));
     nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    // [training ends]
+    fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 784}));
     const Tensor z_fixed = randn({12, kZ}, gen);  // the same 12 z at every snapshot
     const Tensor z_eval = randn({n_eval, kZ}, gen);
 
@@ -110,39 +119,74 @@ int main(int argc, char** argv) try {
     // --quick: 300 steps (under 4 epochs of its 10,000 images); the default: 10 epochs of 60,000.
     const std::size_t epochs = opt.quick ? 4 : 10;
     const std::size_t max_steps = opt.quick ? 300 : static_cast<std::size_t>(-1);
-    nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
-    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake;
+    const lecture::Trained trained(
+        opt, out_dir, __FILE__,
+        fmt::format("{} epochs, at most {} steps of 128, {} images, z {}", epochs, max_steps, train_set.size(), kZ));
+    // What the analysis needs from training besides G: the curves (means over 50 steps), the line
+    // printed after each epoch (its FID makes fid.png), and the snapshots of the same 12 z.
+    lecture::Trained::Arrays kept;
+    lecture::TrainingRecord record(kept, {"step", "loss_d", "loss_g", "d_real", "d_fake"});
+    std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
+    &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
     std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};  // the FID after each epoch, from the start
-    std::size_t step = 0;
-    models::MnistJudge::Judgement last = untrained;
-    double sum[4] = {0, 0, 0, 0};
-    std::size_t in_sum = 0;
-    for (std::size_t epoch = 1; epoch <= epochs && step < max_steps; ++epoch) {
-        for (const nn::Batch& batch : loader) {
-            if (step >= max_steps) break;
-            const Tensor real = batch.x * 2.0 - 1.0;  // (N, D) in [-1, 1]
-            const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
-            sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
-            ++in_sum;
-            if (++step % 50 == 0) {  // the curves: means over 50 steps
-                step_axis.push_back(static_cast<double>(step));
-                loss_d.push_back(sum[0] / in_sum), loss_g.push_back(sum[1] / in_sum);
-                d_real.push_back(sum[2] / in_sum), d_fake.push_back(sum[3] / in_sum);
-                std::fill(sum, sum + 4, 0.0);
-                in_sum = 0;
-            }
-        }
-        last = judge.judge(draw(G, z_eval), real_features);
-        epoch_axis.push_back(static_cast<double>(epoch));
-        fid_curve.push_back(last.fid);
+    const auto print_epoch = [](const std::vector<double>& e) {     // epoch, step, 4 means, FID, entropy
         fmt::print(
             "epoch {:2} (step {:5}): loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class "
             "entropy {:.3f}\n",
-            epoch, step, loss_d.empty() ? 0.0 : loss_d.back(), loss_g.empty() ? 0.0 : loss_g.back(),
-            d_real.empty() ? 0.0 : d_real.back(), d_fake.empty() ? 0.0 : d_fake.back(), last.fid, last.class_entropy);
-        if (epoch == 1 || epoch == epochs / 2 || epoch == epochs || step >= max_steps)
-            progress.push_back({fmt::format("epoch {}", epoch), draw(G, z_fixed)});
+            static_cast<std::size_t>(e[0]), static_cast<std::size_t>(e[1]), e[2], e[3], e[4], e[5], e[6], e[7]);
+    };
+    if (trained.load({{"G", &G}, {"D", &D}}, kept, gen)) {
+        record.restore();
+        for (const std::vector<double>& e : record.lines()) {
+            print_epoch(e);
+            epoch_axis.push_back(e[0]);
+            fid_curve.push_back(e[6]);
+        }
+        record.restore_snapshots(progress, "epoch");
+    } else {
+        // [training begins]
+        nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
+        std::size_t step = 0;
+        double sum[4] = {0, 0, 0, 0};
+        std::size_t in_sum = 0;
+        for (std::size_t epoch = 1; epoch <= epochs && step < max_steps; ++epoch) {
+            for (const nn::Batch& batch : loader) {
+                if (step >= max_steps) break;
+                const Tensor real = batch.x * 2.0 - 1.0;  // (N, D) in [-1, 1]
+                const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
+                // [training ends]
+                sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
+                ++in_sum;
+                if (++step % 50 == 0) {  // the curves: means over 50 steps
+                    step_axis.push_back(static_cast<double>(step));
+                    loss_d.push_back(sum[0] / in_sum), loss_g.push_back(sum[1] / in_sum);
+                    d_real.push_back(sum[2] / in_sum), d_fake.push_back(sum[3] / in_sum);
+                    std::fill(sum, sum + 4, 0.0);
+                    in_sum = 0;
+                }
+            }
+            const models::MnistJudge::Judgement now = judge.judge(draw(G, z_eval), real_features);
+            epoch_axis.push_back(static_cast<double>(epoch));
+            fid_curve.push_back(now.fid);
+            const std::vector<double> line{static_cast<double>(epoch),
+                                           static_cast<double>(step),
+                                           loss_d.empty() ? 0.0 : loss_d.back(),
+                                           loss_g.empty() ? 0.0 : loss_g.back(),
+                                           d_real.empty() ? 0.0 : d_real.back(),
+                                           d_fake.empty() ? 0.0 : d_fake.back(),
+                                           now.fid,
+                                           now.class_entropy};
+            record.line(line);
+            print_epoch(line);
+            if (epoch == 1 || epoch == epochs / 2 || epoch == epochs || step >= max_steps) {
+                progress.push_back({fmt::format("epoch {}", epoch), draw(G, z_fixed)});
+                record.snapshot(epoch, progress.back().second);
+            }
+        }
+        record.keep();
+        trained.save({{"G", &G}, {"D", &D}}, kept, gen);
     }
+    const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
 
     // ---- Copies of the training set? ----
     lecture::section("Are the samples copies of training images?");
@@ -230,11 +274,14 @@ int main(int argc, char** argv) try {
     // the samples against 9.8% of the test images (its share's lower bound 0.23 of the real share):
     // every_digit FAILS. This G under-draws 0s; the entropy, which the old verdict tested, cannot
     // see a digit at a quarter of its rate. A finding, not a threshold to move.
-    lecture::quick_scope(opt, "300 steps on 10,000 images: the FID against the untrained G's, and the copies; beating the Gaussian of the pixels and all ten digits appearing are checked by the default run only");
+    lecture::quick_scope(opt,
+                         "300 steps on 10,000 images: the FID against the untrained G's, and the copies; beating the "
+                         "Gaussian of the pixels and all ten digits appearing are checked by the default run only");
     lecture::Verdict verdict(std::string("training makes G's samples closer to real digits (MNIST-FID) than the "
                                          "untrained G's") +
-                             (opt.quick ? "" : " and than samples of the Gaussian fitted to the pixels, every digit "
-                                               "appears at least half as often as among real digits") +
+                             (opt.quick ? ""
+                                        : " and than samples of the Gaussian fitted to the pixels, every digit "
+                                          "appears at least half as often as among real digits") +
                              ", and the samples are no closer to the training set than test images are");
     verdict.below("fid_untrained", last.fid, untrained.fid,
                   fmt::format("MNIST-FID of {} samples after training, to {} test images", n_eval, n_eval),

@@ -23,6 +23,10 @@
 //          pixels, the VAE), the arithmetic's measurements, one CLAUSE line per verdict clause and
 //          a last line "VERDICT: ... : HOLDS (...)" (or FAILS); writes out/dcgan/progress.png, interpolation.png, losses.png,
 //          arithmetic.png and arithmetic_vae.png.
+// Keeps:   G, D and what the analysis needs from training in out/dcgan/trained_seed15.npz
+//          (_quick.npz for --quick); the next run with the same seed, kernels and training code
+//          reuses them and prints the same numbers, in seconds; --retrain trains again
+//          (lectures/trained.hpp).
 //
 // Dimension letters: N images, Z = 100 noise dimensions, C channels, H x W = 28 x 28 pixels.
 
@@ -35,15 +39,16 @@
 
 #include <fmt/format.h>
 
+#include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xsort.hpp>
 #include <xtensor/xview.hpp>
-#include <xtensor-blas/xlinalg.hpp>
 
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/gan.hpp"
 #include "models/vae.hpp"
 #include "nn/nn.hpp"
+#include "trained.hpp"
 
 using namespace autograd;
 
@@ -190,7 +195,8 @@ void print_arithmetic(const Arithmetic& a) {
     fmt::print("mean ink: thick 7s {:.3f}, thin 7s {:.3f}, thin 1s {:.3f}; the results {:.3f}, judged a 1 in {} of 9\n",
                a.thick7_ink, a.thin7_ink, a.thin1_ink, a.result_ink, a.result_ones);
     fmt::print(
-        "the direction from 3 exemplars each: norm {:.2f}; moving 500 codes of other digits along it: ink {:+.4f}, digit kept "
+        "the direction from 3 exemplars each: norm {:.2f}; moving 500 codes of other digits along it: ink {:+.4f}, "
+        "digit kept "
         "{:.0f}%\n",
         a.norm3, a.ink3, 100.0 * a.kept3);
     fmt::print(
@@ -234,12 +240,16 @@ int main(int argc, char** argv) try {
     // D: (N, 1, 28, 28) -> Conv 1->w k4 s2 p1 -> LeakyReLU 0.2 -> (N, w, 14, 14)
     //      -> Conv w->2w k4 s2 p1 -> BN, LeakyReLU 0.2 -> (N, 2w, 7, 7) -> Linear -> (N, 1) logit
     // No pooling: the strides do the down- and upsampling, learned.
+    // [training begins]: the lines from here to the end marker, and those so marked in the loop
+    // below, are the training. A run keeps what they trained in out/dcgan/trained_seed15.npz, and
+    // the next run reuses it while they are unchanged (lectures/trained.hpp; --retrain trains).
     nn::Sequential G = models::dcgan_generator(kZ, kWidth, gen);
     nn::Sequential D = models::dcgan_discriminator(kWidth, gen);
     models::init_dcgan(G, gen);
     models::init_dcgan(D, gen);
-    fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 1, 28, 28}));
     nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    // [training ends]
+    fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 1, 28, 28}));
     const xt::xarray<float> z_fixed = randn({12, kZ}, gen).value();
     const xt::xarray<float> z_eval = randn({n_eval, kZ}, gen).value();
 
@@ -253,37 +263,63 @@ int main(int argc, char** argv) try {
     const std::size_t total_steps = opt.quick ? 100 : 900;
     const std::size_t eval_every = opt.quick ? 50 : 150;
     const std::vector<std::size_t> snapshots{eval_every, 2 * eval_every, 4 * eval_every, total_steps};
-    nn::DataLoader loader(train_set, opt.quick ? 64 : 128, /*shuffle=*/true, gen.next_u64());
-    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake;
-    double sum[4] = {0, 0, 0, 0};
-    std::size_t in_sum = 0, step = 0;
-    models::MnistJudge::Judgement last = untrained;
-    while (step < total_steps) {
-        for (const nn::Batch& batch : loader) {
-            if (step == total_steps) break;
-            const Tensor real = reshape(batch.x * 2.0 - 1.0, {batch.labels.size(), 1, 28, 28});  // in [-1, 1]
-            const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
-            sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
-            ++in_sum;
-            ++step;
-            if (step % 20 == 0) {
-                step_axis.push_back(static_cast<double>(step));
-                loss_d.push_back(sum[0] / in_sum), loss_g.push_back(sum[1] / in_sum);
-                d_real.push_back(sum[2] / in_sum), d_fake.push_back(sum[3] / in_sum);
-                std::fill(sum, sum + 4, 0.0);
-                in_sum = 0;
-            }
-            if (step % eval_every == 0 || step == total_steps) {
-                last = judge.judge(draw(G, z_eval), real_features);
-                fmt::print(
-                    "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy "
-                    "{:.3f}\n",
-                    step, loss_d.back(), loss_g.back(), d_real.back(), d_fake.back(), last.fid, last.class_entropy);
-                if (std::find(snapshots.begin(), snapshots.end(), step) != snapshots.end())
-                    progress.push_back({fmt::format("step {}", step), draw(G, z_fixed)});
+    const lecture::Trained trained(opt, out_dir, __FILE__,
+                                   fmt::format("{} steps of {}, {} images, z {}, width {}", total_steps,
+                                               opt.quick ? 64 : 128, train_set.size(), kZ, kWidth));
+    // What the analysis needs from training besides G: the curves (one point per 20 steps), the
+    // lines printed at each evaluation, and the snapshots of the same 12 z.
+    lecture::Trained::Arrays kept;
+    lecture::TrainingRecord record(kept, {"step", "loss_d", "loss_g", "d_real", "d_fake"});
+    std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
+    &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
+    const auto print_evaluation = [](const std::vector<double>& e) {  // step, 4 means, FID, entropy
+        fmt::print(
+            "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy {:.3f}\n",
+            static_cast<std::size_t>(e[0]), e[1], e[2], e[3], e[4], e[5], e[6]);
+    };
+    if (trained.load({{"G", &G}, {"D", &D}}, kept, gen)) {
+        record.restore();
+        for (const std::vector<double>& e : record.lines()) print_evaluation(e);
+        record.restore_snapshots(progress, "step");
+    } else {
+        // [training begins]
+        nn::DataLoader loader(train_set, opt.quick ? 64 : 128, /*shuffle=*/true, gen.next_u64());
+        double sum[4] = {0, 0, 0, 0};
+        std::size_t in_sum = 0, step = 0;
+        while (step < total_steps) {
+            for (const nn::Batch& batch : loader) {
+                if (step == total_steps) break;
+                const Tensor real = reshape(batch.x * 2.0 - 1.0, {batch.labels.size(), 1, 28, 28});  // in [-1, 1]
+                const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
+                // [training ends]
+                sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
+                ++in_sum;
+                ++step;
+                if (step % 20 == 0) {
+                    step_axis.push_back(static_cast<double>(step));
+                    loss_d.push_back(sum[0] / in_sum), loss_g.push_back(sum[1] / in_sum);
+                    d_real.push_back(sum[2] / in_sum), d_fake.push_back(sum[3] / in_sum);
+                    std::fill(sum, sum + 4, 0.0);
+                    in_sum = 0;
+                }
+                if (step % eval_every == 0 || step == total_steps) {
+                    const models::MnistJudge::Judgement now = judge.judge(draw(G, z_eval), real_features);
+                    const std::vector<double> line{
+                        static_cast<double>(step), loss_d.back(), loss_g.back(), d_real.back(), d_fake.back(), now.fid,
+                        now.class_entropy};
+                    record.line(line);
+                    print_evaluation(line);
+                    if (std::find(snapshots.begin(), snapshots.end(), step) != snapshots.end()) {
+                        progress.push_back({fmt::format("step {}", step), draw(G, z_fixed)});
+                        record.snapshot(step, progress.back().second);
+                    }
+                }
             }
         }
+        record.keep();
+        trained.save({{"G", &G}, {"D", &D}}, kept, gen);
     }
+    const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
 
     lecture::section("Are the samples copies of training images?");
     const std::size_t n_near = opt.quick ? 500 : 1000;
@@ -435,7 +471,10 @@ int main(int argc, char** argv) try {
     // how many of the 9 results are judged a 1). The clauses test what can be measured: a thickness direction
     // learned from 7s, applied to other digits, changes their ink more than random directions of
     // its length do, and keeps their digit at least as often as those do.
-    lecture::quick_scope(opt, "100 steps of 64 images: the FID against the untrained G's, and the copies; the baselines (the pixels' Gaussian, the VAE), the ten digits and slide 41's arithmetic (in the GAN's and the VAE's z spaces) are checked by the default run only");
+    lecture::quick_scope(opt,
+                         "100 steps of 64 images: the FID against the untrained G's, and the copies; the baselines "
+                         "(the pixels' Gaussian, the VAE), the ten digits and slide 41's arithmetic (in the GAN's and "
+                         "the VAE's z spaces) are checked by the default run only");
     lecture::Verdict verdict(
         std::string("training makes the DCGAN's samples closer to real digits (MNIST-FID) than the untrained G's") +
         (opt.quick ? ""
@@ -449,7 +488,8 @@ int main(int argc, char** argv) try {
                   fmt::format("MNIST-FID of {} samples after {} steps, to {} test images", n_eval, total_steps, n_eval),
                   "the untrained G's FID, same z and judge");
     if (!opt.quick) {
-        const std::string one_run = fmt::format("(one run; over seeds: ./lab verify; real against real {:.2f})", floor.fid);
+        const std::string one_run =
+            fmt::format("(one run; over seeds: ./lab verify; real against real {:.2f})", floor.fid);
         verdict.below("fid_gaussian", last.fid, gaussian_fid, "MNIST-FID of the DCGAN's samples " + one_run,
                       "the FID of as many samples of the Gaussian fitted to the training pixels' mean and covariance");
         verdict.below("fid_vae", last.fid, vae_fid, "MNIST-FID of the DCGAN's samples " + one_run,
@@ -465,7 +505,8 @@ int main(int argc, char** argv) try {
                      fmt::format("the same for {} test images, which G never saw", n_near));
     if (!opt.quick) {
         const std::string moved = "(500 codes of digits other than 7; one run; over seeds: ./lab verify)";
-        for (const auto& [space, ar] : {std::pair<std::string, const Arithmetic*>{"gan", &gan_arith}, {"vae", &vae_arith}}) {
+        for (const auto& [space, ar] :
+             {std::pair<std::string, const Arithmetic*>{"gan", &gan_arith}, {"vae", &vae_arith}}) {
             verdict.above("ink_" + space, ar->ink_dir, ar->ink_random,
                           fmt::format("mean ink change along the direction from the {} thickest against the {} "
                                       "thinnest 7s, {} {}",

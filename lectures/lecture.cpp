@@ -36,10 +36,11 @@ void check_blas_kernels() {
 // The usage text, for --help and after a bad flag.
 std::string usage(const std::string& name, const std::string& description, std::uint64_t default_seed) {
     return fmt::format(
-        "usage: {} [--quick] [--seed N] [--out DIR] [--detect-anomaly]\n  {}\n\n"
+        "usage: {} [--quick] [--seed N] [--out DIR] [--retrain] [--detect-anomaly]\n  {}\n\n"
         "  --quick           a smaller run (the test suite's)\n"
         "  --seed N          the seed of every random number (default {}: the numbers in the comments)\n"
         "  --out DIR         where the figures go (default out/{})\n"
+        "  --retrain         train again where the lecture would reuse the models an earlier run trained\n"
         "  --detect-anomaly  stop at the first op (or backward) that makes a NaN or Inf, and name it (slower)\n",
         name, description, default_seed, name);
 }
@@ -76,6 +77,8 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
         } else if (arg == "--out") {
             if (!has_value) usage_error(name, description, default_seed, "--out needs a folder");
             options.out_dir = argv[++i];
+        } else if (arg == "--retrain") {
+            options.retrain = true;
         } else if (arg == "--detect-anomaly") {
             options.detect_anomaly = true;
         } else if (arg == "--help" || arg == "-h") {

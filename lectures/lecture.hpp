@@ -14,9 +14,10 @@ struct Options {
     std::uint64_t seed = 0;  // --seed N: the seed of the lecture's Generator
     std::string out_dir;     // --out DIR: where figures go (default out/<lecture>)
     bool detect_anomaly = false;  // --detect-anomaly: autograd's anomaly mode for the whole run
+    bool retrain = false;         // --retrain: never reuse models trained by an earlier run (trained.hpp)
 };
 
-// Reads --quick, --seed N, --out DIR, --detect-anomaly and --help, and prints where the run is
+// Reads --quick, --seed N, --out DIR, --retrain, --detect-anomaly and --help, and prints where the run is
 // made, so that a log says how to make it again:
 //   run: seed 1 | OpenBLAS Haswell, 2 threads | build debugoptimized, libraries -O2, lectures -O1,
 //   GCC 12.2.0 | version 55a2912

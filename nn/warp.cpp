@@ -16,7 +16,7 @@ xt::xarray<float> affine_warp(const xt::xarray<float>& images, std::size_t heigh
     if (warps.size() != n)
         throw std::invalid_argument(
             fmt::format("affine_warp: {} warps for {} images (one per image)", warps.size(), n));
-    xt::xarray<float> out = xt::zeros<float>(images.shape());
+    xt::xarray<float> out = xt::zeros<float>({n, height * width});
     const double c_row = (static_cast<double>(height) - 1.0) / 2.0, c_col = (static_cast<double>(width) - 1.0) / 2.0;
     for (std::size_t k = 0; k < n; ++k) {
         const Affine& a = warps[k];

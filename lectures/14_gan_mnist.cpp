@@ -101,8 +101,8 @@ int main(int argc, char** argv) try {
     // too: x' = 2x - 1. D(x') = sigmoid(logit), logit (N, 1).
     // Each step (models::gan_step): D one Adam step on J(D) = -[mean log D(x') + mean log(1 - D(G(z)))],
     // G one Adam step on the non-saturating -mean log D(G(z)) (lecture gan_game shows why not -J(D)).
-    // [training begins]: the lines from here to the end marker, and those so marked in the loop
-    // below, are the training. A run keeps what they trained in out/gan_mnist/trained_seed14.npz,
+    // [training begins]: the lines from here to the end marker, and those so marked below, are
+    // the training. A run keeps what they trained in out/gan_mnist/trained_seed14.npz,
     // and the next run reuses it while they are unchanged (lectures/trained.hpp; --retrain trains).
     nn::Sequential G = models::mlp_generator(kZ, {256, 512}, gen);
     nn::Sequential D = models::mlp_discriminator({512, 256}, gen);
@@ -119,13 +119,13 @@ int main(int argc, char** argv) try {
     // --quick: 300 steps (under 4 epochs of its 10,000 images); the default: 10 epochs of 60,000.
     const std::size_t epochs = opt.quick ? 4 : 10;
     const std::size_t max_steps = opt.quick ? 300 : static_cast<std::size_t>(-1);
-    const lecture::Trained trained(
-        opt, out_dir, __FILE__,
-        fmt::format("{} epochs, at most {} steps of 128, {} images, z {}", epochs, max_steps, train_set.size(), kZ));
     // What the analysis needs from training besides G: the curves (means over 50 steps), the line
     // printed after each epoch (its FID makes fid.png), and the snapshots of the same 12 z.
-    lecture::Trained::Arrays kept;
-    lecture::TrainingRecord record(kept, {"step", "loss_d", "loss_g", "d_real", "d_fake"});
+    lecture::TrainingRecord record({"step", "loss_d", "loss_g", "d_real", "d_fake"}, 8);
+    const lecture::Trained trained(
+        opt, out_dir, __FILE__,
+        fmt::format("{} epochs, at most {} steps of 128, {} images, z {}", epochs, max_steps, train_set.size(), kZ),
+        gen, record);
     std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
     &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
     std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};  // the FID after each epoch, from the start
@@ -135,8 +135,7 @@ int main(int argc, char** argv) try {
             "entropy {:.3f}\n",
             static_cast<std::size_t>(e[0]), static_cast<std::size_t>(e[1]), e[2], e[3], e[4], e[5], e[6], e[7]);
     };
-    if (trained.load({{"G", &G}, {"D", &D}}, kept, gen)) {
-        record.restore();
+    if (trained.load({{"G", &G}, {"D", &D}}, record, gen)) {
         for (const std::vector<double>& e : record.lines()) {
             print_epoch(e);
             epoch_axis.push_back(e[0]);
@@ -154,7 +153,6 @@ int main(int argc, char** argv) try {
                 if (step >= max_steps) break;
                 const Tensor real = batch.x * 2.0 - 1.0;  // (N, D) in [-1, 1]
                 const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
-                // [training ends]
                 sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
                 ++in_sum;
                 if (++step % 50 == 0) {  // the curves: means over 50 steps
@@ -183,8 +181,8 @@ int main(int argc, char** argv) try {
                 record.snapshot(epoch, progress.back().second);
             }
         }
-        record.keep();
-        trained.save({{"G", &G}, {"D", &D}}, kept, gen);
+        // [training ends]
+        trained.save({{"G", &G}, {"D", &D}}, record, gen);
     }
     const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
 

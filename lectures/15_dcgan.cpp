@@ -240,8 +240,8 @@ int main(int argc, char** argv) try {
     // D: (N, 1, 28, 28) -> Conv 1->w k4 s2 p1 -> LeakyReLU 0.2 -> (N, w, 14, 14)
     //      -> Conv w->2w k4 s2 p1 -> BN, LeakyReLU 0.2 -> (N, 2w, 7, 7) -> Linear -> (N, 1) logit
     // No pooling: the strides do the down- and upsampling, learned.
-    // [training begins]: the lines from here to the end marker, and those so marked in the loop
-    // below, are the training. A run keeps what they trained in out/dcgan/trained_seed15.npz, and
+    // [training begins]: the lines from here to the end marker, and those so marked below, are
+    // the training. A run keeps what they trained in out/dcgan/trained_seed15.npz, and
     // the next run reuses it while they are unchanged (lectures/trained.hpp; --retrain trains).
     nn::Sequential G = models::dcgan_generator(kZ, kWidth, gen);
     nn::Sequential D = models::dcgan_discriminator(kWidth, gen);
@@ -263,13 +263,13 @@ int main(int argc, char** argv) try {
     const std::size_t total_steps = opt.quick ? 100 : 900;
     const std::size_t eval_every = opt.quick ? 50 : 150;
     const std::vector<std::size_t> snapshots{eval_every, 2 * eval_every, 4 * eval_every, total_steps};
-    const lecture::Trained trained(opt, out_dir, __FILE__,
-                                   fmt::format("{} steps of {}, {} images, z {}, width {}", total_steps,
-                                               opt.quick ? 64 : 128, train_set.size(), kZ, kWidth));
     // What the analysis needs from training besides G: the curves (one point per 20 steps), the
     // lines printed at each evaluation, and the snapshots of the same 12 z.
-    lecture::Trained::Arrays kept;
-    lecture::TrainingRecord record(kept, {"step", "loss_d", "loss_g", "d_real", "d_fake"});
+    lecture::TrainingRecord record({"step", "loss_d", "loss_g", "d_real", "d_fake"}, 7);
+    const lecture::Trained trained(opt, out_dir, __FILE__,
+                                   fmt::format("{} steps of {}, {} images, z {}, width {}", total_steps,
+                                               opt.quick ? 64 : 128, train_set.size(), kZ, kWidth),
+                                   gen, record);
     std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
     &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
     const auto print_evaluation = [](const std::vector<double>& e) {  // step, 4 means, FID, entropy
@@ -277,8 +277,7 @@ int main(int argc, char** argv) try {
             "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy {:.3f}\n",
             static_cast<std::size_t>(e[0]), e[1], e[2], e[3], e[4], e[5], e[6]);
     };
-    if (trained.load({{"G", &G}, {"D", &D}}, kept, gen)) {
-        record.restore();
+    if (trained.load({{"G", &G}, {"D", &D}}, record, gen)) {
         for (const std::vector<double>& e : record.lines()) print_evaluation(e);
         record.restore_snapshots(progress, "step");
     } else {
@@ -291,7 +290,6 @@ int main(int argc, char** argv) try {
                 if (step == total_steps) break;
                 const Tensor real = reshape(batch.x * 2.0 - 1.0, {batch.labels.size(), 1, 28, 28});  // in [-1, 1]
                 const models::GanStep s = models::gan_step(G, D, opt_g, opt_d, real, kZ, gen);
-                // [training ends]
                 sum[0] += s.loss_d, sum[1] += s.loss_g, sum[2] += s.d_real, sum[3] += s.d_fake;
                 ++in_sum;
                 ++step;
@@ -316,8 +314,8 @@ int main(int argc, char** argv) try {
                 }
             }
         }
-        record.keep();
-        trained.save({{"G", &G}, {"D", &D}}, kept, gen);
+        // [training ends]
+        trained.save({{"G", &G}, {"D", &D}}, record, gen);
     }
     const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
 

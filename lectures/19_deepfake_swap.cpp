@@ -139,6 +139,7 @@ struct StyleJudge {
 struct SwapScore {
     double style = 0.0, digit = 0.0, mse = 0.0, mse_nothing = 0.0;
     double stroke = 0.0;           // share of swaps whose stroke area lies nearer the target style's
+    double kept_stroke = 0.0;      // share nearer the input's own style's (a tie at 0.5 counts for neither)
     std::vector<double> position;  // per digit: 0 at the thin digit's stroke area, 1 at the thick one's
 };
 
@@ -169,7 +170,9 @@ SwapScore score(const xt::xarray<float>& swapped, const xt::xarray<float>& input
                               a_thick = stroke_area(to_thick ? truth : input);
     for (std::size_t i = 0; i < a.size(); ++i) {
         s.position.push_back((a[i] - a_thin[i]) / std::max(1.0, a_thick[i] - a_thin[i]));
-        s.stroke += ((s.position.back() > 0.5) == to_thick) / double(a.size());
+        const double p = s.position.back();
+        s.stroke += (to_thick ? p > 0.5 : p < 0.5) / double(a.size());
+        s.kept_stroke += (to_thick ? p < 0.5 : p > 0.5) / double(a.size());
     }
     return s;
 }
@@ -286,8 +289,8 @@ int main(int argc, char** argv) try {
             fmt::print("{:<16} {:>8} {:>25.1f}% {:>27.1f}% {:>18.2f}\n", r->name, dir, 100.0 * sc.style,
                        100.0 * sc.stroke, median(sc.position));
     fmt::print(
-        "the classifier and the stroke agree on crisp digits (the judges' line above); on the warped model's "
-        "A -> B swaps they do not: {:.1f}% judged thick, {:.1f}% with a stroke nearer the thick digit's\n",
+        "the classifier is right on crisp digits (the judges' line above); on the warped model's blurred A -> B "
+        "swaps it and the stroke disagree: {:.1f}% judged thick, {:.1f}% with a stroke nearer the thick digit's\n",
         100.0 * warped.to_b.style, 100.0 * warped.to_b.stroke);
 
     // ---- Verdict ----
@@ -310,10 +313,10 @@ int main(int argc, char** argv) try {
          {std::tuple<std::string, SwapScore, bool>{"b", warped.to_b, true}, {"a", warped.to_a, false}}) {
         const std::string way = dir == "b" ? "A -> B" : "B -> A";
         const std::string source = to_thick ? "thin" : "thick";
-        verdict.above("keeps_stroke_" + dir, lecture::share_lower_bound(T - count(to.stroke), T), 0.5,
+        verdict.above("keeps_stroke_" + dir, lecture::share_lower_bound(count(to.kept_stroke), T), 0.5,
                       fmt::format("95% lower bound of the share of {} swaps whose stroke area is nearer the {} "
                                   "input's than the true {} digit's ({:.1f}%; the classifier judges {:.1f}% {})",
-                                  way, source, to_thick ? "thick" : "thin", 100.0 * (1.0 - to.stroke), 100.0 * to.style,
+                                  way, source, to_thick ? "thick" : "thin", 100.0 * to.kept_stroke, 100.0 * to.style,
                                   to_thick ? "thick" : "thin"),
                       "one half: most swaps (the finding)");
         verdict.above("digit_" + dir, lecture::share_lower_bound(count(to.digit), T), 0.5,

@@ -38,6 +38,20 @@ std::vector<std::uint64_t> floats_to_words(const xt::xarray<float>& pieces) {
     return words;
 }
 
+// Doubles exactly, as the pieces of their 64 bits.
+xt::xarray<float> doubles_to_floats(const std::vector<double>& values) {
+    std::vector<std::uint64_t> bits(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) std::memcpy(&bits[i], &values[i], sizeof(double));
+    return words_to_floats(bits);
+}
+
+std::vector<double> floats_to_doubles(const xt::xarray<float>& pieces) {
+    const std::vector<std::uint64_t> bits = floats_to_words(pieces);
+    std::vector<double> values(bits.size());
+    for (std::size_t i = 0; i < bits.size(); ++i) std::memcpy(&values[i], &bits[i], sizeof(double));
+    return values;
+}
+
 // FNV-1a, 64 bits: a fingerprint, not a defence against anyone forging a file.
 std::uint64_t fnv1a(const std::string& text) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -45,33 +59,138 @@ std::uint64_t fnv1a(const std::string& text) {
     return h;
 }
 
+std::string trimmed(const std::string& line) {
+    const std::size_t first = line.find_first_not_of(" \t");
+    return first == std::string::npos ? std::string() : line.substr(first);
+}
+
 }  // namespace
 
+// ---- TrainingRecord ----
+
+TrainingRecord::TrainingRecord(const std::vector<std::string>& curve_names, std::size_t line_width)
+    : line_width_(line_width) {
+    for (const std::string& name : curve_names) curves_[name];
+}
+
+std::vector<double>& TrainingRecord::curve(const std::string& name) {
+    const auto it = curves_.find(name);
+    if (it == curves_.end()) throw std::invalid_argument("TrainingRecord: no curve named '" + name + "'");
+    return it->second;
+}
+
+void TrainingRecord::line(const std::vector<double>& numbers) {
+    if (numbers.size() != line_width_)
+        throw std::invalid_argument(
+            fmt::format("TrainingRecord: a line of {} numbers where the record keeps {}", numbers.size(), line_width_));
+    lines_.push_back(numbers);
+}
+
+void TrainingRecord::snapshot(std::size_t at, const xt::xarray<float>& samples) { snapshots_.push_back({at, samples}); }
+
+void TrainingRecord::restore_snapshots(std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
+                                       const std::string& unit) const {
+    for (const auto& [at, samples] : snapshots_) rows.push_back({fmt::format("{} {}", unit, at), samples});
+}
+
+std::string TrainingRecord::layout() const {
+    std::string names;
+    for (const auto& [name, values] : curves_) names += name + ",";
+    return fmt::format("curves {}; lines of {}", names, line_width_);
+}
+
+void TrainingRecord::keep(Arrays& arrays) const {
+    for (const auto& [name, values] : curves_) arrays["record.curve." + name] = doubles_to_floats(values);
+    std::vector<double> all_lines;
+    for (const std::vector<double>& l : lines_) all_lines.insert(all_lines.end(), l.begin(), l.end());
+    arrays["record.lines"] = doubles_to_floats(all_lines);
+    std::vector<double> at;
+    for (std::size_t k = 0; k < snapshots_.size(); ++k) {
+        at.push_back(static_cast<double>(snapshots_[k].first));
+        arrays[fmt::format("record.snapshot.{}", k)] = snapshots_[k].second;
+    }
+    arrays["record.snapshot_at"] = doubles_to_floats(at);
+}
+
+void TrainingRecord::restore(const Arrays& arrays) {
+    const auto get = [&](const std::string& name) -> const xt::xarray<float>& {
+        const auto it = arrays.find(name);
+        if (it == arrays.end() || it->second.dimension() == 0)
+            throw std::runtime_error("the kept training record has no '" + name + "'");
+        return it->second;
+    };
+    std::map<std::string, std::vector<double>> curves;
+    for (const auto& [name, values] : curves_) curves[name] = floats_to_doubles(get("record.curve." + name));
+    const std::vector<double> all_lines = floats_to_doubles(get("record.lines"));
+    if (line_width_ == 0 || all_lines.size() % line_width_ != 0)
+        throw std::runtime_error(fmt::format("the kept lines are not rows of {} numbers", line_width_));
+    std::vector<std::vector<double>> lines;
+    for (std::size_t i = 0; i < all_lines.size(); i += line_width_)
+        lines.emplace_back(all_lines.begin() + i, all_lines.begin() + i + line_width_);
+    std::vector<std::pair<std::size_t, xt::xarray<float>>> snapshots;
+    const std::vector<double> at = floats_to_doubles(get("record.snapshot_at"));
+    for (std::size_t k = 0; k < at.size(); ++k)
+        snapshots.push_back({static_cast<std::size_t>(at[k]), get(fmt::format("record.snapshot.{}", k))});
+    // All read: now change the record, keeping each curve's vector (callers hold references).
+    for (auto& [name, values] : curves_) values = std::move(curves[name]);
+    lines_ = std::move(lines);
+    snapshots_ = std::move(snapshots);
+}
+
+// ---- Trained ----
+
 Trained::Trained(const Options& options, const std::string& out_dir, const char* source_file,
-                 const std::string& settings) {
+                 const std::string& settings, const autograd::Generator& gen, const TrainingRecord& record) {
     path_ = fmt::format("{}/trained_seed{}{}.npz", out_dir, options.seed, options.quick ? "_quick" : "");
     retrain_ = options.retrain;
-    // The training code: the lines between the markers, read from the lectures' source folder.
-    const std::string source =
-        std::string(LAB_LECTURES_DIR) + "/" + std::filesystem::path(source_file).filename().string();
+    namespace fs = std::filesystem;
+    const fs::path source = fs::path(LAB_LECTURES_DIR) / fs::path(source_file).filename();
+    std::error_code error;
+    const fs::file_time_type source_time = fs::last_write_time(source, error);
+    if (error) {
+        why_not_ =
+            fmt::format("its training code cannot be read from {}, so a change to it would go unseen", source.string());
+        return;
+    }
+    const fs::file_time_type program_time = fs::last_write_time(fs::read_symlink("/proc/self/exe", error), error);
+    if (!error && source_time > program_time) {
+        why_not_ = fmt::format(
+            "{} changed after this program was built; rebuild it (./lab run does) to keep or "
+            "reuse trained models",
+            source.string());
+        return;
+    }
+    // The training code: the lines between the markers.
     std::ifstream in(source);
     std::string line, code;
     bool inside = false, seen = false;
     while (std::getline(in, line)) {
-        if (line.find("[training ends]") != std::string::npos) inside = false;
-        if (inside) code += line + "\n";
-        if (line.find("[training begins]") != std::string::npos) inside = seen = true;
+        const std::string t = trimmed(line);
+        if (t.rfind("// [training begins]", 0) == 0) {
+            if (inside) break;  // two begins in a row: unpaired
+            inside = seen = true;
+        } else if (t.rfind("// [training ends]", 0) == 0) {
+            if (!inside) {
+                seen = false;
+                break;
+            }
+            inside = false;
+        } else if (inside) {
+            code += line + "\n";
+        }
     }
-    if (!seen) {
-        why_not_ = fmt::format("its training code cannot be read from {}, so a change to it would go unseen", source);
+    if (!seen || inside) {
+        why_not_ = fmt::format("{} has no well-paired \"// [training begins]\" and \"// [training ends]\" lines",
+                               source.string());
         return;
     }
-    key_text_ = fmt::format("seed {} | {} | {} | OpenBLAS {}, {} threads\n{}", options.seed,
-                            options.quick ? "quick" : "default", settings, autograd::openblas_core(),
-                            autograd::openblas_threads(), code);
+    const std::array<std::uint64_t, 4> state = gen.state();
+    key_text_ = fmt::format("seed {} | {} | {} | generator {:x} {:x} {:x} {:x} | {} | OpenBLAS {}, {} threads\n{}",
+                            options.seed, options.quick ? "quick" : "default", settings, state[0], state[1], state[2],
+                            state[3], record.layout(), autograd::openblas_core(), autograd::openblas_threads(), code);
 }
 
-bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& models, Arrays& arrays,
+bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& models, TrainingRecord& record,
                    autograd::Generator& gen) const {
     if (!why_not_.empty() || retrain_) {
         fmt::print("training (not reusing {}: {})\n", path_, retrain_ ? "--retrain" : why_not_);
@@ -93,7 +212,8 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
                 path_);
             return false;
         }
-        // Every tensor of every model, checked before any is set: a mismatch changes nothing.
+        // Every tensor of every model and the record, checked before anything is set: a mismatch
+        // changes nothing.
         std::vector<std::pair<std::string, autograd::Tensor>> targets;
         for (const auto& [name, model] : models) {
             for (auto& [t_name, t] : model->named_parameters()) targets.push_back({name + "." + t_name, t});
@@ -105,14 +225,11 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
                 throw io::CheckpointError(fmt::format("'{}' is missing or has another shape", name));
         }
         const std::vector<std::uint64_t> words = floats_to_words(rng->second);
+        if (words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0)
+            throw io::CheckpointError("its generator state is all zeros");
+        record.restore(file);  // reads everything before it changes anything; the last thing that can fail
         gen.set_state({words[0], words[1], words[2], words[3]});
-        for (auto& [name, t] : targets) {
-            t.mutable_value() = std::move(file[name]);
-            file.erase(name);
-        }
-        file.erase("trained.key");
-        file.erase("trained.rng");
-        arrays = std::move(file);
+        for (auto& [name, t] : targets) t.mutable_value() = std::move(file[name]);
     } catch (const std::exception& e) {
         fmt::print("training again (cannot reuse {}: {})\n", path_, e.what());
         return false;
@@ -122,10 +239,11 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
     return true;
 }
 
-void Trained::save(const std::vector<std::pair<std::string, const nn::Module*>>& models, const Arrays& arrays,
+void Trained::save(const std::vector<std::pair<std::string, const nn::Module*>>& models, const TrainingRecord& record,
                    const autograd::Generator& gen) const {
     if (key_text_.empty()) return;  // no fingerprint: nothing a later run could check the file against
-    Arrays file = arrays;
+    Arrays file;
+    record.keep(file);
     for (const auto& [name, model] : models) {
         for (const auto& [t_name, t] : model->named_parameters()) file[name + "." + t_name] = t.value();
         for (const auto& [t_name, t] : model->named_buffers()) file[name + "." + t_name] = t.value();
@@ -139,74 +257,6 @@ void Trained::save(const std::vector<std::pair<std::string, const nn::Module*>>&
     } catch (const std::exception& e) {
         fmt::print("could not keep the trained models ({}); the run goes on\n", e.what());
     }
-}
-
-TrainingRecord::TrainingRecord(Trained::Arrays& arrays, const std::vector<std::string>& curve_names) : arrays_(arrays) {
-    for (const std::string& name : curve_names) curves_[name];
-}
-
-std::vector<double>& TrainingRecord::curve(const std::string& name) {
-    const auto it = curves_.find(name);
-    if (it == curves_.end()) throw std::invalid_argument("TrainingRecord: no curve named '" + name + "'");
-    return it->second;
-}
-
-void TrainingRecord::line(const std::vector<double>& numbers) { lines_.push_back(numbers); }
-
-void TrainingRecord::snapshot(std::size_t at, const xt::xarray<float>& samples) { snapshots_.push_back({at, samples}); }
-
-void TrainingRecord::keep() {
-    for (const auto& [name, values] : curves_) {
-        xt::xarray<float> a = xt::zeros<float>({values.size()});
-        std::copy(values.begin(), values.end(), a.begin());
-        arrays_["curve." + name] = a;
-    }
-    // The printed lines' numbers exactly (each double's 64 bits in four 16-bit pieces), so that a
-    // run which reuses the file prints them as the training run did, to the last digit.
-    const std::size_t width = lines_.empty() ? 0 : lines_.front().size();
-    xt::xarray<float> rows = xt::zeros<float>({lines_.size(), 4 * width});
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-        std::vector<std::uint64_t> bits(width);
-        for (std::size_t j = 0; j < width; ++j) std::memcpy(&bits[j], &lines_[i].at(j), sizeof(double));
-        xt::view(rows, i, xt::all()) = words_to_floats(bits);
-    }
-    arrays_["lines"] = rows;
-    xt::xarray<float> at = xt::zeros<float>({snapshots_.size()});
-    for (std::size_t k = 0; k < snapshots_.size(); ++k) {
-        at(k) = static_cast<float>(snapshots_[k].first);
-        arrays_[fmt::format("snapshot.{}", k)] = snapshots_[k].second;
-    }
-    arrays_["snapshot.at"] = at;
-}
-
-void TrainingRecord::restore() {
-    // Trained::load checked the fingerprint, so the arrays are the ones keep() wrote; a missing
-    // one would still be named.
-    const auto get = [&](const std::string& name) -> const xt::xarray<float>& {
-        const auto it = arrays_.find(name);
-        if (it == arrays_.end()) throw std::runtime_error("the kept training record has no '" + name + "'");
-        return it->second;
-    };
-    for (auto& [name, values] : curves_) {
-        const xt::xarray<float>& a = get("curve." + name);
-        values.assign(a.begin(), a.end());
-    }
-    const xt::xarray<float>& rows = get("lines");
-    lines_.clear();
-    for (std::size_t i = 0; i < rows.shape(0); ++i) {
-        const std::vector<std::uint64_t> bits = floats_to_words(xt::xarray<float>(xt::view(rows, i, xt::all())));
-        lines_.emplace_back(bits.size());
-        for (std::size_t j = 0; j < bits.size(); ++j) std::memcpy(&lines_.back()[j], &bits[j], sizeof(double));
-    }
-    const xt::xarray<float>& at = get("snapshot.at");
-    snapshots_.clear();
-    for (std::size_t k = 0; k < at.size(); ++k)
-        snapshots_.push_back({static_cast<std::size_t>(at(k)), get(fmt::format("snapshot.{}", k))});
-}
-
-void TrainingRecord::restore_snapshots(std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
-                                       const std::string& unit) const {
-    for (const auto& [at, samples] : snapshots_) rows.push_back({fmt::format("{} {}", unit, at), samples});
 }
 
 }  // namespace lecture

@@ -20,9 +20,12 @@ xt::xarray<float> affine_warp(const xt::xarray<float>& images, std::size_t heigh
     const double c_row = (static_cast<double>(height) - 1.0) / 2.0, c_col = (static_cast<double>(width) - 1.0) / 2.0;
     for (std::size_t k = 0; k < n; ++k) {
         const Affine& a = warps[k];
-        if (!(a.scale > 0.0))
-            throw std::invalid_argument(
-                fmt::format("affine_warp: the scale of image {} is {}, not positive", k, a.scale));
+        if (!(a.scale > 0.0) || !std::isfinite(a.scale) || !std::isfinite(a.rotation) || !std::isfinite(a.shift_row) ||
+            !std::isfinite(a.shift_col))
+            throw std::invalid_argument(fmt::format(
+                "affine_warp: the warp of image {} (rotation {}, scale {}, shift {}, {}) needs finite numbers and a "
+                "positive scale",
+                k, a.rotation, a.scale, a.shift_row, a.shift_col));
         const float* x = images.data() + k * height * width;
         float* y = out.data() + k * height * width;
         // With rows pointing down, a counter-clockwise turn by theta on the screen is

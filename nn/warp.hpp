@@ -26,7 +26,7 @@ struct Affine {
 
 // Each row k of `images` (N, height * width), warped as a height x width picture by warps[k].
 // A std::invalid_argument when the rows do not have height * width pixels, when there is not one
-// warp per row, or when a scale is not positive.
+// warp per row, or when a warp's scale is not positive or one of its numbers is not finite.
 xt::xarray<float> affine_warp(const xt::xarray<float>& images, std::size_t height, std::size_t width,
                               const std::vector<Affine>& warps);
 

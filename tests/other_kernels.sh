@@ -16,4 +16,13 @@ if [[ -z ${OPENBLAS_CORETYPE:-} && $flags != *" avx512f "* ]]; then
   skip "no AVX-512 here: OpenBLAS's own choice is already its AVX2 (Haswell) kernels"
 fi
 export OPENBLAS_CORETYPE=Haswell
-exec "$@"
+# The lecture prints the kernels it ran first ("run: seed 1 | OpenBLAS Haswell, 1 thread | ..."):
+# an OpenBLAS that ignores OPENBLAS_CORETYPE would make this a plain repeat.
+log=$("$@" 2>&1)
+status=$?
+printf '%s\n' "$log"
+if ! grep -q '^run: .*| OpenBLAS Haswell,' <<< "$log"; then
+  echo "FAIL: the run did not report OpenBLAS's Haswell kernels although OPENBLAS_CORETYPE=Haswell"
+  exit 1
+fi
+exit $status

@@ -19,6 +19,7 @@ file=$out/run/trained_seed14_quick.npz
 
 # run N: the lecture into $out/run, its log in $out/N.log and its figures copied to $out/N/
 run() {
+    rm -f "$out"/run/*.png  # a figure the run does not write must not be left from the one before
     "$program" --quick --out "$out/run" > "$out/$1.log" 2>&1 || fail "run $1 exited with $?: $(tail -3 "$out/$1.log")"
     mkdir "$out/$1" && cp "$out"/run/*.png "$out/$1/"
 }

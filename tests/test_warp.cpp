@@ -1,6 +1,6 @@
 // nn/warp.cpp: the identity warp leaves a picture alone, a whole-pixel shift moves it, a quarter
 // turn is a transpose-and-flip, a zoom spreads the ink, and random_affine draws its warps from the
-// seed within their ranges.
+// seed within their ranges; a warp that is not a number is refused.
 #include <cmath>
 
 #include <xtensor/xview.hpp>
@@ -77,5 +77,8 @@ TEST_CASE("random_affine: the same seed gives the same warps; each image its own
     CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {nn::Affine{}}), "1 warps for 2 images");
     nn::Affine flat;
     flat.scale = 0.0;
-    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {flat, flat}), "scale", "not positive");
+    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {flat, flat}), "image 0", "positive scale");
+    nn::Affine lost;
+    lost.rotation = std::nan("");
+    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {nn::Affine{}, lost}), "image 1", "finite");
 }

@@ -439,9 +439,9 @@ int main(int argc, char** argv) try {
     // and a CE pushes embeddings to corners"), so train both models again with the cross-entropy
     // J = sum_j -[x_j log r_j + (1 - x_j) log(1 - r_j)] per image in place of the squared error,
     // the same lambda, batches and epochs. Measured, default run, seeds 8, 1 and 2: in the units
-    // that vary, 17.5-18.1% of the contractive AE's activations lie near a corner against the
-    // plain AE's 26.2-27.6%; the cross-entropy pushes both models' codes nearer the corners than
-    // the squared error does (and sticks 6-21 units), the penalty pulls them back. With a
+    // that vary, 16.4-17.2% of the contractive AE's activations lie near a corner against the
+    // plain AE's 26.0-27.1%; the cross-entropy pushes both models' codes nearer the corners than
+    // the squared error does (and sticks 7-18 units), the penalty pulls them back. With a
     // cross-entropy the penalty weighs less against the reconstruction (column norms 6.4 against
     // 22, where the squared error's were 2.6 against 17.6), yet the corners still do not show.
     lecture::section("Scott slide 24 again: the same two models with a cross-entropy reconstruction");
@@ -505,7 +505,7 @@ int main(int argc, char** argv) try {
     // plain AE, trained on the same batches, and the plain AE at the epoch where it first
     // reconstructs as well (so that "flatter" is not "less trained"). Both ratios sit far below
     // 1 next to their spread over seeds (a few thousandths). The norm-capped control answers
-    // "is it only smaller weights?": no, 0.80-0.81 over seeds 8, 1, 2 (--quick 0.805-0.809). The corners are a coin toss in
+    // "is it only smaller weights?": no, 0.80-0.81 over seeds 8, 1, 2 (--quick 0.798-0.802). The corners are a coin toss in
     // --quick (13.1% against 15.0%, 16.1% against 14.9%, ...): that clause is the default run's.
     if (opt.quick)
         fmt::print(
@@ -569,13 +569,13 @@ int main(int argc, char** argv) try {
 //     against 0.0050, +232%) and reconstructions.png is visibly blurred. 54% of the activations
 //     now lie within 0.05 of 0 or 1 (the plain AE: 19.5%), and activations.png spikes at 1: it
 //     looks like slide 24's corners, but 126 of the 256 units sit at one corner for every image;
-//     in the other units only 9.6% do (with a cross-entropy: 76 stuck, 11.5% against 26.2%).
-//     The norm-capped control, its columns as small (1.49), reconstructs twice as well (0.0085)
+//     in the other units only 9.6% do (with a cross-entropy: 74 stuck, 10.1% against 26.9%).
+//     The norm-capped control, its columns as small (sum_j W_ji^2 1.49), reconstructs twice as well (0.0086)
 //     and its code moves 1.6 times as far (ratio 0.63). The verdict HOLDS, 6 of 6. At the other
 //     end, lambda = 0.03 costs only 17% in MSE (0.0059), but its codes move 0.70-0.74 as far as
 //     the plain ones relative to the spread, where lambda 0.1's move 0.57-0.62, and 0.84-0.85 as
-//     far as the capped control's (0.80-0.81 at 0.1); with a cross-entropy 23.6% of its
-//     activations lie near a corner against 26.2%. It HOLDS too, 6 of 6, by thinner margins.
+//     far as the capped control's (0.80-0.81 at 0.1); with a cross-entropy 23.5% of its
+//     activations lie near a corner against 26.9%. It HOLDS too, 6 of 6, by thinner margins.
 //  2. Give the contractive model ReLU hidden units (nn::Activation::ReLU as its `hidden`, the
 //     first of the two models made before (a)). The run stops at (a): "contractive_penalty: h =
 //     1.103323 at [1, 29] is outside [0, 1]: the closed form is for a sigmoid layer's output h =
@@ -584,6 +584,6 @@ int main(int argc, char** argv) try {
 //     explicit Jacobian of (b) would still be right: it asks the engine, not the formula.)
 //  3. Extend sigmas to {..., 0.5, 1.0, 2.0} with --quick. The lines bend: the ratio to the plain
 //     AE rises from 0.68 (sigma 0.05) to 0.88 at sigma 2, and to the norm-capped control from
-//     0.805 to 0.875, towards 1: large noise saturates both encoders' units. The verdict still
+//     0.798 to 0.868, towards 1: large noise saturates both encoders' units. The verdict still
 //     HOLDS, 4 of 4, but resists_noise, now over sigma 0.05 to 2, passes at 0.88 < 1 instead of
 //     0.695. The penalty is a promise about small perturbations only.

@@ -505,8 +505,9 @@ int main(int argc, char** argv) try {
     // plain AE, trained on the same batches, and the plain AE at the epoch where it first
     // reconstructs as well (so that "flatter" is not "less trained"). Both ratios sit far below
     // 1 next to their spread over seeds (a few thousandths). The norm-capped control answers
-    // "is it only smaller weights?": no, 0.80-0.81 over seeds 8, 1, 2 (--quick 0.798-0.802). The corners are a coin toss in
-    // --quick (13.1% against 15.0%, 16.1% against 14.9%, ...): that clause is the default run's.
+    // "is it only smaller weights?": no, 0.80-0.81 over seeds 8, 1, 2 (--quick 0.798-0.802).
+    // The corners are a coin toss in --quick (13.1% against 15.0%, 16.1% against 14.9%, ...):
+    // those clauses are the default run's.
     if (opt.quick)
         fmt::print(
             "--quick checks the three computations and the displacement; only the default run checks that the "

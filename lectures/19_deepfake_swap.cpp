@@ -294,7 +294,7 @@ int main(int argc, char** argv) try {
         100.0 * warped.to_b.style, 100.0 * warped.to_b.stroke);
 
     // ---- Verdict ----
-    // Measured (default run, about 80 s), seeds 19, 20 and 21: the warped model's A -> B strokes
+    // Measured (default run, 40-60 s), seeds 19, 20 and 21: the warped model's A -> B strokes
     // sit at median positions 0.15-0.22 (the plain model's 0.10-0.11), its B -> A strokes at
     // 0.68-0.73 (plain 0.82-0.83); 0.1-0.5% (A -> B) and 1.7-3.9% (B -> A) of the swaps have a
     // stroke nearer the target's, while the classifier judges 98.0-100% of the A -> B swaps thick.

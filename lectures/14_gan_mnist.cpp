@@ -126,21 +126,19 @@ int main(int argc, char** argv) try {
         opt, out_dir, __FILE__,
         fmt::format("{} epochs, at most {} steps of 128, {} images, z {}", epochs, max_steps, train_set.size(), kZ),
         gen, record);
-    std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
-    &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
-    std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};  // the FID after each epoch, from the start
-    const auto print_epoch = [](const std::vector<double>& e) {     // epoch, step, 4 means, FID, entropy
+    std::vector<double>& step_axis = record.curve("step");  // the record's curves, filled or restored
+    std::vector<double>& loss_d = record.curve("loss_d");
+    std::vector<double>& loss_g = record.curve("loss_g");
+    std::vector<double>& d_real = record.curve("d_real");
+    std::vector<double>& d_fake = record.curve("d_fake");
+    const auto print_epoch = [](const std::vector<double>& e) {  // epoch, step, 4 means, FID, entropy
         fmt::print(
             "epoch {:2} (step {:5}): loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class "
             "entropy {:.3f}\n",
             static_cast<std::size_t>(e[0]), static_cast<std::size_t>(e[1]), e[2], e[3], e[4], e[5], e[6], e[7]);
     };
     if (trained.load({{"G", &G}, {"D", &D}}, record, gen)) {
-        for (const std::vector<double>& e : record.lines()) {
-            print_epoch(e);
-            epoch_axis.push_back(e[0]);
-            fid_curve.push_back(e[6]);
-        }
+        for (const std::vector<double>& e : record.lines()) print_epoch(e);
         record.restore_snapshots(progress, "epoch");
     } else {
         // [training begins]
@@ -164,8 +162,6 @@ int main(int argc, char** argv) try {
                 }
             }
             const models::MnistJudge::Judgement now = judge.judge(draw(G, z_eval), real_features);
-            epoch_axis.push_back(static_cast<double>(epoch));
-            fid_curve.push_back(now.fid);
             const std::vector<double> line{static_cast<double>(epoch),
                                            static_cast<double>(step),
                                            loss_d.empty() ? 0.0 : loss_d.back(),
@@ -184,7 +180,13 @@ int main(int argc, char** argv) try {
         // [training ends]
         trained.save({{"G", &G}, {"D", &D}}, record, gen);
     }
-    const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
+    // The FID after each epoch, from the start (fid.png), and the last epoch's judgement.
+    std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};
+    for (const std::vector<double>& e : record.lines()) {
+        epoch_axis.push_back(e[0]);
+        fid_curve.push_back(e[6]);
+    }
+    const models::MnistJudge::Judgement last{record.lines().back()[6], record.lines().back()[7]};
 
     // ---- Copies of the training set? ----
     lecture::section("Are the samples copies of training images?");

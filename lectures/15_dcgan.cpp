@@ -270,8 +270,11 @@ int main(int argc, char** argv) try {
                                    fmt::format("{} steps of {}, {} images, z {}, width {}", total_steps,
                                                opt.quick ? 64 : 128, train_set.size(), kZ, kWidth),
                                    gen, record);
-    std::vector<double>&step_axis = record.curve("step"), &loss_d = record.curve("loss_d"),
-    &loss_g = record.curve("loss_g"), &d_real = record.curve("d_real"), &d_fake = record.curve("d_fake");
+    std::vector<double>& step_axis = record.curve("step");  // the record's curves, filled or restored
+    std::vector<double>& loss_d = record.curve("loss_d");
+    std::vector<double>& loss_g = record.curve("loss_g");
+    std::vector<double>& d_real = record.curve("d_real");
+    std::vector<double>& d_fake = record.curve("d_fake");
     const auto print_evaluation = [](const std::vector<double>& e) {  // step, 4 means, FID, entropy
         fmt::print(
             "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy {:.3f}\n",
@@ -317,7 +320,8 @@ int main(int argc, char** argv) try {
         // [training ends]
         trained.save({{"G", &G}, {"D", &D}}, record, gen);
     }
-    const models::MnistJudge::Judgement last = judge.judge(draw(G, z_eval), real_features);
+    const models::MnistJudge::Judgement last{record.lines().back()[5],
+                                             record.lines().back()[6]};  // the last evaluation
 
     lecture::section("Are the samples copies of training images?");
     const std::size_t n_near = opt.quick ? 500 : 1000;

@@ -1,3 +1,5 @@
+// trained.cpp: keeping and reusing a lecture's trained models (trained.hpp). Support for the
+// lectures that train for minutes, not a lecture itself: gan_mnist and dcgan print the verdicts.
 #include "trained.hpp"
 
 #include <array>

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -244,18 +245,18 @@ void copy_parameters(nn::Module& from, nn::Module& to) {
     }
 }
 
-}  // namespace
+// What slide 36's lone D gets: how close to D*, and the value of the game three ways.
+struct OptimalD {
+    double gap;           // mean |D(x) - D*(x)|, weighted by (p_data + p_g) / 2
+    double v_star;        // V(D*, G), by integration
+    double v_trained;     // V(trained D, G), by integration
+    double v_formula;     // -log 4 + 2 JSD(p_data || p_g)
+    double se_minibatch;  // the standard error of V(D*, G) on one minibatch of 256 + 256
+};
 
-int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(
-        argc, argv, "gan_game", 13, "plays the GAN game on the real line, where D* and the JSD are known");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
-    const Grid grid;
-    std::vector<double> pd(grid.x.size());
-    for (std::size_t i = 0; i < grid.x.size(); ++i) pd[i] = p_data(grid.x[i]);
-
-    // ---- Slide 36: the best discriminator for a fixed generator ----
+// Slide 36 (Goodfellow Prop. 1): a lone D against p_g = N(1, 1); returns its gap to D* and V three ways.
+OptimalD optimal_discriminator(const lecture::Options& opt, const std::string& out_dir, const Grid& grid,
+                               const std::vector<double>& pd, Generator& gen) {
     lecture::section("Scott slide 36, Goodfellow Prop. 1: the optimal D for a fixed G");
     // Fix G(z) = 1 + z, z ~ N(0, 1): p_g = N(1, 1), known exactly. For each x, D chooses D(x) to
     // maximise p_data(x) log D(x) + p_g(x) log(1 - D(x)); the derivative p_data / D - p_g / (1 - D)
@@ -329,8 +330,24 @@ int main(int argc, char** argv) try {
         plot.ylabel = "D(x) (probability real), or density";
         io::save_line_plot(out_dir + "/optimal_d.png", {s_d, s_star, s_pd, s_pg}, plot);
     }
+    return {gap, v_star, v_trained, v_formula, se_minibatch};
+}
 
-    // ---- Slide 37: training the game ----
+// What the game of slide 37 ends with: the JSD and W1 of G before and after, and their references.
+struct Game {
+    FreshD before, after;  // a fresh D trained against the untrained G, and against the trained G
+    std::size_t n_hist;    // G's samples in each histogram
+    double jsd_before;     // JSD(p_data || p_g) of the untrained G, from a histogram
+    double jsd_after;      // the same for the trained G
+    double jsd_one_mode;   // the JSD of a G that draws one mode perfectly, by integration
+    double jsd_floor;      // the histogram's JSD for a data sample of the same size
+    double w1_trained;     // W1(p_g, p_data) of the trained G, 20,000 samples each
+    double w1_floor;       // W1 between two data samples of 20,000
+};
+
+// Slide 37: both players trained by alternating Adam steps; returns G's JSD and W1 before and after.
+Game play_game(const lecture::Options& opt, const std::string& out_dir, const Grid& grid, const std::vector<double>& pd,
+               Generator& gen) {
     lecture::section("Scott slide 37: training both players, alternating Adam steps");
     // Each step: a minibatch of x from the data and one of z from N(0, I); one Adam step of D on
     // J(D), then one of G on the non-saturating loss -log D(G(z)) (the last section shows why not
@@ -422,8 +439,29 @@ int main(int argc, char** argv) try {
         n_hist, jsd_after, jsd_floor, jsd_one_mode);
     fmt::print("after training:  W1(p_g, p_data) = {:.3f} on 20,000 samples each (two data samples: {:.3f})\n",
                w1_trained, w1_floor);
+    return {before, after, n_hist, jsd_before, jsd_after, jsd_one_mode, jsd_floor, w1_trained, w1_floor};
+}
 
-    // ---- Slide 37: J(G) = -J(D) against the non-saturating loss ----
+// The fresh G of the game (its first weights from seed + 1), its samples moved to near x = -5 by
+// its output bias: a G far from the data, on one side of it.
+nn::Sequential far_generator(std::uint64_t seed) {
+    Generator g_copy(seed + 1);
+    nn::Sequential g = make_generator(g_copy);
+    dynamic_cast<nn::Linear&>(g[4]).bias.mutable_value().fill(-5.0f);
+    return g;
+}
+
+// What the two generator losses give a G that D rejects, and the D that rejects it (the race's start).
+struct GeneratorLosses {
+    nn::Sequential D0;    // a D trained against the far G
+    std::size_t n_probe;  // the samples of z the gradients are measured on
+    double mean_d_fake;   // mean D(G(z)) over them
+    double max_d_fake;    // the largest D(G(z)) among them
+    double grad_ratio;    // |grad non-saturating| / |grad minimax| over G's parameters
+};
+
+// Slide 37: J(G) = -J(D) against -log D(G(z)) when D rejects G; returns the gradient ratio and that D.
+GeneratorLosses compare_generator_losses(const lecture::Options& opt, const std::string& out_dir, Generator& gen) {
     lecture::section("Scott slide 37: minimax J(G) = -J(D) against the non-saturating loss");
     // G minimises either
     //   minimax:         J(G) = E_z log(1 - D(G(z)))   (= -J(D) up to a term G cannot change)
@@ -435,13 +473,7 @@ int main(int argc, char** argv) try {
     // nearly all of it. The ratio per sample is (1 - D) / D.
     // A G far from the data, on one side of it (the fresh G of the game, its samples moved to near
     // x = -5 by its output bias), and a D trained to reject it:
-    auto far_generator = [&] {
-        Generator g_copy(opt.seed + 1);
-        nn::Sequential g = make_generator(g_copy);
-        dynamic_cast<nn::Linear&>(g[4]).bias.mutable_value().fill(-5.0f);
-        return g;
-    };
-    nn::Sequential G0 = far_generator();
+    nn::Sequential G0 = far_generator(opt.seed);
     nn::Sequential D0 = make_discriminator(gen);
     {
         nn::Adam adam(D0.parameters(), 1e-3);
@@ -516,7 +548,18 @@ int main(int argc, char** argv) try {
         plot.log_y = true;
         io::save_line_plot(out_dir + "/gradients.png", {form_m, form_n, meas_m, meas_n}, plot);
     }
+    return {std::move(D0), z_probe.shape()[0], mean_d_fake, max_d_fake, grad_ratio};
+}
 
+// How the race ended: the step at which each G got halfway to the data.
+struct Race {
+    std::size_t steps;                  // SGD steps of each game
+    std::size_t halfway_minimax;        // steps + 1 if never
+    std::size_t halfway_nonsaturating;  // the same for the non-saturating G
+};
+
+// Slide 37: the two generator losses race by plain SGD from the same start; returns when each G is halfway.
+Race run_race(const lecture::Options& opt, const std::string& out_dir, nn::Sequential& D0, Generator& gen) {
     // The race: the same G and the same rejecting D, two games, each D still trained by Adam,
     // G by plain SGD on one loss or the other. Plain SGD on purpose: Adam divides each step by a
     // running root-mean-square of the gradient, so it would blow the minimax loss's tiny gradient
@@ -535,7 +578,7 @@ int main(int argc, char** argv) try {
     std::vector<Racer> racers{{"minimax", true, {}}, {"non-saturating", false, {}}};
     std::vector<double> race_axis;
     for (Racer& r : racers) {
-        nn::Sequential Gr = far_generator();  // the same start for both
+        nn::Sequential Gr = far_generator(opt.seed);  // the same start for both
         nn::Sequential Dr = make_discriminator(gen);
         copy_parameters(D0, Dr);
         nn::Adam adam_d(Dr.parameters(), 1e-3, 0.5);
@@ -585,32 +628,56 @@ int main(int argc, char** argv) try {
                             {"non-saturating -log D(G(z))", race_axis, racers[1].w1}},
                            plot);
     }
+    return {race_steps, racers[0].halfway, racers[1].halfway};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt = lecture::parse_args(
+        argc, argv, "gan_game", 13, "plays the GAN game on the real line, where D* and the JSD are known");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+    const Grid grid;
+    std::vector<double> pd(grid.x.size());
+    for (std::size_t i = 0; i < grid.x.size(); ++i) pd[i] = p_data(grid.x[i]);
+
+    // ---- Slide 36: the best discriminator for a fixed generator ----
+    const OptimalD lone = optimal_discriminator(opt, out_dir, grid, pd, gen);
+
+    // ---- Slide 37: training the game ----
+    const Game game = play_game(opt, out_dir, grid, pd, gen);
+
+    // ---- Slide 37: J(G) = -J(D) against the non-saturating loss ----
+    GeneratorLosses losses = compare_generator_losses(opt, out_dir, gen);
+    const Race race = run_race(opt, out_dir, losses.D0, gen);
     fmt::print("wrote {0}/optimal_d.png, {0}/densities.png, {0}/gradients.png and {0}/race.png\n", out_dir);
 
     // ---- Verdict ----
-    const std::size_t half_mm = racers[0].halfway, half_ns = racers[1].halfway;
+    const std::size_t half_mm = race.halfway_minimax, half_ns = race.halfway_nonsaturating;
     lecture::quick_scope(opt, "half the game (2,500 steps, not 5,000), shorter training of the lone and fresh Ds and a shorter race: the same clauses");
     lecture::Verdict verdict(
         "a D trained against a fixed G gets the value of the game V(D*, G) = -log 4 + 2 JSD to within what a "
         "minibatch can tell; training moves p_g onto p_data, closer than a G that draws one mode perfectly; when D "
         "rejects G's samples the non-saturating loss gives G the gradient the minimax loss withholds, and by plain "
         "SGD gets G halfway to the data sooner");
-    verdict.at_most("optimal_value", v_star - v_trained, se_minibatch,
+    verdict.at_most("optimal_value", lone.v_star - lone.v_trained, lone.se_minibatch,
                     "V(D*, G) - V(trained D, G) by integration on the grid, nats (D* maximises V, so it is >= 0)",
                     "the standard error of V(D*, G) estimated on one training minibatch of 256 + 256, by integration");
-    verdict.above("start_far", jsd_before, jsd_one_mode,
-                  fmt::format("JSD(p_data || p_g) of the untrained G from a histogram of {} samples, nats", n_hist),
-                  "the JSD of a G that draws one mode perfectly and drops the other, by integration");
-    verdict.below("onto_data", jsd_after, jsd_one_mode,
+    verdict.above(
+        "start_far", game.jsd_before, game.jsd_one_mode,
+        fmt::format("JSD(p_data || p_g) of the untrained G from a histogram of {} samples, nats", game.n_hist),
+        "the JSD of a G that draws one mode perfectly and drops the other, by integration");
+    verdict.below("onto_data", game.jsd_after, game.jsd_one_mode,
                   fmt::format("JSD(p_data || p_g) of the trained G from a histogram of {} samples, nats (a data "
                               "sample scores {:.4f}; the fresh D's lower bound {:.4f}; one run; over seeds: ./lab "
                               "verify)",
-                              n_hist, jsd_floor, after.jsd),
+                              game.n_hist, game.jsd_floor, game.after.jsd),
                   "as above: mode collapse onto one mode is what a GAN's p_g must beat");
-    verdict.at_least("gradient_ratio", grad_ratio, (1.0 - max_d_fake) / max_d_fake,
+    verdict.at_least("gradient_ratio", losses.grad_ratio, (1.0 - losses.max_d_fake) / losses.max_d_fake,
                      fmt::format("|grad non-saturating| / |grad minimax| over G's parameters, {} samples D rejects "
                                  "(mean D(G(z)) {:.5f})",
-                                 z_probe.shape()[0], mean_d_fake),
+                                 losses.n_probe, losses.mean_d_fake),
                      "(1 - D_max) / D_max, the smallest per-sample ratio (1 - D) / D: the least the ratio of the "
                      "norms is when the samples' gradients point the same way");
     verdict.below("race", static_cast<double>(half_ns), static_cast<double>(half_mm),
@@ -618,12 +685,13 @@ int main(int argc, char** argv) try {
                               "start (one race; over seeds: ./lab verify)"),
                   fmt::format("the minimax G's step in the same race: same start, same D, same minibatches ({} "
                               "steps; never = {})",
-                              race_steps, race_steps + 1));
+                              race.steps, race.steps + 1));
     return verdict.finish(fmt::format(
         "gap to D* {:.4f}, V {:.4f} vs {:.4f}; JSD {:.3f} -> {:.4f} nats (fresh D: {:.3f} -> {:.4f}), W1 {:.3f} "
         "(data against data {:.3f}); gradient ratio {:.0f}; halfway at step {} (non-saturating) vs {} (minimax)",
-        gap, v_trained, v_formula, jsd_before, jsd_after, before.jsd, after.jsd, w1_trained, w1_floor, grad_ratio,
-        half_ns, half_mm > race_steps ? std::string("never") : std::to_string(half_mm)));
+        lone.gap, lone.v_trained, lone.v_formula, game.jsd_before, game.jsd_after, game.before.jsd, game.after.jsd,
+        game.w1_trained, game.w1_floor, losses.grad_ratio, half_ns,
+        half_mm > race.steps ? std::string("never") : std::to_string(half_mm)));
 } catch (const std::exception& e) {
     return lecture::fail("gan_game", e);
 }

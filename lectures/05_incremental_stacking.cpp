@@ -18,6 +18,10 @@
 //          CLAUSE line per clause of the verdict and a last line "VERDICT: ... : HOLDS (...)";
 //          writes out/incremental_stacking/reconstructions.png.
 //          --quick checks slide 10 only (and says so): slides 9 and 12 need the default run.
+// Keeps:   the four trained autoencoders and their epoch lines in
+//          out/incremental_stacking/trained_seed5.npz (_quick.npz for --quick); the next run with
+//          the same seed, kernels and training code reuses them and trains only the classifiers
+//          (about a third of the run); --retrain trains again (lectures/trained.hpp).
 //
 // Dimension letters: N images, D = 784 pixels, H1 = 300 and H2 = 150 hidden units, C = 10 digits,
 // L = 600 labelled images.
@@ -33,6 +37,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "lecture.hpp"
+#include "trained.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "io/io.hpp"
 #include "nn/nn.hpp"
@@ -41,6 +46,11 @@ using namespace autograd;
 using models::StackedAutoencoder;
 
 namespace {
+
+// [training begins]: the lines from here to the end marker below, and those so marked in
+// main(), are the training. A run keeps the four autoencoders it trained in
+// out/incremental_stacking/trained_seed5.npz, and the next run reuses them while these lines
+// are unchanged (lectures/trained.hpp; --retrain trains).
 
 // Mean squared error per value of `model` on `data` (images, or codes), without a graph.
 double test_mse(const std::function<Tensor(const Tensor&)>& model, const nn::Dataset& data) {
@@ -51,12 +61,41 @@ double test_mse(const std::function<Tensor(const Tensor&)>& model, const nn::Dat
     return total / static_cast<double>(data.images.size());
 }
 
+// The training's phases, in the order they run; each starts a section of the output.
+enum Phase : std::size_t {
+    kStackOuter,      // slide 9, phase 1
+    kStackInner,      // slide 9, phase 2
+    kSingleOuter,     // slide 10, phase 1
+    kSingleInner,     // slide 10, phase 2
+    kWhole,           // end to end
+    kDenoisingOuter,  // slide 12's pre-training, level 1
+    kDenoisingInner,  // slide 12's pre-training, level 2
+};
+
+// The section title of a phase of `epochs` epochs.
+std::string phase_title(Phase phase, std::size_t epochs) {
+    switch (phase) {
+        case kStackOuter: return "Scott slide 9, phase 1: the outer autoencoder 784-300-784";
+        case kStackInner: return "Scott slide 9, phase 2: the inner autoencoder 300-150-300, trained on H1's codes";
+        case kSingleOuter: return "Scott slide 10, phase 1 in one graph: the outer layers";
+        case kSingleInner: return "Scott slide 10, phase 2 in one graph: the inner layers, the outer ones frozen";
+        case kWhole: return fmt::format("end to end: 784-300-150-300-784 trained as one ({} epochs)", epochs);
+        case kDenoisingOuter:
+            return "Scott slide 12, pre-training level 1: a denoising 784-300-784, half of each input erased";
+        case kDenoisingInner:
+            return "Scott slide 12, pre-training level 2: a denoising 300-150-300 on level 1's codes";
+    }
+    return "";
+}
+
 // Minimises  loss(batch)  over `params` with Adam, one line per epoch with the test MSE of
-// `model` (what is being built, which may be more than what is being trained). `order` seeds
-// the batch order: two runs given the same seed see the same batches in the same order.
-void fit(const std::vector<Tensor>& params, const std::function<Tensor(const Tensor&)>& loss,
+// `model` (what is being built, which may be more than what is being trained), each line also
+// kept in `record` as (phase, epoch, epochs, training loss, test MSE). `order` seeds the batch
+// order: two runs given the same seed see the same batches in the same order.
+void fit(Phase phase, const std::vector<Tensor>& params, const std::function<Tensor(const Tensor&)>& loss,
          const std::function<Tensor(const Tensor&)>& model, const nn::Dataset& train, const nn::Dataset& test,
-         std::size_t epochs, std::uint64_t order) {
+         std::size_t epochs, std::uint64_t order, lecture::TrainingRecord& record) {
+    lecture::section(phase_title(phase, epochs));
     nn::Adam adam(params, 1e-3);
     nn::DataLoader loader(train, 128, /*shuffle=*/true, order);
     nn::TrainLog log(epochs, loader.num_batches());
@@ -69,7 +108,10 @@ void fit(const std::vector<Tensor>& params, const std::function<Tensor(const Ten
             adam.step();
             log.batch(l.item(), batch.labels.size());
         }
-        log.end_epoch(fmt::format("test {:.5f}", test_mse(model, test)));
+        const double test_error = test_mse(model, test);
+        const double train_loss = log.end_epoch(fmt::format("test {:.5f}", test_error));
+        record.line({static_cast<double>(phase), static_cast<double>(epoch + 1), static_cast<double>(epochs),
+                     train_loss, test_error});
     }
 }
 
@@ -97,32 +139,32 @@ struct Orders {
 // inner one 300-150-300 on the outer one's codes, and the two are stacked. With nu > 0 each
 // level instead learns to restore its input from a copy with a fraction nu of its values set to
 // zero (masking noise, Scott slide 19, drawn from `gen`): the stacked denoising autoencoder of
-// Vincent et al.
+// Vincent et al. `phases` name the two phases.
 StackedAutoencoder train_stack(StackedAutoencoder& outer, StackedAutoencoder& inner, const nn::Dataset& train,
-                               const nn::Dataset& test, std::size_t epochs, double nu, Orders orders, Generator& gen) {
+                               const nn::Dataset& test, std::size_t epochs, double nu, Orders orders,
+                               std::pair<Phase, Phase> phases, Generator& gen, lecture::TrainingRecord& record) {
     const auto corrupt = [&](const Tensor& x) { return nu > 0.0 ? nn::masking_noise(x, nu, gen) : x; };
-    lecture::section("Scott slide 9, phase 1: the outer autoencoder 784-300-784");
     fit(
-        outer.parameters(), [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x, Reduction::Mean); },
-        [&](const Tensor& x) { return outer(x); }, train, test, epochs, orders.phase1);
+        phases.first, outer.parameters(),
+        [&](const Tensor& x) { return mse_loss(outer(corrupt(x)), x, Reduction::Mean); },
+        [&](const Tensor& x) { return outer(x); }, train, test, epochs, orders.phase1, record);
 
-    lecture::section("Scott slide 9, phase 2: the inner autoencoder 300-150-300, trained on H1's codes");
-    // Its input is h1 = act(x W1 + b1) (N, H1), its target the same h1: "train a second AE to
-    // mimic the output of H1". Its output units use the hidden activation, not a sigmoid: codes
-    // are not in [0, 1], and in the stacked model decoder2 is followed by the hidden activation.
-    // The codes of each batch of images are computed as the batch comes (not all 60,000 at once):
-    // the very computation slide 10's single graph makes, so that the two can end with the same
-    // weights to the last bit. A matrix product's rounding depends on its shape: OpenBLAS's
-    // Haswell kernels round a 60,000-row product's rows otherwise than a 128-row one's, and Adam
-    // grows such differences into a weight difference of 3e-2.
+    // Phase 2's input is h1 = act(x W1 + b1) (N, H1), its target the same h1: "train a second
+    // AE to mimic the output of H1". Its output units use the hidden activation, not a sigmoid:
+    // codes are not in [0, 1], and in the stacked model decoder2 is followed by the hidden
+    // activation. The codes of each batch of images are computed as the batch comes (not all
+    // 60,000 at once): the very computation slide 10's single graph makes, so that the two can
+    // end with the same weights to the last bit. A matrix product's rounding depends on its
+    // shape: OpenBLAS's Haswell kernels round a 60,000-row product's rows otherwise than a
+    // 128-row one's, and Adam grows such differences into a weight difference of 3e-2.
     const nn::Dataset test_codes = codes_of(outer, test);
     fit(
-        inner.parameters(),
+        phases.second, inner.parameters(),
         [&](const Tensor& x) {
             const Tensor h = codes_of_batch(outer, x);  // (N, H1)
             return mse_loss(inner(corrupt(h)), h, Reduction::Mean);
         },
-        [&](const Tensor& h) { return inner(h); }, train, test_codes, epochs, orders.phase2);
+        [&](const Tensor& h) { return inner(h); }, train, test_codes, epochs, orders.phase2, record);
 
     // "Insert this into the first network": encoder1, encoder2, decoder2, decoder1.
     return StackedAutoencoder::stack(outer, inner);
@@ -134,6 +176,90 @@ std::pair<StackedAutoencoder, StackedAutoencoder> untrained_levels(nn::Activatio
     StackedAutoencoder outer({784, 300}, gen, /*tied=*/false, act);
     StackedAutoencoder inner({300, 150}, gen, /*tied=*/false, act, /*output=*/act);
     return {std::move(outer), std::move(inner)};
+}
+
+// The four 784-300-150-300-784 autoencoders the lecture trains.
+struct Autoencoders {
+    StackedAutoencoder stacked;    // slide 9: two models trained one after the other, then stacked
+    StackedAutoencoder single;     // slide 10: one graph, trained in two phases with frozen layers
+    StackedAutoencoder whole;      // trained end to end, for comparison
+    StackedAutoencoder denoising;  // slide 12's pre-training: a stacked denoising autoencoder
+};
+
+// Trains the four autoencoders, E epochs per phase (the denoising stack `denoising_epochs` per
+// level), every epoch's line kept in `record`.
+Autoencoders train_autoencoders(nn::Activation act, std::size_t E, std::size_t denoising_epochs,
+                                const nn::Dataset& train, const nn::Dataset& test, Generator& gen,
+                                lecture::TrainingRecord& record) {
+    // ---- Scott slide 9: two autoencoders, trained one after the other ----
+    auto [outer, inner] = untrained_levels(act, gen);
+    // Slide 10's single graph starts from the very same weights (stack() copies them) and sees
+    // the same batches in the same order, so that the two ways can be compared exactly.
+    StackedAutoencoder single = StackedAutoencoder::stack(outer, inner);
+    const Orders orders{gen.next_u64(), gen.next_u64()};
+    StackedAutoencoder stacked =
+        train_stack(outer, inner, train, test, E, /*nu=*/0.0, orders, {kStackOuter, kStackInner}, gen, record);
+
+    // ---- Scott slide 10: the same in a single graph ----
+    // One 784-300-150-300-784 model. Phase 1 trains only the outer layers, on the path that skips
+    // the inner ones: r = decoder1(encoder1(x)). Phase 2 freezes them and trains the inner ones
+    // to reproduce h1 = encoder1(x): loss = || decoder2(encoder2(h1)) - h1 ||^2. Frozen weights
+    // do not require grad, so phase 2's backward() stops at h1 and never touches W1.
+    single.freeze_level(1);
+    fit(
+        kSingleOuter, single.trainable_parameters(),
+        [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x, Reduction::Mean); },
+        [&](const Tensor& x) { return single.reconstruct(x, 1); }, train, test, E, orders.phase1, record);
+    single.unfreeze_level(1);
+    single.freeze_level(0);
+    fit(
+        kSingleInner, single.trainable_parameters(),
+        [&](const Tensor& x) {
+            const Tensor h1 = single.encode_level(0, x);  // (N, H1), a constant here
+            return mse_loss(single.decode_level(1, single.encode_level(1, h1)), h1, Reduction::Mean);
+        },
+        [&](const Tensor& x) { return single(x); }, train, test, E, orders.phase2, record);
+    single.unfreeze_level(0);
+
+    // ---- For comparison: the whole model trained end to end ----
+    StackedAutoencoder whole({784, 300, 150}, gen, /*tied=*/false, act);
+    fit(
+        kWhole, whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x, Reduction::Mean); },
+        [&](const Tensor& x) { return whole(x); }, train, test, E, gen.next_u64(), record);
+
+    // ---- Scott slide 12: pre-training a stacked denoising autoencoder on all the images ----
+    // Slide 12's pre-training is `stacked` above, trained to reconstruct clean images. The
+    // lecture also pre-trains a stacked denoising autoencoder (slide 19): each level learns to
+    // restore its input with half its values erased (nu = 0.5), which forces features that
+    // capture strokes shared across many images rather than single pixels.
+    auto [denoising_outer, denoising_inner] = untrained_levels(act, gen);
+    const Orders denoising_orders{gen.next_u64(), gen.next_u64()};
+    StackedAutoencoder denoising =
+        train_stack(denoising_outer, denoising_inner, train, test, denoising_epochs, /*nu=*/0.5, denoising_orders,
+                    {kDenoisingOuter, kDenoisingInner}, gen, record);
+    return {std::move(stacked), std::move(single), std::move(whole), std::move(denoising)};
+}
+// [training ends]
+
+// Four autoencoders of the right shapes to load kept weights into (their random start is
+// overwritten, so it is drawn from a generator of its own).
+Autoencoders untrained_autoencoders(nn::Activation act) {
+    Generator any(0);
+    auto [outer, inner] = untrained_levels(act, any);
+    return {StackedAutoencoder::stack(outer, inner), StackedAutoencoder::stack(outer, inner),
+            StackedAutoencoder({784, 300, 150}, any, /*tied=*/false, act), StackedAutoencoder::stack(outer, inner)};
+}
+
+// Prints the epoch lines a run that trained printed, from its record, under the same sections.
+void print_kept_lines(const lecture::TrainingRecord& record) {
+    double phase = -1.0;
+    for (const std::vector<double>& e : record.lines()) {  // phase, epoch, epochs, loss, test MSE
+        const auto epochs = static_cast<std::size_t>(e[2]);
+        if (e[0] != phase) lecture::section(phase_title(static_cast<Phase>(e[0]), epochs));
+        phase = e[0];
+        fmt::print("epoch {:>{}}/{}  loss {:.5f}  test {:.5f}  (kept)\n", static_cast<std::size_t>(e[1]),
+                   fmt::formatted_size("{}", epochs), epochs, e[3], e[4]);
+    }
 }
 
 // The largest difference between two models' matching parameters, relative to the largest
@@ -223,52 +349,41 @@ int main(int argc, char** argv) try {
     // training depending on the run. A leaky ReLU's small slope lets such units come back.
     const nn::Activation act = nn::Activation::LeakyReLU;
 
-    // ---- Scott slide 9: two autoencoders, trained one after the other ----
-    auto [outer, inner] = untrained_levels(act, gen);
-    // Slide 10's single graph starts from the very same weights (stack() copies them) and sees
-    // the same batches in the same order, so that the two ways can be compared exactly.
-    StackedAutoencoder single = StackedAutoencoder::stack(outer, inner);
-    const Orders orders{gen.next_u64(), gen.next_u64()};
-    StackedAutoencoder stacked = train_stack(outer, inner, train, test, E, /*nu=*/0.0, orders, gen);
-    const double stacked_mse = test_mse([&](const Tensor& x) { return stacked(x); }, test);
-    fmt::print("\nstacked {}: test MSE {:.5f}\n", stacked.type_name(), stacked_mse);
+    // The denoising stack of slide 12 gets 2E epochs per level, twice the plain stack's (see
+    // "Try this" 2 and 3 for what each half of that choice does). --quick gives it one epoch:
+    // enough to run the code, not to test anything.
+    const std::size_t denoising_epochs = opt.quick ? 1 : 2 * E;
 
-    // ---- Scott slide 10: the same in a single graph ----
-    // One 784-300-150-300-784 model. Phase 1 trains only the outer layers, on the path that skips
-    // the inner ones: r = decoder1(encoder1(x)). Phase 2 freezes them and trains the inner ones
-    // to reproduce h1 = encoder1(x): loss = || decoder2(encoder2(h1)) - h1 ||^2. Frozen weights
-    // do not require grad, so phase 2's backward() stops at h1 and never touches W1.
-    lecture::section("Scott slide 10, phase 1 in one graph: the outer layers");
-    single.freeze_level(1);
-    fit(
-        single.trainable_parameters(),
-        [&](const Tensor& x) { return mse_loss(single.reconstruct(x, 1), x, Reduction::Mean); },
-        [&](const Tensor& x) { return single.reconstruct(x, 1); }, train, test, E, orders.phase1);
-    lecture::section("Scott slide 10, phase 2 in one graph: the inner layers, the outer ones frozen");
-    single.unfreeze_level(1);
-    single.freeze_level(0);
-    fit(
-        single.trainable_parameters(),
-        [&](const Tensor& x) {
-            const Tensor h1 = single.encode_level(0, x);  // (N, H1), a constant here
-            return mse_loss(single.decode_level(1, single.encode_level(1, h1)), h1, Reduction::Mean);
-        },
-        [&](const Tensor& x) { return single(x); }, train, test, E, orders.phase2);
-    single.unfreeze_level(0);
+    // ---- Scott slides 9, 10 and 12: the four autoencoders, trained (or kept from a run that did) ----
+    // Every phase prints a line per epoch; a run that reuses the models prints the trained run's lines.
+    lecture::TrainingRecord record({}, 5);
+    const lecture::Trained trained(opt, out_dir, __FILE__,
+                                   fmt::format("{} epochs per phase, {} per denoising level, {} images, {} test, act {}",
+                                               E, denoising_epochs, train.size(), test.size(), static_cast<int>(act)),
+                                   gen, record);
+    Autoencoders m = untrained_autoencoders(act);
+    if (trained.load({{"stacked", &m.stacked}, {"single", &m.single}, {"whole", &m.whole}, {"denoising", &m.denoising}},
+                     record, gen)) {
+        print_kept_lines(record);
+    } else {
+        // [training begins]
+        m = train_autoencoders(act, E, denoising_epochs, train, test, gen, record);
+        // [training ends]
+        trained.save({{"stacked", &m.stacked}, {"single", &m.single}, {"whole", &m.whole}, {"denoising", &m.denoising}},
+                     record, gen);
+    }
+    StackedAutoencoder &stacked = m.stacked, &single = m.single, &whole = m.whole, &denoising = m.denoising;
+
+    // ---- Scott slides 9 and 10 against end to end ----
+    lecture::section("Scott slides 9 and 10: the three ways compared");
+    const double stacked_mse = test_mse([&](const Tensor& x) { return stacked(x); }, test);
     const double single_mse = test_mse([&](const Tensor& x) { return single(x); }, test);
+    const double whole_mse = test_mse([&](const Tensor& x) { return whole(x); }, test);
     // The same start, the same batches, the same computations: if freezing works (no gradient
     // reaches the frozen layers, Adam leaves them alone), the two ways end with the same weights,
     // bit for bit, with any BLAS kernels and threads.
     const double weight_diff = weight_difference(single, stacked);
-    fmt::print("\none graph against two models: largest weight difference {:.1e} of the largest weight\n", weight_diff);
-
-    // ---- For comparison: the whole model trained end to end ----
-    lecture::section(fmt::format("end to end: 784-300-150-300-784 trained as one ({} epochs)", E));
-    StackedAutoencoder whole({784, 300, 150}, gen, /*tied=*/false, act);
-    fit(
-        whole.parameters(), [&](const Tensor& x) { return mse_loss(whole(x), x, Reduction::Mean); },
-        [&](const Tensor& x) { return whole(x); }, train, test, E, gen.next_u64());
-    const double whole_mse = test_mse([&](const Tensor& x) { return whole(x); }, test);
+    fmt::print("one graph against two models: largest weight difference {:.1e} of the largest weight\n", weight_diff);
 
     fmt::print("\ntest MSE of the 784-300-150-300-784 autoencoder, {} epochs per phase:\n", E);
     fmt::print("  two models stacked (slide 9)      {:.5f}  ({:+.1f}% against end to end)\n", stacked_mse,
@@ -302,22 +417,9 @@ int main(int argc, char** argv) try {
     fmt::print("wrote {}/reconstructions.png\n", out_dir);
 
     // ---- Scott slide 12: semi-supervised learning with 600 labels ----
-    // Suppose only L = 600 of the training images (1%) come with a label. Pre-training uses all
-    // of them without looking at a label; the classifier then learns from the 600.
-    //
-    // Which pre-training? The slide's is `stacked` above, trained to reconstruct clean images.
-    // The lecture also pre-trains a stacked denoising autoencoder (slide 19): each level learns
-    // to restore its input with half its values erased, which forces features that capture
-    // strokes shared across many images rather than single pixels. It gets 2E epochs per level,
-    // twice the plain stack's (see "Try this" 2 and 3 for what each half of that choice does).
-    // --quick gives it one epoch: enough to run the code, not to test anything.
-    lecture::section("Scott slide 12: pre-training a stacked denoising autoencoder on all the images");
-    auto [denoising_outer, denoising_inner] = untrained_levels(act, gen);
-    const Orders denoising_orders{gen.next_u64(), gen.next_u64()};
-    const std::size_t denoising_epochs = opt.quick ? 1 : 2 * E;
-    StackedAutoencoder denoising = train_stack(denoising_outer, denoising_inner, train, test, denoising_epochs,
-                                               /*nu=*/0.5, denoising_orders, gen);
-
+    // Suppose only L = 600 of the training images (1%) come with a label. Pre-training used all
+    // of them without looking at a label (`stacked`, the slide's, and `denoising`); the
+    // classifier now learns from the 600.
     // Each label draw picks L training images at random; on them, five classifiers:
     //   frozen: a stack's W1, b1, W2, b2 kept as they are, and only the softmax layer trained
     //           on top (the "logic" of the dense layer). Frozen layers are a constant function,

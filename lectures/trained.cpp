@@ -1,5 +1,6 @@
 // trained.cpp: keeping and reusing a lecture's trained models (trained.hpp). Support for the
-// lectures that train for minutes, not a lecture itself: gan_mnist and dcgan print the verdicts.
+// lectures that train for minutes, not a lecture itself: gan_mnist, dcgan and
+// incremental_stacking print the verdicts.
 #include "trained.hpp"
 
 #include <array>

@@ -1,6 +1,6 @@
 // trained.hpp: a lecture's trained models, kept between runs.
 //
-// In the slower lectures (gan_mnist, dcgan) training takes most of the time and the analysis
+// In the slower lectures (gan_mnist, dcgan, incremental_stacking) training takes most of the time and the analysis
 // after it, which a "Try this" often changes, takes seconds. So such a lecture keeps what it
 // trained in out/<lecture>/trained_seed<N>[_quick].npz, a NumPy .npz holding:
 //   <model>.<tensor>   each model's parameters and buffers (numpy.load shows their names)

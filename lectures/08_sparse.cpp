@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -151,46 +152,65 @@ io::Series histogram(const std::string& name, const xt::xarray<double>& values, 
     return s;
 }
 
-}  // namespace
+// The sections of main(), in its order: one function each, returning what the verdict needs.
 
-int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "sparse", 11,
-                                                     "trains 784-1000-784 autoencoders on MNIST with a KL sparsity "
-                                                     "penalty, without it, and with an L1 penalty on ReLU units");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
+constexpr std::size_t H = 1000;  // hidden units: wider than the D = 784 pixels (Scott slide 23)
 
-    // ---- The data ----
+// MNIST's training and test images.
+struct Mnist {
+    nn::Dataset train_set, test_set;
+};
+
+// The data: loads MNIST (--quick: fewer images) and prints the sizes; returns both sets.
+Mnist load_data(bool quick) {
     lecture::section("MNIST");
     // --quick: the first 4,000 training images, and every tenth test image (1,000).
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
-    const nn::Dataset test_set =
-        every_kth(io::load_mnist(io::default_mnist_dir(), /*train=*/false), opt.quick ? 10 : 1);
-    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+    Mnist d{io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 4000 : 0),
+            every_kth(io::load_mnist(io::default_mnist_dir(), /*train=*/false), quick ? 10 : 1)};
+    fmt::print("{} training images, {} test images\n", d.train_set.size(), d.test_set.size());
+    return d;
+}
 
-    // ---- Scott slide 23: an overcomplete architecture ----
+// The three models of slide 23's architecture, made in this order from the generator.
+struct Overcomplete {
+    MLPAutoencoder kl, plain, l1;  // sigmoid units for the KL penalty and for none; ReLU units for L1
+};
+
+// Scott slide 23: makes the KL model, its unpenalised twin and the L1 model, prints the architecture; returns them.
+Overcomplete overcomplete_models(Generator& gen) {
     lecture::section("Scott slide 23: an overcomplete architecture, 784-1000-784");
     // h = f(x) = sigmoid(x W1 + b1), r = g(h) = sigmoid(h W2 + b2), with H = 1000 > D = 784.
     // A code wider than the image could simply copy it; nothing in the square loss alone asks
     // the hidden units to be few or selective. The penalty does.
-    const std::size_t H = 1000;
-    MLPAutoencoder kl_model({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
-    MLPAutoencoder plain_model({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
-    MLPAutoencoder l1_model({784, H}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
-    fmt::print("{}", kl_model.summary({1, 784}));
+    Overcomplete m{MLPAutoencoder({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid),
+                   MLPAutoencoder({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid),
+                   MLPAutoencoder({784, H}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid)};
+    fmt::print("{}", m.kl.summary({1, 784}));
+    return m;
+}
 
-    // ---- Silva, Sparsity Loss: KL(p || q) ----
+// Silva, Sparsity Loss: prints KL(p || q) for a few q; returns nothing.
+void print_kl_divergences(double p) {
     lecture::section("Silva, Sparsity Loss: KL(p || q) = p log(p/q) + (1 - p) log((1 - p)/(1 - q))");
     // The KL divergence of a coin that lands heads with probability p from one with q: zero at
     // q = p, positive elsewhere, and much steeper below p than above it (it blows up as q -> 0).
     // Its derivative, dKL/dq = -p/q + (1 - p)/(1 - q), is what pushes each q_i towards p.
-    const double p = 0.1;
     for (double q : {0.01, 0.05, 0.1, 0.2, 0.5, 0.9}) {
         const Tensor qt(xt::xarray<float>{static_cast<float>(q)});  // (1,)
         fmt::print("  KL({} || {:<4}) = {:.4f}\n", p, q, kl_sparsity(qt, p, Reduction::Sum).item());
     }
+}
 
-    // ---- Training all five alike ----
+// What the five models share in training, and the weights of the KL and L1 penalties.
+struct Recipe {
+    double beta, alpha;          // the weight of sum_i KL(p || q_i); of sum_i |h_i|
+    double lr_sigmoid, lr_relu;  // Adam's learning rate for sigmoid units; for ReLU units
+    std::size_t epochs, batch_size;
+    std::uint64_t shuffle_seed;  // one shuffled order of batches, the same for the five
+};
+
+// Training all five alike: sets the recipe and draws the shared order of batches; returns the recipe.
+Recipe training_recipe(bool quick, Generator& gen) {
     // Adam, batches of 256, one shuffled order of batches shared by the five models. Why a few
     // hundred images per batch: q_i is estimated on the batch, and a unit that fires on 10% of
     // the images fires on 1.6 of 16 on average, 0 to 4 in practice; the section after training
@@ -217,19 +237,32 @@ int main(int argc, char** argv) try {
     // "Try this"). ReLU units die at 3e-3 (387 of the 1000 never fire on a test image after
     // --quick, against 73 at 1e-3), so the L1 model keeps 1e-3.
     const double lr_sigmoid = 3e-3, lr_relu = 1e-3;
-    const std::size_t epochs = opt.quick ? 4 : 2, batch_size = 256;
+    const std::size_t epochs = quick ? 4 : 2, batch_size = 256;
     const std::uint64_t shuffle_seed = gen.next_u64();
+    return Recipe{beta, alpha, lr_sigmoid, lr_relu, epochs, batch_size, shuffle_seed};
+}
+
+// The five autoencoders: slide 23's three and the twins of two of them.
+struct Models {
+    MLPAutoencoder kl, plain, l1;  // as made for slide 23's architecture
+    MLPAutoencoder se, relu;       // the KL model's twin with the square error; the L1 model's without a penalty
+};
+
+// Silva, Sparsity Loss: makes the two other twins, starts the KL model at q_i = p and trains it; returns the five.
+Models train_kl_model(Overcomplete three, const nn::Dataset& train_set, double p, const Recipe& recipe,
+                      Generator& gen) {
     // Slide 23's other two choices, each a twin of one model above: the same start (copied
     // weights), the same batches, a different penalty or none. The square-error model is the KL
     // model's twin, and the ReLU model without a penalty is the L1 model's: it says how many
     // exact zeros ReLU units give by themselves.
-    MLPAutoencoder se_model({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
-    MLPAutoencoder relu_model({784, H}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
-    copy_parameters(kl_model, se_model);
-    copy_parameters(l1_model, relu_model);
+    Models m{std::move(three.kl), std::move(three.plain), std::move(three.l1),
+             MLPAutoencoder({784, H}, gen, nn::Activation::Sigmoid, nn::Activation::Sigmoid),
+             MLPAutoencoder({784, H}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid)};
+    copy_parameters(m.kl, m.se);
+    copy_parameters(m.l1, m.relu);
 
     lecture::section(
-        fmt::format("Silva, Sparsity Loss: sigmoid units + beta sum_i KL(p || q_i), p {}, beta {}", p, beta));
+        fmt::format("Silva, Sparsity Loss: sigmoid units + beta sum_i KL(p || q_i), p {}, beta {}", p, recipe.beta));
     // The KL model's units start at q_i about p: b1 = log(p / (1 - p)) = -2.2, so sigmoid(b1)
     // = p. From the usual b1 = 0 every q_i starts near 0.5, where sum_i KL(p || q_i) = 368 and
     // its gradient drives the first steps. Adam moves each of a unit's 785 parameters by about
@@ -239,60 +272,87 @@ int main(int argc, char** argv) try {
     // -0.22), against -0.05 from b1 = -2.2 (both runs); the filters stay noise around a faint
     // dark digit, and the test MSE is 0.061 instead of 0.035 (--quick), 0.014 instead of 0.0064
     // (default).
-    kl_model.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
+    m.kl.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
     // The unpenalised control starts here too (the same weights, b1 = -2.2): the penalty is then
     // the only thing that differs between the two.
-    copy_parameters(kl_model, plain_model);
-    train(kl_model, train_set, Penalty::KL, beta, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
+    copy_parameters(m.kl, m.plain);
+    train(m.kl, train_set, Penalty::KL, recipe.beta, p, recipe.lr_sigmoid, recipe.epochs, recipe.batch_size,
+          recipe.shuffle_seed);
+    return m;
+}
 
-    // ---- Scott slide 23: "via square error or Kullback-Leibler divergence" ----
+// Scott slide 23, "via square error": trains the KL model's twin with sum_i (q_i - p)^2; returns its weight gamma.
+double train_square_error_model(Models& m, const nn::Dataset& train_set, double p, const Recipe& recipe) {
     // Omega = sum_i (q_i - p)^2. Near q_i = p the two penalties are parabolas: the second
     // derivative of KL(p || q) at q = p is 1 / (p (1 - p)) = 11.1, that of (q - p)^2 is 2. So
     // gamma = beta / (2 p (1 - p)) = 5.6 pulls a unit near p as hard as beta = 1 does. Away
     // from p they part: the square error grows as slowly below p as above it and stays below
     // p^2 = 0.01 however close to 0 q_i falls, where KL grows without bound (0.14 at q = 0.01,
     // the table above). Only the KL term forbids a unit to fall silent.
-    const double gamma = beta / (2.0 * p * (1.0 - p));
+    const double gamma = recipe.beta / (2.0 * p * (1.0 - p));
     lecture::section(
         fmt::format("Scott slide 23: sigmoid units + gamma sum_i (q_i - p)^2, p {}, gamma {:.2f}", p, gamma));
-    se_model.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
-    train(se_model, train_set, Penalty::SquareError, gamma, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
+    m.se.encoder_layer(0).bias.mutable_value().fill(static_cast<float>(std::log(p / (1.0 - p))));  // (H,)
+    train(m.se, train_set, Penalty::SquareError, gamma, p, recipe.lr_sigmoid, recipe.epochs, recipe.batch_size,
+          recipe.shuffle_seed);
+    return gamma;
+}
 
+// Scott slide 23, L1: trains the KL model's unpenalised twin, the L1 model and its unpenalised twin; returns nothing.
+void train_l1_and_controls(Models& m, const nn::Dataset& train_set, double p, const Recipe& recipe) {
     lecture::section("the same 784-1000-784 sigmoid autoencoder without the penalty, from the KL model's start");
     // The KL model's twin: its weights, its b1 = -2.2 (mean activation p at the start), its
     // batches; no penalty. Whatever its mean activation does from there, the reconstruction
     // alone makes it do. (From the usual b1 = 0 instead, its test MSE is lower, 0.0057 against
     // 0.0121 in the default run, seed 11: the start chosen for the penalty handicaps a model
     // without it. The verdict compares like with like; the MSE column says what the start costs.)
-    train(plain_model, train_set, Penalty::None, 0.0, p, lr_sigmoid, epochs, batch_size, shuffle_seed);
+    train(m.plain, train_set, Penalty::None, 0.0, p, recipe.lr_sigmoid, recipe.epochs, recipe.batch_size,
+          recipe.shuffle_seed);
 
-    lecture::section(fmt::format("Scott slide 23: ReLU units + alpha sum_i |h_i|, alpha {}", alpha));
+    lecture::section(fmt::format("Scott slide 23: ReLU units + alpha sum_i |h_i|, alpha {}", recipe.alpha));
     // With ReLU, h_i >= 0 and |h_i| = h_i: the penalty pushes every pre-activation below zero,
     // where relu outputs an exact 0 and passes no gradient. A unit stays on only for the
     // images on which it earns more in reconstruction than alpha times its output.
-    train(l1_model, train_set, Penalty::L1, alpha, p, lr_relu, epochs, batch_size, shuffle_seed);
+    train(m.l1, train_set, Penalty::L1, recipe.alpha, p, recipe.lr_relu, recipe.epochs, recipe.batch_size,
+          recipe.shuffle_seed);
 
     lecture::section("the same ReLU autoencoder without the penalty");
     // ReLU outputs exact zeros by itself: every unit whose pre-activation is negative for an
     // image. How many of the L1 model's zeros are the penalty's is what this twin measures.
-    train(relu_model, train_set, Penalty::None, 0.0, p, lr_relu, epochs, batch_size, shuffle_seed);
+    train(m.relu, train_set, Penalty::None, 0.0, p, recipe.lr_relu, recipe.epochs, recipe.batch_size,
+          recipe.shuffle_seed);
+}
 
-    const Codes kl = encode_all(kl_model, test_set), plain = encode_all(plain_model, test_set),
-                l1 = encode_all(l1_model, test_set), se = encode_all(se_model, test_set),
-                relu = encode_all(relu_model, test_set);
-    const xt::xarray<double> q_kl = xt::mean(xt::cast<double>(kl.h), {0});        // (H,): q_i over the test set
-    const xt::xarray<double> q_plain = xt::mean(xt::cast<double>(plain.h), {0});  // (H,)
-    const xt::xarray<double> q_l1 = xt::mean(xt::cast<double>(l1.h), {0});        // (H,)
-    const xt::xarray<double> q_se = xt::mean(xt::cast<double>(se.h), {0});        // (H,)
-    const xt::xarray<double> q_relu = xt::mean(xt::cast<double>(relu.h), {0});    // (H,)
+// Each model's codes for the test set, and each unit's mean activation over it.
+struct TestCodes {
+    Codes kl, plain, l1, se, relu;
+    xt::xarray<double> q_kl, q_plain, q_l1, q_se, q_relu;  // (H,) each: q_i over the test set
+};
 
-    // ---- Silva, Why Sparsity? (*) avoid small batches ----
+// After training: encodes the test set with each of the five models; returns the codes and the q_i.
+TestCodes encode_test_set(Models& m, const nn::Dataset& test_set) {
+    TestCodes t;
+    t.kl = encode_all(m.kl, test_set);
+    t.plain = encode_all(m.plain, test_set);
+    t.l1 = encode_all(m.l1, test_set);
+    t.se = encode_all(m.se, test_set);
+    t.relu = encode_all(m.relu, test_set);
+    t.q_kl = xt::mean(xt::cast<double>(t.kl.h), {0});        // (H,): q_i over the test set
+    t.q_plain = xt::mean(xt::cast<double>(t.plain.h), {0});  // (H,)
+    t.q_l1 = xt::mean(xt::cast<double>(t.l1.h), {0});        // (H,)
+    t.q_se = xt::mean(xt::cast<double>(t.se.h), {0});        // (H,)
+    t.q_relu = xt::mean(xt::cast<double>(t.relu.h), {0});    // (H,)
+    return t;
+}
+
+// Silva, Why Sparsity?: prints the error of q_i and the KL penalty on batches of 16-256 (KL model); returns nothing.
+void small_batch_noise(const Codes& kl, const xt::xarray<double>& q_kl, double p, std::uint64_t seed) {
     lecture::section("Silva, Why Sparsity?: \"avoid small batches, or the mean will not be accurate\"");
     // Shuffle the KL model's test codes and cut them into batches of B images, as the loader
     // does; on each, q_i is what a training step would have seen. Compare with q_i over the
     // whole test set.
     const std::size_t N = kl.h.shape()[0];
-    Generator batch_gen(opt.seed + 1000);
+    Generator batch_gen(seed + 1000);
     const xt::xarray<float> h_shuffled = xt::view(kl.h, xt::keep(batch_gen.permutation(N)), xt::all());  // (N, H)
     fmt::print("{:>6} {:>26} {:>30}\n", "B", "rms(q_i on a batch - q_i)", "mean over batches of sum KL");
     for (std::size_t B : {16, 64, 256}) {
@@ -314,8 +374,23 @@ int main(int argc, char** argv) try {
     // and most of its gradient, is sampling noise. On batches of 256 the error is 0.0085 and
     // the penalty 0.76, twice its whole-set value. The error shrinks as 1/sqrt(B), as a mean
     // of B draws does: 0.034, 0.017, 0.0085 for B = 16, 64, 256.
+}
 
-    // ---- Lamúrias, Sparse Autoencoder: p^_i = (1/m) sum_j h_i(x_j) ----
+// The exact zeros of one ReLU model's codes for the test set.
+struct Zeros {
+    double fraction;         // of the (image, unit) outputs that are exactly 0
+    std::size_t dead, rare;  // units 0 on every test image; units on for fewer than 1% of them
+};
+
+// What the verdict takes from the mean activations: the sigmoid models' means and the ReLU models' zeros.
+struct MeanActivations {
+    double kl_mean, se_mean, plain_mean;  // mean p^_i over the units
+    Zeros l1_zeros, relu_zeros;
+};
+
+// Lamúrias, Sparse Autoencoder: the p^_i table, the ReLU zeros, activations.png; returns the means and the zeros.
+MeanActivations mean_activations(const TestCodes& t, double p, const Recipe& recipe, double gamma,
+                                 const std::string& out_dir) {
     lecture::section("Lamúrias, Sparse Autoencoder: each unit's mean activation p^_i over the test set");
     const auto fraction = [](const xt::xarray<bool>& mask) { return xt::mean(xt::cast<double>(mask))(); };
     // The last three columns count outputs h_i over every (image, unit) pair.
@@ -326,14 +401,14 @@ int main(int argc, char** argv) try {
                    xt::mean(q)(), xt::amin(q)(), xt::amax(q)(), 100.0 * fraction(c.h < 0.05f),
                    100.0 * fraction(c.h > 0.5f), 100.0 * fraction(xt::equal(c.h, 0.0f)));
     };
-    row(fmt::format("sigmoid, KL beta {}", beta), kl, q_kl);
-    row(fmt::format("sigmoid, sq. err. {:.2f}", gamma), se, q_se);
-    row("sigmoid, no penalty", plain, q_plain);
-    row(fmt::format("ReLU, L1 alpha {}", alpha), l1, q_l1);
-    row("ReLU, no penalty", relu, q_relu);
-    const double kl_mean = xt::mean(q_kl)(), se_mean = xt::mean(q_se)(), plain_mean = xt::mean(q_plain)();
-    fmt::print("spread of p^_i over the units (std): KL {:.4f}, square error {:.4f}\n", xt::stddev(q_kl)(),
-               xt::stddev(q_se)());
+    row(fmt::format("sigmoid, KL beta {}", recipe.beta), t.kl, t.q_kl);
+    row(fmt::format("sigmoid, sq. err. {:.2f}", gamma), t.se, t.q_se);
+    row("sigmoid, no penalty", t.plain, t.q_plain);
+    row(fmt::format("ReLU, L1 alpha {}", recipe.alpha), t.l1, t.q_l1);
+    row("ReLU, no penalty", t.relu, t.q_relu);
+    const double kl_mean = xt::mean(t.q_kl)(), se_mean = xt::mean(t.q_se)(), plain_mean = xt::mean(t.q_plain)();
+    fmt::print("spread of p^_i over the units (std): KL {:.4f}, square error {:.4f}\n", xt::stddev(t.q_kl)(),
+               xt::stddev(t.q_se)());
     // KL against square error, measured: mean p^_i 0.1026-0.1032 against 0.1013-0.1020 in the
     // default run (seeds 11, 1, 2), 0.1024-0.1055 against 0.1013-0.1038 with --quick (seeds 11,
     // 1-4); the spread of the p^_i, the share of outputs below 0.05 and the test MSE are within
@@ -346,10 +421,6 @@ int main(int argc, char** argv) try {
     // The two ReLU models: for each test image, the fraction of its 1000 ReLU outputs that are
     // exactly 0 (averaged over images). A unit that is 0 on every test image is dead: it adds to
     // that fraction without ever taking part, so it is counted apart.
-    struct Zeros {
-        double fraction;         // of the (image, unit) outputs that are exactly 0
-        std::size_t dead, rare;  // units 0 on every test image; units on for fewer than 1% of them
-    };
     const auto zeros_of = [&](const std::string& name, const Codes& c) {
         const xt::xarray<double> firing = xt::mean(xt::cast<double>(c.h > 0.0f), {0});  // (H,): how often i fires
         const Zeros z{fraction(xt::equal(c.h, 0.0f)),
@@ -366,7 +437,7 @@ int main(int argc, char** argv) try {
         return z;
     };
     fmt::print("\n");
-    const Zeros l1_zeros = zeros_of("L1 model", l1), relu_zeros = zeros_of("ReLU without a penalty", relu);
+    const Zeros l1_zeros = zeros_of("L1 model", t.l1), relu_zeros = zeros_of("ReLU without a penalty", t.relu);
     // Measured (default run, seed 11): 90.3% zeros, 97 units on per image. Only 36 units are
     // dead, so the zeros are not just dead weight: among the 964 live units 89.9% are off for a
     // given image. But 567 of them fire on fewer than 1% of the images: the penalty has packed
@@ -380,9 +451,9 @@ int main(int argc, char** argv) try {
     plot.xlabel = "mean activation p^_i";
     plot.ylabel = "number of hidden units (of 1000)";
     io::save_line_plot(out_dir + "/activations.png",
-                       {histogram(fmt::format("KL penalty, p = {}", p), q_kl, 0.0, 1.0, 100),
-                        histogram(fmt::format("square-error penalty, p = {}", p), q_se, 0.0, 1.0, 100),
-                        histogram("no penalty", q_plain, 0.0, 1.0, 100)},
+                       {histogram(fmt::format("KL penalty, p = {}", p), t.q_kl, 0.0, 1.0, 100),
+                        histogram(fmt::format("square-error penalty, p = {}", p), t.q_se, 0.0, 1.0, 100),
+                        histogram("no penalty", t.q_plain, 0.0, 1.0, 100)},
                        plot);
     // activations.png (default run, seed 11): the KL model's 1000 units form one narrow spike
     // from 0.08 to 0.13, nearly 500 of them in the bin at 0.10, and the square-error model's
@@ -394,8 +465,11 @@ int main(int argc, char** argv) try {
     // filters.png below are from when it started at b1 = 0. From the KL model's start, as now,
     // --quick seed 11: its units' means spread from 0.09 to 0.64, mean 0.354; 6% of its outputs
     // below 0.05, 27% above 0.5; test MSE 0.0359 against the KL model's 0.0353.)
+    return MeanActivations{kl_mean, se_mean, plain_mean, l1_zeros, relu_zeros};
+}
 
-    // ---- Scott slide 11: the weights of hidden units drawn as images ----
+// Scott slide 11: draws the first 60 hidden units' weights of each model into filters.png; returns nothing.
+void draw_filters(Models& m, const std::string& out_dir) {
     lecture::section("Scott slide 11: the weights of 60 hidden units of each model, as 28x28 images");
     // Column i of W1 (D, H) holds the weights from the 784 pixels into unit i: the pattern that
     // makes it fire most, for an input of a given length. Each tile is scaled to its own
@@ -406,11 +480,11 @@ int main(int argc, char** argv) try {
             xt::view(model.encoder_layer(0).weight.value(), xt::all(), xt::range(from, from + count))));  // (count, D)
     };
     std::vector<std::pair<std::string, xt::xarray<float>>> rows;
-    const std::vector<std::pair<std::string, MLPAutoencoder*>> drawn{{"KL sparse", &kl_model},
-                                                                     {"square error", &se_model},
-                                                                     {"no penalty", &plain_model},
-                                                                     {"L1 (ReLU)", &l1_model},
-                                                                     {"ReLU, no pen.", &relu_model}};
+    const std::vector<std::pair<std::string, MLPAutoencoder*>> drawn{{"KL sparse", &m.kl},
+                                                                     {"square error", &m.se},
+                                                                     {"no penalty", &m.plain},
+                                                                     {"L1 (ReLU)", &m.l1},
+                                                                     {"ReLU, no pen.", &m.relu}};
     for (const auto& [name, model] : drawn)
         for (std::size_t k = 0; k < 3; ++k) rows.push_back({k == 0 ? name : "", first_filters(*model, 20 * k, 20)});
     io::GridOptions grid;
@@ -440,6 +514,45 @@ int main(int argc, char** argv) try {
     // speckled strokes, the unpenalised model's blurry digit templates, and nearly all of both
     // ReLU models' are still noise, a few faint strokes showing through.
     fmt::print("wrote {0}/filters.png and {0}/activations.png\n", out_dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt = lecture::parse_args(argc, argv, "sparse", 11,
+                                                     "trains 784-1000-784 autoencoders on MNIST with a KL sparsity "
+                                                     "penalty, without it, and with an L1 penalty on ReLU units");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- The data ----
+    const Mnist data = load_data(opt.quick);
+
+    // ---- Scott slide 23: an overcomplete architecture ----
+    Overcomplete three = overcomplete_models(gen);
+
+    // ---- Silva, Sparsity Loss: KL(p || q) ----
+    const double p = 0.1;  // the target mean activation of each hidden unit (Scott slide 23: "e.g. 0.1")
+    print_kl_divergences(p);
+
+    // ---- Training all five alike ----
+    const Recipe recipe = training_recipe(opt.quick, gen);
+    Models models = train_kl_model(std::move(three), data.train_set, p, recipe, gen);
+
+    // ---- Scott slide 23: "via square error or Kullback-Leibler divergence" ----
+    const double gamma = train_square_error_model(models, data.train_set, p, recipe);
+    train_l1_and_controls(models, data.train_set, p, recipe);
+
+    const TestCodes codes = encode_test_set(models, data.test_set);
+
+    // ---- Silva, Why Sparsity? (*) avoid small batches ----
+    small_batch_noise(codes.kl, codes.q_kl, p, opt.seed);
+
+    // ---- Lamúrias, Sparse Autoencoder: p^_i = (1/m) sum_j h_i(x_j) ----
+    const MeanActivations a = mean_activations(codes, p, recipe, gamma, out_dir);
+
+    // ---- Scott slide 11: the weights of hidden units drawn as images ----
+    draw_filters(models, out_dir);
 
     // ---- Verdict ----
     // "Near p" needs a tolerance, and p gives it: the slides set p = 0.1, one significant digit
@@ -460,26 +573,26 @@ int main(int argc, char** argv) try {
         "p's one digit), those of their unpenalised twin from the same start do not; with the L1 penalty most ReLU "
         "outputs are exactly 0 for a given image, without it most are not",
         p));
-    verdict.below("kl_on_target", std::abs(kl_mean - p), tolerance,
-                  fmt::format("|mean activation - p| of the KL model over the test set ({:.4f})", kl_mean), rounding);
-    verdict.below("square_error_on_target", std::abs(se_mean - p), tolerance,
-                  fmt::format("|mean activation - p| of the square-error model ({:.4f})", se_mean), "as above");
-    verdict.at_least("plain_off_target", std::abs(plain_mean - p), tolerance,
+    verdict.below("kl_on_target", std::abs(a.kl_mean - p), tolerance,
+                  fmt::format("|mean activation - p| of the KL model over the test set ({:.4f})", a.kl_mean), rounding);
+    verdict.below("square_error_on_target", std::abs(a.se_mean - p), tolerance,
+                  fmt::format("|mean activation - p| of the square-error model ({:.4f})", a.se_mean), "as above");
+    verdict.at_least("plain_off_target", std::abs(a.plain_mean - p), tolerance,
                      fmt::format("|mean activation - p| of the unpenalised twin, same start and batches ({:.4f}; one "
                                  "run; over seeds: ./lab verify)",
-                                 plain_mean),
+                                 a.plain_mean),
                      "as above: it does not round to p");
-    verdict.above("l1_mostly_zero", l1_zeros.fraction, 0.5,
+    verdict.above("l1_mostly_zero", a.l1_zeros.fraction, 0.5,
                   fmt::format("share of the L1 model's ReLU outputs exactly 0 for a test image ({} dead units)",
-                              l1_zeros.dead),
+                              a.l1_zeros.dead),
                   "one half: 'most'");
-    verdict.below("relu_mostly_nonzero", relu_zeros.fraction, 0.5,
+    verdict.below("relu_mostly_nonzero", a.relu_zeros.fraction, 0.5,
                   fmt::format("share of the unpenalised ReLU twin's outputs exactly 0 ({} dead units)",
-                              relu_zeros.dead),
+                              a.relu_zeros.dead),
                   "one half: 'most' are not");
     return verdict.finish(fmt::format("test MSE KL {:.5f}, square error {:.5f}, no penalty {:.5f}, L1 {:.5f}, ReLU "
                                       "{:.5f}",
-                                      kl.mse, se.mse, plain.mse, l1.mse, relu.mse));
+                                      codes.kl.mse, codes.se.mse, codes.plain.mse, codes.l1.mse, codes.relu.mse));
 } catch (const std::exception& e) {
     return lecture::fail("sparse", e);
 }

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <utility>
 
@@ -224,46 +225,40 @@ Attributes traversal_effect(models::VAE& vae, const xt::xarray<float>& mu, const
     return e;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) try {
-    const lecture::Options opt =
-        lecture::parse_args(argc, argv, "vae", 10, "trains variational autoencoders on MNIST and samples from them");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
-
-    // ---- Scott slide 29: the reparameterization trick, on two numbers ----
+// Slide 29: the trick's gradients by backward() and by hand, against a sampled z; returns nothing (it prints).
+void reparameterization_trick(Generator& gen) {
     lecture::section("Scott slide 29: gradients through z = mu + sigma eps");
     // One latent variable with mean mu and log-variance s = log sigma^2, and a toy loss of the
     // sample, f(z) = z^2. With z = mu + exp(s / 2) eps, eps ~ N(0, 1) drawn outside the graph:
     //   df/dmu = 2 z,   df/ds = 2 z * eps * exp(s / 2) / 2 = z eps sigma.
     // The random draw is a constant input, like x; mu and s stay on the path from parameters to
     // loss, so backward() reaches them.
-    {
-        Tensor mu = full({1}, 0.5, /*requires_grad=*/true), s = full({1}, -1.0, /*requires_grad=*/true);
-        const Tensor eps = randn({1}, gen);
-        const Tensor z = mu + exp(s * 0.5) * eps;
-        Tensor f = sum(z * z);
-        f.backward();
-        const double zv = z.value()(0), ev = eps.value()(0), sigma = std::exp(-0.5);
-        fmt::print("eps = {:+.4f}, z = {:+.4f}\n", ev, zv);
-        fmt::print("df/dmu: backward {:+.6f}, by hand 2z = {:+.6f}\n", mu.grad().value()(0), 2.0 * zv);
-        fmt::print("df/ds:  backward {:+.6f}, by hand z eps sigma = {:+.6f}\n", s.grad().value()(0), zv * ev * sigma);
-        // The other way: "draw z ~ N(mu, sigma^2)" as a sampling call. The draw is a new number
-        // with no history: nothing links it to mu or s, and no gradient can reach them.
-        Tensor mu2 = full({1}, 0.5, /*requires_grad=*/true);
-        const Tensor z_sampled(xt::xarray<float>(mu2.value() + sigma * randn({1}, gen).value()));
-        fmt::print("a sampled z has no history: requires_grad = {}, so mu would get no gradient at all\n",
-                   z_sampled.requires_grad());
-    }
+    Tensor mu = full({1}, 0.5, /*requires_grad=*/true), s = full({1}, -1.0, /*requires_grad=*/true);
+    const Tensor eps = randn({1}, gen);
+    const Tensor z = mu + exp(s * 0.5) * eps;
+    Tensor f = sum(z * z);
+    f.backward();
+    const double zv = z.value()(0), ev = eps.value()(0), sigma = std::exp(-0.5);
+    fmt::print("eps = {:+.4f}, z = {:+.4f}\n", ev, zv);
+    fmt::print("df/dmu: backward {:+.6f}, by hand 2z = {:+.6f}\n", mu.grad().value()(0), 2.0 * zv);
+    fmt::print("df/ds:  backward {:+.6f}, by hand z eps sigma = {:+.6f}\n", s.grad().value()(0), zv * ev * sigma);
+    // The other way: "draw z ~ N(mu, sigma^2)" as a sampling call. The draw is a new number
+    // with no history: nothing links it to mu or s, and no gradient can reach them.
+    Tensor mu2 = full({1}, 0.5, /*requires_grad=*/true);
+    const Tensor z_sampled(xt::xarray<float>(mu2.value() + sigma * randn({1}, gen).value()));
+    fmt::print("a sampled z has no history: requires_grad = {}, so mu would get no gradient at all\n",
+               z_sampled.requires_grad());
+}
 
-    // ---- The data ----
-    // --quick: 5,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
-    fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
+// The first model and what it learnt.
+struct TrainedVae {
+    models::VAE vae;
+    std::vector<double> curve;  // the test negative ELBO per image after each epoch
+};
 
-    // ---- Scott slides 25, 27-28: the model and its loss ----
+// Slides 25-28: a 784-400-L VAE trained for `epochs` on the negative ELBO; returns it and its test curve.
+TrainedVae model_and_loss(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t L, std::size_t epochs,
+                          Generator& gen) {
     lecture::section("Scott slides 25-28: a 784-400-20 VAE, trained on the negative ELBO");
     // Encoder: h = relu(x W + b) (N, H); two heads, mu = h W_mu + b_mu and logvar = h W_v + b_v,
     // each (N, L): slide 25's [mu, sigma], with log sigma^2 in place of sigma so that it can take
@@ -275,13 +270,21 @@ int main(int argc, char** argv) try {
     // The slide's TensorFlow line is that same KL written with sigma; with logvar = log sigma^2
     // it reads -1/2 sum_j (1 + logvar_j - mu_j^2 - exp(logvar_j)), which is what gaussian_kl
     // computes (checked below).
-    const std::size_t L = 20;
     models::VAE vae(784, 400, L, gen);
     fmt::print("{}", vae.summary({1, 784}));
-    const std::size_t epochs = 10;  // as in PyTorch's example, for both models; --quick on 5,000 images only
     const std::vector<double> curve = train(vae, train_set, test_set, epochs, gen);
+    return {std::move(vae), curve};
+}
 
-    // ---- The KL term: closed form against Monte Carlo ----
+// The KL check's numbers, summed over the first 10 test images' codes.
+struct KlCheck {
+    double closed = 0.0, mc = 0.0;  // the closed form and the Monte-Carlo estimate, nats
+    double se = 0.0;                // the estimate's standard error
+    double gap = 0.0;               // |mc - closed| / closed
+};
+
+// Slide 28: the latent loss in closed form against 10,000 samples; returns both, the SE and their gap.
+KlCheck kl_against_monte_carlo(models::VAE& vae, const nn::Dataset& test_set, std::size_t L, Generator& gen) {
     lecture::section("Scott slide 28: the latent loss, closed form against 10,000 samples");
     // For one test image's q(z | x) = N(mu, diag sigma^2): KL(q || p) = E_q[log q(z) - log p(z)].
     // Draw z_k = mu + sigma eps_k for k = 1..10,000 and average
@@ -329,21 +332,31 @@ int main(int argc, char** argv) try {
         kl_closed, kl_sigma_form, kl_mc, 100.0 * kl_gap);
     fmt::print("Monte-Carlo standard error {:.3f} ({:.3f}%): the two differ by {:.2f} standard errors\n", kl_se,
                100.0 * kl_se / kl_closed, std::abs(kl_mc - kl_closed) / kl_se);
+    return {kl_closed, kl_mc, kl_se, kl_gap};
+}
 
-    // ---- Scott slide 30: new digits from z ~ N(0, I) ----
-    {
-        NoGradGuard no_grad;
-        const Tensor z = randn({64, L}, gen);                 // (64, L)
-        const Tensor images = sigmoid(vae.decode_logits(z));  // (64, D)
-        io::GridOptions grid;
-        grid.columns = 8;
-        grid.scale = 3;
-        grid.title = fmt::format("64 digits decoded from z ~ N(0, I), {}-D VAE", L);
-        grid.scale_key = "pixel value (the decoder's Bernoulli mean)";
-        io::save_image_grid(out_dir + "/samples.png", images.value(), 28, 28, grid);
-    }
+// Slide 30: 64 digits decoded from z ~ N(0, I) into samples.png; returns nothing.
+void samples_from_prior(models::VAE& vae, std::size_t L, Generator& gen, const std::string& out_dir) {
+    NoGradGuard no_grad;
+    const Tensor z = randn({64, L}, gen);                 // (64, L)
+    const Tensor images = sigmoid(vae.decode_logits(z));  // (64, D)
+    io::GridOptions grid;
+    grid.columns = 8;
+    grid.scale = 3;
+    grid.title = fmt::format("64 digits decoded from z ~ N(0, I), {}-D VAE", L);
+    grid.scale_key = "pixel value (the decoder's Bernoulli mean)";
+    io::save_image_grid(out_dir + "/samples.png", images.value(), 28, 28, grid);
+}
 
-    // ---- Scott slide 26: latent variables as attributes ----
+// The four measures of the test digits, and their spread: the unit of every traversal effect.
+struct TestDigits {
+    Shapes shapes;
+    Attributes spread;  // the standard deviation of each measure over the test images
+};
+
+// Slide 26: what each latent coordinate does to a digit, and traversal.png; returns the test digits' measures.
+TestDigits latents_as_attributes(models::VAE& vae, const nn::Dataset& test_set, std::size_t L, std::uint64_t seed,
+                                 const std::string& out_dir) {
     lecture::section("Scott slide 26: latent variables as attributes (the 20-D VAE, one coordinate at a time)");
     // "Latent variables can be thought of as values of attributes describing inputs ... for
     // MNIST, thickness, slant, loop closure." shapes() above measures those three (and width)
@@ -404,7 +417,7 @@ int main(int argc, char** argv) try {
         // direction, so any direction u of the latent space could carry an attribute. The same
         // measurement along random unit directions (set the coordinate along u to -2 and +2),
         // 5 draws of 20, each draw's best for each measure.
-        Generator directions(opt.seed + 1);
+        Generator directions(seed + 1);
         Attributes random_lo, random_hi;
         random_lo.fill(1e9);
         random_hi.fill(0.0);
@@ -454,8 +467,13 @@ int main(int argc, char** argv) try {
         grid.scale_key = "pixel value (the decoder's Bernoulli mean)";
         io::save_image_rows(out_dir + "/traversal.png", rows, 28, 28, grid);
     }
+    return {test_shapes, spread};
+}
 
-    // ---- Scott slides 31-32: a VAE with a 2-D latent space ----
+// Slides 31-32: a 2-D VAE trained alike, manifold.png, codes.png and its axes; returns its test curve.
+std::vector<double> two_d_latent_space(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t epochs,
+                                       const Shapes& test_shapes, const Attributes& spread, Generator& gen,
+                                       const std::string& out_dir) {
     lecture::section("Scott slides 31-32: a VAE with a 2-D latent space");
     models::VAE vae2(784, 400, 2, gen);
     // Trained exactly as the 20-D model (the same images, epochs and optimiser), so that the two
@@ -535,6 +553,12 @@ int main(int argc, char** argv) try {
                 j + 1, effects, corrs, kShapeNames[strongest(e)]);
         }
     }
+    return curve2;
+}
+
+// After slides 31-32: both models' test curves in loss.png, their last values compared; returns nothing.
+void loss_curves(const std::vector<double>& curve, const std::vector<double>& curve2, std::size_t L, std::size_t epochs,
+                 const nn::Dataset& train_set, const std::string& out_dir) {
     std::vector<double> axis;
     for (std::size_t e = 1; e <= epochs; ++e) axis.push_back(static_cast<double>(e));
     io::PlotOptions loss_plot;
@@ -549,23 +573,63 @@ int main(int argc, char** argv) try {
         "after {} epochs each, test negative ELBO {:.2f} nats per image with a 2-D latent space, {:.2f} with a "
         "{}-D one: {:+.1f} nats\n",
         epochs, curve2.back(), curve.back(), L, curve2.back() - curve.back());
+}
+
+// The verdict's baseline (printed): returns the test negative ELBO of a decoder that ignores z.
+// The baseline a VAE must beat: a decoder that ignores z. With p(x | z) = p(x) and q(z | x)
+// the prior, the KL is 0 and the best such decoder is the per-pixel marginal Bernoulli, p_d
+// the mean training image (clipped to [1e-6, 1 - 1e-6]): its test negative ELBO is its
+// summed BCE, here in double.
+double marginal_bernoulli_nll(const nn::Dataset& train_set, const nn::Dataset& test_set) {
+    const xt::xarray<double> p_d =
+        xt::clip(xt::mean(xt::cast<double>(train_set.images), {0}), 1e-6, 1.0 - 1e-6);  // (D,)
+    const xt::xarray<double> x = xt::cast<double>(test_set.images);                     // (N, D)
+    const double marginal_nll =
+        -xt::sum(x * xt::log(p_d) + (1.0 - x) * xt::log(1.0 - p_d))() / static_cast<double>(x.shape()[0]);
+    fmt::print("\nthe per-pixel marginal Bernoulli (a decoder that ignores z, KL 0): test negative ELBO {:.2f} nats\n",
+               marginal_nll);
+    return marginal_nll;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "vae", 10, "trains variational autoencoders on MNIST and samples from them");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- Scott slide 29: the reparameterization trick, on two numbers ----
+    reparameterization_trick(gen);
+
+    // ---- The data ----
+    // --quick: 5,000 training images and 1,000 test images.
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
+
+    // ---- Scott slides 25, 27-28: the model and its loss ----
+    const std::size_t L = 20;
+    const std::size_t epochs = 10;  // as in PyTorch's example, for both models; --quick on 5,000 images only
+    TrainedVae first = model_and_loss(train_set, test_set, L, epochs, gen);
+
+    // ---- The KL term: closed form against Monte Carlo ----
+    const KlCheck kl = kl_against_monte_carlo(first.vae, test_set, L, gen);
+
+    // ---- Scott slide 30: new digits from z ~ N(0, I) ----
+    samples_from_prior(first.vae, L, gen, out_dir);
+
+    // ---- Scott slide 26: latent variables as attributes ----
+    const TestDigits test_digits = latents_as_attributes(first.vae, test_set, L, opt.seed, out_dir);
+
+    // ---- Scott slides 31-32: a VAE with a 2-D latent space ----
+    const std::vector<double> curve2 =
+        two_d_latent_space(train_set, test_set, epochs, test_digits.shapes, test_digits.spread, gen, out_dir);
+    loss_curves(first.curve, curve2, L, epochs, train_set, out_dir);
     fmt::print("wrote {0}/samples.png, {0}/traversal.png, {0}/manifold.png, {0}/codes.png and {0}/loss.png\n", out_dir);
 
     // ---- Verdict ----
-    // The baseline a VAE must beat: a decoder that ignores z. With p(x | z) = p(x) and q(z | x)
-    // the prior, the KL is 0 and the best such decoder is the per-pixel marginal Bernoulli, p_d
-    // the mean training image (clipped to [1e-6, 1 - 1e-6]): its test negative ELBO is its
-    // summed BCE, here in double.
-    double marginal_nll = 0.0;
-    {
-        const xt::xarray<double> p_d =
-            xt::clip(xt::mean(xt::cast<double>(train_set.images), {0}), 1e-6, 1.0 - 1e-6);  // (D,)
-        const xt::xarray<double> x = xt::cast<double>(test_set.images);                       // (N, D)
-        marginal_nll =
-            -xt::sum(x * xt::log(p_d) + (1.0 - x) * xt::log(1.0 - p_d))() / static_cast<double>(x.shape()[0]);
-    }
-    fmt::print("\nthe per-pixel marginal Bernoulli (a decoder that ignores z, KL 0): test negative ELBO {:.2f} nats\n",
-               marginal_nll);
+    const double marginal_nll = marginal_bernoulli_nll(train_set, test_set);
     // Measured: see docs (./lab verify vae); the default run lands within a nat of the published
     // log of pytorch/examples' VAE, the same 784-400-20 model, Adam 1e-3, batches of 128 and
     // summed BCE: 106.66 after epoch 7 (github.com/pytorch/examples/pull/1416). The 2-D model,
@@ -574,7 +638,7 @@ int main(int argc, char** argv) try {
     // Against that reference the margin is thin: 106.62 (seed 10, OpenBLAS Haswell, 2 threads)
     // against 106.66, and 106.48 to 106.64 over seeds 10-11 (the starts differ: PyTorch's Linear
     // default against models/vae.cpp's He and Xavier initialisations).
-    const double elbo = curve.back();
+    const double elbo = first.curve.back();
     const double reference = 106.66;  // pytorch/examples' test loss after 7 epochs (pull request 1416)
     lecture::quick_scope(opt,
                          "5,000 training images and 1,000 test images (not 60,000 and 10,000), both models still 10 "
@@ -582,14 +646,14 @@ int main(int argc, char** argv) try {
                          "marginal baseline are the same");
     lecture::Verdict verdict("the VAE's test negative ELBO beats a decoder that ignores z, and the closed-form KL "
                              "matches a Monte-Carlo estimate within its sampling error");
-    verdict.at_most("kl_matches", std::abs(kl_mc - kl_closed), 4.0 * kl_se,
+    verdict.at_most("kl_matches", std::abs(kl.mc - kl.closed), 4.0 * kl.se,
                     fmt::format("|Monte Carlo - closed form| of the KL of 10 test codes, nats ({:.3f} against {:.3f}; "
                                 "{:.2f} standard errors)",
-                                kl_mc, kl_closed, std::abs(kl_mc - kl_closed) / kl_se),
+                                kl.mc, kl.closed, std::abs(kl.mc - kl.closed) / kl.se),
                     fmt::format("4 Monte-Carlo standard errors of the 10,000-sample mean (SE {:.4f}, computed from "
                                 "the draws); a correct closed form lands outside with probability 6e-5 (normal); "
                                 "float32 rounding of the closed form is 1e-6 relative, far below",
-                                kl_se));
+                                kl.se));
     verdict.below("beats_marginal", elbo, marginal_nll,
                   fmt::format("test negative ELBO per image after {} epochs on {} images, nats", epochs,
                               train_set.size()),
@@ -603,7 +667,7 @@ int main(int argc, char** argv) try {
                    elbo, reference);
     return verdict.finish(fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images (2-D latent {:.2f}); KL "
                                       "closed form {:.3f}, Monte Carlo {:.3f} ({:.2f}%)",
-                                      elbo, epochs, train_set.size(), curve2.back(), kl_closed, kl_mc, 100.0 * kl_gap));
+                                      elbo, epochs, train_set.size(), curve2.back(), kl.closed, kl.mc, 100.0 * kl.gap));
 } catch (const std::exception& e) {
     return lecture::fail("vae", e);
 }

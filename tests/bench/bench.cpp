@@ -1,9 +1,11 @@
 // bench.cpp: the benchmark workloads, one per process:  bench WORKLOAD [--repeats R]
 //
 // Steady state: the workload runs once untimed (the warm-up: caches, the allocator's free lists
-// and OpenBLAS's threads all settle; dcgan_step warms up on 10 steps), then R times timed, each
-// run from the same seed; the line
-//     bench <name> <median seconds> <metric of the last run> warmup <seconds of the warm-up>
+// and OpenBLAS's threads all settle; dcgan_step warms up on 10 steps), then in windows of R timed
+// runs (--repeats R), each run from the same seed, until the times stop falling (a window's
+// median no more than 2% below the window before it, at most 5 windows); the line
+//     bench <name> <median seconds of the last window> <metric of the last run> warmup <seconds
+//           of the warm-up> runs <timed runs> settled <yes|no>
 // is what tests/bench/run_bench.py reads, beside the same line from tests/bench/bench_torch.py.
 // The workloads:
 //   mlp_ae_epoch  784-256-64-256-784 ReLU / sigmoid autoencoder, MSE, Adam 1e-3, batch 128, one
@@ -61,20 +63,35 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 // One run of a workload: sets `seconds` to its timed part and returns its metric.
 using Run = std::function<double(double& seconds)>;
 
-// The warm-up (`warm`, or one run of `once` when there is none), then `repeats` timed runs;
-// prints their median.
-void measure(const std::string& name, int repeats, const Run& once, const Run& warm = {}) {
+// Steady state, the same rule as bench_torch.py's: the warm-up (`warm`, or one run of `once`
+// when there is none), then timed runs in windows of `window` runs, until the times stop
+// falling: a window's median no more than 2% below the window before it (or kSettleWindows
+// windows); prints the last window's median, how many timed runs it took, and whether they
+// settled.
+constexpr int kSettleWindows = 5;
+void measure(const std::string& name, int window, const Run& once, const Run& warm = {}) {
     double warmup = 0.0;
     warm ? warm(warmup) : once(warmup);
-    std::vector<double> times;
+    const auto median = [](std::vector<double> t) {
+        std::sort(t.begin(), t.end());
+        return t[t.size() / 2];
+    };
+    std::vector<double> last, before;
     double metric = 0.0;
-    for (int r = 0; r < repeats; ++r) {
-        double seconds = 0.0;
-        metric = once(seconds);
-        times.push_back(seconds);
+    bool settled = false;
+    int runs = 0;
+    for (int w = 0; w < kSettleWindows && !settled; ++w) {
+        before = last;
+        last.clear();
+        for (int r = 0; r < window; ++r, ++runs) {
+            double seconds = 0.0;
+            metric = once(seconds);
+            last.push_back(seconds);
+        }
+        settled = !before.empty() && median(last) >= 0.98 * median(before);
     }
-    std::sort(times.begin(), times.end());
-    fmt::print("bench {} {:.4f} {:.6g} warmup {:.4f}\n", name, times[times.size() / 2], metric, warmup);
+    fmt::print("bench {} {:.4f} {:.6g} warmup {:.4f} runs {} settled {}\n", name, median(last), metric, warmup, runs,
+               settled ? "yes" : "no");
     std::fflush(stdout);
 }
 

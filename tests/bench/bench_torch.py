@@ -2,31 +2,33 @@
 
     python3 tests/bench/bench_torch.py WORKLOAD [--repeats R] [--threads SETTING]
 
-Steady state, as bench.cpp: one untimed warm-up run in the process, then R timed runs; prints
-    bench <name> <median seconds> <metric of the last run> warmup <seconds> threads <SETTING>
+Steady state, by bench.cpp's rule: one untimed warm-up run in the process, then timed runs in
+windows of R (default 3) until the times stop falling (a window's median no more than 2% below
+the window before it, at most 5 windows: PyTorch's epoch time keeps falling over its first
+epochs in a process); prints
+    bench <name> <median seconds of the last window> <metric of the last run> warmup <seconds>
+          runs <timed runs> settled <yes|no> threads <SETTING>
 Same shapes, optimizer settings, batch size, float32, and the library's own initialisation.
 
-SETTING is how PyTorch's threads are set, before torch is imported (the only way its OpenMP pool
-and its BLAS take the numbers): "1" (everything on one thread), "2" (everything on two), or
-"1+blas2" (PyTorch's own operations on one thread, the BLAS behind its matrix products on two).
-tests/bench/run_bench.py tries each and keeps PyTorch's best for every workload.
+SETTING is how PyTorch's threads are set: "omp<A>-blas<B>-intra<C>" sets OMP_NUM_THREADS and
+MKL_NUM_THREADS to A and OPENBLAS_NUM_THREADS to B before torch is imported (the only way its
+OpenMP pool and its BLAS take the numbers), then torch.set_num_threads(C); A, B, C each 1 or 2.
+tests/bench/run_bench.py tries all eight and keeps PyTorch's best for every workload.
 """
 import os
 import statistics
 import sys
 import time
 
-SETTINGS = {  # SETTING: (threads of PyTorch's intra-op pool and OpenMP, threads of its BLAS)
-    "1": (1, 1),
-    "2": (2, 2),
-    "1+blas2": (1, 2),
+SETTINGS = {  # SETTING: (OMP_NUM_THREADS and MKL_NUM_THREADS, OPENBLAS_NUM_THREADS, torch.set_num_threads)
+    f"omp{a}-blas{b}-intra{c}": (a, b, c) for a in (1, 2) for b in (1, 2) for c in (1, 2)
 }
 
 
 def parse_args(argv):
     if not argv or argv[0].startswith("-"):
-        sys.exit("usage: bench_torch.py WORKLOAD [--repeats R] [--threads 1|2|1+blas2]")
-    name, repeats, setting = argv[0], 3, "1"
+        sys.exit(f"usage: bench_torch.py WORKLOAD [--repeats R] [--threads {'|'.join(SETTINGS)}]")
+    name, repeats, setting = argv[0], 3, "omp1-blas1-intra1"
     i = 1
     while i < len(argv):
         if argv[i] == "--repeats" and i + 1 < len(argv) and argv[i + 1].isdigit() and int(argv[i + 1]) > 0:
@@ -40,9 +42,9 @@ def parse_args(argv):
 
 
 NAME, REPEATS, SETTING = parse_args(sys.argv[1:])
-INTRA, BLAS = SETTINGS[SETTING]
-os.environ["OMP_NUM_THREADS"] = str(INTRA)
-os.environ["MKL_NUM_THREADS"] = str(INTRA)
+OMP, BLAS, INTRA = SETTINGS[SETTING]
+os.environ["OMP_NUM_THREADS"] = str(OMP)
+os.environ["MKL_NUM_THREADS"] = str(OMP)
 os.environ["OPENBLAS_NUM_THREADS"] = str(BLAS)
 
 import numpy as np  # noqa: E402  (after the environment is set)
@@ -221,16 +223,25 @@ WORKLOADS = {"mlp_ae_epoch": (mlp_ae_epoch, None), "tiny_838": (tiny_838, None),
              "sgemm": (lambda _: sgemm(), None)}
 
 
+SETTLE_WINDOWS = 5  # as bench.cpp's kSettleWindows
+
+
 def main():
     if NAME not in WORKLOADS:
         sys.exit(f"bench_torch.py: unknown workload '{NAME}'; the workloads: {' '.join(WORKLOADS)}")
     run, limit = WORKLOADS[NAME]
     images = load_images(limit) if NAME not in ("tiny_838", "sgemm") else None
     warmup, _ = run(images[:1280] if NAME == "dcgan_step" else images)  # dcgan_step warms up on 10 steps
-    runs = [run(images) for _ in range(REPEATS)]
+    last, runs, settled = [], 0, False
+    for _ in range(SETTLE_WINDOWS):
+        before, last = last, [run(images) for _ in range(REPEATS)]
+        runs += REPEATS
+        if before and statistics.median(t for t, _ in last) >= 0.98 * statistics.median(t for t, _ in before):
+            settled = True
+            break
     name = "sgemm_torch" if NAME == "sgemm" else NAME
-    print(f"bench {name} {statistics.median(t for t, _ in runs):.4f} {runs[-1][1]:.6g} warmup {warmup:.4f} "
-          f"threads {SETTING}", flush=True)
+    print(f"bench {name} {statistics.median(t for t, _ in last):.4f} {last[-1][1]:.6g} warmup {warmup:.4f} "
+          f"runs {runs} settled {'yes' if settled else 'no'} threads {SETTING}", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@ same work in PyTorch, and prints the comparison.
 
     python3 tests/bench/run_bench.py BENCH [--vs-pytorch] [--repeats R] [--rounds K] [WORKLOAD ...]
 
-BENCH is the bench program. Every process runs its workload once untimed (the warm-up), then R
-times, and reports the median (steady state); dcgan_step warms up on 10 steps and runs once. With --vs-pytorch:
-  1. PyTorch at its best: every thread setting of bench_torch.py is tried on every workload, and
-     the fastest kept (the settings and their times are printed);
+BENCH is the bench program. Every process, on either side, runs its workload once untimed (the
+warm-up), then in windows of R timed runs until the times stop falling (a window's median no more
+than 2% below the one before, at most 5 windows), and reports the last window's median (steady
+state); dcgan_step warms up on 10 steps and times windows of one run. With --vs-pytorch:
+  1. PyTorch at its best: every thread setting of bench_torch.py (OpenMP's and OpenBLAS's
+     environment and torch.set_num_threads, each 1 or 2: eight) is tried on every workload, and
+     the fastest kept (the settings, their times and whether they settled are printed);
   2. K rounds: in each, every workload runs in our process and in PyTorch's, the side that goes
      first alternating from round to round, and the ratio ours / PyTorch is taken within the round;
      the table gives the median of the K ratios (and each of them), so that a machine whose speed
@@ -25,11 +28,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TORCH_SCRIPT = os.path.join(HERE, "bench_torch.py")
 PYTHON = "/usr/bin/python3"  # Debian's, which has python3-torch
 OURS_ENV = dict(os.environ, OPENBLAS_NUM_THREADS="2")
-TORCH_SETTINGS = ["1", "2", "1+blas2"]
+TORCH_SETTINGS = [f"omp{a}-blas{b}-intra{c}" for a in (1, 2) for b in (1, 2) for c in (1, 2)]  # bench_torch.py's
 COMPARED = ["mlp_ae_epoch", "vae_epoch", "conv_ae", "upconv_ae", "dcgan_step", "tiny_838"]
-TARGETS = {"mlp_ae_epoch": 0.70, "vae_epoch": 0.70, "conv_ae": 0.80, "upconv_ae": 0.80, "dcgan_step": 0.80,
-           "tiny_838": 0.08}
-FLOOR_TARGET = 1.8   # mlp_ae_epoch / mlp_floor
+TARGETS = {"mlp_ae_epoch": 0.60, "vae_epoch": 0.60, "conv_ae": 0.75, "upconv_ae": 0.80, "dcgan_step": 0.75,
+           "tiny_838": 0.06}
+FLOOR_TARGET = 1.5   # mlp_ae_epoch / mlp_floor
 MEMORY_TARGET = 1.0  # our peak resident set / PyTorch's, mlp_ae_epoch
 
 
@@ -48,8 +51,8 @@ def run(cmd, env=None):
     return results
 
 
-# Workloads that run once a process whatever --repeats says: a DCGAN's 100 steps take most of a
-# minute, and R of them in each of the 3 settings and K rounds on both sides would take an hour.
+# Workloads timed in windows of one run whatever --repeats says: a DCGAN's 100 steps take most of
+# a minute, and windows of R of them in each of the 8 settings and K rounds would take hours.
 SINGLE_RUN = {"dcgan_step"}
 
 
@@ -101,12 +104,18 @@ def main():
 
     compared = workloads or COMPARED
     # 1. PyTorch's best thread setting for every workload.
-    print(f"PyTorch's thread settings (median of {repeats} runs after a warm-up, seconds):", flush=True)
+    print(f"PyTorch's thread settings (seconds at steady state: the median of the last window of {repeats} runs; "
+          "* = did not settle in 5 windows):", flush=True)
     best = {}
     for w in compared:
-        times = {s: torch(w, repeats, s)[w][0] for s in TORCH_SETTINGS}
+        times = {}
+        for setting in TORCH_SETTINGS:
+            t, _, extra = torch(w, repeats, setting)[w]
+            times[setting] = t
+            settled = "settled" in extra and extra[extra.index("settled") + 1] == "yes"
+            print(f"  {w:<14} {setting:<18} {t:.4f}{'' if settled else ' *'}", flush=True)
         best[w] = min(times, key=times.get)
-        print(f"  {w:<14} " + "  ".join(f"{s}: {t:.4f}" for s, t in times.items()) + f"   best: {best[w]}", flush=True)
+        print(f"  {w:<14} best: {best[w]} ({times[best[w]]:.4f} s)", flush=True)
 
     # 2. Rounds, the first side alternating; 3. the floor beside the MLP.
     seconds = {w: {"ours": [], "torch": []} for w in compared}
@@ -140,8 +149,8 @@ def main():
         theirs = peak_kib([PYTHON, TORCH_SCRIPT, "mlp_ae_epoch", "--repeats", "1", "--threads", best["mlp_ae_epoch"]])
         memory = (mine, theirs)
 
-    print(f"\nsteady state, median of {repeats} runs a process; {rounds} rounds; ratio = ours / PyTorch, the median "
-          "of the rounds' ratios (each round's in brackets)\n")
+    print(f"\nsteady state (the last window of {repeats} runs in a process, once the times stop falling); {rounds} "
+          "rounds; ratio = ours / PyTorch, the median of the rounds' ratios (each round's in brackets)\n")
     print(f"{'workload':<14} {'ours (s)':>9} {'torch (s)':>9} {'ratio':>6} {'target':>7} {'met':>4}  "
           f"{'rounds':<20} {'our metric':>11} {'torch metric':>12}  torch threads")
     for w in compared:

@@ -1,7 +1,8 @@
 """The benchmark driver behind `./lab bench`: runs bench.cpp's workloads, and with --vs-pytorch the
 same work in PyTorch, and prints the comparison.
 
-    python3 tests/bench/run_bench.py BENCH [--vs-pytorch] [--repeats R] [--rounds K] [WORKLOAD ...]
+    python3 tests/bench/run_bench.py BENCH [--vs-pytorch [--conv-floor CONV_FLOOR]] [--repeats R] [--rounds K]
+                                     [WORKLOAD ...]
 
 BENCH is the bench program. Every process, on either side, runs its workload once untimed (the
 warm-up), then in windows of R timed runs until the times stop falling (a window's median no more
@@ -16,7 +17,10 @@ state); dcgan_step warms up on 10 steps and times windows of one run. With --vs-
      drifts between rounds slows both sides of a ratio alike;
   3. the floor: mlp_floor (the MLP epoch's matrix products through OpenBLAS alone) runs in every
      round beside mlp_ae_epoch;
-  4. the peak memory (maximum resident set) of one mlp_ae_epoch process on each side.
+  4. the conv floor (with --conv-floor, the conv_floor program): conv_ae's, upconv_ae's and
+     dcgan_step's convolutions alone through oneDNN, with its faster thread count (1 or 2, tried
+     first), in every round beside the workload;
+  5. the peak memory (maximum resident set) of one mlp_ae_epoch process on each side.
 Our side runs with OPENBLAS_NUM_THREADS=2, the machine's two cores.
 """
 import os
@@ -66,6 +70,15 @@ def torch(workload, repeats, setting):
     return run([PYTHON, TORCH_SCRIPT, workload, "--repeats", str(repeats), "--threads", setting])
 
 
+CONV_FLOORS = ("conv_ae", "upconv_ae", "dcgan_step")
+
+
+def conv_floor(program, workload, repeats, threads):
+    repeats = 1 if workload in SINGLE_RUN else repeats
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    return run([program, workload, "--repeats", str(repeats)], env)[workload + "_floor"][0]
+
+
 def peak_kib(cmd, env=None):
     """The maximum resident set of cmd, in KiB, by GNU time."""
     out = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, env=env, capture_output=True, text=True)
@@ -77,12 +90,15 @@ def main():
     if not args:
         sys.exit(__doc__)
     bench, args = args[0], args[1:]
-    vs_pytorch, repeats, rounds, workloads = False, 3, 3, []
+    vs_pytorch, floor_program, repeats, rounds, workloads = False, None, 3, 3, []
     i = 0
     while i < len(args):
         if args[i] == "--vs-pytorch":
             vs_pytorch = True
             i += 1
+        elif args[i] == "--conv-floor" and i + 1 < len(args):
+            floor_program = args[i + 1]
+            i += 2
         elif args[i] in ("--repeats", "--rounds") and i + 1 < len(args) and args[i + 1].isdigit():
             if args[i] == "--repeats":
                 repeats = int(args[i + 1])
@@ -117,11 +133,23 @@ def main():
         best[w] = min(times, key=times.get)
         print(f"  {w:<14} best: {best[w]} ({times[best[w]]:.4f} s)", flush=True)
 
-    # 2. Rounds, the first side alternating; 3. the floor beside the MLP.
+    # The conv floor's faster thread count, workload by workload.
+    floor_threads = {}
+    if floor_program:
+        print("the conv floor's threads (OMP_NUM_THREADS), seconds:", flush=True)
+        for w in compared:
+            if w in CONV_FLOORS:
+                times = {t: conv_floor(floor_program, w, repeats, t) for t in (1, 2)}
+                floor_threads[w] = min(times, key=times.get)
+                print(f"  {w:<14} " + "  ".join(f"{t}: {s:.4f}" for t, s in times.items()) +
+                      f"   best: {floor_threads[w]}", flush=True)
+
+    # 2. Rounds, the first side alternating; 3. the floors beside the MLP and the conv workloads.
     seconds = {w: {"ours": [], "torch": []} for w in compared}
     metrics = {w: {} for w in compared}
     ratios = {w: [] for w in compared}
     floor_ratios = []
+    conv_floor_ratios = {w: [] for w in floor_threads}
     for k in range(rounds):
         for w in compared:
             sides = [("ours", lambda: ours(bench, w, repeats)), ("torch", lambda: torch(w, repeats, best[w]))]
@@ -136,13 +164,18 @@ def main():
             ratios[w].append(got["ours"] / got["torch"])
             print(f"round {k + 1}: {w:<14} ours {got['ours']:.4f} s  torch {got['torch']:.4f} s  "
                   f"ratio {ratios[w][-1]:.3f}", flush=True)
+            if w in floor_threads:
+                floor = conv_floor(floor_program, w, repeats, floor_threads[w])
+                conv_floor_ratios[w].append(got["ours"] / floor)
+                print(f"round {k + 1}: {w + '_floor':<14} {floor:.4f} s (oneDNN alone)  ours / floor "
+                      f"{conv_floor_ratios[w][-1]:.2f}", flush=True)
             if w == "mlp_ae_epoch":
                 floor = ours(bench, "mlp_floor", repeats)["mlp_floor"][0]
                 floor_ratios.append(got["ours"] / floor)
                 print(f"round {k + 1}: mlp_floor      {floor:.4f} s (OpenBLAS alone)  epoch / floor "
                       f"{floor_ratios[-1]:.2f}", flush=True)
 
-    # 4. Peak memory of one MLP epoch process on each side.
+    # 5. Peak memory of one MLP epoch process on each side.
     memory = None
     if "mlp_ae_epoch" in compared:
         mine = peak_kib([bench, "mlp_ae_epoch", "--repeats", "1"], OURS_ENV)
@@ -165,6 +198,9 @@ def main():
         f = statistics.median(floor_ratios)
         print(f"\nmlp_ae_epoch / mlp_floor (OpenBLAS alone): {f:.2f} [{' '.join(f'{x:.2f}' for x in floor_ratios)}] "
               f"(target <= {FLOOR_TARGET}: {'yes' if f <= FLOOR_TARGET else 'no'})")
+    for w, fr in conv_floor_ratios.items():
+        print(f"{w} / its conv floor (its convolutions alone through oneDNN, {floor_threads[w]} thread(s)): "
+              f"{statistics.median(fr):.2f} [{' '.join(f'{x:.2f}' for x in fr)}]")
     if memory:
         mine, theirs = memory
         print(f"peak memory of mlp_ae_epoch: ours {mine / 1024:.0f} MiB, torch {theirs / 1024:.0f} MiB, ratio "

@@ -181,22 +181,23 @@ std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, cons
     return history;
 }
 
-}  // namespace
+// The sections of main(), in its order: one function each, returning what the verdict needs.
 
-int main(int argc, char** argv) try {
-    const lecture::Options opt =
-        lecture::parse_args(argc, argv, "contractive", 8,
-                            "the contractive penalty three ways, then a contractive and a plain "
-                            "autoencoder on MNIST");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
+// The two autoencoders compared throughout, 784-256-784 with sigmoid units.
+struct Models {
+    MLPAutoencoder contractive, plain;  // made in this order from the generator
+};
 
-    // --quick: 6,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
-    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+// What slide 24's three computations give: the two models (untrained), and how far (b) and (c) land from (a).
+struct ThreeWays {
+    Models models;
+    double value_gap;     // |(b) - (a)| / (a)
+    double gap_W, gap_b;  // (c)'s gradients against the closed form's, relative, for W and b
+    double worst;         // the largest of the three
+};
 
-    // ---- Scott slide 24: the penalty, written out ----
+// Scott slide 24: makes both models, Omega(h) three ways on the contractive encoder; returns the models and the gaps.
+ThreeWays penalty_three_ways(const nn::Dataset& test_set, Generator& gen) {
     lecture::section("Scott slide 24: Omega(h) = sum_j sum_i (dh_i/dx_j)^2, three ways");
     // One encoder layer h = sigmoid(z), z = x W + b, with W (D, H) as nn::Linear keeps it:
     // z_i = sum_j x_j W_ji + b_i. The chain rule through the sigmoid, sigma'(z) = h (1 - h):
@@ -263,8 +264,20 @@ int main(int argc, char** argv) try {
     // float32 carries about 7 digits (eps 6e-8); sums of n = 784 * 256 terms in two orders differ
     // by about sqrt(n) eps = 2.7e-5 at most in the usual random-walk estimate (measured: about 1e-6).
     const double three_ways_gap = std::max({value_gap, gap_W, gap_b});
+    return {Models{std::move(contractive), std::move(plain)}, value_gap, gap_W, gap_b, three_ways_gap};
+}
 
-    // ---- Training: reconstruction + lambda * Omega(h), against reconstruction alone ----
+// How every model here is trained alike, and the plain AE's measures along the way.
+struct Training {
+    double lambda;                        // the penalty's weight
+    std::size_t epochs;                   // Adam 1e-3, batches of 128
+    std::uint64_t shuffle_seed;           // one shuffled order of batches, the same for every model
+    std::vector<Measures> history_plain;  // the plain AE's test measures after each epoch
+};
+
+// Scott slides 23-24: trains the contractive AE, then the plain one on its batches; returns the recipe, plain history.
+Training train_contractive_and_plain(Models& models, const nn::Dataset& train_set, const nn::Dataset& test_set,
+                                     bool quick, Generator& gen) {
     // The loss per image, as in slide 23 with Omega from slide 24:
     //     L = (1/N) sum_n [ ||x_n - g(f(x_n))||^2 + lambda ||J(x_n)||_F^2 ]
     // (b) costs H backward sweeps per step; (a) costs about as much as one more forward pass
@@ -283,18 +296,33 @@ int main(int argc, char** argv) try {
     // it; relative to the spread, 0.1 still moves the codes about 40% less for a visible but
     // moderate loss in reconstruction.
     const double lambda = 0.1;
-    const std::size_t epochs = opt.quick ? 10 : 5;
+    const std::size_t epochs = quick ? 10 : 5;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
     fmt::print("\nloss: squared error per image + lambda * ||J||_F^2 per image; test MSE: per pixel\n");
     lecture::section(
         fmt::format("Scott slides 23-24: the contractive AE, lambda {} ({} epochs, Adam 1e-3)", lambda, epochs));
-    train(contractive, train_set, test_set, Recipe{lambda}, epochs, shuffle_seed);
+    train(models.contractive, train_set, test_set, Recipe{lambda}, epochs, shuffle_seed);
     lecture::section(fmt::format("the plain AE, the same 784-256-784 ({} epochs, Adam 1e-3)", epochs));
-    const std::vector<Measures> history_p = train(plain, train_set, test_set, Recipe{}, epochs, shuffle_seed);
+    const std::vector<Measures> history_p = train(models.plain, train_set, test_set, Recipe{}, epochs, shuffle_seed);
+    return {lambda, epochs, shuffle_seed, history_p};
+}
 
-    // ---- Scott slide 24: "resists perturbations of input x" ----
+// How far the codes move under noise, relative to their spread, and the measures that set the scale.
+struct NoiseResistance {
+    Measures mc, mp;  // the trained contractive and plain AEs, on the test images
+    // The plain AE's first epoch (from 0) that reconstructs at least as well as the contractive AE, else its last.
+    std::size_t matched;
+    Measures mm;                                             // the plain AE at that epoch
+    std::vector<double> sigmas;                              // the noise levels
+    std::vector<double> rel_plain, rel_contractive, ratios;  // per sigma: displacement / spread; contractive / plain
+    double worst_ratio;                                      // the largest of the ratios
+};
+
+// Scott slide 24, "resists perturbations": both models measured, codes moved by noise; returns measures and ratios.
+NoiseResistance resists_perturbations(Models& models, const nn::Dataset& test_set,
+                                      const std::vector<Measures>& history_p, std::uint64_t seed) {
     lecture::section("Scott slide 24: a neighbourhood of x maps to a smaller neighbourhood of f(x)");
-    const Measures mc = measure(contractive, test_set), mp = measure(plain, test_set);
+    const Measures mc = measure(models.contractive, test_set), mp = measure(models.plain, test_set);
     fmt::print("{:<12} {:>10} {:>14} {:>21} {:>12} {:>16}\n", "", "test MSE", "mean ||J||_F", "mean_i sum_j W_ji^2",
                "code spread", "||J||_F / spread");
     for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mp}, {"contractive", mc}})
@@ -332,9 +360,9 @@ int main(int argc, char** argv) try {
     fmt::print("{:>6} | {:>8} {:>9} {:>12} | {:>8} {:>9} {:>12} | {:>24}\n", "sigma", "plain", "/ spread",
                "(1st order)", "contr.", "/ spread", "(1st order)", "contractive / plain ratio");
     for (double sigma : sigmas) {
-        const std::uint64_t noise_seed = opt.seed + 1000;
-        const double moved_p = code_displacement(plain, test_set.images, sigma, noise_seed);
-        const double moved_c = code_displacement(contractive, test_set.images, sigma, noise_seed);
+        const std::uint64_t noise_seed = seed + 1000;
+        const double moved_p = code_displacement(models.plain, test_set.images, sigma, noise_seed);
+        const double moved_c = code_displacement(models.contractive, test_set.images, sigma, noise_seed);
         rel_plain.push_back(moved_p / mp.spread);
         rel_contractive.push_back(moved_c / mc.spread);
         ratios.push_back(rel_contractive.back() / rel_plain.back());
@@ -343,8 +371,21 @@ int main(int argc, char** argv) try {
                    sigma * mc.jacobian / mc.spread, ratios.back());
     }
     const double worst_ratio = *std::max_element(ratios.begin(), ratios.end());
+    return {mc, mp, matched, mm, sigmas, rel_plain, rel_contractive, ratios, worst_ratio};
+}
 
-    // ---- A control: is the penalty only smaller weights? ----
+// What the norm-capped control gives, against the contractive AE.
+struct Control {
+    Measures mn;                     // the norm-capped plain AE, on the test images
+    std::vector<double> rel_capped;  // per sigma: its displacement / spread
+    double worst_ratio;              // the largest contractive / norm-capped ratio of those
+};
+
+// A control: a plain AE, its columns capped at the contractive AE's mean norm; returns its measures and ratios.
+Control norm_capped_control(const NoiseResistance& resist, const nn::Dataset& train_set, const nn::Dataset& test_set,
+                            const Training& training, std::uint64_t seed) {
+    const Measures &mc = resist.mc, &mp = resist.mp;
+    const std::vector<double>& sigmas = resist.sigmas;
     lecture::section("A control: the plain AE with its encoder's weights held as small as the contractive AE's");
     // The penalty shrank the encoder's columns (the table above: mean_i sum_j W_ji^2). Smaller
     // weights alone make a flatter encoder: ||J||_F^2 = sum_i (h_i (1 - h_i))^2 sum_j W_ji^2. So
@@ -360,12 +401,12 @@ int main(int argc, char** argv) try {
     // only limits their size.
     // It starts from the plain AE's own weights: a generator seeded as `gen` was, drawing the
     // contractive AE's weights first (discarded) and then the plain AE's.
-    Generator control_init(opt.seed);
+    Generator control_init(seed);
     [[maybe_unused]] const MLPAutoencoder discarded({784, 256}, control_init, nn::Activation::Sigmoid,
                                                     nn::Activation::Sigmoid);
     MLPAutoencoder capped({784, 256}, control_init, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     const std::vector<Measures> history_capped =
-        train(capped, train_set, test_set, Recipe{0.0, false, mc.column_norm}, epochs, shuffle_seed);
+        train(capped, train_set, test_set, Recipe{0.0, false, mc.column_norm}, training.epochs, training.shuffle_seed);
     const Measures mn = measure(capped, test_set);
     fmt::print("{:<12} {:>10} {:>14} {:>21} {:>12} {:>16}\n", "", "test MSE", "mean ||J||_F", "mean_i sum_j W_ji^2",
                "code spread", "||J||_F / spread");
@@ -375,25 +416,33 @@ int main(int argc, char** argv) try {
                    m.spread, m.jacobian / m.spread);
     std::vector<double> rel_capped, ratios_capped;
     for (std::size_t k = 0; k < sigmas.size(); ++k) {
-        rel_capped.push_back(code_displacement(capped, test_set.images, sigmas[k], opt.seed + 1000) / mn.spread);
-        ratios_capped.push_back(rel_contractive[k] / rel_capped.back());
+        rel_capped.push_back(code_displacement(capped, test_set.images, sigmas[k], seed + 1000) / mn.spread);
+        ratios_capped.push_back(resist.rel_contractive[k] / rel_capped.back());
     }
     fmt::print("relative displacement, contractive / norm-capped, sigma {} to {}:", sigmas.front(), sigmas.back());
     for (double r : ratios_capped) fmt::print(" {:.3f}", r);
     fmt::print("\n");
     const double worst_ratio_capped = *std::max_element(ratios_capped.begin(), ratios_capped.end());
+    return {mn, rel_capped, worst_ratio_capped};
+}
 
+// After the control: the three models' relative displacement against sigma in displacement.png; returns nothing.
+void displacement_plot(const NoiseResistance& resist, const Control& control, double lambda,
+                       const std::string& out_dir) {
+    const std::vector<double>& sigmas = resist.sigmas;
     io::PlotOptions plot;
     plot.title = "Code displacement under noise, over the code spread";
     plot.xlabel = "noise sigma (pixels in [0, 1])";
     plot.ylabel = "mean ||h(x+e) - h(x)|| / mean ||h(x) - h(x')||";
     io::save_line_plot(out_dir + "/displacement.png",
-                       {{"plain AE", sigmas, rel_plain},
-                        {"plain AE, norm-capped", sigmas, rel_capped},
-                        {fmt::format("contractive AE, lambda {}", lambda), sigmas, rel_contractive}},
+                       {{"plain AE", sigmas, resist.rel_plain},
+                        {"plain AE, norm-capped", sigmas, control.rel_capped},
+                        {fmt::format("contractive AE, lambda {}", lambda), sigmas, resist.rel_contractive}},
                        plot);
+}
 
-    // ---- Scott slide 24: "encoding near binary ... corners of a hypercube" ----
+// Scott slide 24, "corners of a hypercube": codes near 0 or 1, squared error; returns nothing (it prints).
+void corners_squared_error(const Measures& mc, const Measures& mp, const MLPAutoencoder& contractive) {
     lecture::section("Scott slide 24: are the sigmoid codes pushed to the corners of the hypercube?");
     // ||J||_F^2 = sum_i (h_i (1 - h_i))^2 sum_j W_ji^2 can shrink two ways: smaller weights
     // (the column norms sum_j W_ji^2), or saturated units (h_i near 0 or 1, where h_i (1 - h_i)
@@ -435,6 +484,16 @@ int main(int argc, char** argv) try {
             "{} contractive unit{} at one corner for 99% of the images or more: near a corner, but "
             "carrying nothing about x\n",
             mc.stuck, mc.stuck == 1 ? " sits" : "s sit");
+}
+
+// The cross-entropy models' measures on the test images.
+struct CrossEntropy {
+    Measures mc, mp;  // the contractive and the plain AE
+};
+
+// Scott slide 24 again: two new models trained with a cross-entropy reconstruction; returns their measures.
+CrossEntropy corners_cross_entropy(const nn::Dataset& train_set, const nn::Dataset& test_set, const Training& training,
+                                   Generator& gen) {
     // Slide 24 says the corners come with a cross-entropy reconstruction ("encoding near binary
     // and a CE pushes embeddings to corners"), so train both models again with the cross-entropy
     // J = sum_j -[x_j log r_j + (1 - x_j) log(1 - r_j)] per image in place of the squared error,
@@ -448,9 +507,10 @@ int main(int argc, char** argv) try {
     Generator ce_init(gen.next_u64());
     MLPAutoencoder ce_contractive({784, 256}, ce_init, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     MLPAutoencoder ce_plain({784, 256}, ce_init, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
-    train(ce_contractive, train_set, test_set, Recipe{lambda, true}, epochs, shuffle_seed);
-    train(ce_plain, train_set, test_set, Recipe{0.0, true}, epochs, shuffle_seed);
+    train(ce_contractive, train_set, test_set, Recipe{training.lambda, true}, training.epochs, training.shuffle_seed);
+    train(ce_plain, train_set, test_set, Recipe{0.0, true}, training.epochs, training.shuffle_seed);
     const Measures mce_c = measure(ce_contractive, test_set), mce_p = measure(ce_plain, test_set);
+    const std::size_t H = ce_contractive.encoder_layer(0).weight.shape()[1];
     fmt::print("{:<16} {:>28} {:>30} {:>28} {:>12}\n", "cross-entropy", "activations within 0.05 of",
                "units stuck at one corner", "near a corner, in the", "mean_i");
     fmt::print("{:<16} {:>28} {:>30} {:>28} {:>12}\n", "", "0 or 1 (all units)", "(for 99% of the images)",
@@ -458,32 +518,38 @@ int main(int argc, char** argv) try {
     for (const auto& [name, m] : {std::pair<const char*, const Measures&>{"plain", mce_p}, {"contractive", mce_c}})
         fmt::print("{:<16} {:>27.1f}% {:>24} of {:>3} {:>27.1f}% {:>12.2f}\n", name, 100.0 * m.near_corner, m.stuck, H,
                    100.0 * m.near_corner_others, m.column_norm);
-    {
-        std::vector<double> centre(20);
-        std::vector<double> pct_plain(20), pct_contractive(20);
-        for (std::size_t k = 0; k < 20; ++k) {
-            centre[k] = 0.025 + 0.05 * static_cast<double>(k);
-            pct_plain[k] = 100.0 * mp.histogram[k];
-            pct_contractive[k] = 100.0 * mc.histogram[k];
-        }
-        io::PlotOptions hist;
-        hist.title = "Hidden activations of the test images";
-        hist.xlabel = "activation h_i (bins of 0.05; the hypercube's corners: 0 and 1)";
-        hist.ylabel = "% of all activations (images x units)";
-        io::save_line_plot(out_dir + "/activations.png",
-                           {{"plain AE", centre, pct_plain},
-                            {fmt::format("contractive AE, lambda {}", lambda), centre, pct_contractive}},
-                           hist);
-    }
+    return {mce_c, mce_p};
+}
 
+// Scott slide 24's corners: both models' activations in 20 bins over [0, 1], activations.png; returns nothing.
+void activations_plot(const Measures& mc, const Measures& mp, double lambda, const std::string& out_dir) {
+    std::vector<double> centre(20);
+    std::vector<double> pct_plain(20), pct_contractive(20);
+    for (std::size_t k = 0; k < 20; ++k) {
+        centre[k] = 0.025 + 0.05 * static_cast<double>(k);
+        pct_plain[k] = 100.0 * mp.histogram[k];
+        pct_contractive[k] = 100.0 * mc.histogram[k];
+    }
+    io::PlotOptions hist;
+    hist.title = "Hidden activations of the test images";
+    hist.xlabel = "activation h_i (bins of 0.05; the hypercube's corners: 0 and 1)";
+    hist.ylabel = "% of all activations (images x units)";
+    io::save_line_plot(
+        out_dir + "/activations.png",
+        {{"plain AE", centre, pct_plain}, {fmt::format("contractive AE, lambda {}", lambda), centre, pct_contractive}},
+        hist);
+}
+
+// Slide 24's price: the first 16 test digits and both models' reconstructions, reconstructions.png; returns nothing.
+void reconstructions(Models& models, const nn::Dataset& test_set, double lambda, const std::string& out_dir) {
     std::vector<std::size_t> sixteen(16);
     for (std::size_t i = 0; i < sixteen.size(); ++i) sixteen[i] = i;
     const Tensor xs = test_set.batch(sixteen);  // (16, D)
     Tensor r_plain, r_contractive;
     {
         NoGradGuard no_grad;
-        r_plain = plain(xs);              // (16, D)
-        r_contractive = contractive(xs);  // (16, D)
+        r_plain = models.plain(xs);              // (16, D)
+        r_contractive = models.contractive(xs);  // (16, D)
     }
     io::GridOptions grid;
     grid.columns = 16;
@@ -494,6 +560,42 @@ int main(int argc, char** argv) try {
         out_dir + "/reconstructions.png",
         {{"original", xs.value()}, {"plain AE", r_plain.value()}, {"contractive AE", r_contractive.value()}}, 28, 28,
         grid);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "contractive", 8,
+                            "the contractive penalty three ways, then a contractive and a plain "
+                            "autoencoder on MNIST");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // --quick: 6,000 training images and 1,000 test images.
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+
+    // ---- Scott slide 24: the penalty, written out ----
+    ThreeWays three = penalty_three_ways(test_set, gen);
+    Models& models = three.models;
+
+    // ---- Training: reconstruction + lambda * Omega(h), against reconstruction alone ----
+    const Training training = train_contractive_and_plain(models, train_set, test_set, opt.quick, gen);
+
+    // ---- Scott slide 24: "resists perturbations of input x" ----
+    const NoiseResistance resist = resists_perturbations(models, test_set, training.history_plain, opt.seed);
+
+    // ---- A control: is the penalty only smaller weights? ----
+    const Control control = norm_capped_control(resist, train_set, test_set, training, opt.seed);
+    displacement_plot(resist, control, training.lambda, out_dir);
+
+    // ---- Scott slide 24: "encoding near binary ... corners of a hypercube" ----
+    corners_squared_error(resist.mc, resist.mp, models.contractive);
+    const CrossEntropy ce = corners_cross_entropy(train_set, test_set, training, gen);
+    activations_plot(resist.mc, resist.mp, training.lambda, out_dir);
+    reconstructions(models, test_set, training.lambda, out_dir);
     fmt::print("wrote {0}/displacement.png, {0}/activations.png and {0}/reconstructions.png\n", out_dir);
 
     // ---- Verdict ----
@@ -517,49 +619,53 @@ int main(int argc, char** argv) try {
         "spread of its codes, the contractive code moves less under noise of sigma {} to {} than the plain one's "
         "and than that of a plain AE with weights as small, and is flatter than the plain AE's at matched "
         "reconstruction error{}",
-        sigmas.front(), sigmas.back(),
+        resist.sigmas.front(), resist.sigmas.back(),
         opt.quick ? ""
                   : fmt::format("; slide 24's corners of a hypercube do not show at lambda {}, with a squared-error "
                                 "or a cross-entropy reconstruction",
-                                lambda)));
-    verdict.below("three_ways", three_ways_gap, 1e-4,
+                                training.lambda)));
+    verdict.below("three_ways", three.worst, 1e-4,
                   fmt::format("largest relative difference of (b) and (c) against the closed form (value {:.1e}, dW "
                               "{:.1e}, db {:.1e})",
-                              value_gap, gap_W, gap_b),
+                              three.value_gap, three.gap_W, three.gap_b),
                   "float32: sqrt(784 x 256) x eps 6e-8 = 2.7e-5 for sums in two orders; 1e-4 allows 4 of those");
-    verdict.below("resists_noise", worst_ratio, 1.0,
+    verdict.below("resists_noise", resist.worst_ratio, 1.0,
                   fmt::format("largest contractive / plain ratio of the relative displacement over sigma {} to {} "
                               "(smallest {:.3f}; one run; over seeds: ./lab verify)",
-                              sigmas.front(), sigmas.back(), *std::min_element(ratios.begin(), ratios.end())),
+                              resist.sigmas.front(), resist.sigmas.back(),
+                              *std::min_element(resist.ratios.begin(), resist.ratios.end())),
                   "1: the plain AE of this run, the same batches and noise");
-    verdict.below("flatter_at_matched_mse", (mc.jacobian / mc.spread) / (mm.jacobian / mm.spread), 1.0,
+    verdict.below("flatter_at_matched_mse",
+                  (resist.mc.jacobian / resist.mc.spread) / (resist.mm.jacobian / resist.mm.spread), 1.0,
                   fmt::format("||J||_F / spread of the contractive AE over the plain AE's at epoch {}, the first "
                               "where it reconstructs as well",
-                              matched + 1),
+                              resist.matched + 1),
                   "1: the plain AE of this run at matched test MSE");
-    verdict.below("resists_noise_vs_capped", worst_ratio_capped, 1.0,
-                  fmt::format("largest contractive / norm-capped ratio of the relative displacement over sigma {} to "
-                              "{} (column norms {:.2f} and {:.2f}; one run; over seeds: ./lab verify)",
-                              sigmas.front(), sigmas.back(), mc.column_norm, mn.column_norm),
-                  "1: the plain AE with its encoder's columns capped at the contractive AE's mean norm, same batches "
-                  "and noise");
+    verdict.below(
+        "resists_noise_vs_capped", control.worst_ratio, 1.0,
+        fmt::format("largest contractive / norm-capped ratio of the relative displacement over sigma {} to "
+                    "{} (column norms {:.2f} and {:.2f}; one run; over seeds: ./lab verify)",
+                    resist.sigmas.front(), resist.sigmas.back(), resist.mc.column_norm, control.mn.column_norm),
+        "1: the plain AE with its encoder's columns capped at the contractive AE's mean norm, same batches "
+        "and noise");
     if (!opt.quick)
-        verdict.below("no_corners_cross_entropy", mce_c.near_corner_others, mce_p.near_corner_others,
+        verdict.below("no_corners_cross_entropy", ce.mc.near_corner_others, ce.mp.near_corner_others,
                       fmt::format("the same share for the two models trained with a cross-entropy reconstruction "
                                   "({} and {} stuck units apart); slide 24's corners do not show with it either",
-                                  mce_c.stuck, mce_p.stuck),
+                                  ce.mc.stuck, ce.mp.stuck),
                       "the plain AE's share, cross-entropy too");
     if (!opt.quick)
-        verdict.below("no_corners", mc.near_corner_others, mp.near_corner_others,
+        verdict.below("no_corners", resist.mc.near_corner_others, resist.mp.near_corner_others,
                       fmt::format("share of the contractive AE's activations within 0.05 of 0 or 1, in the units "
                                   "that vary with the image ({} stuck units apart); the finding: slide 24's corners "
                                   "do not show",
-                                  mc.stuck),
+                                  resist.mc.stuck),
                       "the plain AE's share, the same measure");
     return verdict.finish(
         fmt::format("mean column norm {:.2f} against {:.2f}; test MSE contractive {:.5f}, plain "
                     "{:.5f} ({:+.0f}%)",
-                    mc.column_norm, mp.column_norm, mc.mse, mp.mse, 100.0 * (mc.mse / mp.mse - 1.0)));
+                    resist.mc.column_norm, resist.mp.column_norm, resist.mc.mse, resist.mp.mse,
+                    100.0 * (resist.mc.mse / resist.mp.mse - 1.0)));
 } catch (const std::exception& e) {
     return lecture::fail("contractive", e);
 }

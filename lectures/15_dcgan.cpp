@@ -205,19 +205,17 @@ void print_arithmetic(const Arithmetic& a) {
         a.many, a.norm, a.ink_dir, 100.0 * a.kept_dir, a.ink_random, 100.0 * a.kept_random);
 }
 
-}  // namespace
+// The judge of lecture gan_mnist, and what it says of real digits.
+struct Judging {
+    models::MnistJudge judge;
+    xt::xarray<float> real_eval;          // (n, 784): the first n test images
+    xt::xarray<double> real_features;     // (n, 64): the judge's features of real_eval
+    models::MnistJudge::Judgement floor;  // n training images against real_eval
+};
 
-int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(
-        argc, argv, "dcgan", 15, "trains a DCGAN on MNIST, judges its digits and does arithmetic in z space");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
-
-    // ---- The data, and the judge of lecture gan_mnist ----
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
-    const std::size_t n_eval = opt.quick ? 1000 : 5000;
-    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+// The judge of lecture gan_mnist (no slide): an MNIST classifier; returns it, the real digits' features and the floor.
+Judging fit_the_judge(const lecture::Options& opt, const nn::Dataset& train_set, const nn::Dataset& test_set,
+                      std::size_t n_eval) {
     lecture::section("The judge: an MNIST classifier (as in lecture gan_mnist)");
     Generator judge_gen(1234);
     models::MnistJudge judge(judge_gen);
@@ -228,8 +226,28 @@ int main(int argc, char** argv) try {
         judge.judge(xt::view(train_set.images, xt::range(0, n_eval), xt::all()), real_features);
     fmt::print("judge: test accuracy {:.2f}%; real against real: FID {:.2f} (the floor), class entropy {:.3f}\n",
                100.0 * judge_accuracy, floor.fid, floor.class_entropy);
+    return {std::move(judge), real_eval, real_features, floor};
+}
 
-    // ---- Slide 38: the players ----
+// The curves of training: the two losses and D's outputs, means over 20 steps, and their steps.
+struct Curves {
+    std::vector<double> step_axis, loss_d, loss_g, d_real, d_fake;
+};
+
+// The DCGAN after training (here, or kept by an earlier run), and what its training recorded.
+struct TrainedDcgan {
+    nn::Sequential G;
+    xt::xarray<float> z_eval;                                         // (n, Z): the z every evaluation draws
+    std::vector<std::pair<std::string, xt::xarray<float>>> progress;  // the same 12 z through training
+    std::size_t total_steps = 0;
+    Curves curves;
+    models::MnistJudge::Judgement untrained, last;  // of G's samples of z_eval, before and after training
+};
+
+// Slide 38: DCGAN's players, trained by gan_mnist's game (or kept); returns G, z_eval, snapshots, curves, judgements.
+TrainedDcgan players_and_training(const lecture::Options& opt, const std::string& out_dir, const nn::Dataset& train_set,
+                                  std::size_t n_eval, models::MnistJudge& judge,
+                                  const xt::xarray<double>& real_features, Generator& gen) {
     lecture::section("Scott slide 38: DCGAN, transposed convolutions up, strided convolutions down");
     // G: z (N, Z) -> Linear -> (N, 2w*49) -> (N, 2w, 7, 7) -> BN, ReLU
     //      -> ConvTranspose 2w->w k4 s2 p1 -> (N, w, 14, 14) -> BN, ReLU
@@ -322,7 +340,20 @@ int main(int argc, char** argv) try {
     }
     const models::MnistJudge::Judgement last{record.lines().back()[5],
                                              record.lines().back()[6]};  // the last evaluation
+    const Curves curves{step_axis, loss_d, loss_g, d_real, d_fake};
+    return {std::move(G), z_eval, std::move(progress), total_steps, curves, untrained, last};
+}
 
+// The memorisation check's numbers, and G's samples of z_eval, which the sections after it judge.
+struct Copies {
+    xt::xarray<float> samples;  // (n, 784)
+    std::size_t n_near = 0;
+    double near_samples = 0, near_test = 0;  // mean distances to the nearest training image
+};
+
+// As in lecture gan_mnist (no slide): are the samples copies? Returns the samples and both mean distances.
+Copies copies_of_training_images(const lecture::Options& opt, nn::Sequential& G, const xt::xarray<float>& z_eval,
+                                 const nn::Dataset& train_set, const nn::Dataset& test_set) {
     lecture::section("Are the samples copies of training images?");
     const std::size_t n_near = opt.quick ? 500 : 1000;
     const xt::xarray<float> samples = draw(G, z_eval);  // (n, 784)
@@ -332,23 +363,102 @@ int main(int argc, char** argv) try {
         models::mean_nearest_distance(xt::view(test_set.images, xt::range(0, n_near), xt::all()), train_set.images);
     fmt::print("mean distance to the nearest training image: samples {:.3f}, test images {:.3f}\n", near_samples,
                near_test);
+    return {samples, n_near, near_samples, near_test};
+}
 
-    // ---- Do all ten digits appear? (as in lecture gan_mnist) ----
+// As in lecture gan_mnist (no slide): each digit's share of the samples; returns the rarest against its real share.
+lecture::RarestShare ten_digits(models::MnistJudge& judge, const xt::xarray<float>& samples,
+                                const xt::xarray<float>& real_eval) {
     // Digit by digit, the share of the samples the judge calls that digit against the share of
     // real test images it calls that digit; for the verdict the sample share at its one-sided 95%
     // lower bound (Wilson's), which must be at least half the real share.
     lecture::section("Do all ten digits appear?");
-    const lecture::RarestShare rarest =
-        lecture::rarest_share(judge.digit_counts(samples), judge.digit_counts(real_eval), "digits the judge sees");
-    const std::size_t worst_digit = rarest.category;
-    const double worst_ratio = rarest.ratio;
-    Generator baseline_gen(opt.seed + 1);
+    return lecture::rarest_share(judge.digit_counts(samples), judge.digit_counts(real_eval), "digits the judge sees");
+}
+
+// As in lecture gan_mnist (no slide): the FID of the Gaussian of the training pixels; returns it.
+double gaussian_of_the_pixels(const nn::Dataset& train_set, std::size_t n_eval, models::MnistJudge& judge,
+                              const xt::xarray<double>& real_features, double dcgan_fid, double floor_fid,
+                              Generator& baseline_gen) {
     const double gaussian_fid =
         judge.judge(models::gaussian_samples(train_set.images, n_eval, baseline_gen), real_features).fid;
     fmt::print("FID: the Gaussian of the training pixels {:.2f}; the DCGAN {:.2f}; real against real {:.2f}\n",
-               gaussian_fid, last.fid, floor.fid);
+               gaussian_fid, dcgan_fid, floor_fid);
+    return gaussian_fid;
+}
 
-    // ---- Slide 41: latent space arithmetic ----
+// The VAE's side of slide 41.
+struct VaeArithmetic {
+    Arithmetic arith;
+    double fid = NAN;  // the FID of the VAE's samples, decoder(z ~ N(0, I))
+};
+
+// Slide 41 in a VAE's latent space (lecture vae's model, 3 epochs); returns its arithmetic and its samples' FID.
+VaeArithmetic vae_arithmetic(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t n_eval,
+                             models::MnistJudge& judge, const xt::xarray<double>& real_features,
+                             Generator& baseline_gen, Generator& gen) {
+    // The same arithmetic in a VAE's latent space (lecture vae's 784-400-20 model, 3 epochs):
+    // there the exemplars are real test images with their true labels, and their codes are
+    // the encoder's means mu. Measured: slide 41's three-exemplar picture is not reliable in
+    // either space. With this DCGAN the sum draws a thick 7-like shape, judged a 1 in none of
+    // the 9 results (seeds 15 and 16, and without init_dcgan); with the VAE, a blurred thicker
+    // 1 judged a 1 in 0, 6 and 7 of 9 in three runs. Three exemplars carry too much of their
+    // own identity. (At seed 15 with one SkylakeX thread, the VAE's sum was judged a 1 in 9 of
+    // 9, the DCGAN's in 0 of 9; the figures' captions say which.) The measured direction, from
+    // a quarter of all 7s each side, applied to 500 codes of other digits: in both spaces it adds
+    // 4-8x the ink of a random direction of the same length; the judge keeps the digit on 50%
+    // of the moved DCGAN samples against 73% for random directions (the kept_gan clause FAILS:
+    // in the DCGAN's z space, thickening also changes digits), and on 86% of the VAE's against
+    // 83%: the VAE's space is the smoother one, its encoder trained to put similar images at
+    // nearby codes. (Before, measured on codes of all digits, 7s included: 52-58% against
+    // 67-70% and 87-92% against 77-84%.)
+    models::VAE vae(784, 400, 20, gen);
+    {
+        nn::Adam adam(vae.parameters(), 1e-3);
+        nn::DataLoader vae_loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
+        for (int epoch = 0; epoch < 3; ++epoch)
+            for (const nn::Batch& batch : vae_loader) {
+                adam.zero_grad();
+                models::VAE::Loss l = vae.loss(batch.x, gen);
+                l.total.backward();
+                adam.step();
+            }
+    }
+    xt::xarray<float> mu;
+    {
+        NoGradGuard no_grad;
+        mu = vae.encode(Tensor(test_set.images)).mu.value();  // (N, 20)
+    }
+    auto vae_decode = [&](const xt::xarray<float>& z) {
+        NoGradGuard no_grad;
+        return xt::xarray<float>(sigmoid(vae.decode_logits(Tensor(z))).value());
+    };
+    double vae_fid = NAN;
+    {
+        const xt::xarray<float> z_vae = randn({n_eval, std::size_t{20}}, baseline_gen).value();  // (n, 20)
+        vae_fid = judge.judge(vae_decode(z_vae), real_features).fid;
+        fmt::print("VAE (784-400-20, 3 epochs): FID of {} samples decoder(z), z ~ N(0, I): {:.2f}\n", n_eval, vae_fid);
+    }
+    const Arithmetic vae_arith =
+        latent_arithmetic(vae_decode, mu, test_set.labels, std::vector<bool>(test_set.size(), true), judge, gen);
+    fmt::print("VAE, z of 20 dimensions:\n");
+    print_arithmetic(vae_arith);
+    return {vae_arith, vae_fid};
+}
+
+// Slide 41's arithmetic in the DCGAN's z space and in a VAE's: the default run only.
+struct LatentArithmetic {
+    Arithmetic gan, vae;
+    double vae_fid = NAN;  // the FID of the VAE's samples, decoder(z ~ N(0, I)): default run only
+};
+
+// Slide 41: thick 7 - thin 7 + thin 1 in both spaces, arithmetic*.png; returns both measurements and the VAE's FID.
+LatentArithmetic latent_space_arithmetic(const lecture::Options& opt, const std::string& out_dir, nn::Sequential& G,
+                                         const xt::xarray<float>& z_eval, const xt::xarray<float>& samples,
+                                         const nn::Dataset& train_set, const nn::Dataset& test_set,
+                                         models::MnistJudge& judge, const xt::xarray<double>& real_features,
+                                         Generator& baseline_gen, Generator& gen) {
+    const std::size_t n_eval = z_eval.shape(0);  // n
     lecture::section("Scott slide 41: arithmetic in z space");
     // Radford et al. average the z of three exemplars per concept (one z is too noisy) and add and
     // subtract the averages. Here the concepts are picked by measurement among the evaluation
@@ -359,107 +469,103 @@ int main(int argc, char** argv) try {
     // should draw a thick 1: the difference of the first two is a "thickness" direction.
     // (--quick stops before this: after its 100 small steps too few samples are digits the judge
     // is sure of.)
-    Arithmetic gan_arith, vae_arith;
-    double vae_fid = NAN;  // the FID of the VAE's samples, decoder(z ~ N(0, I)): default run only
-    if (!opt.quick) {
-        std::vector<std::size_t> labels(n_eval);
-        std::vector<bool> confident(n_eval);
-        {
-            NoGradGuard no_grad;
-            const xt::xarray<float> p = softmax(judge(Tensor(samples))).value();  // (n, 10)
-            for (std::size_t i = 0; i < n_eval; ++i) {
-                const auto row = xt::row(p, static_cast<long>(i));
-                labels[i] = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
-                confident[i] = p(i, labels[i]) >= 0.95;
-            }
+    LatentArithmetic arith;
+    if (opt.quick) return arith;
+    std::vector<std::size_t> labels(n_eval);
+    std::vector<bool> confident(n_eval);
+    {
+        NoGradGuard no_grad;
+        const xt::xarray<float> p = softmax(judge(Tensor(samples))).value();  // (n, 10)
+        for (std::size_t i = 0; i < n_eval; ++i) {
+            const auto row = xt::row(p, static_cast<long>(i));
+            labels[i] = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+            confident[i] = p(i, labels[i]) >= 0.95;
         }
-        gan_arith = latent_arithmetic([&](const xt::xarray<float>& z) { return draw(G, z); }, z_eval, labels, confident,
-                                      judge, gen);
-        fmt::print("DCGAN, z of {} dimensions:\n", kZ);
-        print_arithmetic(gan_arith);
-
-        // The same arithmetic in a VAE's latent space (lecture vae's 784-400-20 model, 3 epochs):
-        // there the exemplars are real test images with their true labels, and their codes are
-        // the encoder's means mu. Measured: slide 41's three-exemplar picture is not reliable in
-        // either space. With this DCGAN the sum draws a thick 7-like shape, judged a 1 in none of
-        // the 9 results (seeds 15 and 16, and without init_dcgan); with the VAE, a blurred thicker
-        // 1 judged a 1 in 0, 6 and 7 of 9 in three runs. Three exemplars carry too much of their
-        // own identity. (At seed 15 with one SkylakeX thread, the VAE's sum was judged a 1 in 9 of
-        // 9, the DCGAN's in 0 of 9; the figures' captions say which.) The measured direction, from
-        // a quarter of all 7s each side, applied to 500 codes of other digits: in both spaces it adds
-        // 4-8x the ink of a random direction of the same length; the judge keeps the digit on 50%
-        // of the moved DCGAN samples against 73% for random directions (the kept_gan clause FAILS:
-        // in the DCGAN's z space, thickening also changes digits), and on 86% of the VAE's against
-        // 83%: the VAE's space is the smoother one, its encoder trained to put similar images at
-        // nearby codes. (Before, measured on codes of all digits, 7s included: 52-58% against
-        // 67-70% and 87-92% against 77-84%.)
-        models::VAE vae(784, 400, 20, gen);
-        {
-            nn::Adam adam(vae.parameters(), 1e-3);
-            nn::DataLoader vae_loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
-            for (int epoch = 0; epoch < 3; ++epoch)
-                for (const nn::Batch& batch : vae_loader) {
-                    adam.zero_grad();
-                    models::VAE::Loss l = vae.loss(batch.x, gen);
-                    l.total.backward();
-                    adam.step();
-                }
-        }
-        xt::xarray<float> mu;
-        {
-            NoGradGuard no_grad;
-            mu = vae.encode(Tensor(test_set.images)).mu.value();  // (N, 20)
-        }
-        auto vae_decode = [&](const xt::xarray<float>& z) {
-            NoGradGuard no_grad;
-            return xt::xarray<float>(sigmoid(vae.decode_logits(Tensor(z))).value());
-        };
-        {
-            const xt::xarray<float> z_vae = randn({n_eval, std::size_t{20}}, baseline_gen).value();  // (n, 20)
-            vae_fid = judge.judge(vae_decode(z_vae), real_features).fid;
-            fmt::print("VAE (784-400-20, 3 epochs): FID of {} samples decoder(z), z ~ N(0, I): {:.2f}\n", n_eval,
-                       vae_fid);
-        }
-        vae_arith =
-            latent_arithmetic(vae_decode, mu, test_set.labels, std::vector<bool>(test_set.size(), true), judge, gen);
-        fmt::print("VAE, z of 20 dimensions:\n");
-        print_arithmetic(vae_arith);
-        io::GridOptions grid;
-        grid.scale = 3;
-        grid.title = "Slide 41 in the DCGAN's z space (4th column: the mean z)";
-        grid.caption = fmt::format("the sum is judged a 1 in {} of 9{}", gan_arith.result_ones,
-                                   gan_arith.result_ones < 5 ? ": slide 41's picture does not reproduce here" : "");
-        io::save_image_rows(out_dir + "/arithmetic.png", gan_arith.rows, 28, 28, grid);
-        grid.title = "Slide 41 in a VAE's latent space (4th column: the mean code)";
-        grid.caption = fmt::format("the sum is judged a 1 in {} of 9{}", vae_arith.result_ones,
-                                   vae_arith.result_ones < 5 ? ": slide 41's picture does not reproduce here" : "");
-        io::save_image_rows(out_dir + "/arithmetic_vae.png", vae_arith.rows, 28, 28, grid);
     }
+    arith.gan = latent_arithmetic([&](const xt::xarray<float>& z) { return draw(G, z); }, z_eval, labels, confident,
+                                  judge, gen);
+    fmt::print("DCGAN, z of {} dimensions:\n", kZ);
+    print_arithmetic(arith.gan);
+
+    const VaeArithmetic vae = vae_arithmetic(train_set, test_set, n_eval, judge, real_features, baseline_gen, gen);
+    arith.vae = vae.arith;
+    arith.vae_fid = vae.fid;
+    io::GridOptions grid;
+    grid.scale = 3;
+    grid.title = "Slide 41 in the DCGAN's z space (4th column: the mean z)";
+    grid.caption = fmt::format("the sum is judged a 1 in {} of 9{}", arith.gan.result_ones,
+                               arith.gan.result_ones < 5 ? ": slide 41's picture does not reproduce here" : "");
+    io::save_image_rows(out_dir + "/arithmetic.png", arith.gan.rows, 28, 28, grid);
+    grid.title = "Slide 41 in a VAE's latent space (4th column: the mean code)";
+    grid.caption = fmt::format("the sum is judged a 1 in {} of 9{}", arith.vae.result_ones,
+                               arith.vae.result_ones < 5 ? ": slide 41's picture does not reproduce here" : "");
+    io::save_image_rows(out_dir + "/arithmetic_vae.png", arith.vae.rows, 28, 28, grid);
+    return arith;
+}
+
+// Slides 39-40: progress.png (the same 12 z through training), interpolation.png and losses.png; returns nothing.
+void samples_from_z_space(const std::string& out_dir, TrainedDcgan& dcgan) {
+    io::GridOptions grid;
+    grid.title = "DCGAN: samples from the same 12 z through training";
+    io::save_image_rows(out_dir + "/progress.png", dcgan.progress, 28, 28, grid);
+    std::vector<std::pair<std::string, xt::xarray<float>>> rows;
+    for (std::size_t pair = 0; pair < 4; ++pair) {
+        const xt::xarray<float> path = models::interpolate(xt::view(dcgan.z_eval, 2 * pair, xt::all()),
+                                                           xt::view(dcgan.z_eval, 2 * pair + 1, xt::all()), 10);
+        rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(dcgan.G, path)});  // (10, Z)
+    }
+    grid.title = "DCGAN: G along straight lines between two z, 10 steps";
+    io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
+    io::PlotOptions plot;
+    plot.title = "DCGAN on MNIST: losses and D's outputs (means over 20 steps)";
+    plot.xlabel = "step";
+    plot.ylabel = "loss (nats) or probability";
+    const Curves& c = dcgan.curves;
+    io::save_line_plot(out_dir + "/losses.png",
+                       {{"J(D)", c.step_axis, c.loss_d},
+                        {"J(G) = -log D(G(z))", c.step_axis, c.loss_g},
+                        {"D(x), real", c.step_axis, c.d_real},
+                        {"D(G(z)), fake", c.step_axis, c.d_fake}},
+                       plot);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt = lecture::parse_args(
+        argc, argv, "dcgan", 15, "trains a DCGAN on MNIST, judges its digits and does arithmetic in z space");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- The data, and the judge of lecture gan_mnist ----
+    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
+    const std::size_t n_eval = opt.quick ? 1000 : 5000;
+    fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
+    Judging judging = fit_the_judge(opt, train_set, test_set, n_eval);
+
+    // ---- Slide 38: the players ----
+    TrainedDcgan dcgan =
+        players_and_training(opt, out_dir, train_set, n_eval, judging.judge, judging.real_features, gen);
+
+    // ---- Copies of the training set? (as in lecture gan_mnist) ----
+    const Copies copies = copies_of_training_images(opt, dcgan.G, dcgan.z_eval, train_set, test_set);
+
+    // ---- Do all ten digits appear? (as in lecture gan_mnist) ----
+    const lecture::RarestShare rarest = ten_digits(judging.judge, copies.samples, judging.real_eval);
+
+    // ---- A baseline generator: the Gaussian of the pixels (as in lecture gan_mnist) ----
+    Generator baseline_gen(opt.seed + 1);  // the baselines' draws: the Gaussian's samples, then the VAE's z
+    const double gaussian_fid = gaussian_of_the_pixels(train_set, n_eval, judging.judge, judging.real_features,
+                                                       dcgan.last.fid, judging.floor.fid, baseline_gen);
+
+    // ---- Slide 41: latent space arithmetic ----
+    const LatentArithmetic arith =
+        latent_space_arithmetic(opt, out_dir, dcgan.G, dcgan.z_eval, copies.samples, train_set, test_set, judging.judge,
+                                judging.real_features, baseline_gen, gen);
 
     // ---- Figures ----
-    {
-        io::GridOptions grid;
-        grid.title = "DCGAN: samples from the same 12 z through training";
-        io::save_image_rows(out_dir + "/progress.png", progress, 28, 28, grid);
-        std::vector<std::pair<std::string, xt::xarray<float>>> rows;
-        for (std::size_t pair = 0; pair < 4; ++pair) {
-            const xt::xarray<float> path = models::interpolate(xt::view(z_eval, 2 * pair, xt::all()),
-                                                               xt::view(z_eval, 2 * pair + 1, xt::all()), 10);
-            rows.push_back({fmt::format("z{} to z{}", 2 * pair, 2 * pair + 1), draw(G, path)});  // (10, Z)
-        }
-        grid.title = "DCGAN: G along straight lines between two z, 10 steps";
-        io::save_image_rows(out_dir + "/interpolation.png", rows, 28, 28, grid);
-        io::PlotOptions plot;
-        plot.title = "DCGAN on MNIST: losses and D's outputs (means over 20 steps)";
-        plot.xlabel = "step";
-        plot.ylabel = "loss (nats) or probability";
-        io::save_line_plot(out_dir + "/losses.png",
-                           {{"J(D)", step_axis, loss_d},
-                            {"J(G) = -log D(G(z))", step_axis, loss_g},
-                            {"D(x), real", step_axis, d_real},
-                            {"D(G(z)), fake", step_axis, d_fake}},
-                           plot);
-    }
+    samples_from_z_space(out_dir, dcgan);
     fmt::print("wrote {0}/progress.png, {0}/interpolation.png, {0}/losses.png{1}\n", out_dir,
                opt.quick ? "" : fmt::format(", {0}/arithmetic.png and {0}/arithmetic_vae.png", out_dir));
 
@@ -486,29 +592,30 @@ int main(int argc, char** argv) try {
         (opt.quick ? ""
                    : "; in the GAN's z space and in a VAE's, a thick-minus-thin direction learned from 7s moves other "
                      "digits' ink more than random directions of its norm and keeps their digit as often"));
-    verdict.below("fid_untrained", last.fid, untrained.fid,
-                  fmt::format("MNIST-FID of {} samples after {} steps, to {} test images", n_eval, total_steps, n_eval),
-                  "the untrained G's FID, same z and judge");
+    verdict.below(
+        "fid_untrained", dcgan.last.fid, dcgan.untrained.fid,
+        fmt::format("MNIST-FID of {} samples after {} steps, to {} test images", n_eval, dcgan.total_steps, n_eval),
+        "the untrained G's FID, same z and judge");
     if (!opt.quick) {
         const std::string one_run =
-            fmt::format("(one run; over seeds: ./lab verify; real against real {:.2f})", floor.fid);
-        verdict.below("fid_gaussian", last.fid, gaussian_fid, "MNIST-FID of the DCGAN's samples " + one_run,
+            fmt::format("(one run; over seeds: ./lab verify; real against real {:.2f})", judging.floor.fid);
+        verdict.below("fid_gaussian", dcgan.last.fid, gaussian_fid, "MNIST-FID of the DCGAN's samples " + one_run,
                       "the FID of as many samples of the Gaussian fitted to the training pixels' mean and covariance");
-        verdict.below("fid_vae", last.fid, vae_fid, "MNIST-FID of the DCGAN's samples " + one_run,
+        verdict.below("fid_vae", dcgan.last.fid, arith.vae_fid, "MNIST-FID of the DCGAN's samples " + one_run,
                       "the FID of as many samples of this run's VAE (784-400-20, 3 epochs), decoder(z ~ N(0, I))");
-        verdict.at_least("every_digit", worst_ratio, 0.5,
+        verdict.at_least("every_digit", rarest.ratio, 0.5,
                          fmt::format("the rarest digit among {} samples (digit {}): 95% lower bound of its share, "
                                      "over its share among {} test images, both as the judge labels them",
-                                     n_eval, worst_digit, n_eval),
+                                     n_eval, rarest.category, n_eval),
                          "one half: a digit drawn at under half its rate in the data counts as dropped");
     }
-    verdict.at_least("no_copies", near_samples, near_test,
-                     fmt::format("mean distance of {} samples to their nearest training image", n_near),
-                     fmt::format("the same for {} test images, which G never saw", n_near));
+    verdict.at_least("no_copies", copies.near_samples, copies.near_test,
+                     fmt::format("mean distance of {} samples to their nearest training image", copies.n_near),
+                     fmt::format("the same for {} test images, which G never saw", copies.n_near));
     if (!opt.quick) {
         const std::string moved = "(500 codes of digits other than 7; one run; over seeds: ./lab verify)";
         for (const auto& [space, ar] :
-             {std::pair<std::string, const Arithmetic*>{"gan", &gan_arith}, {"vae", &vae_arith}}) {
+             {std::pair<std::string, const Arithmetic*>{"gan", &arith.gan}, {"vae", &arith.vae}}) {
             verdict.above("ink_" + space, ar->ink_dir, ar->ink_random,
                           fmt::format("mean ink change along the direction from the {} thickest against the {} "
                                       "thinnest 7s, {} {}",
@@ -522,16 +629,17 @@ int main(int argc, char** argv) try {
     }
     if (opt.quick)
         return verdict.finish(fmt::format("FID {:.2f} -> {:.2f} (floor {:.2f}); nearest: samples {:.3f}, test {:.3f}",
-                                          untrained.fid, last.fid, floor.fid, near_samples, near_test));
+                                          dcgan.untrained.fid, dcgan.last.fid, judging.floor.fid, copies.near_samples,
+                                          copies.near_test));
     return verdict.finish(fmt::format(
         "FID {:.2f} -> {:.2f} (Gaussian {:.2f}, VAE {:.2f}, floor {:.2f}); rarest digit {} at {:.2f} of its real "
         "share; nearest: samples {:.3f}, test {:.3f}; slide 41's sum judged a 1 in {} of 9 (GAN), {} of 9 (VAE); "
         "GAN ink {:+.4f} vs random {:.4f}, kept {:.0f}% vs {:.0f}%; VAE ink {:+.4f} vs random {:.4f}, kept {:.0f}% "
         "vs {:.0f}%",
-        untrained.fid, last.fid, gaussian_fid, vae_fid, floor.fid, worst_digit, worst_ratio, near_samples, near_test,
-        gan_arith.result_ones, vae_arith.result_ones, gan_arith.ink_dir, gan_arith.ink_random,
-        100.0 * gan_arith.kept_dir, 100.0 * gan_arith.kept_random, vae_arith.ink_dir, vae_arith.ink_random,
-        100.0 * vae_arith.kept_dir, 100.0 * vae_arith.kept_random));
+        dcgan.untrained.fid, dcgan.last.fid, gaussian_fid, arith.vae_fid, judging.floor.fid, rarest.category,
+        rarest.ratio, copies.near_samples, copies.near_test, arith.gan.result_ones, arith.vae.result_ones,
+        arith.gan.ink_dir, arith.gan.ink_random, 100.0 * arith.gan.kept_dir, 100.0 * arith.gan.kept_random,
+        arith.vae.ink_dir, arith.vae.ink_random, 100.0 * arith.vae.kept_dir, 100.0 * arith.vae.kept_random));
 } catch (const std::exception& e) {
     return lecture::fail("dcgan", e);
 }

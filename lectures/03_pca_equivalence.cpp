@@ -110,16 +110,19 @@ double linear_ae_mse_float64(const models::MLPAutoencoder& ae, const xt::xarray<
     return total / static_cast<double>(images.size());
 }
 
-}  // namespace
+// ---- Part 1, Scott slide 7 ----
+// What part 1 measures, and what its figures draw.
+struct ThreeTwoThree {
+    std::size_t n;                            // examples
+    xt::xarray<float> x3f, r_before, r3, h3;  // (N, 3) the data, the untrained and trained outputs; (N, 2) the codes
+    xt::xarray<double> components;            // (3, 3) PCA's axes, by decreasing variance
+    double angle, angle_tolerance;            // the largest angle between the two planes, degrees, and its bound
+    double error_gap, error_tolerance;        // |AE error - PCA's| / PCA's, and its bound
+};
 
-int main(int argc, char** argv) try {
-    const lecture::Options opt =
-        lecture::parse_args(argc, argv, "pca_equivalence", 3, "compares linear and nonlinear autoencoders with PCA");
-    const std::string out_dir = lecture::make_out_dir(opt);
-    Generator gen(opt.seed);
-
-    // ================================================================================================
-    // ---- Part 1, Scott slide 7: a 3-2-3 linear autoencoder on correlated 3-D data ----
+// Scott slide 7: a 3-2-3 linear autoencoder trained on correlated 3-D data, against PCA; returns
+// how far its plane and its error are from PCA's, each with its float32 tolerance.
+ThreeTwoThree three_two_three(Generator& gen) {
     lecture::section("Scott slide 7: a 3-2-3 linear autoencoder against PCA");
     // Data: x = R diag(sqrt(lambda)) z with z ~ N(0, I_3) and R a random rotation, so the
     // covariance is R diag(lambda) R^T: a flat cloud, long along R's first column, thin along its
@@ -213,22 +216,26 @@ int main(int argc, char** argv) try {
     const xt::xarray<double> gram = xt::linalg::dot(xt::transpose(decoder_cols), decoder_cols);  // (2, 2)
     fmt::print("the decoder's columns are not orthonormal: W2 W2^T = [[{:.3f} {:.3f}] [{:.3f} {:.3f}]]\n", gram(0, 0),
                gram(0, 1), gram(1, 0), gram(1, 1));
+    return {n, x3f, r_before, r3.value(), h3.value(), p3.components, angles[0], angle_tolerance, error_gap,
+            error_tolerance};
+}
 
-    // ---- Look at it: the 3-2-3 example drawn ----
+// Look at it: the 3-2-3 example drawn (plane.png, projection_pca.png, projection_ae.png).
+void draw_three_two_three(const ThreeTwoThree& t, const std::string& out_dir) {
     // In PCA's coordinates c = x U (U the three eigenvectors, (3, 3)), PCA's plane is c3 = 0.
     // plane.png looks at the cloud edge-on to that plane (PC1 across, PC3 up): the data spread
     // up and down, PCA projects every point straight down to PC3 = 0, and the trained
     // autoencoder's outputs land there too; the untrained one's lie on its own, tilted plane.
-    const xt::xarray<double> U3 = p3.components;  // (3, 3)
+    const xt::xarray<double> U3 = t.components;  // (3, 3)
     const auto in_pca_axes = [&](const xt::xarray<float>& pts, std::size_t a, std::size_t b) {
         const xt::xarray<double> c = xt::linalg::dot(xt::cast<double>(pts), U3);            // (N, 3)
         return xt::xarray<float>(xt::cast<float>(xt::view(c, xt::all(), xt::keep(a, b))));  // (N, 2)
     };
     {
         const xt::xarray<float> pts = xt::concatenate(
-            xt::xtuple(in_pca_axes(x3f, 0, 2), in_pca_axes(r_before, 0, 2), in_pca_axes(r3.value(), 0, 2)), 0);
-        std::vector<std::size_t> labels(3 * n);
-        for (std::size_t i = 0; i < 3 * n; ++i) labels[i] = i / n;
+            xt::xtuple(in_pca_axes(t.x3f, 0, 2), in_pca_axes(t.r_before, 0, 2), in_pca_axes(t.r3, 0, 2)), 0);
+        std::vector<std::size_t> labels(3 * t.n);
+        for (std::size_t i = 0; i < 3 * t.n; ++i) labels[i] = i / t.n;
         io::PlotOptions plot;
         plot.title = "3-2-3 AE outputs, seen edge-on to PCA's plane (PC3 = 0)";
         plot.xlabel = "PC1 (along PCA's plane)";
@@ -242,9 +249,9 @@ int main(int argc, char** argv) try {
     // straight lines through 0. The code is a linear mix of PCA's two coordinates, not the
     // coordinates themselves (Lamúrias: "without orthogonality constraint").
     {
-        const xt::xarray<float> c12 = in_pca_axes(x3f, 0, 1);  // (N, 2)
-        std::vector<std::size_t> quadrant(n);
-        for (std::size_t i = 0; i < n; ++i) quadrant[i] = (c12(i, 0) < 0 ? 1 : 0) + (c12(i, 1) < 0 ? 2 : 0);
+        const xt::xarray<float> c12 = in_pca_axes(t.x3f, 0, 1);  // (N, 2)
+        std::vector<std::size_t> quadrant(t.n);
+        for (std::size_t i = 0; i < t.n; ++i) quadrant[i] = (c12(i, 0) < 0 ? 1 : 0) + (c12(i, 1) < 0 ? 2 : 0);
         const std::vector<std::string> names{"PC1 > 0, PC2 > 0", "PC1 < 0, PC2 > 0", "PC1 > 0, PC2 < 0",
                                              "PC1 < 0, PC2 < 0"};
         io::PlotOptions plot;
@@ -255,18 +262,30 @@ int main(int argc, char** argv) try {
         plot.title = "The trained 3-2-3 AE's code h = x W1 of the same points";
         plot.xlabel = "h1";
         plot.ylabel = "h2";
-        io::save_scatter(out_dir + "/projection_ae.png", h3.value(), quadrant, plot, names);
+        io::save_scatter(out_dir + "/projection_ae.png", t.h3, quadrant, plot, names);
     }
     fmt::print("wrote {0}/plane.png, {0}/projection_pca.png and {0}/projection_ae.png\n", out_dir);
+}
 
-    // ================================================================================================
-    // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
+// ---- Part 2, Lamúrias "PCA vs autoencoder" ----
+// What part 2 measures, and what its figures draw.
+struct Mnist32 {
+    nn::Dataset train, test;
+    models::MLPAutoencoder linear, deep;
+    xt::xarray<float> U, pca_recon;  // (D, K) PCA's top K axes; (N, D) its test reconstructions
+    xt::xarray<double> linear_rows;  // (K, D) the linear decoder's rows
+    double pca_mse, linear_mse, deep_mse;                            // test MSEs
+    double pca_train, pca_train_fewer, linear_train, linear_excess;  // training MSEs, float64
+};
+
+// Lamúrias, "PCA vs autoencoder": K numbers per MNIST digit through PCA-K, a linear autoencoder
+// and a nonlinear one; returns the three and their errors.
+Mnist32 pca_against_autoencoders(std::size_t K, bool quick, Generator& gen) {
     lecture::section("Lamúrias, PCA vs autoencoder: MNIST with 32 code units");
     // --quick: 5,000 training images and 1,000 test images, with more epochs (40 and 30).
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 5000 : 0);
+    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
-    const std::size_t K = 32;
 
     // PCA-32: x_hat = mu + U U^T (x - mu), U (D, K) the top K eigenvectors of the training
     // covariance, mu (D,) the training mean.
@@ -284,7 +303,7 @@ int main(int argc, char** argv) try {
     // biases let it learn the mean that PCA subtracts by hand.
     lecture::section("linear autoencoder 784-32-784");
     models::MLPAutoencoder linear({784, K}, gen, nn::Activation::Identity, nn::Activation::Identity);
-    const std::size_t linear_epochs = opt.quick ? 40 : 10;
+    const std::size_t linear_epochs = quick ? 40 : 10;
     // The training loop of mnist_autoencoder (Adam on the square loss), as nn::fit_autoencoder.
     const double linear_mse =
         nn::fit_autoencoder(linear, train, test, {linear_epochs, 128, 2e-3, gen.next_u64()}).back();
@@ -293,7 +312,7 @@ int main(int argc, char** argv) try {
     // image, but the code can now follow a curved manifold instead of a flat subspace.
     lecture::section("nonlinear autoencoder 784-256-32-256-784");
     models::MLPAutoencoder deep({784, 256, K}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
-    const std::size_t deep_epochs = opt.quick ? 30 : 10;
+    const std::size_t deep_epochs = quick ? 30 : 10;
     const double deep_mse = nn::fit_autoencoder(deep, train, test, {deep_epochs, 128, 1e-3, gen.next_u64()}).back();
 
     // The linear decoder's K rows span nearly PCA's K-dimensional subspace. Nearly: the largest
@@ -334,16 +353,21 @@ int main(int argc, char** argv) try {
         K, pca_train, linear_train, 100.0 * linear_excess, K - 1, pca_train_fewer,
         100.0 * (pca_train_fewer / pca_train - 1.0), (linear_train - pca_train) / (lambda_train(K - 1) / D), K);
 
-    // ---- Look at it ----
+    return {train,   test,       std::move(linear), std::move(deep), U, pca_recon, linear_rows,
+            pca_mse, linear_mse, deep_mse,          pca_train,       pca_train_fewer, linear_train, linear_excess};
+}
+
+// Look at it: reconstructions.png and components.png.
+void draw_mnist(Mnist32& m, std::size_t K, const std::string& out_dir) {
     std::vector<std::size_t> first(12);
     for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
-    const Tensor x = test.batch(first);  // (12, D)
-    const xt::xarray<float> pca_rows = xt::view(pca_recon, xt::range(0, first.size()), xt::all());
+    const Tensor x = m.test.batch(first);  // (12, D)
+    const xt::xarray<float> pca_rows = xt::view(m.pca_recon, xt::range(0, first.size()), xt::all());
     Tensor r_linear, r_deep;
     {
         NoGradGuard no_grad;
-        r_linear = linear(x);
-        r_deep = deep(x);
+        r_linear = m.linear(x);
+        r_deep = m.deep(x);
     }
     io::GridOptions grid;
     grid.scale = 3;
@@ -358,8 +382,8 @@ int main(int argc, char** argv) try {
     // The first 16 principal components next to the linear decoder's first 16 rows: both span
     // (nearly) the same 32-dimensional subspace, but PCA's axes are ordered and orthogonal while
     // the autoencoder's are any basis of it, so they do not look alike.
-    xt::xarray<float> pcs = xt::transpose(xt::view(U, xt::all(), xt::range(0, 16)));                   // (16, D)
-    xt::xarray<float> dec_rows = xt::cast<float>(xt::view(linear_rows, xt::range(0, 16), xt::all()));  // (16, D)
+    xt::xarray<float> pcs = xt::transpose(xt::view(m.U, xt::all(), xt::range(0, 16)));                   // (16, D)
+    xt::xarray<float> dec_rows = xt::cast<float>(xt::view(m.linear_rows, xt::range(0, 16), xt::all()));  // (16, D)
     io::GridOptions filters;
     filters.columns = 16;
     filters.scale = 2;
@@ -369,6 +393,24 @@ int main(int argc, char** argv) try {
     io::save_image_rows(out_dir + "/components.png", {{"PCA axes", pcs}, {"AE decoder rows", dec_rows}}, 28, 28,
                         filters);
     fmt::print("wrote {0}/reconstructions.png and {0}/components.png\n", out_dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const lecture::Options opt =
+        lecture::parse_args(argc, argv, "pca_equivalence", 3, "compares linear and nonlinear autoencoders with PCA");
+    const std::string out_dir = lecture::make_out_dir(opt);
+    Generator gen(opt.seed);
+
+    // ---- Part 1, Scott slide 7: a 3-2-3 linear autoencoder on correlated 3-D data ----
+    const ThreeTwoThree plane = three_two_three(gen);
+    draw_three_two_three(plane, out_dir);
+
+    // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
+    const std::size_t K = 32;
+    Mnist32 m = pca_against_autoencoders(K, opt.quick, gen);
+    draw_mnist(m, K, out_dir);
 
     // ---- Verdict ----
     // The floor for the linear AE: its training MSE and PCA's optimum are both computed in
@@ -378,11 +420,11 @@ int main(int argc, char** argv) try {
     // covariance with a sum over N rows and a backward-stable solver, far inside that. Allowing
     // gamma_n on each side, the AE may not come out below PCA's optimum by more than 2 gamma_n.
     const double u64 = std::ldexp(1.0, -53);
-    const double n_squares = static_cast<double>(train.images.size());
+    const double n_squares = static_cast<double>(m.train.images.size());
     const double floor_tolerance = 2.0 * n_squares * u64 / (1.0 - n_squares * u64);
     fmt::print("float64 rounding on the training MSEs: 2 gamma_n, n = N D = {:.0f}: {:.1e} (relative)\n", n_squares,
                floor_tolerance);
-    const double deep_ratio = deep_mse / pca_mse;
+    const double deep_ratio = m.deep_mse / m.pca_mse;
     lecture::quick_scope(opt,
                          "5,000 training images and 1,000 test images, 40 and 30 epochs (not 60,000, 10,000 and 10 "
                          "each): the same clauses as the default run");
@@ -391,17 +433,17 @@ int main(int argc, char** argv) try {
         "comes down to PCA-{0}'s training error, not below it, closer than PCA-{1}, and the nonlinear AE beats "
         "PCA-{0} on unseen digits",
         K, K - 1));
-    verdict.at_most("plane", angles[0], angle_tolerance,
+    verdict.at_most("plane", plane.angle, plane.angle_tolerance,
                     "largest principal angle between the 3-2-3 decoder's plane and PCA's top two components, degrees",
                     "float32 rounding: eps sqrt(N) lambda_1 / (lambda_2 - lambda_3), eps = 2^-23 (derived above)");
-    verdict.at_most("error", error_gap, error_tolerance,
+    verdict.at_most("error", plane.error_gap, plane.error_tolerance,
                     "|AE error per example - lambda_3| / lambda_3, the 3-2-3 AE after training",
                     "float32 rounding of a mean of 3N squares: eps sqrt(3N)");
-    verdict.at_least("linear_floor", linear_excess, -floor_tolerance,
+    verdict.at_least("linear_floor", m.linear_excess, -floor_tolerance,
                      fmt::format("(linear AE's training MSE - PCA-{0}'s optimum) / PCA-{0}'s optimum, float64", K),
                      "PCA is optimal among linear codes: 0, less float64 rounding, 2 gamma_n with n = N D (derived "
                      "above)");
-    verdict.below("linear_all_units", linear_train, pca_train_fewer,
+    verdict.below("linear_all_units", m.linear_train, m.pca_train_fewer,
                   "linear AE's training MSE, float64 (one run; over seeds: ./lab verify)",
                   fmt::format("PCA-{}'s training MSE, the best linear code with one unit fewer (PCA-{} plus "
                               "lambda_{} / D)",
@@ -411,8 +453,8 @@ int main(int argc, char** argv) try {
                   fmt::format("1: PCA-{}, the best linear code of {} numbers, on the same test images", K, K));
     return verdict.finish(fmt::format("angle {:.1e} deg, error gap {:.1e}; MNIST training MSE PCA-{} {:.5f}, linear "
                                       "{:.5f} ({:+.2f}%); test MSE PCA {:.5f}, nonlinear {:.5f} ({:.2f} of PCA's)",
-                                      angles[0], error_gap, K, pca_train, linear_train, 100.0 * linear_excess, pca_mse,
-                                      deep_mse, deep_ratio));
+                                      plane.angle, plane.error_gap, K, m.pca_train, m.linear_train,
+                                      100.0 * m.linear_excess, m.pca_mse, m.deep_mse, deep_ratio));
 } catch (const std::exception& e) {
     return lecture::fail("pca_equivalence", e);
 }

@@ -61,9 +61,14 @@ template <class T>
 template <class T>
 void detail::im2col_into(const T* image, const Patches& p, const ConvGeometry& geom, T* cols) {
     const std::size_t s = geom.stride, ncols = p.cols();
-    detail::for_each_run(p, geom, [=](std::size_t row, std::size_t column, std::size_t pixel, std::size_t count) {
-        gather(cols + row * ncols + column, image + pixel, count, s);
-    });
+    detail::for_each_run(
+        p, geom,
+        [=](std::size_t row, std::size_t column, std::size_t pixel, std::size_t count) {
+            gather(cols + row * ncols + column, image + pixel, count, s);
+        },
+        [=](std::size_t row, std::size_t column, std::size_t count) {
+            std::fill_n(cols + row * ncols + column, count, T(0));
+        });
 }
 
 template <class T>
@@ -79,8 +84,8 @@ template <class T>
 BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
     check_defined("im2col", x);
     const Patches p = detail::patches("im2col", x.shape(), kh, kw, geom);
-    xt::xarray<T> cols = xt::zeros<T>({p.rows(), p.cols()});  // padding taps stay 0
-    detail::im2col_into(x.value().data(), p, geom, cols.data());
+    xt::xarray<T> cols = xt::xarray<T>::from_shape({p.rows(), p.cols()});
+    detail::im2col_into(x.value().data(), p, geom, cols.data());  // every entry, the padding taps as 0
     return record<T>("im2col", std::move(cols), {x},
                      [image = x.shape(), kh, kw, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
                          return Grads<T>{col2im(grad_out, image, kh, kw, geom)};

@@ -84,11 +84,9 @@ xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const
     xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
     const std::size_t chunk = images_per_chunk<T>(K * L, N);
     const auto cols = scratch<T>(K * chunk * L), out = scratch<T>(O * chunk * L);
-    std::size_t filled = 0;  // the chunk size whose padding taps are zero in `cols`
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0);
         const Patches p{n, C, H, W, kh, kw, Ho, Wo};
-        if (geom.padding > 0 && filled != n) std::fill_n(cols.get(), K * n * L, T(0)), filled = n;
         detail::im2col_into(x.data() + n0 * C * H * W, p, geom, cols.get());                                // (K, n L)
         gemm_raw(false, false, O, n * L, K, T(1), w.data(), K, cols.get(), n * L, T(0), out.get(), n * L);  // (O, n L)
         for (std::size_t i = 0; i < n; ++i)  // (O, n, L) -> y (n, O, L), plus the bias
@@ -145,11 +143,9 @@ xt::xarray<T> weight_forward(const xt::xarray<T>& x, const xt::xarray<T>& g, std
     xt::xarray<T> G = xt::zeros<T>({O, C, kh, kw});
     const std::size_t chunk = images_per_chunk<T>((K + O) * L, N);
     const auto cols = scratch<T>(K * chunk * L), gbuf = scratch<T>(O * chunk * L);
-    std::size_t filled = 0;
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0);
         const Patches p{n, C, H, W, kh, kw, Ho, Wo};
-        if (geom.padding > 0 && filled != n) std::fill_n(cols.get(), K * n * L, T(0)), filled = n;
         detail::im2col_into(x.data() + n0 * C * H * W, p, geom, cols.get());  // (K, n L)
         swap_leading_axes(g.data(), O, L, n0, n, gbuf.get());                 // (O, n L)
         gemm_raw(false, true, O, K, n * L, T(1), gbuf.get(), n * L, cols.get(), n * L, T(1), G.data(),

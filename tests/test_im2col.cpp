@@ -1,5 +1,8 @@
 // im2col.cpp: im2col and col2im are adjoint, and the convolution matrix C of Scott slides 14-18:
 // conv(x) = C x, conv_transpose(y) = C^T y = the input gradient of conv.
+#include <limits>
+
+#include "autograd/patches.hpp"
 #include "check.hpp"
 
 using namespace autograd;
@@ -51,6 +54,41 @@ TEST_CASE("im2col and col2im are adjoint: <im2col(x), c> = <x, col2im(c)>") {
     const double lhs = sum(cols * c).item(), rhs = sum(x * col2im(c, x.shape(), 3, 2, geom)).item();
     CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
     CHECK_GRADCHECK([geom](const V& v) { return im2col(v[0], 2, 2, geom); }, V{rnd(gen, {1, 2, 4, 5})});
+}
+
+TEST_CASE("im2col_into writes every entry: the taps on the padding as 0, the others from the image") {
+    // The column matrix by its definition, entry by entry: row (c, a, b), column (n, i, j) holds
+    // pixel (n, c, i s + a d - p, j s + b d - p), or 0 where that falls outside the image. The
+    // buffer starts as NaN, so an entry im2col_into leaves unwritten cannot pass.
+    Generator gen(123);
+    for (const ConvGeometry& geom : std::vector<ConvGeometry>{{1, 0, 1}, {2, 1, 1}, {1, 2, 1}, {2, 1, 2}, {3, 4, 1}}) {
+        CAPTURE(geom.stride);
+        CAPTURE(geom.padding);
+        CAPTURE(geom.dilation);
+        const std::size_t N = 2, C = 2, H = 5, W = 6, kh = 3, kw = 2;
+        const xt::xarray<double> x = rnd(gen, {N, C, H, W}).value();
+        const detail::Patches p = detail::patches("test", {N, C, H, W}, kh, kw, geom);
+        std::vector<double> cols(p.rows() * p.cols(), std::numeric_limits<double>::quiet_NaN());
+        detail::im2col_into(x.data(), p, geom, cols.data());
+        for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t a = 0; a < kh; ++a)
+                for (std::size_t b = 0; b < kw; ++b)
+                    for (std::size_t n = 0; n < N; ++n)
+                        for (std::size_t i = 0; i < p.Ho; ++i)
+                            for (std::size_t j = 0; j < p.Wo; ++j) {
+                                const long h = static_cast<long>(i * geom.stride + a * geom.dilation) -
+                                               static_cast<long>(geom.padding);
+                                const long w = static_cast<long>(j * geom.stride + b * geom.dilation) -
+                                               static_cast<long>(geom.padding);
+                                const bool inside = h >= 0 && h < static_cast<long>(H) && w >= 0 &&
+                                                    w < static_cast<long>(W);
+                                const double expected = inside ? x(n, c, h, w) : 0.0;
+                                const double got = cols[((c * kh + a) * kw + b) * p.cols() + (n * p.Ho + i) * p.Wo + j];
+                                if (got != expected) FAIL_CHECK("entry (" << c << ", " << a << ", " << b << "; " << n
+                                                                          << ", " << i << ", " << j << "): expected "
+                                                                          << expected << ", got " << got);
+                            }
+    }
 }
 
 TEST_CASE("errors name the op and the shapes") {

@@ -507,7 +507,8 @@ int main(int argc, char** argv) try {
     // SkylakeX's on 1), ten label draws per seed:
     //   slide 10: the one-graph model ends with exactly the two models' weights (difference 0),
     //     with either kernels and either thread count.
-    //   slide 9: level by level against end to end, test MSE -11.3% / -8.5% / -5.8%: not worse
+    //   slide 9: level by level against end to end, test MSE -11.3% / -8.5% / -5.8% (seed 5 under
+    //     both kernels and 1 and 2 threads: -11.2% to -14.5%, docs/verdicts-default.md): not worse
     //     here, as each phase is a smaller, easier problem. This needs the default run's 5 epochs
     //     of 60,000 images: in shorter runs end to end is still ahead (--quick, 2 epochs of
     //     10,000: +1.4% / +4.3% / +7.8%; 5,000 images for 8 epochs: +4% to +11%).

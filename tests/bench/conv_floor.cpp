@@ -58,6 +58,33 @@ memory filled(const memory::desc& md, const dnnl::engine& engine) {
     return m;
 }
 
+// The three primitives of one kind (convolution or deconvolution: F forward, BD backward-data,
+// BW backward-weights) with their memories, in the layouts oneDNN picks.
+template <class F, class BD, class BW>
+void build(Passes& p, dnnl::algorithm algorithm, const memory::dims& src, const memory::dims& weights,
+           const memory::dims& bias, const memory::dims& dst, const memory::dims& strides, const memory::dims& pl,
+           const memory::dims& pr, const dnnl::engine& engine) {
+    const typename F::primitive_desc fpd(typename F::desc(dnnl::prop_kind::forward_training, algorithm, any(src),
+                                                          any(weights), any(bias), any(dst), strides, pl, pr),
+                                         engine);
+    const typename BD::primitive_desc dpd(
+        typename BD::desc(algorithm, any(src), any(weights), any(dst), strides, pl, pr), engine, fpd);
+    const typename BW::primitive_desc wpd(
+        typename BW::desc(algorithm, any(src), any(weights), any(bias), any(dst), strides, pl, pr), engine, fpd);
+    p.fwd = F(fpd), p.bwd_data = BD(dpd), p.bwd_weights = BW(wpd);
+    p.fwd_args = {{DNNL_ARG_SRC, filled(fpd.src_desc(), engine)},
+                  {DNNL_ARG_WEIGHTS, filled(fpd.weights_desc(), engine)},
+                  {DNNL_ARG_BIAS, filled(fpd.bias_desc(), engine)},
+                  {DNNL_ARG_DST, filled(fpd.dst_desc(), engine)}};
+    p.bwd_data_args = {{DNNL_ARG_DIFF_DST, filled(dpd.diff_dst_desc(), engine)},
+                       {DNNL_ARG_WEIGHTS, filled(dpd.weights_desc(), engine)},
+                       {DNNL_ARG_DIFF_SRC, filled(dpd.diff_src_desc(), engine)}};
+    p.bwd_weights_args = {{DNNL_ARG_SRC, filled(wpd.src_desc(), engine)},
+                          {DNNL_ARG_DIFF_DST, filled(wpd.diff_dst_desc(), engine)},
+                          {DNNL_ARG_DIFF_WEIGHTS, filled(wpd.diff_weights_desc(), engine)},
+                          {DNNL_ARG_DIFF_BIAS, filled(wpd.diff_bias_desc(), engine)}};
+}
+
 Passes make_passes(const Layer& l, memory::dim batch, const dnnl::engine& engine) {
     const memory::dims src{batch, l.in_c, l.in_hw, l.in_hw}, dst{batch, l.out_c, l.out_hw, l.out_hw};
     const memory::dims weights{l.out_c, l.in_c, l.k, l.k};  // oneDNN's order for both kinds
@@ -67,56 +94,12 @@ Passes make_passes(const Layer& l, memory::dim batch, const dnnl::engine& engine
     // products; a transposed one's: every input pixel scatters k^2 out_c products.
     p.flops = l.transposed ? 2.0 * batch * l.in_hw * l.in_hw * l.in_c * l.out_c * l.k * l.k
                            : 2.0 * batch * l.out_hw * l.out_hw * l.in_c * l.out_c * l.k * l.k;
-    if (!l.transposed) {
-        using F = dnnl::convolution_forward;
-        using BD = dnnl::convolution_backward_data;
-        using BW = dnnl::convolution_backward_weights;
-        const F::primitive_desc fpd(F::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_auto,
-                                            any(src), any(weights), any(bias), any(dst), strides, pl, pr),
-                                    engine);
-        const BD::primitive_desc dpd(
-            BD::desc(dnnl::algorithm::convolution_auto, any(src), any(weights), any(dst), strides, pl, pr), engine, fpd);
-        const BW::primitive_desc wpd(BW::desc(dnnl::algorithm::convolution_auto, any(src), any(weights), any(bias),
-                                              any(dst), strides, pl, pr),
-                                     engine, fpd);
-        p.fwd = F(fpd), p.bwd_data = BD(dpd), p.bwd_weights = BW(wpd);
-        p.fwd_args = {{DNNL_ARG_SRC, filled(fpd.src_desc(), engine)},
-                      {DNNL_ARG_WEIGHTS, filled(fpd.weights_desc(), engine)},
-                      {DNNL_ARG_BIAS, filled(fpd.bias_desc(), engine)},
-                      {DNNL_ARG_DST, filled(fpd.dst_desc(), engine)}};
-        p.bwd_data_args = {{DNNL_ARG_DIFF_DST, filled(dpd.diff_dst_desc(), engine)},
-                           {DNNL_ARG_WEIGHTS, filled(dpd.weights_desc(), engine)},
-                           {DNNL_ARG_DIFF_SRC, filled(dpd.diff_src_desc(), engine)}};
-        p.bwd_weights_args = {{DNNL_ARG_SRC, filled(wpd.src_desc(), engine)},
-                              {DNNL_ARG_DIFF_DST, filled(wpd.diff_dst_desc(), engine)},
-                              {DNNL_ARG_DIFF_WEIGHTS, filled(wpd.diff_weights_desc(), engine)},
-                              {DNNL_ARG_DIFF_BIAS, filled(wpd.diff_bias_desc(), engine)}};
-    } else {
-        using F = dnnl::deconvolution_forward;
-        using BD = dnnl::deconvolution_backward_data;
-        using BW = dnnl::deconvolution_backward_weights;
-        const F::primitive_desc fpd(F::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::deconvolution_direct,
-                                            any(src), any(weights), any(bias), any(dst), strides, pl, pr),
-                                    engine);
-        const BD::primitive_desc dpd(
-            BD::desc(dnnl::algorithm::deconvolution_direct, any(src), any(weights), any(dst), strides, pl, pr), engine,
-            fpd);
-        const BW::primitive_desc wpd(BW::desc(dnnl::algorithm::deconvolution_direct, any(src), any(weights), any(bias),
-                                              any(dst), strides, pl, pr),
-                                     engine, fpd);
-        p.fwd = F(fpd), p.bwd_data = BD(dpd), p.bwd_weights = BW(wpd);
-        p.fwd_args = {{DNNL_ARG_SRC, filled(fpd.src_desc(), engine)},
-                      {DNNL_ARG_WEIGHTS, filled(fpd.weights_desc(), engine)},
-                      {DNNL_ARG_BIAS, filled(fpd.bias_desc(), engine)},
-                      {DNNL_ARG_DST, filled(fpd.dst_desc(), engine)}};
-        p.bwd_data_args = {{DNNL_ARG_DIFF_DST, filled(dpd.diff_dst_desc(), engine)},
-                           {DNNL_ARG_WEIGHTS, filled(dpd.weights_desc(), engine)},
-                           {DNNL_ARG_DIFF_SRC, filled(dpd.diff_src_desc(), engine)}};
-        p.bwd_weights_args = {{DNNL_ARG_SRC, filled(wpd.src_desc(), engine)},
-                              {DNNL_ARG_DIFF_DST, filled(wpd.diff_dst_desc(), engine)},
-                              {DNNL_ARG_DIFF_WEIGHTS, filled(wpd.diff_weights_desc(), engine)},
-                              {DNNL_ARG_DIFF_BIAS, filled(wpd.diff_bias_desc(), engine)}};
-    }
+    if (l.transposed)
+        build<dnnl::deconvolution_forward, dnnl::deconvolution_backward_data, dnnl::deconvolution_backward_weights>(
+            p, dnnl::algorithm::deconvolution_direct, src, weights, bias, dst, strides, pl, pr, engine);
+    else
+        build<dnnl::convolution_forward, dnnl::convolution_backward_data, dnnl::convolution_backward_weights>(
+            p, dnnl::algorithm::convolution_auto, src, weights, bias, dst, strides, pl, pr, engine);
     return p;
 }
 

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <type_traits>
 
 #include "autograd/conv.hpp"
 
@@ -29,11 +28,13 @@ Patches patches(const char* op, const Shape& image, std::size_t kh, std::size_t 
 // The taps that fall on the padding are skipped, or, when a `gap` is given, passed to
 // gap(row, column, count): entries column .. column + count - 1 of row `row` read no pixel.
 // Together the runs and the gaps cover the column matrix once.
-template <class Run, class Gap = void (*)(std::size_t, std::size_t, std::size_t)>
-void for_each_run(const Patches& p, const ConvGeometry& geom, Run run, Gap gap = nullptr) {
+struct NoGap {
+    void operator()(std::size_t, std::size_t, std::size_t) const {}
+};
+template <class Run, class Gap = NoGap>
+void for_each_run(const Patches& p, const ConvGeometry& geom, Run run, Gap gap = {}) {
     const long pad = static_cast<long>(geom.padding), s = static_cast<long>(geom.stride);
     const std::size_t L = p.Ho * p.Wo;
-    constexpr bool has_gap = !std::is_same_v<Gap, void (*)(std::size_t, std::size_t, std::size_t)>;
     for (std::size_t c = 0; c < p.C; ++c)
         for (std::size_t a = 0; a < p.kh; ++a)
             for (std::size_t b = 0; b < p.kw; ++b) {
@@ -44,8 +45,7 @@ void for_each_run(const Patches& p, const ConvGeometry& geom, Run run, Gap gap =
                 const long j1 =
                     std::clamp<long>((static_cast<long>(p.W) - shift + s - 1) / s, j0, static_cast<long>(p.Wo));
                 if (j1 <= j0) {
-                    if constexpr (has_gap)
-                        for (std::size_t n = 0; n < p.N; ++n) gap(row, n * L, L);
+                    for (std::size_t n = 0; n < p.N; ++n) gap(row, n * L, L);
                     continue;
                 }
                 for (std::size_t n = 0; n < p.N; ++n) {
@@ -54,14 +54,12 @@ void for_each_run(const Patches& p, const ConvGeometry& geom, Run run, Gap gap =
                         const std::size_t column = n * L + i * p.Wo;
                         const long h = static_cast<long>(i * geom.stride + a * geom.dilation) - pad;
                         if (h < 0 || h >= static_cast<long>(p.H)) {
-                            if constexpr (has_gap) gap(row, column, p.Wo);
+                            gap(row, column, p.Wo);
                             continue;
                         }
-                        if constexpr (has_gap) {
-                            if (j0 > 0) gap(row, column, static_cast<std::size_t>(j0));
-                            if (j1 < static_cast<long>(p.Wo))
-                                gap(row, column + static_cast<std::size_t>(j1), p.Wo - static_cast<std::size_t>(j1));
-                        }
+                        if (j0 > 0) gap(row, column, static_cast<std::size_t>(j0));
+                        if (j1 < static_cast<long>(p.Wo))
+                            gap(row, column + static_cast<std::size_t>(j1), p.Wo - static_cast<std::size_t>(j1));
                         run(row, column + static_cast<std::size_t>(j0),
                             image + static_cast<std::size_t>(h) * p.W + static_cast<std::size_t>(j0 * s + shift),
                             static_cast<std::size_t>(j1 - j0));

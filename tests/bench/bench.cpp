@@ -48,6 +48,7 @@
 #include "models/mlp_autoencoder.hpp"
 #include "models/vae.hpp"
 #include "nn/nn.hpp"
+#include "steady.hpp"
 
 using namespace autograd;
 
@@ -63,35 +64,20 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 // One run of a workload: sets `seconds` to its timed part and returns its metric.
 using Run = std::function<double(double& seconds)>;
 
-// Steady state, the same rule as bench_torch.py's: the warm-up (`warm`, or one run of `once`
-// when there is none), then timed runs in windows of `window` runs, until the times stop
-// falling: a window's median no more than 2% below the window before it (or kSettleWindows
-// windows); prints the last window's median, how many timed runs it took, and whether they
+// The warm-up (`warm`, or one run of `once` when there is none), then timed runs until the times
+// stop falling (steady.hpp); prints the last window's median, the runs it took and whether they
 // settled.
-constexpr int kSettleWindows = 5;
 void measure(const std::string& name, int window, const Run& once, const Run& warm = {}) {
     double warmup = 0.0;
     warm ? warm(warmup) : once(warmup);
-    const auto median = [](std::vector<double> t) {
-        std::sort(t.begin(), t.end());
-        return t[t.size() / 2];
-    };
-    std::vector<double> last, before;
     double metric = 0.0;
-    bool settled = false;
-    int runs = 0;
-    for (int w = 0; w < kSettleWindows && !settled; ++w) {
-        before = last;
-        last.clear();
-        for (int r = 0; r < window; ++r, ++runs) {
-            double seconds = 0.0;
-            metric = once(seconds);
-            last.push_back(seconds);
-        }
-        settled = !before.empty() && median(last) >= 0.98 * median(before);
-    }
-    fmt::print("bench {} {:.4f} {:.6g} warmup {:.4f} runs {} settled {}\n", name, median(last), metric, warmup, runs,
-               settled ? "yes" : "no");
+    const SteadyState steady = settle(window, [&] {
+        double seconds = 0.0;
+        metric = once(seconds);
+        return seconds;
+    });
+    fmt::print("bench {} {:.4f} {:.6g} warmup {:.4f} runs {} settled {}\n", name, steady.seconds, metric, warmup,
+               steady.runs, steady.settled ? "yes" : "no");
     std::fflush(stdout);
 }
 

@@ -223,7 +223,7 @@ WORKLOADS = {"mlp_ae_epoch": (mlp_ae_epoch, None), "tiny_838": (tiny_838, None),
              "sgemm": (lambda _: sgemm(), None)}
 
 
-SETTLE_WINDOWS = 5  # as bench.cpp's kSettleWindows
+SETTLE_WINDOWS = 5  # as steady.hpp's kSettleWindows
 
 
 def main():

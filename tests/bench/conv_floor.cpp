@@ -10,8 +10,8 @@
 // layouts. So this is less than any framework can spend on the same epoch: what the table's
 // "conv floor" column compares our epoch with.
 //
-// Steady state by bench.cpp's rule: one untimed run, then windows of R timed runs until a
-// window's median is no more than 2% below the one before (at most 5 windows); prints
+// Steady state by steady.hpp's rule, as bench.cpp: one untimed run, then windows of R timed runs
+// until a window's median is no more than 2% below the one before (at most 5 windows); prints
 //     bench <workload>_floor <median seconds of the last window> <GFLOP/s> warmup <s> runs <n>
 //           settled <yes|no>
 // Threads: oneDNN's OpenMP pool, OMP_NUM_THREADS (run_bench.py tries 1 and 2 and keeps the faster).
@@ -25,6 +25,8 @@
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
+
+#include "steady.hpp"
 
 namespace {
 
@@ -138,11 +140,6 @@ Workload workload(const std::string& name) {
     throw std::invalid_argument("conv_floor: unknown workload '" + name + "' (conv_ae, upconv_ae or dcgan_step)");
 }
 
-double median(std::vector<double> t) {
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -186,18 +183,9 @@ int main(int argc, char** argv) try {
         return std::chrono::duration<double>(Clock::now() - start).count();
     };
     const double warmup = once();
-    std::vector<double> last, before;
-    bool settled = false;
-    int runs = 0;
-    for (int k = 0; k < 5 && !settled; ++k) {  // bench.cpp's kSettleWindows
-        before = last;
-        last.clear();
-        for (int r = 0; r < window; ++r, ++runs) last.push_back(once());
-        settled = !before.empty() && median(last) >= 0.98 * median(before);
-    }
-    const double seconds = median(last);
-    std::printf("bench %s_floor %.4f %.6g warmup %.4f runs %d settled %s\n", name.c_str(), seconds, flops / seconds / 1e9,
-                warmup, runs, settled ? "yes" : "no");
+    const SteadyState steady = settle(window, once);
+    std::printf("bench %s_floor %.4f %.6g warmup %.4f runs %d settled %s\n", name.c_str(), steady.seconds,
+                flops / steady.seconds / 1e9, warmup, steady.runs, steady.settled ? "yes" : "no");
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "conv_floor: error: %s\n", e.what());

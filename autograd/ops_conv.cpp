@@ -15,6 +15,7 @@
 // (the last line from <dG, conv2d_weight(x, g)> = <g, conv2d(x, dG)>).
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "autograd/blas.hpp"
 #include "autograd/conv.hpp"
@@ -74,6 +75,137 @@ BasicTensor<T> channel_sums(const BasicTensor<T>& grad_out) {
     return reshape(sum_to(grad_out, {1, C, 1, 1}), {C});
 }
 
+// ---- stride 1: the patches are shifted copies of the padded image ----
+// With stride 1, row (c, a, b) of im2col's column matrix is channel c itself, padded, read from an
+// offset: output (i, j) under tap (a, b) reads padded pixel (i + a d, j + b d). Lay a chunk's padded
+// images end to end, one row per channel, each image a Hp x Wp grid; number the output positions
+// in the same grid, q = (image, i, j). Then under tap (a, b) every q reads the padded row at
+// q + a d Wp + b d: the same row, shifted. So each tap's product reads the padded images in place,
+//     Y (O, n Hp Wp) += W[:, :, a, b] (O, C) @ Xpad[:, shift(a, b) : shift(a, b) + n Hp Wp],
+// kh kw products with no column matrix; the grid positions with i >= Ho or j >= Wo are computed
+// and thrown away. (upconv_ae's 3x3 convolutions moved 9 times their input through im2col and
+// col2im for products with as few as one output channel; this path moves it once.)
+//
+// The three ops in this form are one correlation, y[n, o, i, j] = sum over c, a, b of
+// taps[a, b][o][c] xpad[n, c, i + a d, j + b d], with the weight laid out tap by tap:
+//   conv2d            taps[a, b][o][c] = w[o, c, a, b],                     padding p
+//   conv_transpose2d  taps[a, b][co][ci] = w[ci, co, kh-1-a, kw-1-b],       padding d (k - 1) - p
+// (a stride-1 transposed convolution is the convolution with the kernel flipped and the channels
+// swapped, over the input padded by d (k - 1) - p), and conv2d_weight reads the same shifted rows.
+struct Shifted {
+    std::size_t C, H, W;       // the input's channels and size
+    std::size_t kh, kw, d;     // the kernel and its dilation
+    std::size_t ph, pw;        // the zeros added above and below, left and right
+    std::size_t Hp, Wp, grid;  // the padded image, and its pixels
+    std::size_t Ho, Wo;        // the output's size
+    Shifted(std::size_t C_, std::size_t H_, std::size_t W_, std::size_t kh_, std::size_t kw_, std::size_t d_,
+            std::size_t ph_, std::size_t pw_)
+        : C(C_), H(H_), W(W_), kh(kh_), kw(kw_), d(d_), ph(ph_), pw(pw_), Hp(H_ + 2 * ph_), Wp(W_ + 2 * pw_),
+          grid(Hp * Wp), Ho(Hp - d_ * (kh_ - 1)), Wo(Wp - d_ * (kw_ - 1)) {}
+    std::size_t shift(std::size_t a, std::size_t b) const { return a * d * Wp + b * d; }
+    // A padded row's length for n images: their grids and room for the largest shift.
+    std::size_t row(std::size_t n) const { return n * grid + shift(kh - 1, kw - 1); }
+};
+
+// xpad (C, s.row(n)) = the images [n0, n0 + n) of x (N, C, H, W), padded with zeros.
+template <class T>
+void pad_rows(const T* x, const Shifted& s, std::size_t n0, std::size_t n, T* xpad) {
+    const std::size_t row = s.row(n);
+    std::fill_n(xpad, s.C * row, T(0));
+    for (std::size_t c = 0; c < s.C; ++c)
+        for (std::size_t i = 0; i < n; ++i) {
+            const T* image = x + ((n0 + i) * s.C + c) * s.H * s.W;
+            T* grid = xpad + c * row + i * s.grid + s.ph * s.Wp + s.pw;
+            for (std::size_t h = 0; h < s.H; ++h) std::copy_n(image + h * s.W, s.W, grid + h * s.Wp);
+        }
+}
+
+// y (N, O, Ho, Wo) = the correlation of x (N, C, H, W) with taps (kh kw, O, C), plus the bias.
+template <class T>
+void correlate_shifted(const T* x, std::size_t N, const Shifted& s, const T* taps, std::size_t O, const T* bias,
+                       T* y) {
+    const std::size_t chunk = images_per_chunk<T>((s.C + O) * s.grid, N);
+    const auto xpad = scratch<T>(s.C * s.row(chunk)), out = scratch<T>(O * chunk * s.grid);
+    for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
+        const std::size_t n = std::min(chunk, N - n0), row = s.row(n), span = n * s.grid;
+        pad_rows(x, s, n0, n, xpad.get());
+        for (std::size_t a = 0; a < s.kh; ++a)
+            for (std::size_t b = 0; b < s.kw; ++b) {
+                const bool first = a == 0 && b == 0;
+                gemm_raw(false, false, O, span, s.C, T(1), taps + (a * s.kw + b) * O * s.C, s.C,
+                         xpad.get() + s.shift(a, b), row, first ? T(0) : T(1), out.get(), span);
+            }
+        for (std::size_t i = 0; i < n; ++i)  // the outputs, out of their grids, plus the bias
+            for (std::size_t o = 0; o < O; ++o) {
+                const T b = bias ? bias[o] : T(0);
+                T* dst = y + ((n0 + i) * O + o) * s.Ho * s.Wo;
+                for (std::size_t h = 0; h < s.Ho; ++h) {
+                    const T* src = out.get() + o * span + i * s.grid + h * s.Wp;
+                    for (std::size_t v = 0; v < s.Wo; ++v) dst[h * s.Wo + v] = src[v] + b;
+                }
+            }
+    }
+}
+
+// G (O, C, kh, kw) = sum over the images of g (N, O, Ho, Wo) times x's shifted padded rows: per
+// tap, G[:, :, a, b] = g (O, n Hp Wp) @ Xpad[:, shift(a, b) : ...]^T, with g laid into the grids
+// and zeros at the positions that are not outputs.
+template <class T>
+xt::xarray<T> weight_shifted(const T* x, std::size_t N, const Shifted& s, const T* g, std::size_t O) {
+    const std::size_t taps = s.kh * s.kw;
+    std::vector<T> per_tap(taps * O * s.C, T(0));  // (kh kw, O, C)
+    const std::size_t chunk = images_per_chunk<T>((s.C + O) * s.grid, N);
+    const auto xpad = scratch<T>(s.C * s.row(chunk)), gpad = scratch<T>(O * chunk * s.grid);
+    for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
+        const std::size_t n = std::min(chunk, N - n0), row = s.row(n), span = n * s.grid;
+        pad_rows(x, s, n0, n, xpad.get());
+        std::fill_n(gpad.get(), O * span, T(0));
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t o = 0; o < O; ++o)
+                for (std::size_t h = 0; h < s.Ho; ++h)
+                    std::copy_n(g + (((n0 + i) * O + o) * s.Ho + h) * s.Wo, s.Wo,
+                                gpad.get() + o * span + i * s.grid + h * s.Wp);
+        for (std::size_t a = 0; a < s.kh; ++a)
+            for (std::size_t b = 0; b < s.kw; ++b)
+                gemm_raw(false, true, O, s.C, span, T(1), gpad.get(), span, xpad.get() + s.shift(a, b), row, T(1),
+                         per_tap.data() + (a * s.kw + b) * O * s.C, s.C);
+    }
+    xt::xarray<T> G = xt::xarray<T>::from_shape({O, s.C, s.kh, s.kw});
+    for (std::size_t o = 0; o < O; ++o)
+        for (std::size_t c = 0; c < s.C; ++c)
+            for (std::size_t t = 0; t < taps; ++t) G.data()[(o * s.C + c) * taps + t] = per_tap[(t * O + o) * s.C + c];
+    return G;
+}
+
+// conv2d's weight w (O, C, kh, kw) tap by tap: (kh kw, O, C).
+template <class T>
+std::vector<T> conv_taps(const xt::xarray<T>& w) {
+    const std::size_t O = w.shape()[0], C = w.shape()[1], taps = w.shape()[2] * w.shape()[3];
+    std::vector<T> t(taps * O * C);
+    for (std::size_t o = 0; o < O; ++o)
+        for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t k = 0; k < taps; ++k) t[(k * O + o) * C + c] = w.data()[(o * C + c) * taps + k];
+    return t;
+}
+
+// conv_transpose2d's weight w (Cin, Cout, kh, kw) as a correlation's taps: flipped, the channels
+// swapped, (kh kw, Cout, Cin).
+template <class T>
+std::vector<T> transposed_taps(const xt::xarray<T>& w) {
+    const std::size_t Cin = w.shape()[0], Cout = w.shape()[1], taps = w.shape()[2] * w.shape()[3];
+    std::vector<T> t(taps * Cout * Cin);
+    for (std::size_t ci = 0; ci < Cin; ++ci)
+        for (std::size_t co = 0; co < Cout; ++co)
+            for (std::size_t k = 0; k < taps; ++k)
+                t[((taps - 1 - k) * Cout + co) * Cin + ci] = w.data()[(ci * Cout + co) * taps + k];
+    return t;
+}
+
+// Whether a transposed convolution can take the stride-1 path: its padding d (k - 1) - p >= 0.
+bool transposed_shifts(const ConvGeometry& geom, std::size_t kh, std::size_t kw) {
+    return geom.stride == 1 && geom.padding <= geom.dilation * (std::min(kh, kw) - 1);
+}
+
 // ---- the three computations, on plain arrays ----
 // y (N, O, Ho, Wo) = conv2d(x, w) + b
 template <class T>
@@ -82,6 +214,11 @@ xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3], K = C * kh * kw, L = Ho * Wo;
     xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
+    if (geom.stride == 1) {
+        const Shifted s(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding);
+        correlate_shifted(x.data(), N, s, conv_taps(w).data(), O, bias, y.data());
+        return y;
+    }
     const std::size_t chunk = images_per_chunk<T>(K * L, N);
     const auto cols = scratch<T>(K * chunk * L), out = scratch<T>(O * chunk * L);
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
@@ -122,7 +259,15 @@ void transposed_by_products(const xt::xarray<T>& u, const xt::xarray<T>& w, cons
 template <class T>
 xt::xarray<T> transposed_forward(const xt::xarray<T>& u, const xt::xarray<T>& w, const T* bias,
                                  const ConvGeometry& geom, std::size_t Ho, std::size_t Wo) {
-    const std::size_t N = u.shape()[0], Cout = w.shape()[1];
+    const std::size_t N = u.shape()[0], Cout = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
+    if (transposed_shifts(geom, kh, kw)) {
+        const std::size_t d = geom.dilation;
+        const Shifted s(u.shape()[1], u.shape()[2], u.shape()[3], kh, kw, d, d * (kh - 1) - geom.padding,
+                        d * (kw - 1) - geom.padding);
+        xt::xarray<T> z = xt::xarray<T>::from_shape({N, Cout, s.Ho, s.Wo});  // (Ho, Wo): stride 1 has one size
+        correlate_shifted(u.data(), N, s, transposed_taps(w).data(), Cout, bias, z.data());
+        return z;
+    }
     xt::xarray<T> z = xt::zeros<T>({N, Cout, Ho, Wo});
     transposed_by_products(u, w, geom, z);
     if (bias)
@@ -140,6 +285,9 @@ xt::xarray<T> weight_forward(const xt::xarray<T>& x, const xt::xarray<T>& g, std
                              const ConvGeometry& geom) {
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = g.shape()[1], Ho = g.shape()[2], Wo = g.shape()[3], K = C * kh * kw, L = Ho * Wo;
+    if (geom.stride == 1)
+        return weight_shifted(x.data(), N, Shifted(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding),
+                              g.data(), O);
     xt::xarray<T> G = xt::zeros<T>({O, C, kh, kw});
     const std::size_t chunk = images_per_chunk<T>((K + O) * L, N);
     const auto cols = scratch<T>(K * chunk * L), gbuf = scratch<T>(O * chunk * L);

@@ -1,7 +1,8 @@
 // ops_conv.cpp: conv2d, conv_transpose2d and conv2d_weight, the three ops of a convolution layer
 // (the output, the input's gradient, the weight's gradient), each the others' backward.
 //
-// Each is a matrix product around im2col or col2im (conv.hpp), worked a few images at a time
+// Each is a matrix product around im2col or col2im (conv.hpp), or for stride 1 kh kw products that
+// read the padded images in place (the section "stride 1" below), worked a few images at a time
 // through a workspace of at most kWorkspaceBytes, so that no call allocates more than that
 // however large the batch (a 28x28 3x3 convolution's column matrix at batch 256 would be 115 MB,
 // too large to stay in the heap: every step would fault in fresh pages).

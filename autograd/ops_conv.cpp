@@ -32,8 +32,7 @@ using detail::Patches;
 namespace {
 // The workspace of at most this many bytes: far inside the 32 MiB that the heap keeps (heap.cpp),
 // so every call reuses the same memory, and small enough to stay in the cache between im2col and
-// the product that reads it. Measured on the benchmarks' layers: 1 MiB ran upconv_ae in 4.3-4.6 s
-// against 5.4 s with 8 MiB, conv_ae the same within the noise.
+// the product that reads it (docs/conv.md, "How the memory is reused", has the measurement).
 constexpr std::size_t kWorkspaceBytes = std::size_t{1} << 20;
 
 // How many images to put through the workspace at once, when one image needs `per_image` elements.

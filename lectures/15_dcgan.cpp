@@ -668,6 +668,6 @@ int main(int argc, char** argv) try {
 //     the time (0.35 s a step against 0.15 s on two cores; the benchmark dcgan_step times it).
 //     After the same 900 steps it is behind: FID 15.64 against 12.03 (seed 15, SkylakeX, 1
 //     thread). Make total_steps' 900 a 1500 as well (about 9 minutes): it passes w = 32's 900
-//     steps only after 1,200 (FID 12.70; 10.81 at 1,350, 10.01 at 1,500), 6s are still drawn at
-//     0.39 of their share, and the verdict still FAILS on every_digit and kept_gan (40% against
-//     73%). The width pays off only with more steps than this lecture's time allows.
+//     steps only after 1,200 (FID 12.70; 10.81 at 1,350, 10.01 at 1,500); the verdict still FAILS
+//     on every_digit (6s, 0.39 of their share at the bound) and kept_gan (40% against 73%). The
+//     width pays off only with more steps than this lecture's time allows.

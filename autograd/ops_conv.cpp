@@ -201,10 +201,22 @@ std::vector<T> transposed_taps(const xt::xarray<T>& w) {
     return t;
 }
 
-// Whether a transposed convolution can take the stride-1 path: its padding d (k - 1) - p >= 0.
-bool transposed_shifts(const ConvGeometry& geom, std::size_t kh, std::size_t kw) {
-    return geom.stride == 1 && geom.padding <= geom.dilation * (std::min(kh, kw) - 1);
+// Which path a stride-1 op takes. Reading in place saves im2col's copy (or col2im's scatter) but
+// takes kh kw thin products where the column matrix takes one deep one, so each op takes it where
+// that was measured to pay (3x3 and 5x5 kernels at 14x14 and 28x28, 1 to 64 channels, 128 images,
+// 1 and 2 threads; docs/conv.md):
+// conv2d: with 4 or more input channels (with 1, the 9 or 25 products are rank-1: up to 6x slower).
+bool conv_shifts(const ConvGeometry& geom, std::size_t C) { return geom.stride == 1 && C >= 4; }
+
+// conv_transpose2d from Cin to Cout channels: when Cin <= Cout, and its padding d (k - 1) - p is not
+// negative (otherwise col2im's one product and scatter were faster, up to 2.7x from 32 to 1).
+bool transposed_shifts(const ConvGeometry& geom, std::size_t kh, std::size_t kw, std::size_t Cin, std::size_t Cout) {
+    return geom.stride == 1 && Cin <= Cout && geom.padding <= geom.dilation * (std::min(kh, kw) - 1);
 }
+
+// conv2d_weight for C input and O output channels: when 4 O <= C (each tap's product has only O x C
+// outputs to share among threads; with O = C it was up to 1.7x slower on two threads).
+bool weight_shifts(const ConvGeometry& geom, std::size_t C, std::size_t O) { return geom.stride == 1 && 4 * O <= C; }
 
 // ---- the three computations, on plain arrays ----
 // y (N, O, Ho, Wo) = conv2d(x, w) + b
@@ -214,7 +226,7 @@ xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3], K = C * kh * kw, L = Ho * Wo;
     xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
-    if (geom.stride == 1) {
+    if (conv_shifts(geom, C)) {
         const Shifted s(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding);
         correlate_shifted(x.data(), N, s, conv_taps(w).data(), O, bias, y.data());
         return y;
@@ -260,7 +272,7 @@ template <class T>
 xt::xarray<T> transposed_forward(const xt::xarray<T>& u, const xt::xarray<T>& w, const T* bias,
                                  const ConvGeometry& geom, std::size_t Ho, std::size_t Wo) {
     const std::size_t N = u.shape()[0], Cout = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
-    if (transposed_shifts(geom, kh, kw)) {
+    if (transposed_shifts(geom, kh, kw, u.shape()[1], Cout)) {
         const std::size_t d = geom.dilation;
         const Shifted s(u.shape()[1], u.shape()[2], u.shape()[3], kh, kw, d, d * (kh - 1) - geom.padding,
                         d * (kw - 1) - geom.padding);
@@ -285,7 +297,7 @@ xt::xarray<T> weight_forward(const xt::xarray<T>& x, const xt::xarray<T>& g, std
                              const ConvGeometry& geom) {
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = g.shape()[1], Ho = g.shape()[2], Wo = g.shape()[3], K = C * kh * kw, L = Ho * Wo;
-    if (geom.stride == 1)
+    if (weight_shifts(geom, C, O))
         return weight_shifted(x.data(), N, Shifted(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding),
                               g.data(), O);
     xt::xarray<T> G = xt::zeros<T>({O, C, kh, kw});

@@ -146,28 +146,33 @@ TEST_CASE("conv2d_weight is conv2d's weight gradient; it gradchecks, first and s
 }
 
 TEST_CASE("stride 1: the convolution, its transpose and its weight gradient are adjoint, for every padding") {
-    // Stride 1 reads each tap's patches as the padded image shifted in place; the transposed
-    // convolution does so with the kernel flipped over a padding of d (k - 1) - p, and falls back
-    // to col2im when p is larger than that (here p = 3 and 4 with a 3x2 kernel). The three must
-    // still be one linear map and its two adjoints: <conv2d(x, w), u> = <x, conv_transpose2d(u, w)>
-    // = <w, conv2d_weight(x, u)>.
+    // At stride 1 each op either reads the padded image in place or goes through the column matrix,
+    // by its channel counts (ops_conv.cpp): C -> O = 2 -> 4 takes the column matrix in all three ops;
+    // 8 -> 1 reads in place in all three; 4 -> 4 in conv2d and conv_transpose2d only. The transposed
+    // convolution also falls back to col2im when p > d (k - 1) (here p = 3 and 4 with a 3x2 kernel).
+    // Whichever path, the three must be one linear map and its two adjoints:
+    // <conv2d(x, w), u> = <x, conv_transpose2d(u, w)> = <w, conv2d_weight(x, u)>.
     Generator gen(153);
-    for (const ConvGeometry& geom : std::vector<ConvGeometry>{{1, 0, 1}, {1, 1, 1}, {1, 2, 2}, {1, 3, 1}, {1, 4, 1}}) {
-        CAPTURE(geom.padding);
-        CAPTURE(geom.dilation);
-        const Tensor64 x = rnd(gen, {3, 2, 7, 6}), w = rnd(gen, {4, 2, 3, 2});
-        const xt::xarray<double> y = conv2d(x, w, {}, geom).value();
-        check_close(y, conv_reference(x.value(), w.value(), geom), 1e-12);
-        const Tensor64 u = rnd(gen, y.shape());
-        const double yu = xt::sum(y * u.value())();
-        const xt::xarray<double> xt_u = conv_transpose2d(u, w, {}, geom).value();
-        REQUIRE(xt_u.shape() == x.value().shape());
-        CHECK(double(xt::sum(x.value() * xt_u)()) == doctest::Approx(yu).epsilon(1e-12));
-        CHECK(double(xt::sum(w.value() * conv2d_weight(x, u, 3, 2, geom).value())()) ==
-              doctest::Approx(yu).epsilon(1e-12));
-        CHECK_GRADCHECK([geom](const V& v) { return conv_transpose2d(v[0], v[1], v[2], geom); },
-                        V{u, rnd(gen, {4, 2, 3, 2}), rnd(gen, {2})});
-    }
+    for (const auto& [C, O] : std::vector<std::pair<std::size_t, std::size_t>>{{2, 4}, {8, 1}, {4, 4}})
+        for (const ConvGeometry& geom :
+             std::vector<ConvGeometry>{{1, 0, 1}, {1, 1, 1}, {1, 2, 2}, {1, 3, 1}, {1, 4, 1}}) {
+            CAPTURE(C);
+            CAPTURE(O);
+            CAPTURE(geom.padding);
+            CAPTURE(geom.dilation);
+            const Tensor64 x = rnd(gen, {3, C, 7, 6}), w = rnd(gen, {O, C, 3, 2});
+            const xt::xarray<double> y = conv2d(x, w, {}, geom).value();
+            check_close(y, conv_reference(x.value(), w.value(), geom), 1e-12);
+            const Tensor64 u = rnd(gen, y.shape());
+            const double yu = xt::sum(y * u.value())();
+            const xt::xarray<double> xt_u = conv_transpose2d(u, w, {}, geom).value();
+            REQUIRE(xt_u.shape() == x.value().shape());
+            CHECK(double(xt::sum(x.value() * xt_u)()) == doctest::Approx(yu).epsilon(1e-12));
+            CHECK(double(xt::sum(w.value() * conv2d_weight(x, u, 3, 2, geom).value())()) ==
+                  doctest::Approx(yu).epsilon(1e-12));
+            CHECK_GRADCHECK([geom](const V& v) { return conv_transpose2d(v[0], v[1], v[2], geom); },
+                            V{u, rnd(gen, {O, C, 3, 2}), rnd(gen, {C})});
+        }
 }
 
 TEST_CASE("a batch larger than the workspace is worked in chunks, with the same values as one piece") {

@@ -666,8 +666,10 @@ int main(int argc, char** argv) try {
 //     one reuses the kept G and D: about 22 s instead of 170 s.
 //  3. Set kWidth to 64, the paper's width: four times the arithmetic per step, and about 2.4 times
 //     the time (0.35 s a step against 0.15 s on two cores; the benchmark dcgan_step times it).
-//     After the same 900 steps it is behind: FID 15.64 against 12.03 (seed 15, SkylakeX, 1
-//     thread). Make total_steps' 900 a 1500 as well (about 9 minutes): it passes w = 32's 900
-//     steps only after 1,200 (FID 12.70; 10.81 at 1,350, 10.01 at 1,500); the verdict still FAILS
-//     on every_digit (6s, 0.39 of their share at the bound) and kept_gan (40% against 73%). The
-//     width pays off only with more steps than this lecture's time allows.
+//     After the same 900 steps it is behind: FID 15.64 against 12.03, and it draws 1s in 2.0% of
+//     its samples (6s in 2.8%), too few for slide 41's exemplars: the run stops at the arithmetic
+//     with "dcgan: error: only 9 usable exemplars of digit 1" (seed 15, SkylakeX, 1 thread). Make
+//     total_steps' 900 a 1500 as well (about 9 minutes): it passes w = 32's 900 steps only after
+//     1,200 (FID 12.70; 10.81 at 1,350, 10.01 at 1,500), the run completes, and the verdict still
+//     FAILS on every_digit (6s, 0.39 of their share at the bound) and kept_gan (40% against 73%).
+//     The width pays off only with more steps than this lecture's time allows.

@@ -177,27 +177,22 @@ xt::xarray<T> weight_shifted(const T* x, std::size_t N, const Shifted& s, const 
     return G;
 }
 
-// conv2d's weight w (O, C, kh, kw) tap by tap: (kh kw, O, C).
+// A weight (A, B, kh, kw) tap by tap, as the correlation reads it. conv2d's (O, C, kh, kw) becomes
+// (kh kw, O, C); conv_transpose2d's (Cin, Cout, kh, kw) becomes (kh kw, Cout, Cin), the kernel
+// flipped (tap k read as tap kh kw - 1 - k).
 template <class T>
-std::vector<T> conv_taps(const xt::xarray<T>& w) {
-    const std::size_t O = w.shape()[0], C = w.shape()[1], taps = w.shape()[2] * w.shape()[3];
-    std::vector<T> t(taps * O * C);
-    for (std::size_t o = 0; o < O; ++o)
-        for (std::size_t c = 0; c < C; ++c)
-            for (std::size_t k = 0; k < taps; ++k) t[(k * O + o) * C + c] = w.data()[(o * C + c) * taps + k];
-    return t;
-}
-
-// conv_transpose2d's weight w (Cin, Cout, kh, kw) as a correlation's taps: flipped, the channels
-// swapped, (kh kw, Cout, Cin).
-template <class T>
-std::vector<T> transposed_taps(const xt::xarray<T>& w) {
-    const std::size_t Cin = w.shape()[0], Cout = w.shape()[1], taps = w.shape()[2] * w.shape()[3];
-    std::vector<T> t(taps * Cout * Cin);
-    for (std::size_t ci = 0; ci < Cin; ++ci)
-        for (std::size_t co = 0; co < Cout; ++co)
-            for (std::size_t k = 0; k < taps; ++k)
-                t[((taps - 1 - k) * Cout + co) * Cin + ci] = w.data()[(ci * Cout + co) * taps + k];
+std::vector<T> taps_of(const xt::xarray<T>& w, bool transposed) {
+    const std::size_t A = w.shape()[0], B = w.shape()[1], taps = w.shape()[2] * w.shape()[3];
+    std::vector<T> t(taps * A * B);
+    for (std::size_t a = 0; a < A; ++a)
+        for (std::size_t b = 0; b < B; ++b)
+            for (std::size_t k = 0; k < taps; ++k) {
+                const T v = w.data()[(a * B + b) * taps + k];
+                if (transposed)
+                    t[((taps - 1 - k) * B + b) * A + a] = v;
+                else
+                    t[(k * A + a) * B + b] = v;
+            }
     return t;
 }
 
@@ -228,7 +223,7 @@ xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const
     xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
     if (conv_shifts(geom, C)) {
         const Shifted s(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding);
-        correlate_shifted(x.data(), N, s, conv_taps(w).data(), O, bias, y.data());
+        correlate_shifted(x.data(), N, s, taps_of(w, /*transposed=*/false).data(), O, bias, y.data());
         return y;
     }
     const std::size_t chunk = images_per_chunk<T>(K * L, N);
@@ -277,7 +272,7 @@ xt::xarray<T> transposed_forward(const xt::xarray<T>& u, const xt::xarray<T>& w,
         const Shifted s(u.shape()[1], u.shape()[2], u.shape()[3], kh, kw, d, d * (kh - 1) - geom.padding,
                         d * (kw - 1) - geom.padding);
         xt::xarray<T> z = xt::xarray<T>::from_shape({N, Cout, s.Ho, s.Wo});  // (Ho, Wo): stride 1 has one size
-        correlate_shifted(u.data(), N, s, transposed_taps(w).data(), Cout, bias, z.data());
+        correlate_shifted(u.data(), N, s, taps_of(w, /*transposed=*/true).data(), Cout, bias, z.data());
         return z;
     }
     xt::xarray<T> z = xt::zeros<T>({N, Cout, Ho, Wo});

@@ -74,29 +74,29 @@ std::vector<std::size_t> Generator::permutation(std::size_t n) {
 }
 
 template <class T>
-BasicTensor<T> randn(const Shape& shape, Generator& gen, bool requires_grad) {
+BasicTensor<T> randn(const Shape& shape, Generator& gen) {
     xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
     for (auto& x : a) x = static_cast<T>(gen.normal());
-    return BasicTensor<T>(std::move(a), requires_grad);
+    return BasicTensor<T>(std::move(a));
 }
 
 template <class T>
-BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen, bool requires_grad) {
+BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen) {
     xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
     for (auto& x : a) x = static_cast<T>(gen.uniform(lo, hi));
-    return BasicTensor<T>(std::move(a), requires_grad);
+    return BasicTensor<T>(std::move(a));
 }
 
 template <class T>
-BasicTensor<T> rand(const Shape& shape, Generator& gen, bool requires_grad) {
-    return uniform<T>(shape, 0.0, 1.0, gen, requires_grad);
+BasicTensor<T> rand(const Shape& shape, Generator& gen) {
+    return uniform<T>(shape, 0.0, 1.0, gen);
 }
 
-template BasicTensor<float> randn<float>(const Shape&, Generator&, bool);
-template BasicTensor<double> randn<double>(const Shape&, Generator&, bool);
-template BasicTensor<float> rand<float>(const Shape&, Generator&, bool);
-template BasicTensor<double> rand<double>(const Shape&, Generator&, bool);
-template BasicTensor<float> uniform<float>(const Shape&, double, double, Generator&, bool);
-template BasicTensor<double> uniform<double>(const Shape&, double, double, Generator&, bool);
+template BasicTensor<float> randn<float>(const Shape&, Generator&);
+template BasicTensor<double> randn<double>(const Shape&, Generator&);
+template BasicTensor<float> rand<float>(const Shape&, Generator&);
+template BasicTensor<double> rand<double>(const Shape&, Generator&);
+template BasicTensor<float> uniform<float>(const Shape&, double, double, Generator&);
+template BasicTensor<double> uniform<double>(const Shape&, double, double, Generator&);
 
 }  // namespace autograd

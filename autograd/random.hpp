@@ -35,12 +35,12 @@ private:
     std::uint64_t s_[4];
 };
 
-// Tensors of independent draws.
+// Tensors of independent draws, constant leaves (a parameter: randn({3, 2}, gen).requires_grad_()).
 template <class T = float>
-BasicTensor<T> randn(const Shape& shape, Generator& gen, bool requires_grad = false);  // N(0, 1)
+BasicTensor<T> randn(const Shape& shape, Generator& gen);  // N(0, 1)
 template <class T = float>
-BasicTensor<T> rand(const Shape& shape, Generator& gen, bool requires_grad = false);  // U[0, 1)
+BasicTensor<T> rand(const Shape& shape, Generator& gen);  // U[0, 1)
 template <class T = float>
-BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen, bool requires_grad = false);
+BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen);
 
 }  // namespace autograd

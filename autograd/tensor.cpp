@@ -179,22 +179,22 @@ BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTens
 
 // ---- factories --------------------------------------------------------------------------
 template <class T>
-BasicTensor<T> full(const Shape& shape, double value, bool requires_grad) {
+BasicTensor<T> full(const Shape& shape, double value) {
     xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
     a.fill(static_cast<T>(value));
-    return BasicTensor<T>(std::move(a), requires_grad);
+    return BasicTensor<T>(std::move(a));
 }
 template <class T>
-BasicTensor<T> zeros(const Shape& shape, bool requires_grad) {
-    return full<T>(shape, 0.0, requires_grad);
+BasicTensor<T> zeros(const Shape& shape) {
+    return full<T>(shape, 0.0);
 }
 template <class T>
-BasicTensor<T> ones(const Shape& shape, bool requires_grad) {
-    return full<T>(shape, 1.0, requires_grad);
+BasicTensor<T> ones(const Shape& shape) {
+    return full<T>(shape, 1.0);
 }
 template <class T>
-BasicTensor<T> scalar(double value, bool requires_grad) {
-    return full<T>({}, value, requires_grad);
+BasicTensor<T> scalar(double value) {
+    return full<T>({}, value);
 }
 template <class T>
 BasicTensor<T> zeros_like(const BasicTensor<T>& t) {
@@ -243,13 +243,13 @@ BasicTensor<T> from_nested(const List& list) {
 }  // namespace
 
 template <class T>
-BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape, bool requires_grad) {
+BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape) {
     if (values.size() != numel(shape))
         throw ShapeError(fmt::format("tensor: {} values do not fill shape {}, which holds {}", values.size(),
                                      shape_str(shape), numel(shape)));
     xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
     std::transform(values.begin(), values.end(), a.begin(), [](double v) { return static_cast<T>(v); });
-    return BasicTensor<T>(std::move(a), requires_grad);
+    return BasicTensor<T>(std::move(a));
 }
 
 template <class T>
@@ -277,13 +277,13 @@ Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<fl
     template struct Node<T>;                                                                                        \
     template class BasicTensor<T>;                                                                                  \
     template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>);         \
-    template BasicTensor<T> full<T>(const Shape&, double, bool);                                                    \
-    template BasicTensor<T> zeros<T>(const Shape&, bool);                                                           \
-    template BasicTensor<T> ones<T>(const Shape&, bool);                                                            \
-    template BasicTensor<T> scalar<T>(double, bool);                                                                \
+    template BasicTensor<T> full<T>(const Shape&, double);                                                    \
+    template BasicTensor<T> zeros<T>(const Shape&);                                                           \
+    template BasicTensor<T> ones<T>(const Shape&);                                                            \
+    template BasicTensor<T> scalar<T>(double);                                                                \
     template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                                      \
     template BasicTensor<T> ones_like(const BasicTensor<T>&);                                                       \
-    template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&, bool);                              \
+    template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&);                              \
     template BasicTensor<T> tensor<T>(const std::vector<double>&);                                                  \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<double>>);                        \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<std::initializer_list<double>>>); \

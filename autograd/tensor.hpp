@@ -166,14 +166,15 @@ private:
 };
 
 // ---- factories (float32 unless asked otherwise: zeros<double>({2, 3})) --------------------
+// Each makes a constant leaf; for a parameter, say so by name: ones({2, 2}).requires_grad_().
 template <class T = float>
-BasicTensor<T> zeros(const Shape& shape, bool requires_grad = false);
+BasicTensor<T> zeros(const Shape& shape);
 template <class T = float>
-BasicTensor<T> ones(const Shape& shape, bool requires_grad = false);
+BasicTensor<T> ones(const Shape& shape);
 template <class T = float>
-BasicTensor<T> full(const Shape& shape, double value, bool requires_grad = false);
+BasicTensor<T> full(const Shape& shape, double value);
 template <class T = float>
-BasicTensor<T> scalar(double value, bool requires_grad = false);
+BasicTensor<T> scalar(double value);
 template <class T>
 BasicTensor<T> zeros_like(const BasicTensor<T>& t);
 template <class T>
@@ -182,7 +183,7 @@ BasicTensor<T> ones_like(const BasicTensor<T>& t);
 // A tensor from values, in row-major order, and a shape: tensor({1, 2, 3, 4}, {2, 2}) is
 // [[1, 2], [3, 4]]. A ShapeError when the number of values is not the shape's size.
 template <class T = float>
-BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape, bool requires_grad = false);
+BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape);
 // A tensor from values in a list, nested one level per axis (up to four): tensor({1, 2, 3}) is
 // (3,), tensor({{1, 2, 3}, {4, 5, 6}}) is (2, 3), tensor({{1}, {2}}) is (2, 1). Lists of unequal
 // lengths at one level are a ShapeError naming the first that differs. For a parameter:

@@ -378,14 +378,14 @@ void save_checkpoint(const nn::Module& module, const std::string& path) {
 
 void load_checkpoint(nn::Module& module, const std::string& path) {
     std::map<std::string, xt::xarray<float>> arrays = load_npz(path);
-    std::vector<std::pair<std::string, nn::Tensor>> targets = module.named_parameters();
+    std::vector<std::pair<std::string, autograd::Tensor>> targets = module.named_parameters();
     for (auto& b : module.named_buffers()) targets.push_back(b);
     // Check everything first, so that a mismatch leaves the module as it was.
     for (const auto& [name, t] : targets) {
         const auto it = arrays.find(name);
         if (it == arrays.end())
             throw CheckpointError(fmt::format("{}: the model has '{}' but the checkpoint does not", path, name));
-        const nn::Shape shape(it->second.shape().begin(), it->second.shape().end());
+        const autograd::Shape shape(it->second.shape().begin(), it->second.shape().end());
         if (shape != t.shape())
             throw CheckpointError(fmt::format("{}: '{}' has shape {} in the checkpoint but {} in the model", path, name,
                                               autograd::shape_str(shape), autograd::shape_str(t.shape())));

@@ -49,7 +49,7 @@ int main(int argc, char** argv) try {
     Tensor x = randn({4, 3}, gen).set_name("x");          // (N, D)
     Tensor W = (randn({3, 2}, gen) * 0.5).set_name("W");  // (D, H)
     W.requires_grad_();
-    Tensor b = zeros({2}, /*requires_grad=*/true).set_name("b");  // (H,)
+    Tensor b = zeros({2}).requires_grad_().set_name("b");  // (H,)
     Tensor target = rand({4, 2}, gen).set_name("target");         // (N, H)
 
     // Every op below appends a node to the tape: its value, its inputs, and the closure that

@@ -304,16 +304,23 @@ Mnist32 pca_against_autoencoders(std::size_t K, bool quick, Generator& gen) {
     lecture::section("linear autoencoder 784-32-784");
     models::MLPAutoencoder linear({784, K}, gen, nn::Activation::Identity, nn::Activation::Identity);
     const std::size_t linear_epochs = quick ? 40 : 10;
-    // The training loop of mnist_autoencoder (Adam on the square loss), as nn::fit_autoencoder.
-    const double linear_mse =
-        nn::fit_autoencoder(linear, train, test, {linear_epochs, 128, 2e-3, gen.next_u64()}).back();
+    // The training loop of mnist_autoencoder (Adam on the square loss, batches of 128), as
+    // nn::fit_autoencoder; a linear model takes a larger step than the default 1e-3.
+    nn::FitOptions linear_fit;
+    linear_fit.epochs = linear_epochs;
+    linear_fit.lr = 2e-3;
+    linear_fit.seed = gen.next_u64();
+    const double linear_mse = nn::fit_autoencoder(linear, train, test, linear_fit).back();
 
     // A nonlinear one, 784-256-32-256-784 with ReLU and a sigmoid output: still 32 numbers per
     // image, but the code can now follow a curved manifold instead of a flat subspace.
     lecture::section("nonlinear autoencoder 784-256-32-256-784");
     models::MLPAutoencoder deep({784, 256, K}, gen, nn::Activation::ReLU, nn::Activation::Sigmoid);
     const std::size_t deep_epochs = quick ? 30 : 10;
-    const double deep_mse = nn::fit_autoencoder(deep, train, test, {deep_epochs, 128, 1e-3, gen.next_u64()}).back();
+    nn::FitOptions deep_fit;  // Adam 1e-3, batches of 128
+    deep_fit.epochs = deep_epochs;
+    deep_fit.seed = gen.next_u64();
+    const double deep_mse = nn::fit_autoencoder(deep, train, test, deep_fit).back();
 
     // The linear decoder's K rows span nearly PCA's K-dimensional subspace. Nearly: the largest
     // angle is a few degrees (5 in the default run, 31 in --quick's), because lambda_32 and

@@ -125,7 +125,9 @@ int main(int argc, char** argv) try {
     lecture::section(
         fmt::format("training the untied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));
     // The training loop of mnist_autoencoder (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
-    const nn::FitOptions fit{epochs, 128, 1e-3, shuffle_seed};
+    nn::FitOptions fit;  // Adam 1e-3, batches of 128
+    fit.epochs = epochs;
+    fit.seed = shuffle_seed;
     const double untied_mse = nn::fit_autoencoder(untied, train_set, test_set, fit).back();
     lecture::section(
         fmt::format("training the tied model ({} images, {} epochs, Adam 1e-3)", train_set.size(), epochs));

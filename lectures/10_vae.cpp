@@ -233,7 +233,7 @@ void reparameterization_trick(Generator& gen) {
     //   df/dmu = 2 z,   df/ds = 2 z * eps * exp(s / 2) / 2 = z eps sigma.
     // The random draw is a constant input, like x; mu and s stay on the path from parameters to
     // loss, so backward() reaches them.
-    Tensor mu = full({1}, 0.5, /*requires_grad=*/true), s = full({1}, -1.0, /*requires_grad=*/true);
+    Tensor mu = full({1}, 0.5).requires_grad_(), s = full({1}, -1.0).requires_grad_();
     const Tensor eps = randn({1}, gen);
     const Tensor z = mu + exp(s * 0.5) * eps;
     Tensor f = sum(z * z);
@@ -244,7 +244,7 @@ void reparameterization_trick(Generator& gen) {
     fmt::print("df/ds:  backward {:+.6f}, by hand z eps sigma = {:+.6f}\n", s.grad().value()(0), zv * ev * sigma);
     // The other way: "draw z ~ N(mu, sigma^2)" as a sampling call. The draw is a new number
     // with no history: nothing links it to mu or s, and no gradient can reach them.
-    Tensor mu2 = full({1}, 0.5, /*requires_grad=*/true);
+    Tensor mu2 = full({1}, 0.5).requires_grad_();
     const Tensor z_sampled(xt::xarray<float>(mu2.value() + sigma * randn({1}, gen).value()));
     fmt::print("a sampled z has no history: requires_grad = {}, so mu would get no gradient at all\n",
                z_sampled.requires_grad());

@@ -119,7 +119,7 @@ int main(int argc, char** argv) try {
         const xt::xarray<double> x = randn<double>({100, 10}, gen).value();  // (100, 10)
         const xt::xarray<double> p =
             models::joint_affinities(models::conditional_affinities(models::squared_distances(x), 10.0));
-        Tensor64 y = randn<double>({100, 2}, gen, /*requires_grad=*/true);  // (100, 2)
+        Tensor64 y = randn<double>({100, 2}, gen).requires_grad_();  // (100, 2)
         Tensor64 kl = models::tsne_loss(y, Tensor64(p));
         kl.backward();
         const xt::xarray<double> closed = models::tsne_gradient(y.value(), p);  // (100, 2)
@@ -148,8 +148,10 @@ int main(int argc, char** argv) try {
     lecture::section(fmt::format("the autoencoder 784-256-64-256-784 ({} training images)", train_set.size()));
     models::MLPAutoencoder ae({784, 256, 64}, gen);
     // mnist_autoencoder's training loop (Adam 1e-3 on the square loss), as nn::fit_autoencoder.
-    nn::fit_autoencoder(ae, train_set, test_set,
-                        {opt.quick ? std::size_t{5} : std::size_t{4}, 128, 1e-3, gen.next_u64()});
+    nn::FitOptions fit;  // Adam 1e-3, batches of 128
+    fit.epochs = opt.quick ? 5 : 4;
+    fit.seed = gen.next_u64();
+    nn::fit_autoencoder(ae, train_set, test_set, fit);
     xt::xarray<double> codes;  // (N, D)
     {
         NoGradGuard no_grad;

@@ -106,7 +106,9 @@ int main(int argc, char** argv) try {
     // and the next run reuses it while they are unchanged (lectures/trained.hpp; --retrain trains).
     nn::Sequential G = models::mlp_generator(kZ, {256, 512}, gen);
     nn::Sequential D = models::mlp_discriminator({512, 256}, gen);
-    nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    nn::AdamOptions dcgan;  // DCGAN's Adam (Radford et al. 2016): beta1 0.5, a shorter memory than 0.9
+    dcgan.beta1 = 0.5;
+    nn::Adam opt_g(G.parameters(), 2e-4, dcgan), opt_d(D.parameters(), 2e-4, dcgan);
     // [training ends]
     fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 784}));
     const Tensor z_fixed = randn({12, kZ}, gen);  // the same 12 z at every snapshot

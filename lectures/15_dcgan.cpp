@@ -265,7 +265,9 @@ TrainedDcgan players_and_training(const lecture::Options& opt, const std::string
     nn::Sequential D = models::dcgan_discriminator(kWidth, gen);
     models::init_dcgan(G, gen);
     models::init_dcgan(D, gen);
-    nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    nn::AdamOptions dcgan;  // DCGAN's Adam (Radford et al. 2016): beta1 0.5, a shorter memory than 0.9
+    dcgan.beta1 = 0.5;
+    nn::Adam opt_g(G.parameters(), 2e-4, dcgan), opt_d(D.parameters(), 2e-4, dcgan);
     // [training ends]
     fmt::print("{}{}", G.summary({1, kZ}), D.summary({1, 1, 28, 28}));
     const xt::xarray<float> z_fixed = randn({12, kZ}, gen).value();

@@ -145,16 +145,20 @@ int main(int argc, char** argv) try {
             r.energy_before.push_back(models::checkerboard_energy(outputs(ae, probe), 28, 28));
             if (results.empty()) untrained_rows.push_back({models::upsampling_name(u), outputs(ae, shown)});
             fmt::print("seed {}, {}:\n", seed, models::upsampling_name(u));
-            r.conv_mse.push_back(
-                nn::fit_autoencoder(ae, train_set, test_set, {epochs, 128, 1e-3, order.next_u64()}).back());
+            nn::FitOptions fit;  // Adam 1e-3, batches of 128
+            fit.epochs = epochs;
+            fit.seed = order.next_u64();
+            r.conv_mse.push_back(nn::fit_autoencoder(ae, train_set, test_set, fit).back());
             r.energy_after.push_back(models::checkerboard_energy(outputs(ae, probe), 28, 28));
             if (results.empty()) trained_rows.push_back({models::upsampling_name(u), outputs(ae, shown)});
         }
         Generator init(seed);
         models::MLPAutoencoder mlp({784, 256, 196}, init, nn::Activation::ReLU, nn::Activation::Sigmoid, nn::Init::He);
         fmt::print("seed {}, MLP 784-256-196-256-784:\n", seed);
-        const std::vector<double> mlp_curve =
-            nn::fit_autoencoder(mlp, train_set, test_set, {mlp_epochs, 128, 1e-3, order.next_u64()});
+        nn::FitOptions mlp_fit;  // Adam 1e-3, batches of 128
+        mlp_fit.epochs = mlp_epochs;
+        mlp_fit.seed = order.next_u64();
+        const std::vector<double> mlp_curve = nn::fit_autoencoder(mlp, train_set, test_set, mlp_fit);
         r.mlp_mse = mlp_curve.back();
         r.mlp_at_conv_steps = mlp_curve[epochs - 1];
         if (results.empty()) trained_rows.push_back({"MLP, same code size", outputs(mlp, shown)});

@@ -224,7 +224,7 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         }
         for (const auto& [name, t] : targets) {
             const auto it = file.find(name);
-            if (it == file.end() || nn::Shape(it->second.shape().begin(), it->second.shape().end()) != t.shape())
+            if (it == file.end() || autograd::Shape(it->second.shape().begin(), it->second.shape().end()) != t.shape())
                 throw io::CheckpointError(fmt::format("'{}' is missing or has another shape", name));
         }
         const std::vector<std::uint64_t> words = floats_to_words(rng->second);

@@ -9,13 +9,13 @@ namespace models {
 using namespace autograd;
 
 namespace {
-const ConvGeometry kDown{/*stride=*/2, /*padding=*/1};                                       // k3: 28 -> 14 -> 7
-const ConvGeometry kUp3{/*stride=*/2, /*padding=*/1, /*dilation=*/1, /*output_padding=*/1};  // k3: 7 -> 14 -> 28
-const ConvGeometry kUp4{/*stride=*/2, /*padding=*/1};                                        // k4: 7 -> 14 -> 28
-const ConvGeometry kSame{/*stride=*/1, /*padding=*/1};                                       // k3, size kept
+const autograd::ConvGeometry kDown{/*stride=*/2, /*padding=*/1};                                       // k3: 28 -> 14 -> 7
+const autograd::ConvGeometry kUp3{/*stride=*/2, /*padding=*/1, /*dilation=*/1, /*output_padding=*/1};  // k3: 7 -> 14 -> 28
+const autograd::ConvGeometry kUp4{/*stride=*/2, /*padding=*/1};                                        // k4: 7 -> 14 -> 28
+const autograd::ConvGeometry kSame{/*stride=*/1, /*padding=*/1};                                       // k3, size kept
 
 // One x2 step of the decoder, in -> out channels.
-void push_up(nn::Sequential& d, Upsampling u, std::size_t in, std::size_t out, Generator& gen) {
+void push_up(nn::Sequential& d, Upsampling u, std::size_t in, std::size_t out, autograd::Generator& gen) {
     switch (u) {
         case Upsampling::Transposed3: d.push_back(nn::ConvTranspose2d(in, out, 3, gen, kUp3)); break;
         case Upsampling::Transposed4: d.push_back(nn::ConvTranspose2d(in, out, 4, gen, kUp4)); break;
@@ -36,7 +36,7 @@ std::string upsampling_name(Upsampling u) {
     return "?";
 }
 
-ConvAutoencoder::ConvAutoencoder(std::size_t code_channels, Upsampling u, Generator& gen) {
+ConvAutoencoder::ConvAutoencoder(std::size_t code_channels, Upsampling u, autograd::Generator& gen) {
     encoder = register_module("encoder", std::make_shared<nn::Sequential>(
                                              nn::Unflatten({1, 28, 28}), nn::Conv2d(1, 16, 3, gen, kDown), nn::ReLU(),
                                              nn::Conv2d(16, code_channels, 3, gen, kDown), nn::ReLU()));
@@ -48,16 +48,16 @@ ConvAutoencoder::ConvAutoencoder(std::size_t code_channels, Upsampling u, Genera
     decoder->push_back(nn::Flatten());
 }
 
-Tensor ConvAutoencoder::encode(const Tensor& x) { return (*encoder)(x); }
-Tensor ConvAutoencoder::decode(const Tensor& h) { return (*decoder)(h); }
+autograd::Tensor ConvAutoencoder::encode(const autograd::Tensor& x) { return (*encoder)(x); }
+autograd::Tensor ConvAutoencoder::decode(const autograd::Tensor& h) { return (*decoder)(h); }
 
-nn::Tensor64 ConvAutoencoder::forward64(const nn::Tensor64& x, const nn::Params64& p) {
+autograd::Tensor64 ConvAutoencoder::forward64(const autograd::Tensor64& x, const nn::Params64& p) {
     return decoder->forward64(encoder->forward64(x, p), p);
 }
 
 std::string ConvAutoencoder::type_name() const { return "ConvAutoencoder"; }
 
-xt::xarray<double> transposed_coverage(std::size_t in, std::size_t kernel, const ConvGeometry& geom) {
+xt::xarray<double> transposed_coverage(std::size_t in, std::size_t kernel, const autograd::ConvGeometry& geom) {
     if (geom.dilation != 1) throw std::invalid_argument("transposed_coverage: dilation 1 only");
     const std::size_t s = geom.stride, p = geom.padding;
     const std::size_t out = (in - 1) * s + kernel + geom.output_padding - 2 * p;

@@ -15,10 +15,6 @@
 
 namespace models {
 
-using autograd::ConvGeometry;
-using autograd::Generator;
-using autograd::Tensor;
-
 // How a decoder goes from 7x7 back to 28x28, in two steps of x2.
 enum class Upsampling {
     Transposed3,  // transposed convolutions, kernel 3, stride 2 (padding 1, output_padding 1)
@@ -34,11 +30,11 @@ std::string upsampling_name(Upsampling u);
 // so the code holds code * 49 numbers.
 class ConvAutoencoder : public nn::Module {
 public:
-    ConvAutoencoder(std::size_t code_channels, Upsampling decoder, Generator& gen);
-    Tensor encode(const Tensor& x);  // (N, 784) -> (N, code, 7, 7)
-    Tensor decode(const Tensor& h);  // (N, code, 7, 7) -> (N, 784)
-    Tensor forward(const Tensor& x) override { return decode(encode(x)); }
-    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override;
+    ConvAutoencoder(std::size_t code_channels, Upsampling decoder, autograd::Generator& gen);
+    autograd::Tensor encode(const autograd::Tensor& x);  // (N, 784) -> (N, code, 7, 7)
+    autograd::Tensor decode(const autograd::Tensor& h);  // (N, code, 7, 7) -> (N, 784)
+    autograd::Tensor forward(const autograd::Tensor& x) override { return decode(encode(x)); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const nn::Params64& p) override;
     std::string type_name() const override;
 
     std::shared_ptr<nn::Sequential> encoder, decoder;
@@ -49,7 +45,7 @@ public:
 // products of two such): output pixel y is written by input i through tap a when
 // y = s i - p + a, 0 <= i < in, 0 <= a < kernel (dilation 1). With an all-ones kernel and an
 // all-ones input, the transposed convolution's output is exactly these counts.
-xt::xarray<double> transposed_coverage(std::size_t in, std::size_t kernel, const ConvGeometry& geom);
+xt::xarray<double> transposed_coverage(std::size_t in, std::size_t kernel, const autograd::ConvGeometry& geom);
 
 // The share of an image's energy, its mean removed, at the three frequencies of a 2x2 checkerboard:
 // (|X(pi, pi)|^2 + |X(pi, 0)|^2 + |X(0, pi)|^2) / (H W sum (x - mean)^2), where

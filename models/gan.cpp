@@ -18,30 +18,30 @@ using namespace autograd;
 
 // ---- losses ----------------------------------------------------------------------------------------
 // log D = log sigmoid(l) = -softplus(-l);  log(1 - D) = log sigmoid(-l) = -softplus(l).
-Tensor discriminator_loss(const Tensor& real_logits, const Tensor& fake_logits) {
+autograd::Tensor discriminator_loss(const autograd::Tensor& real_logits, const autograd::Tensor& fake_logits) {
     return mean(softplus(-real_logits)) + mean(softplus(fake_logits));
 }
 
-Tensor generator_loss_minimax(const Tensor& fake_logits) { return -mean(softplus(fake_logits)); }
+autograd::Tensor generator_loss_minimax(const autograd::Tensor& fake_logits) { return -mean(softplus(fake_logits)); }
 
-Tensor generator_loss_nonsaturating(const Tensor& fake_logits) { return mean(softplus(-fake_logits)); }
+autograd::Tensor generator_loss_nonsaturating(const autograd::Tensor& fake_logits) { return mean(softplus(-fake_logits)); }
 
-GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const Tensor& real,
-                 std::size_t z_dim, Generator& gen) {
+GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const autograd::Tensor& real,
+                 std::size_t z_dim, autograd::Generator& gen) {
     const std::size_t n = real.shape()[0];
     GanStep r{};
     // D: real towards 1, fake towards 0. The fakes are detached: this step changes D only.
     opt_d.zero_grad();
-    const Tensor fake = G(randn({n, z_dim}, gen)).detach();
-    const Tensor real_logits = D(real), fake_logits = D(fake);  // (N, 1) each
-    Tensor loss_d = discriminator_loss(real_logits, fake_logits);
+    const autograd::Tensor fake = G(randn({n, z_dim}, gen)).detach();
+    const autograd::Tensor real_logits = D(real), fake_logits = D(fake);  // (N, 1) each
+    autograd::Tensor loss_d = discriminator_loss(real_logits, fake_logits);
     nn::stop_unless_finite("gan_step", "D's loss", loss_d.item());  // before a NaN reaches the weights
     loss_d.backward();
     opt_d.step();
     // G: through D, towards D(G(z)) = 1. Only G's optimizer steps; D's gradients are discarded.
     opt_g.zero_grad();
-    const Tensor g_logits = D(G(randn({n, z_dim}, gen)));
-    Tensor loss_g = generator_loss_nonsaturating(g_logits);
+    const autograd::Tensor g_logits = D(G(randn({n, z_dim}, gen)));
+    autograd::Tensor loss_g = generator_loss_nonsaturating(g_logits);
     nn::stop_unless_finite("gan_step", "G's loss", loss_g.item());
     loss_g.backward();
     opt_g.step();
@@ -54,7 +54,7 @@ GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimiz
 }
 
 // ---- players ---------------------------------------------------------------------------------------
-nn::Sequential mlp_generator(std::size_t z_dim, const std::vector<std::size_t>& hidden, Generator& gen) {
+nn::Sequential mlp_generator(std::size_t z_dim, const std::vector<std::size_t>& hidden, autograd::Generator& gen) {
     nn::Sequential g;
     std::size_t in = z_dim;
     for (std::size_t h : hidden) {
@@ -67,7 +67,7 @@ nn::Sequential mlp_generator(std::size_t z_dim, const std::vector<std::size_t>& 
     return g;
 }
 
-nn::Sequential mlp_discriminator(const std::vector<std::size_t>& hidden, Generator& gen) {
+nn::Sequential mlp_discriminator(const std::vector<std::size_t>& hidden, autograd::Generator& gen) {
     nn::Sequential d;
     std::size_t in = 784;
     for (std::size_t h : hidden) {
@@ -80,33 +80,33 @@ nn::Sequential mlp_discriminator(const std::vector<std::size_t>& hidden, Generat
 }
 
 namespace {
-const ConvGeometry kHalve{/*stride=*/2, /*padding=*/1};  // k4 s2 p1: 28 -> 14 -> 7, and back
+const autograd::ConvGeometry kHalve{/*stride=*/2, /*padding=*/1};  // k4 s2 p1: 28 -> 14 -> 7, and back
 }
 
-nn::Sequential dcgan_generator(std::size_t z_dim, std::size_t w, Generator& gen) {
+nn::Sequential dcgan_generator(std::size_t z_dim, std::size_t w, autograd::Generator& gen) {
     return nn::Sequential(nn::Linear(z_dim, 2 * w * 7 * 7, gen), nn::Unflatten({2 * w, 7, 7}), nn::BatchNorm2d(2 * w),
                           nn::ReLU(), nn::ConvTranspose2d(2 * w, w, 4, gen, kHalve), nn::BatchNorm2d(w), nn::ReLU(),
                           nn::ConvTranspose2d(w, 1, 4, gen, kHalve), nn::Tanh());
 }
 
-nn::Sequential dcgan_discriminator(std::size_t w, Generator& gen) {
+nn::Sequential dcgan_discriminator(std::size_t w, autograd::Generator& gen) {
     return nn::Sequential(nn::Conv2d(1, w, 4, gen, kHalve), nn::LeakyReLU(0.2), nn::Conv2d(w, 2 * w, 4, gen, kHalve),
                           nn::BatchNorm2d(2 * w), nn::LeakyReLU(0.2), nn::Flatten(), nn::Linear(2 * w * 7 * 7, 1, gen));
 }
 
 namespace {
 
-void fill_normal(Tensor& t, double mean, double std, Generator& gen) {
+void fill_normal(autograd::Tensor& t, double mean, double std, autograd::Generator& gen) {
     for (float& v : t.mutable_value()) v = static_cast<float>(mean + std * gen.normal());
 }
 
-void zero(Tensor& t) {
+void zero(autograd::Tensor& t) {
     if (t.defined()) t.mutable_value().fill(0.0f);
 }
 
 }  // namespace
 
-void init_dcgan(nn::Module& model, Generator& gen) {
+void init_dcgan(nn::Module& model, autograd::Generator& gen) {
     for (const auto& [name, child] : model.named_children()) {
         if (auto* linear = dynamic_cast<nn::Linear*>(child.get())) {
             fill_normal(linear->weight, 0.0, 0.02, gen);
@@ -118,8 +118,8 @@ void init_dcgan(nn::Module& model, Generator& gen) {
             fill_normal(deconv->weight, 0.0, 0.02, gen);
             zero(deconv->bias);
         } else if (auto* bn = dynamic_cast<nn::BatchNorm*>(child.get())) {
-            fill_normal(bn->gamma, 1.0, 0.02, gen);
-            zero(bn->beta);
+            fill_normal(bn->weight, 1.0, 0.02, gen);
+            zero(bn->bias);
         } else {
             init_dcgan(*child, gen);
         }
@@ -136,22 +136,22 @@ xt::xarray<float> interpolate(const xt::xarray<float>& za, const xt::xarray<floa
 }
 
 // ---- the judge -------------------------------------------------------------------------------------
-MnistJudge::MnistJudge(Generator& gen) {
+MnistJudge::MnistJudge(autograd::Generator& gen) {
     body_ =
         register_module("body", std::make_shared<nn::Sequential>(nn::Linear(784, 256, gen, nn::Init::He), nn::ReLU(),
                                                                  nn::Linear(256, 64, gen, nn::Init::He), nn::ReLU()));
     head_ = register_module("head", std::make_shared<nn::Linear>(64, 10, gen));
 }
 
-Tensor MnistJudge::forward(const Tensor& x) { return (*head_)((*body_)(x)); }
+autograd::Tensor MnistJudge::forward(const autograd::Tensor& x) { return (*head_)((*body_)(x)); }
 
-double MnistJudge::fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, Generator& gen) {
+double MnistJudge::fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, autograd::Generator& gen) {
     nn::Adam adam(parameters(), 1e-3);
     nn::DataLoader loader(train, 128, /*shuffle=*/true, gen.next_u64());
     for (std::size_t epoch = 0; epoch < epochs; ++epoch)
         for (const nn::Batch& batch : loader) {
             adam.zero_grad();
-            Tensor loss = cross_entropy(forward(batch.x), batch.labels);
+            autograd::Tensor loss = cross_entropy(forward(batch.x), batch.labels);
             loss.backward();
             adam.step();
         }
@@ -160,7 +160,7 @@ double MnistJudge::fit(const nn::Dataset& train, const nn::Dataset& test, std::s
 
 xt::xarray<double> MnistJudge::features(const xt::xarray<float>& images) {
     NoGradGuard no_grad;
-    return xt::xarray<double>((*body_)(Tensor(images)).value());
+    return xt::xarray<double>((*body_)(autograd::Tensor(images)).value());
 }
 
 namespace {
@@ -177,7 +177,7 @@ std::vector<std::size_t> argmax_rows(const xt::xarray<float>& logits) {
 
 std::vector<std::size_t> MnistJudge::classify(const xt::xarray<float>& images) {
     NoGradGuard no_grad;
-    return argmax_rows(forward(Tensor(images)).value());  // (N, 10) logits
+    return argmax_rows(forward(autograd::Tensor(images)).value());  // (N, 10) logits
 }
 
 std::vector<std::size_t> MnistJudge::digit_counts(const xt::xarray<float>& images) {
@@ -195,7 +195,7 @@ double MnistJudge::accuracy(const nn::Dataset& data) {
 
 MnistJudge::Judgement MnistJudge::judge(const xt::xarray<float>& samples, const xt::xarray<double>& real_features) {
     NoGradGuard no_grad;
-    const Tensor hidden = (*body_)(Tensor(samples));  // (N, 64): once, for both measures
+    const autograd::Tensor hidden = (*body_)(autograd::Tensor(samples));  // (N, 64): once, for both measures
     return {frechet_distance(xt::xarray<double>(hidden.value()), real_features),
             label_entropy(argmax_rows((*head_)(hidden).value()))};
 }
@@ -260,7 +260,7 @@ double label_entropy(const std::vector<std::size_t>& labels, std::size_t classes
     return h;
 }
 
-xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen) {
+xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, autograd::Generator& gen) {
     if (images.dimension() != 2 || images.shape(0) < 2)
         throw std::invalid_argument("gaussian_samples: images must be (N, D) with N >= 2");
     const std::size_t N = images.shape(0), D = images.shape(1);

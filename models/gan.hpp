@@ -22,19 +22,16 @@
 
 namespace models {
 
-using autograd::Generator;
-using autograd::Tensor;
-
 // ---- the losses of the game ----------------------------------------------------------------------
 // J(D) = -[mean log D(x) + mean log(1 - D(G(z)))]: binary cross-entropy, real labelled 1 and fake 0.
 // real_logits (N, 1), fake_logits (M, 1).
-Tensor discriminator_loss(const Tensor& real_logits, const Tensor& fake_logits);
+autograd::Tensor discriminator_loss(const autograd::Tensor& real_logits, const autograd::Tensor& fake_logits);
 // The minimax generator loss, J(G) = -J(D) up to the term G cannot change: mean log(1 - D(G(z))).
 // Its gradient per sample in the logit is -D(G(z)) / M: nothing when D rejects the fake (D near 0).
-Tensor generator_loss_minimax(const Tensor& fake_logits);
+autograd::Tensor generator_loss_minimax(const autograd::Tensor& fake_logits);
 // The non-saturating generator loss: -mean log D(G(z)). Its gradient per sample in the logit is
 // -(1 - D(G(z))) / M: largest exactly when D rejects the fake.
-Tensor generator_loss_nonsaturating(const Tensor& fake_logits);
+autograd::Tensor generator_loss_nonsaturating(const autograd::Tensor& fake_logits);
 
 // One step of the game (slide 37), on a minibatch of real images (N, ...) in [-1, 1]: a minibatch
 // of z ~ N(0, I) (N, Z); one step of D on J(D) with G's samples taken as data (detached), then one
@@ -44,28 +41,28 @@ Tensor generator_loss_nonsaturating(const Tensor& fake_logits);
 struct GanStep {
     double loss_d, loss_g, d_real, d_fake;
 };
-GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const Tensor& real,
-                 std::size_t z_dim, Generator& gen);
+GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const autograd::Tensor& real,
+                 std::size_t z_dim, autograd::Generator& gen);
 
 // ---- the players for 28x28 MNIST, images scaled to [-1, 1] -----------------------------------------
 // An MLP generator z (N, Z) -> (N, 784): Linear and ReLU through `hidden`, then Linear and tanh.
-nn::Sequential mlp_generator(std::size_t z_dim, const std::vector<std::size_t>& hidden, Generator& gen);
+nn::Sequential mlp_generator(std::size_t z_dim, const std::vector<std::size_t>& hidden, autograd::Generator& gen);
 // An MLP discriminator (N, 784) -> (N, 1) logit: Linear and LeakyReLU(0.2) through `hidden`, then Linear.
-nn::Sequential mlp_discriminator(const std::vector<std::size_t>& hidden, Generator& gen);
+nn::Sequential mlp_discriminator(const std::vector<std::size_t>& hidden, autograd::Generator& gen);
 
 // The DCGAN generator of slide 38, for 28x28 (w channels at 14x14, 2w at 7x7; the paper's is 64):
 //   z (N, Z) -> Linear -> (N, 2w, 7, 7) -> BN, ReLU
 //            -> ConvTranspose 2w -> w (k4, s2, p1) -> (N, w, 14, 14) -> BN, ReLU
 //            -> ConvTranspose w -> 1 (k4, s2, p1)  -> (N, 1, 28, 28) -> tanh
 // Transposed convolutions upsample; there is no pooling anywhere.
-nn::Sequential dcgan_generator(std::size_t z_dim, std::size_t w, Generator& gen);
+nn::Sequential dcgan_generator(std::size_t z_dim, std::size_t w, autograd::Generator& gen);
 // Its mirror, strided convolutions down (no pooling either):
 //   (N, 1, 28, 28) -> Conv 1 -> w (k4, s2, p1) -> LeakyReLU 0.2 -> (N, w, 14, 14)
 //                  -> Conv w -> 2w (k4, s2, p1) -> BN, LeakyReLU 0.2 -> (N, 2w, 7, 7) -> Linear -> (N, 1)
-nn::Sequential dcgan_discriminator(std::size_t w, Generator& gen);
+nn::Sequential dcgan_discriminator(std::size_t w, autograd::Generator& gen);
 // Radford et al.'s initialisation: every weight of a Linear, Conv2d or ConvTranspose2d from
 // N(0, 0.02^2) and its bias 0; every batch norm's gamma from N(1, 0.02^2) and beta 0.
-void init_dcgan(nn::Module& model, Generator& gen);
+void init_dcgan(nn::Module& model, autograd::Generator& gen);
 
 // `steps` points on the straight line from za to zb (each (Z,)), ends included: (steps, Z), for
 // drawing what a generator makes along the way (neighbouring z's should draw neighbouring images).
@@ -77,11 +74,11 @@ xt::xarray<float> interpolate(const xt::xarray<float>& za, const xt::xarray<floa
 // use an Inception network's features for natural images). Images in [0, 1], (N, 784).
 class MnistJudge : public nn::Module {
 public:
-    explicit MnistJudge(Generator& gen);
-    Tensor forward(const Tensor& x) override;  // (N, 784) -> (N, 10) logits
+    explicit MnistJudge(autograd::Generator& gen);
+    autograd::Tensor forward(const autograd::Tensor& x) override;  // (N, 784) -> (N, 10) logits
     std::string type_name() const override { return "MnistJudge"; }
     // Trains with Adam (lr 1e-3, batches of 128) for `epochs` epochs; returns the test accuracy.
-    double fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, Generator& gen);
+    double fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, autograd::Generator& gen);
     // The 64 hidden features of each image, (N, 64), in float64; no gradient recorded.
     xt::xarray<double> features(const xt::xarray<float>& images);
     // The predicted digit of each image.
@@ -120,7 +117,7 @@ double label_entropy(const std::vector<std::size_t>& labels, std::size_t classes
 // covariance, S = V diag(lambda) V^T by eigh, x = mu + V diag(sqrt(lambda)) eps, clipped to [0, 1].
 // The best a generator can do knowing only the pixels' first two moments (what PCA sees): a
 // baseline for a generator's FID. (n, D)
-xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, Generator& gen);
+xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t n, autograd::Generator& gen);
 
 // For each row of `queries` (N, D), the Euclidean distance to its nearest row of `reference`
 // (M, D), averaged over the N queries (the products through BLAS, in blocks).

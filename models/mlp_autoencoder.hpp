@@ -15,18 +15,16 @@
 
 namespace models {
 
-using autograd::Tensor;
-
 class MLPAutoencoder : public nn::Module {
 public:
     MLPAutoencoder(const std::vector<std::size_t>& widths, autograd::Generator& gen,
                    nn::Activation hidden = nn::Activation::ReLU, nn::Activation output = nn::Activation::Sigmoid,
                    nn::Init init = nn::Init::Xavier);
 
-    Tensor encode(const Tensor& x) { return (*encoder)(x); }  // (N, D) -> (N, code)
-    Tensor decode(const Tensor& h) { return (*decoder)(h); }  // (N, code) -> (N, D)
-    Tensor forward(const Tensor& x) override { return decode(encode(x)); }
-    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override {
+    autograd::Tensor encode(const autograd::Tensor& x) { return (*encoder)(x); }  // (N, D) -> (N, code)
+    autograd::Tensor decode(const autograd::Tensor& h) { return (*decoder)(h); }  // (N, code) -> (N, D)
+    autograd::Tensor forward(const autograd::Tensor& x) override { return decode(encode(x)); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const nn::Params64& p) override {
         return decoder->forward64(encoder->forward64(x, p), p);
     }
     std::string type_name() const override;

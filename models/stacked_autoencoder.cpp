@@ -38,34 +38,34 @@ void StackedAutoencoder::check_level(std::size_t i) const {
             fmt::format("StackedAutoencoder: no level index {} (levels are numbered 0 to {})", i, levels() - 1));
 }
 
-Tensor StackedAutoencoder::encode_level(std::size_t i, const Tensor& x) {
+autograd::Tensor StackedAutoencoder::encode_level(std::size_t i, const autograd::Tensor& x) {
     check_level(i);
     return (*hidden_act_)((*encoders[i])(x));
 }
 
-Tensor StackedAutoencoder::decode_level(std::size_t i, const Tensor& h) {
+autograd::Tensor StackedAutoencoder::decode_level(std::size_t i, const autograd::Tensor& h) {
     check_level(i);
     return (*(i == 0 ? output_act_ : hidden_act_))((*decoders[i])(h));
 }
 
-Tensor StackedAutoencoder::reconstruct(const Tensor& x, std::size_t depth) {
+autograd::Tensor StackedAutoencoder::reconstruct(const autograd::Tensor& x, std::size_t depth) {
     if (depth == 0 || depth > levels())
         throw std::out_of_range(fmt::format("StackedAutoencoder: depth {} is not between 1 and {}", depth, levels()));
-    Tensor h = x;
+    autograd::Tensor h = x;
     for (std::size_t i = 0; i < depth; ++i) h = encode_level(i, h);
     for (std::size_t i = depth; i-- > 0;) h = decode_level(i, h);
     return h;
 }
 
-Tensor StackedAutoencoder::encode(const Tensor& x) {
-    Tensor h = x;
+autograd::Tensor StackedAutoencoder::encode(const autograd::Tensor& x) {
+    autograd::Tensor h = x;
     for (std::size_t i = 0; i < levels(); ++i) h = encode_level(i, h);
     return h;
 }
 
-nn::Tensor64 StackedAutoencoder::forward64(const nn::Tensor64& x, const nn::Params64& p) {
+autograd::Tensor64 StackedAutoencoder::forward64(const autograd::Tensor64& x, const nn::Params64& p) {
     // reconstruct(x, levels()) in float64: every encoder, then every decoder back.
-    nn::Tensor64 h = x;
+    autograd::Tensor64 h = x;
     for (std::size_t i = 0; i < levels(); ++i) h = hidden_act_->forward64(encoders[i]->forward64(h, p), p);
     for (std::size_t i = levels(); i-- > 0;)
         h = (i == 0 ? output_act_ : hidden_act_)->forward64(decoders[i]->forward64(h, p), p);
@@ -84,7 +84,7 @@ void StackedAutoencoder::unfreeze_level(std::size_t i) {
     decoders[i]->unfreeze();
 }
 
-Tensor StackedAutoencoder::decoder_bias(std::size_t i) const {
+autograd::Tensor StackedAutoencoder::decoder_bias(std::size_t i) const {
     check_level(i);
     for (const auto& [name, tensor] : decoders[i]->named_parameters())
         if (name == "bias") return tensor;

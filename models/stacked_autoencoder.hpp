@@ -20,8 +20,6 @@
 
 namespace models {
 
-using autograd::Tensor;
-
 class StackedAutoencoder : public nn::Module {
 public:
     StackedAutoencoder(const std::vector<std::size_t>& widths, autograd::Generator& gen, bool tied = false,
@@ -37,15 +35,15 @@ public:
     // (so "level 1" of the slides, the outer pair, is index 0).
     // One level's halves: encoder i with its activation, decoder i with its own (`output` for
     // index 0, `hidden` for the others). An index >= levels() is a std::out_of_range.
-    Tensor encode_level(std::size_t i, const Tensor& x);  // (N, widths[i]) -> (N, widths[i + 1])
-    Tensor decode_level(std::size_t i, const Tensor& h);  // (N, widths[i + 1]) -> (N, widths[i])
+    autograd::Tensor encode_level(std::size_t i, const autograd::Tensor& x);  // (N, widths[i]) -> (N, widths[i + 1])
+    autograd::Tensor decode_level(std::size_t i, const autograd::Tensor& h);  // (N, widths[i + 1]) -> (N, widths[i])
 
     // Through the first `depth` levels and back: reconstruct(x, 1) skips the inner levels
     // (Scott slide 10, phase 1); reconstruct(x, levels()) is forward(x).
-    Tensor reconstruct(const Tensor& x, std::size_t depth);
-    Tensor encode(const Tensor& x);  // (N, widths[0]) -> (N, widths.back()): the code
-    Tensor forward(const Tensor& x) override { return reconstruct(x, levels()); }
-    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override;
+    autograd::Tensor reconstruct(const autograd::Tensor& x, std::size_t depth);
+    autograd::Tensor encode(const autograd::Tensor& x);  // (N, widths[0]) -> (N, widths.back()): the code
+    autograd::Tensor forward(const autograd::Tensor& x) override { return reconstruct(x, levels()); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const nn::Params64& p) override;
     std::string type_name() const override;
 
     // Freezes (unfreezes) level i's encoder and decoder: their parameters stop (start again)
@@ -53,7 +51,7 @@ public:
     void freeze_level(std::size_t i);
     void unfreeze_level(std::size_t i);
     // Decoder i's own bias (tied or not), (widths[i],).
-    Tensor decoder_bias(std::size_t i) const;
+    autograd::Tensor decoder_bias(std::size_t i) const;
     // Decoder i as the layer it is: a Linear in an untied model, a TiedLinear in a tied one (asking
     // for the other kind is a std::logic_error that says which the model has).
     nn::Linear& untied_decoder(std::size_t i) const;

@@ -15,8 +15,6 @@
 
 namespace models {
 
-using autograd::BasicTensor;
-
 xt::xarray<double> squared_distances(const xt::xarray<double>& x) {
     if (x.dimension() != 2)
         throw std::invalid_argument(
@@ -101,24 +99,24 @@ xt::xarray<double> joint_affinities(const xt::xarray<double>& pc) {
 }
 
 template <class T>
-BasicTensor<T> tsne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+autograd::BasicTensor<T> tsne_cross_entropy(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p) {
     if (y.shape().size() != 2 || p.shape().size() != 2 || p.shape()[0] != y.shape()[0] || p.shape()[1] != y.shape()[0])
         throw autograd::ShapeError(fmt::format("tsne_loss: y must be (N, d) and p (N, N); got {} and {}",
                                                autograd::shape_str(y.shape()), autograd::shape_str(p.shape())));
     const auto n = static_cast<double>(y.shape()[0]);
     // 1 + |y_i - y_j|^2 = (1 + |y_i|^2) + |y_j|^2 - 2 y_i . y_j, arranged so that the scaling and
     // the 1 are applied to (N, 2) and (N, 1) arrays and only two additions touch (N, N) ones.
-    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);             // (N, N)  -2 y_i . y_j
-    const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                  // (N, 1)  |y_i|^2
-    const BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
-    const BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                            // ()  sum_{i != j} w_ij
+    const autograd::BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);             // (N, N)  -2 y_i . y_j
+    const autograd::BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                  // (N, 1)  |y_i|^2
+    const autograd::BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
+    const autograd::BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                            // ()  sum_{i != j} w_ij
     // - sum p_ij log w_ij = + sum p_ij log(1 + d_ij); the diagonal has p_ii = 0 and log 1 = 0.
     return autograd::sum(p * autograd::log(one_plus_d)) + autograd::log(z);
 }
 
 template <class T>
-BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
-    const BasicTensor<T> cross_entropy = tsne_cross_entropy(y, p);  // checks the shapes
+autograd::BasicTensor<T> tsne_loss(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p) {
+    const autograd::BasicTensor<T> cross_entropy = tsne_cross_entropy(y, p);  // checks the shapes
     // sum p log p: a constant (p is data); p_ij = 0 terms contribute 0.
     double p_log_p = 0.0;
     for (const T v : p.value())
@@ -127,44 +125,44 @@ BasicTensor<T> tsne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
 }
 
 template <class T>
-BasicTensor<T> sne_cross_entropy(const BasicTensor<T>& y, const BasicTensor<T>& p) {
+autograd::BasicTensor<T> sne_cross_entropy(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p) {
     if (y.shape().size() != 2 || p.shape().size() != 2 || p.shape()[0] != y.shape()[0] || p.shape()[1] != y.shape()[0])
         throw autograd::ShapeError(fmt::format("sne_loss: y must be (N, d) and p (N, N); got {} and {}",
                                                autograd::shape_str(y.shape()), autograd::shape_str(p.shape())));
     const std::size_t n = y.shape()[0];
     // |y_i - y_j|^2 = |y_i|^2 + |y_j|^2 - 2 y_i . y_j, as in tsne_cross_entropy.
-    const BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);  // (N, N)
-    const BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);       // (N, 1)
-    const BasicTensor<T> d = (minus_2gram + sq) + autograd::transpose(sq);        // (N, N)  |y_i - y_j|^2
+    const autograd::BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);  // (N, N)
+    const autograd::BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);       // (N, 1)
+    const autograd::BasicTensor<T> d = (minus_2gram + sq) + autograd::transpose(sq);        // (N, N)  |y_i - y_j|^2
     xt::xarray<T> mask = xt::xarray<T>::from_shape({n, n});  // (N, N)  1 off the diagonal, 0 on it
     mask.fill(T(1));
     for (std::size_t i = 0; i < n; ++i) mask(i, i) = T(0);
-    const BasicTensor<T> off_diagonal(std::move(mask));  // a constant
+    const autograd::BasicTensor<T> off_diagonal(std::move(mask));  // a constant
     // Z sums g_ij over i != j; the mask keeps the diagonal's exp(-0) = 1 out of it exactly (the
     // rounding in d_ii need not be exactly 0).
-    const BasicTensor<T> z = autograd::sum(autograd::exp(-d) * off_diagonal);  // ()
+    const autograd::BasicTensor<T> z = autograd::sum(autograd::exp(-d) * off_diagonal);  // ()
     // - sum p_ij log g_ij = sum p_ij d_ij; p_ii = 0.
     return autograd::sum(p * d) + autograd::log(z);
 }
 
 template <class T>
-BasicTensor<T> sne_loss(const BasicTensor<T>& y, const BasicTensor<T>& p) {
-    const BasicTensor<T> cross_entropy = sne_cross_entropy(y, p);  // checks the shapes
+autograd::BasicTensor<T> sne_loss(const autograd::BasicTensor<T>& y, const autograd::BasicTensor<T>& p) {
+    const autograd::BasicTensor<T> cross_entropy = sne_cross_entropy(y, p);  // checks the shapes
     double p_log_p = 0.0;
     for (const T v : p.value())
         if (v > 0) p_log_p += static_cast<double>(v) * std::log(static_cast<double>(v));
     return cross_entropy + p_log_p;
 }
 
-template BasicTensor<float> sne_cross_entropy(const BasicTensor<float>&, const BasicTensor<float>&);
-template BasicTensor<double> sne_cross_entropy(const BasicTensor<double>&, const BasicTensor<double>&);
-template BasicTensor<float> sne_loss(const BasicTensor<float>&, const BasicTensor<float>&);
-template BasicTensor<double> sne_loss(const BasicTensor<double>&, const BasicTensor<double>&);
+template autograd::BasicTensor<float> sne_cross_entropy(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> sne_cross_entropy(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> sne_loss(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> sne_loss(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
 
-template BasicTensor<float> tsne_cross_entropy(const BasicTensor<float>&, const BasicTensor<float>&);
-template BasicTensor<double> tsne_cross_entropy(const BasicTensor<double>&, const BasicTensor<double>&);
-template BasicTensor<float> tsne_loss(const BasicTensor<float>&, const BasicTensor<float>&);
-template BasicTensor<double> tsne_loss(const BasicTensor<double>&, const BasicTensor<double>&);
+template autograd::BasicTensor<float> tsne_cross_entropy(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> tsne_cross_entropy(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> tsne_loss(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> tsne_loss(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
 
 xt::xarray<double> tsne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p) {
     const std::size_t n = y.shape()[0], dims = y.shape()[1];

@@ -11,33 +11,31 @@
 
 namespace models {
 
-using autograd::Tensor;
-
 class VAE : public nn::Module {
 public:
     VAE(std::size_t input, std::size_t hidden, std::size_t latent, autograd::Generator& gen);
 
     // The encoder's two heads: the mean and the log-variance of q(z | x), each (N, L).
     struct Code {
-        Tensor mu, logvar;
+        autograd::Tensor mu, logvar;
     };
-    Code encode(const Tensor& x);
+    Code encode(const autograd::Tensor& x);
     // z = mu + sigma * eps with eps ~ N(0, I) drawn from `gen` (slide 29: the randomness sits in
     // eps, outside the graph, so gradients reach mu and sigma).
-    static Tensor reparameterize(const Code& code, autograd::Generator& gen);
+    static autograd::Tensor reparameterize(const Code& code, autograd::Generator& gen);
     // The decoder's logits (N, D); sigmoid of them is the Bernoulli mean of each pixel.
-    Tensor decode_logits(const Tensor& z);
+    autograd::Tensor decode_logits(const autograd::Tensor& z);
 
     // The negative ELBO summed over the batch: Bernoulli reconstruction loss (BCE from logits,
     // summed over pixels) plus KL(q(z | x) || N(0, I)) in closed form. Also returns the two parts.
     struct Loss {
-        Tensor total, reconstruction, kl;
+        autograd::Tensor total, reconstruction, kl;
     };
-    Loss loss(const Tensor& x, autograd::Generator& gen);
+    Loss loss(const autograd::Tensor& x, autograd::Generator& gen);
 
     // The reconstruction through the mean code (no sampling): sigmoid(decode(mu)).
-    Tensor forward(const Tensor& x) override;
-    nn::Tensor64 forward64(const nn::Tensor64& x, const nn::Params64& p) override;
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const nn::Params64& p) override;
     std::string type_name() const override;
 
     std::shared_ptr<nn::Linear> hidden_in, to_mu, to_logvar, hidden_out, to_logits;

@@ -17,22 +17,20 @@
 
 namespace nn {
 
-using autograd::ConvGeometry;
-
 // y = x * W + b: (N, in, H, W) -> (N, out, Ho, Wo).
 class Conv2d : public Module {
 public:
     // geom.output_padding must be 0 (it belongs to ConvTranspose2d).
     Conv2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size, autograd::Generator& gen,
-           ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
-    Tensor forward(const Tensor& x) override;
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+           autograd::ConvGeometry geom = {}, Init init = Init::He, bool with_bias = true);
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
-    Tensor weight;  // (out, in, k, k)
-    Tensor bias;    // (out,), undefined without a bias
+    autograd::Tensor weight;  // (out, in, k, k)
+    autograd::Tensor bias;    // (out,), undefined without a bias
 
 private:
-    ConvGeometry geom_;
+    autograd::ConvGeometry geom_;
 };
 
 // The transpose of Conv2d (Scott slides 14-18): (N, in, H, W) -> (N, out, Ho, Wo) with
@@ -40,23 +38,23 @@ private:
 class ConvTranspose2d : public Module {
 public:
     ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
-                    autograd::Generator& gen, ConvGeometry geom = {}, Init init = Init::He, bool bias = true);
-    Tensor forward(const Tensor& x) override;
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+                    autograd::Generator& gen, autograd::ConvGeometry geom = {}, Init init = Init::He, bool with_bias = true);
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
-    Tensor weight;  // (in, out, k, k)
-    Tensor bias;    // (out,)
+    autograd::Tensor weight;  // (in, out, k, k)
+    autograd::Tensor bias;    // (out,)
 
 private:
-    ConvGeometry geom_;
+    autograd::ConvGeometry geom_;
 };
 
 // Max or mean over k x k windows, moved by `stride` (0: stride = k).
 class MaxPool2d : public Module {
 public:
     explicit MaxPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
-    Tensor forward(const Tensor& x) override { return autograd::max_pool2d(x, k_, stride_); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::max_pool2d(x, k_, stride_); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::max_pool2d(x, k_, stride_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::max_pool2d(x, k_, stride_); }
     std::string type_name() const override;
 
 private:
@@ -66,8 +64,8 @@ private:
 class AvgPool2d : public Module {
 public:
     explicit AvgPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
-    Tensor forward(const Tensor& x) override { return autograd::avg_pool2d(x, k_, stride_); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::avg_pool2d(x, k_, stride_); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::avg_pool2d(x, k_, stride_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::avg_pool2d(x, k_, stride_); }
     std::string type_name() const override;
 
 private:
@@ -79,8 +77,8 @@ class Upsample : public Module {
 public:
     enum class Mode { Nearest, Bilinear };
     explicit Upsample(std::size_t factor, Mode mode = Mode::Nearest) : factor_(factor), mode_(mode) {}
-    Tensor forward(const Tensor& x) override;
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
 private:
@@ -91,21 +89,21 @@ private:
 // (N, C, H, W) -> (N, C H W), as between the convolutional and the dense part of a network.
 class Flatten : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return autograd::flatten(x); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::flatten(x); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::flatten(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::flatten(x); }
     std::string type_name() const override { return "Flatten"; }
 };
 
 // (N, C H W) -> (N, C, H, W): the inverse of Flatten.
 class Unflatten : public Module {
 public:
-    explicit Unflatten(Shape per_example) : shape_(std::move(per_example)) {}
-    Tensor forward(const Tensor& x) override;
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+    explicit Unflatten(autograd::Shape per_example) : shape_(std::move(per_example)) {}
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
 private:
-    Shape shape_;
+    autograd::Shape shape_;
 };
 
 // Batch normalisation (Ioffe and Szegedy, 2015) of (N, C) [BatchNorm1d] or (N, C, H, W)
@@ -115,15 +113,15 @@ private:
 class BatchNorm : public Module {
 public:
     BatchNorm(std::size_t channels, std::size_t input_rank, double eps = 1e-5, double momentum = 0.1);
-    Tensor forward(const Tensor& x) override;
+    autograd::Tensor forward(const autograd::Tensor& x) override;
     // Train mode: the batch's statistics (the running averages are not touched); eval: the running ones.
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
-    Tensor gamma, beta;                // (C,): scale, shift
-    Tensor running_mean, running_var;  // (C,) buffers
+    autograd::Tensor weight, bias;               // (C,): the scale gamma and shift beta of the paper (PyTorch's names)
+    autograd::Tensor running_mean, running_var;  // (C,) buffers
 
 private:
-    void check_input(const Shape& shape) const;
+    void check_input(const autograd::Shape& shape) const;
 
     std::size_t channels_, rank_;
     double eps_, momentum_;

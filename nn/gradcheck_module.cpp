@@ -9,12 +9,11 @@
 namespace nn {
 
 namespace {
-using autograd::GradcheckResult;
 
 // The function that the gradient check differentiates: inputs[0] is x, inputs[1 + i] the
 // stand-in of the module's i-th trainable parameter.
-autograd::Function64 as_function(Module& module, const std::vector<Tensor>& params) {
-    return [&module, params](const std::vector<Tensor64>& inputs) {
+autograd::Function64 as_function(Module& module, const std::vector<autograd::Tensor>& params) {
+    return [&module, params](const std::vector<autograd::Tensor64>& inputs) {
         Params64 p;
         for (std::size_t i = 0; i < params.size(); ++i) p.set(params[i], inputs[1 + i]);
         return module.forward64(inputs[0], p);
@@ -23,14 +22,14 @@ autograd::Function64 as_function(Module& module, const std::vector<Tensor>& para
 
 // Empty when forward64 agrees with forward at x; otherwise what differs. Buffers that forward
 // changes (batch norm's running statistics in train mode) are put back.
-std::string compare_forwards(Module& module, const Tensor64& x) {
-    const Tensor64 y64 = [&] {
+std::string compare_forwards(Module& module, const autograd::Tensor64& x) {
+    const autograd::Tensor64 y64 = [&] {
         autograd::NoGradGuard no_grad;
         return module.forward64(x, Params64());
     }();
-    std::vector<std::pair<Tensor, xt::xarray<float>>> saved;
+    std::vector<std::pair<autograd::Tensor, xt::xarray<float>>> saved;
     for (const auto& [name, buffer] : module.named_buffers()) saved.emplace_back(buffer, buffer.value());
-    Tensor y32;
+    autograd::Tensor y32;
     {
         autograd::NoGradGuard no_grad;
         y32 = module(autograd::to_float(x));
@@ -54,34 +53,34 @@ std::string compare_forwards(Module& module, const Tensor64& x) {
 }
 
 template <class Check>
-GradcheckResult check_module(Module& module, const Tensor64& x, const autograd::GradcheckOptions& options,
+autograd::GradcheckResult check_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options,
                              Check check) {
     if (const std::string mismatch = compare_forwards(module, x); !mismatch.empty()) {
-        GradcheckResult r;
+        autograd::GradcheckResult r;
         r.ok = false;
         r.report = mismatch + "\n";
         return r;
     }
-    std::vector<Tensor> params;
+    std::vector<autograd::Tensor> params;
     std::string legend = "inputs: 0 x";  // so that the report's "input 2" can be read as a name
     for (const auto& [name, p] : module.named_parameters()) {
         if (!p.requires_grad()) continue;  // frozen: read as a constant
         params.push_back(p);
         legend += fmt::format(", {} {}", params.size(), name);
     }
-    std::vector<Tensor64> inputs{x};
-    for (const Tensor& p : params) inputs.push_back(autograd::to_double(p));
-    GradcheckResult r = check(as_function(module, params), inputs, options);
+    std::vector<autograd::Tensor64> inputs{x};
+    for (const autograd::Tensor& p : params) inputs.push_back(autograd::to_double(p));
+    autograd::GradcheckResult r = check(as_function(module, params), inputs, options);
     if (!r.ok) r.report = fmt::format("{}: {}\n{}", module.type_name(), legend, r.report);
     return r;
 }
 }  // namespace
 
-GradcheckResult gradcheck_module(Module& module, const Tensor64& x, const autograd::GradcheckOptions& options) {
+autograd::GradcheckResult gradcheck_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options) {
     return check_module(module, x, options, autograd::gradcheck);
 }
 
-GradcheckResult gradgradcheck_module(Module& module, const Tensor64& x, const autograd::GradcheckOptions& options) {
+autograd::GradcheckResult gradgradcheck_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options) {
     return check_module(module, x, options, autograd::gradgradcheck);
 }
 

@@ -18,12 +18,12 @@ namespace nn {
 
 // d module(x) / d x and d module(x) / d every parameter that requires grad, against central
 // differences. The module is left as it was (its mode, parameters and buffers).
-autograd::GradcheckResult gradcheck_module(Module& module, const Tensor64& x,
+autograd::GradcheckResult gradcheck_module(Module& module, const autograd::Tensor64& x,
                                            const autograd::GradcheckOptions& options = {});
 
 // The same for the second derivatives (autograd::gradgradcheck), which the contractive penalty
 // and other gradient penalties differentiate.
-autograd::GradcheckResult gradgradcheck_module(Module& module, const Tensor64& x,
+autograd::GradcheckResult gradgradcheck_module(Module& module, const autograd::Tensor64& x,
                                                const autograd::GradcheckOptions& options = {});
 
 }  // namespace nn

@@ -17,19 +17,19 @@ void check_input(const Module& layer, const autograd::BasicTensor<T>& x, std::si
 }  // namespace
 
 // ---- Linear ----------------------------------------------------------------------------------
-Linear::Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init, bool bias)
+Linear::Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init, bool with_bias)
     : in_(in_features), out_(out_features) {
     weight =
         register_parameter("weight", init_weight(init, {in_features, out_features}, in_features, out_features, gen));
-    if (bias) this->bias = register_parameter("bias", autograd::zeros({out_features}));
+    if (with_bias) bias = register_parameter("bias", autograd::zeros({out_features}));
 }
 
-Tensor Linear::forward(const Tensor& x) {
+autograd::Tensor Linear::forward(const autograd::Tensor& x) {
     check_input(*this, x, in_);
     return autograd::linear(x, weight, bias);  // (N, H) = (N, D) @ (D, H) + (H,)
 }
 
-Tensor64 Linear::forward64(const Tensor64& x, const Params64& p) {
+autograd::Tensor64 Linear::forward64(const autograd::Tensor64& x, const Params64& p) {
     check_input(*this, x, in_);
     return autograd::linear(x, p(weight), p(bias));
 }
@@ -42,12 +42,12 @@ TiedLinear::TiedLinear(std::shared_ptr<Linear> encoder_layer) : encoder_(std::mo
     bias = register_parameter("bias", autograd::zeros({encoder_->in_features()}));
 }
 
-Tensor TiedLinear::forward(const Tensor& h) {
+autograd::Tensor TiedLinear::forward(const autograd::Tensor& h) {
     check_input(*this, h, encoder_->out_features());
     return autograd::tied_linear(h, encoder_->weight, bias);  // (N, D) = (N, H) @ (D, H)^T + (D,)
 }
 
-Tensor64 TiedLinear::forward64(const Tensor64& h, const Params64& p) {
+autograd::Tensor64 TiedLinear::forward64(const autograd::Tensor64& h, const Params64& p) {
     check_input(*this, h, encoder_->out_features());
     return autograd::tied_linear(h, p(encoder_->weight), p(bias));
 }
@@ -76,16 +76,16 @@ Dropout::Dropout(double p, autograd::Generator& gen) : p_(p), gen_(gen.next_u64(
     if (!(p >= 0.0 && p < 1.0)) throw std::invalid_argument(fmt::format("Dropout: p = {} is not in [0, 1)", p));
 }
 
-Tensor Dropout::forward(const Tensor& x) {
+autograd::Tensor Dropout::forward(const autograd::Tensor& x) {
     if (!is_training() || p_ == 0.0) return x;
     // mask_i = 1 / (1 - p) with probability 1 - p, else 0: E[mask_i x_i] = x_i.
     xt::xarray<float> mask = xt::xarray<float>::from_shape(x.shape());
     const float keep = static_cast<float>(1.0 / (1.0 - p_));
     for (float& m : mask) m = gen_.uniform() < p_ ? 0.0f : keep;
-    return x * Tensor(std::move(mask));
+    return x * autograd::Tensor(std::move(mask));
 }
 
-Tensor64 Dropout::forward64(const Tensor64& x, const Params64&) {
+autograd::Tensor64 Dropout::forward64(const autograd::Tensor64& x, const Params64&) {
     if (is_training() && p_ != 0.0)
         throw std::logic_error(
             fmt::format("{}: draws a random mask in train mode; call eval() to check the model's "

@@ -22,15 +22,15 @@ namespace nn {
 class Linear : public Module {
 public:
     Linear(std::size_t in_features, std::size_t out_features, autograd::Generator& gen, Init init = Init::Xavier,
-           bool bias = true);
-    Tensor forward(const Tensor& x) override;  // (N, D) -> (N, H)
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+           bool with_bias = true);
+    autograd::Tensor forward(const autograd::Tensor& x) override;  // (N, D) -> (N, H)
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
 
     std::size_t in_features() const { return in_; }
     std::size_t out_features() const { return out_; }
-    Tensor weight;  // (D, H)
-    Tensor bias;    // (H,), undefined when made without a bias
+    autograd::Tensor weight;  // (D, H)
+    autograd::Tensor bias;    // (H,), undefined when made without a bias
 
 private:
     std::size_t in_, out_;
@@ -44,12 +44,12 @@ private:
 class TiedLinear : public Module {
 public:
     explicit TiedLinear(std::shared_ptr<Linear> encoder_layer);
-    Tensor forward(const Tensor& h) override;  // (N, H) -> (N, D)
-    Tensor64 forward64(const Tensor64& h, const Params64& p) override;
+    autograd::Tensor forward(const autograd::Tensor& h) override;  // (N, H) -> (N, D)
+    autograd::Tensor64 forward64(const autograd::Tensor64& h, const Params64& p) override;
     std::string type_name() const override;
 
     const Linear& tied_to() const { return *encoder_; }
-    Tensor bias;  // (D,)
+    autograd::Tensor bias;  // (D,)
 
 private:
     std::shared_ptr<Linear> encoder_;  // shared, not registered: its weight is counted once, there
@@ -58,30 +58,30 @@ private:
 // ---- activations (no parameters) ---------------------------------------------------------------
 class Sigmoid : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return autograd::sigmoid(x); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::sigmoid(x); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::sigmoid(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::sigmoid(x); }
     std::string type_name() const override { return "Sigmoid"; }
 };
 
 class Tanh : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return autograd::tanh(x); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::tanh(x); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::tanh(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::tanh(x); }
     std::string type_name() const override { return "Tanh"; }
 };
 
 class ReLU : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return autograd::relu(x); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::relu(x); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::relu(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::relu(x); }
     std::string type_name() const override { return "ReLU"; }
 };
 
 class LeakyReLU : public Module {
 public:
     explicit LeakyReLU(double slope = 0.01) : slope_(slope) {}
-    Tensor forward(const Tensor& x) override { return autograd::leaky_relu(x, slope_); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::leaky_relu(x, slope_); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::leaky_relu(x, slope_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::leaky_relu(x, slope_); }
     std::string type_name() const override;
 
 private:
@@ -90,15 +90,15 @@ private:
 
 class Softplus : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return autograd::softplus(x); }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return autograd::softplus(x); }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::softplus(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::softplus(x); }
     std::string type_name() const override { return "Softplus"; }
 };
 
 class Identity : public Module {
 public:
-    Tensor forward(const Tensor& x) override { return x; }
-    Tensor64 forward64(const Tensor64& x, const Params64&) override { return x; }
+    autograd::Tensor forward(const autograd::Tensor& x) override { return x; }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return x; }
     std::string type_name() const override { return "Identity"; }
 };
 
@@ -113,9 +113,9 @@ std::shared_ptr<Module> make_activation(Activation a);
 class Dropout : public Module {
 public:
     Dropout(double p, autograd::Generator& gen);
-    Tensor forward(const Tensor& x) override;
+    autograd::Tensor forward(const autograd::Tensor& x) override;
     // Eval mode (or p = 0) only: in train mode the mask is random, so there is nothing to check.
-    Tensor64 forward64(const Tensor64& x, const Params64&) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override;
     std::string type_name() const override;
 
 private:

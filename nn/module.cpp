@@ -12,7 +12,7 @@ namespace {
 // While summary() runs, every leaf layer called appends a row here.
 struct SummaryRow {
     const Module* module;
-    Shape output;
+    autograd::Shape output;
 };
 thread_local std::vector<SummaryRow>* summary_rows = nullptr;
 
@@ -29,19 +29,19 @@ void check_unique(const char* what, const Entries& entries, const std::string& n
 }  // namespace
 
 // ---- float64 stand-ins ----------------------------------------------------------------------
-void Params64::set(const Tensor& t, Tensor64 stand_in) {
+void Params64::set(const autograd::Tensor& t, autograd::Tensor64 stand_in) {
     if (!t.defined() || !stand_in.defined() || t.shape() != stand_in.shape())
         throw std::invalid_argument("Params64::set: a stand-in must be defined and have its tensor's shape");
     stand_ins_[t.node()] = std::move(stand_in);
 }
 
-Tensor64 Params64::operator()(const Tensor& t) const {
-    if (!t.defined()) return Tensor64();
+autograd::Tensor64 Params64::operator()(const autograd::Tensor& t) const {
+    if (!t.defined()) return autograd::Tensor64();
     const auto it = stand_ins_.find(t.node());
     return it != stand_ins_.end() ? it->second : autograd::to_double(t);
 }
 
-Tensor64 Module::forward64(const Tensor64&, const Params64&) {
+autograd::Tensor64 Module::forward64(const autograd::Tensor64&, const Params64&) {
     throw std::logic_error(
         fmt::format("{}: has no float64 forward; override forward64 with the functional form its "
                     "forward uses, to gradcheck it",
@@ -49,14 +49,14 @@ Tensor64 Module::forward64(const Tensor64&, const Params64&) {
 }
 
 // ---- calling ---------------------------------------------------------------------------------
-Tensor Module::operator()(const Tensor& x) {
-    Tensor y = forward(x);
+autograd::Tensor Module::operator()(const autograd::Tensor& x) {
+    autograd::Tensor y = forward(x);
     if (summary_rows && children_.empty()) summary_rows->push_back({this, y.shape()});
     return y;
 }
 
 // ---- registration --------------------------------------------------------------------------
-Tensor Module::register_parameter(std::string name, Tensor value) {
+autograd::Tensor Module::register_parameter(std::string name, autograd::Tensor value) {
     check_name("register_parameter", name);
     check_unique("register_parameter", params_, name);
     check_unique("register_parameter", buffers_, name);
@@ -67,7 +67,7 @@ Tensor Module::register_parameter(std::string name, Tensor value) {
     return value;
 }
 
-Tensor Module::register_buffer(std::string name, Tensor value) {
+autograd::Tensor Module::register_buffer(std::string name, autograd::Tensor value) {
     check_name("register_buffer", name);
     check_unique("register_buffer", buffers_, name);
     check_unique("register_buffer", params_, name);
@@ -90,31 +90,31 @@ void Module::visit_tensors(bool buffers, const std::string& prefix, Visit& visit
     for (const auto& [name, child] : children_) child->visit_tensors(buffers, prefix + name + ".", visit);
 }
 
-std::vector<std::pair<std::string, Tensor>> Module::named_parameters() const {
-    std::vector<std::pair<std::string, Tensor>> out;
+std::vector<std::pair<std::string, autograd::Tensor>> Module::named_parameters() const {
+    std::vector<std::pair<std::string, autograd::Tensor>> out;
     std::unordered_set<const void*> seen;  // a shared tensor is listed once
-    auto visit = [&](const std::string& name, const Tensor& t) {
+    auto visit = [&](const std::string& name, const autograd::Tensor& t) {
         if (seen.insert(t.node()).second) out.emplace_back(name, t);
     };
     visit_tensors(false, "", visit);
     return out;
 }
 
-std::vector<std::pair<std::string, Tensor>> Module::named_buffers() const {
-    std::vector<std::pair<std::string, Tensor>> out;
-    auto visit = [&](const std::string& name, const Tensor& t) { out.emplace_back(name, t); };
+std::vector<std::pair<std::string, autograd::Tensor>> Module::named_buffers() const {
+    std::vector<std::pair<std::string, autograd::Tensor>> out;
+    auto visit = [&](const std::string& name, const autograd::Tensor& t) { out.emplace_back(name, t); };
     visit_tensors(true, "", visit);
     return out;
 }
 
-std::vector<Tensor> Module::parameters() const {
-    std::vector<Tensor> out;
+std::vector<autograd::Tensor> Module::parameters() const {
+    std::vector<autograd::Tensor> out;
     for (const auto& p : named_parameters()) out.push_back(p.second);
     return out;
 }
 
-std::vector<Tensor> Module::trainable_parameters() const {
-    std::vector<Tensor> out;
+std::vector<autograd::Tensor> Module::trainable_parameters() const {
+    std::vector<autograd::Tensor> out;
     for (const auto& p : named_parameters())
         if (p.second.requires_grad()) out.push_back(p.second);
     return out;
@@ -140,7 +140,7 @@ void Module::set_requires_grad(bool on) {
 }
 
 // ---- summary ---------------------------------------------------------------------------------
-std::string Module::summary(const Shape& input_shape) {
+std::string Module::summary(const autograd::Shape& input_shape) {
     // Dotted names of every module (a shared one under its first name), to label the rows, and
     // each module's train / eval flag, to put back afterwards.
     std::unordered_map<const Module*, std::string> path;
@@ -192,14 +192,14 @@ Module& Sequential::operator[](std::size_t i) const {
     return *named_children()[i].second;
 }
 
-Tensor Sequential::forward(const Tensor& x) {
-    Tensor h = x;
+autograd::Tensor Sequential::forward(const autograd::Tensor& x) {
+    autograd::Tensor h = x;
     for (const auto& layer : named_children()) h = (*layer.second)(h);
     return h;
 }
 
-Tensor64 Sequential::forward64(const Tensor64& x, const Params64& p) {
-    Tensor64 h = x;
+autograd::Tensor64 Sequential::forward64(const autograd::Tensor64& x, const Params64& p) {
+    autograd::Tensor64 h = x;
     for (const auto& layer : named_children()) h = layer.second->forward64(h, p);
     return h;
 }

@@ -22,23 +22,19 @@
 
 namespace nn {
 
-using autograd::Shape;
-using autograd::Tensor;
-using autograd::Tensor64;
-
 // Float64 stand-ins for float32 tensors, matched by identity: what Module::forward64 reads in
 // place of a module's own parameters. gradcheck_module (nn/gradcheck_module.hpp) fills it with float64
 // copies that require grad, so that the module's gradients can be checked in float64.
 class Params64 {
 public:
     // From now on `t` reads as `stand_in` (float64, the same shape).
-    void set(const Tensor& t, Tensor64 stand_in);
+    void set(const autograd::Tensor& t, autograd::Tensor64 stand_in);
     // The stand-in of `t`; a tensor without one (a buffer, a frozen parameter) reads as a float64
     // constant copy of its value, and an undefined tensor (a layer without a bias) as undefined.
-    Tensor64 operator()(const Tensor& t) const;
+    autograd::Tensor64 operator()(const autograd::Tensor& t) const;
 
 private:
-    std::unordered_map<const void*, Tensor64> stand_ins_;
+    std::unordered_map<const void*, autograd::Tensor64> stand_ins_;
 };
 
 class Module {
@@ -51,25 +47,25 @@ public:
     Module& operator=(Module&&) = default;
 
     // The layer's computation. Override it; call the module through operator().
-    virtual Tensor forward(const Tensor& x) = 0;
+    virtual autograd::Tensor forward(const autograd::Tensor& x) = 0;
     // What the summary calls this layer, e.g. "Linear(784, 256)".
     virtual std::string type_name() const = 0;
     // Runs forward(x).
-    Tensor operator()(const Tensor& x);
+    autograd::Tensor operator()(const autograd::Tensor& x);
     // The same computation as forward, in float64, reading every parameter through `p`: for
     // checking the module's gradients in float64 (gradcheck_module, nn/gradcheck_module.hpp). Every layer
     // of nn/ writes it with the same functional form as its forward (Linear: autograd::linear);
     // the default throws, naming the module.
-    virtual Tensor64 forward64(const Tensor64& x, const Params64& p);
+    virtual autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p);
 
     // Every parameter under its dotted name, each tensor once (a shared one under its first
     // name), in the order they were registered, depth first.
-    std::vector<std::pair<std::string, Tensor>> named_parameters() const;
-    std::vector<Tensor> parameters() const;
+    std::vector<std::pair<std::string, autograd::Tensor>> named_parameters() const;
+    std::vector<autograd::Tensor> parameters() const;
     // The parameters that are not frozen: what an optimizer should update.
-    std::vector<Tensor> trainable_parameters() const;
+    std::vector<autograd::Tensor> trainable_parameters() const;
     // Buffers under their dotted names: saved with the parameters, never trained.
-    std::vector<std::pair<std::string, Tensor>> named_buffers() const;
+    std::vector<std::pair<std::string, autograd::Tensor>> named_buffers() const;
     // This module's direct children, in registration order.
     const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
 
@@ -92,13 +88,13 @@ public:
     // A table of the leaf layers with their output shapes and parameter counts, found by
     // running forward on zeros of `input_shape` in eval mode, with no gradient recorded (each
     // module's train / eval mode is put back afterwards; nothing else changes).
-    std::string summary(const Shape& input_shape);
+    std::string summary(const autograd::Shape& input_shape);
 
 protected:
     // Registers a parameter (it is made to require grad) and returns the handle to keep.
-    Tensor register_parameter(std::string name, Tensor value);
+    autograd::Tensor register_parameter(std::string name, autograd::Tensor value);
     // Registers a buffer: saved in checkpoints, not trained.
-    Tensor register_buffer(std::string name, Tensor value);
+    autograd::Tensor register_buffer(std::string name, autograd::Tensor value);
     // Registers a child module and returns it.
     template <class M>
     std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
@@ -113,8 +109,8 @@ private:
     template <class Visit>
     void visit_tensors(bool buffers, const std::string& prefix, Visit& visit) const;
 
-    std::vector<std::pair<std::string, Tensor>> params_;
-    std::vector<std::pair<std::string, Tensor>> buffers_;
+    std::vector<std::pair<std::string, autograd::Tensor>> params_;
+    std::vector<std::pair<std::string, autograd::Tensor>> buffers_;
     std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
     bool training_ = true;
 };
@@ -147,8 +143,8 @@ public:
     // The i-th layer.
     Module& operator[](std::size_t i) const;
 
-    Tensor forward(const Tensor& x) override;
-    Tensor64 forward64(const Tensor64& x, const Params64& p) override;
+    autograd::Tensor forward(const autograd::Tensor& x) override;
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override { return "Sequential"; }
 };
 

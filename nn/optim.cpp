@@ -19,7 +19,7 @@ void check_positive(const char* what, const char* name, double value, bool allow
 
 // The gradient of parameter i, checked against the parameter's size (and its state's): a value
 // replaced through mutable_value() with another shape would otherwise be updated out of bounds.
-const float* checked_grad(const char* what, const Tensor& p, const Tensor& grad, std::size_t i,
+const float* checked_grad(const char* what, const autograd::Tensor& p, const autograd::Tensor& grad, std::size_t i,
                           std::size_t state_size) {
     if (grad.size() != p.size() || state_size != p.size())
         throw std::logic_error(
@@ -30,19 +30,19 @@ const float* checked_grad(const char* what, const Tensor& p, const Tensor& grad,
 }
 
 // The state arrays of an optimizer: one zero array per parameter.
-std::vector<xt::xarray<float>> zeros_like_params(const std::vector<Tensor>& params) {
+std::vector<xt::xarray<float>> zeros_like_params(const std::vector<autograd::Tensor>& params) {
     std::vector<xt::xarray<float>> state;
-    for (const Tensor& p : params) state.push_back(xt::zeros<float>(p.shape()));
+    for (const autograd::Tensor& p : params) state.push_back(xt::zeros<float>(p.shape()));
     return state;
 }
 }  // namespace
 
-Optimizer::Optimizer(const char* name, std::vector<Tensor> params, double lr) : lr(lr), params_(std::move(params)) {
+Optimizer::Optimizer(const char* name, std::vector<autograd::Tensor> params, double lr) : lr(lr), params_(std::move(params)) {
     check_positive(name, "lr", lr);
     if (params_.empty()) throw std::invalid_argument(fmt::format("{}: the parameter list is empty", name));
     std::unordered_set<const void*> seen;
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        const Tensor& p = params_[i];
+        const autograd::Tensor& p = params_[i];
         if (!p.defined()) throw std::invalid_argument(fmt::format("{}: parameter {} is undefined", name, i));
         if (!p.is_leaf())
             throw std::invalid_argument(fmt::format(
@@ -53,14 +53,14 @@ Optimizer::Optimizer(const char* name, std::vector<Tensor> params, double lr) : 
 }
 
 void Optimizer::zero_grad() {
-    for (Tensor& p : params_) p.zero_grad();
+    for (autograd::Tensor& p : params_) p.zero_grad();
 }
 
 // ---- SGD -------------------------------------------------------------------------------------
-SGD::SGD(std::vector<Tensor> params, double lr, double momentum, double weight_decay)
-    : Optimizer("SGD", std::move(params), lr), momentum_(momentum), weight_decay_(weight_decay) {
-    check_positive("SGD", "momentum", momentum, true);
-    check_positive("SGD", "weight_decay", weight_decay, true);
+SGD::SGD(std::vector<autograd::Tensor> params, double lr, SGDOptions options)
+    : Optimizer("SGD", std::move(params), lr), momentum_(options.momentum), weight_decay_(options.weight_decay) {
+    check_positive("SGD", "momentum", momentum_, true);
+    check_positive("SGD", "weight_decay", weight_decay_, true);
 }
 
 void SGD::step() {
@@ -68,7 +68,7 @@ void SGD::step() {
     const float lr_f = static_cast<float>(lr), mom = static_cast<float>(momentum_),
                 wd = static_cast<float>(weight_decay_);
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        const Tensor grad = params_[i].grad();
+        const autograd::Tensor grad = params_[i].grad();
         if (!grad.defined()) continue;
         const float* g =
             checked_grad("SGD", params_[i], grad, i, momentum_ != 0.0 ? velocity_[i].size() : params_[i].size());
@@ -87,14 +87,18 @@ void SGD::step() {
 }
 
 // ---- Adam ------------------------------------------------------------------------------------
-Adam::Adam(std::vector<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay)
-    : Optimizer("Adam", std::move(params), lr), beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay) {
-    if (!(beta1 >= 0.0 && beta1 < 1.0))
-        throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1));
-    if (!(beta2 >= 0.0 && beta2 < 1.0))
-        throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2));
-    check_positive("Adam", "eps", eps);
-    check_positive("Adam", "weight_decay", weight_decay, true);
+Adam::Adam(std::vector<autograd::Tensor> params, double lr, AdamOptions options)
+    : Optimizer("Adam", std::move(params), lr),
+      beta1_(options.beta1),
+      beta2_(options.beta2),
+      eps_(options.eps),
+      weight_decay_(options.weight_decay) {
+    if (!(beta1_ >= 0.0 && beta1_ < 1.0))
+        throw std::invalid_argument(fmt::format("Adam: beta1 = {} is not in [0, 1)", beta1_));
+    if (!(beta2_ >= 0.0 && beta2_ < 1.0))
+        throw std::invalid_argument(fmt::format("Adam: beta2 = {} is not in [0, 1)", beta2_));
+    check_positive("Adam", "eps", eps_);
+    check_positive("Adam", "weight_decay", weight_decay_, true);
     m_ = zeros_like_params(params_);
     v_ = zeros_like_params(params_);
     steps_.assign(params_.size(), 0);
@@ -107,7 +111,7 @@ void Adam::step() {
                 wd = static_cast<float>(weight_decay_), one_minus_b1 = static_cast<float>(1.0 - beta1_),
                 one_minus_b2 = static_cast<float>(1.0 - beta2_);
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        const Tensor grad = params_[i].grad();
+        const autograd::Tensor grad = params_[i].grad();
         if (!grad.defined()) continue;
         const float* g = checked_grad("Adam", params_[i], grad, i, m_[i].size());
         // Each parameter counts its own steps, from its first gradient, as PyTorch does: a layer

@@ -25,6 +25,10 @@ namespace nn {
 // train / eval mode is put back afterwards.
 double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_size = 1000);
 
+// fit_autoencoder's settings; set a field by name:
+//     nn::FitOptions fit;
+//     fit.epochs = 4;
+//     fit.seed = gen.next_u64();
 struct FitOptions {
     std::size_t epochs = 10;
     std::size_t batch_size = 128;

@@ -82,8 +82,8 @@ TEST_CASE("BatchNorm2d: batch statistics in train mode, running averages in eval
     // Gradients reach gamma and beta.
     bn.train();
     sum(bn(x) * Tensor(v)).backward();
-    CHECK(bn.gamma.grad().defined());
-    CHECK(bn.beta.grad().value()(0) == doctest::Approx(36.0));  // sum of channel 0's values
+    CHECK(bn.weight.grad().defined());
+    CHECK(bn.bias.grad().value()(0) == doctest::Approx(36.0));  // sum of channel 0's values
     CHECK_THROWS_CONTAINING(bn(ones({2, 3, 4, 4})), "BatchNorm2d(2)", "(2, 3, 4, 4)", "(N, 2, H, W)");
     CHECK_THROWS_CONTAINING(nn::BatchNorm1d(4)(ones({2, 3})), "BatchNorm1d(4)", "(N, 4)");
 }

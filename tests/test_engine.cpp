@@ -151,7 +151,7 @@ TEST_CASE("a wide graph: a leaf used by many ops gets every contribution") {
 }
 
 TEST_CASE("errors leave the graph usable") {
-    Tensor w = ones({2, 2}, true);
+    Tensor w = ones({2, 2}).requires_grad_();
     CHECK_THROWS(matmul(w, ones({3, 1})));
     sum(matmul(w, ones({2, 1}))).backward();
     CHECK(w.grad().shape() == Shape{2, 2});

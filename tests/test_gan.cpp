@@ -174,7 +174,9 @@ TEST_CASE("MnistJudge and gan_step: a judge learns, a step moves both players") 
     CHECK(same.class_entropy == doctest::Approx(std::log(2.0)).epsilon(1e-6));
 
     nn::Sequential g = models::mlp_generator(4, {8}, gen), d = models::mlp_discriminator({8}, gen);
-    nn::Adam og(g.parameters(), 1e-2, 0.5), od(d.parameters(), 1e-2, 0.5);
+    nn::AdamOptions dcgan;
+    dcgan.beta1 = 0.5;
+    nn::Adam og(g.parameters(), 1e-2, dcgan), od(d.parameters(), 1e-2, dcgan);
     const xt::xarray<float> g_before = g.parameters()[0].value(), d_before = d.parameters()[0].value();
     const Tensor real = Tensor(xt::xarray<float>(xt::view(data.images, xt::range(0, 16), xt::all()))) * 2.0 - 1.0;
     const models::GanStep s = models::gan_step(g, d, og, od, real, 4, gen);
@@ -189,7 +191,9 @@ TEST_CASE("MnistJudge and gan_step: a judge learns, a step moves both players") 
 TEST_CASE("gan_step: a NaN in the data stops the game with NonFiniteLoss before any weight changes") {
     Generator gen(11);
     nn::Sequential g = models::mlp_generator(4, {8}, gen), d = models::mlp_discriminator({8}, gen);
-    nn::Adam og(g.parameters(), 1e-2, 0.5), od(d.parameters(), 1e-2, 0.5);
+    nn::AdamOptions dcgan;
+    dcgan.beta1 = 0.5;
+    nn::Adam og(g.parameters(), 1e-2, dcgan), od(d.parameters(), 1e-2, dcgan);
     xt::xarray<float> images = xt::zeros<float>({std::size_t{8}, std::size_t{784}});
     images(3, 100) = std::numeric_limits<float>::quiet_NaN();
     const xt::xarray<float> g_before = g.parameters()[0].value(), d_before = d.parameters()[0].value();

@@ -17,8 +17,8 @@ Tensor small_loss(Tensor& W, Tensor& b) {
 }  // namespace
 
 TEST_CASE("tape_text lists every node once, inputs first, with op, shape and inputs") {
-    Tensor W = zeros({3, 4}, true).set_name("W");
-    Tensor b = zeros({4}, true).set_name("b");
+    Tensor W = zeros({3, 4}).requires_grad_().set_name("W");
+    Tensor b = zeros({4}).requires_grad_().set_name("b");
     const std::string text = tape_text(small_loss(W, b));
     CHECK(text.find("tape of %6 loss (7 nodes, inputs first)") != std::string::npos);
     CHECK(text.find("  %0 x       leaf           (2, 3)     constant\n") != std::string::npos);
@@ -29,15 +29,15 @@ TEST_CASE("tape_text lists every node once, inputs first, with op, shape and inp
 }
 
 TEST_CASE("a shared input appears once") {
-    Tensor w = ones({2}, true).set_name("w");
+    Tensor w = ones({2}).requires_grad_().set_name("w");
     const std::string text = tape_text(w * w);
     CHECK(text.find("(2 nodes") != std::string::npos);
     CHECK(text.find("<- %0 w, %0 w") != std::string::npos);
 }
 
 TEST_CASE("tape_dot draws leaves as boxes, ops as ellipses, one arrow per input") {
-    Tensor W = zeros({3, 4}, true).set_name("W");
-    Tensor b = zeros({4}, true).set_name("b");
+    Tensor W = zeros({3, 4}).requires_grad_().set_name("W");
+    Tensor b = zeros({4}).requires_grad_().set_name("b");
     const std::string dot = tape_dot(small_loss(W, b));
     CHECK(dot.rfind("digraph tape {", 0) == 0);
     CHECK(dot.find("n1 [shape=box, style=\"filled,rounded\"") != std::string::npos);
@@ -65,7 +65,7 @@ TEST_CASE("write_dot writes the file, and an unwritable path is a clear error") 
 TEST_CASE("on a full disk write_dot fails with the system's reason and leaves the old files") {
     TempDir dir;
     const std::string dot = dir / "t.dot", png = dir / "t.png";
-    Tensor W = ones({3, 2}, true).set_name("W"), b = zeros({2}, true).set_name("b");
+    Tensor W = ones({3, 2}).requires_grad_().set_name("W"), b = zeros({2}).requires_grad_().set_name("b");
     const std::string small = "digraph tape {}\n", graph = tape_dot(small_loss(W, b));
     REQUIRE(graph.size() > 600);
     const bool graphviz = write_dot(small, dot, png);

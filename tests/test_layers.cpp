@@ -93,7 +93,7 @@ TEST_CASE("Dropout zeroes about p of the inputs in train mode, scales the rest, 
     CHECK_THROWS_CONTAINING(nn::Dropout(1.0, gen), "Dropout", "p = 1");
     // Gradients flow through the kept elements only, scaled alike.
     drop.train();
-    Tensor w = ones({1, 8}, true);
+    Tensor w = ones({1, 8}).requires_grad_();
     sum(drop(w)).backward();
     for (float g : w.grad().value()) CHECK((g == 0.0f || g == doctest::Approx(1.0 / 0.75)));
 }

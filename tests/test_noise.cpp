@@ -16,7 +16,7 @@ constexpr std::size_t kRows = 200, kCols = 500;  // 100,000 elements: the fracti
 // A (200, 500) tensor of values in [0.25, 0.75), never 0 or 1, so every change is visible.
 Tensor grey(std::uint64_t seed = 5) {
     Generator gen(seed);
-    return autograd::uniform({kRows, kCols}, 0.25, 0.75, gen, /*requires_grad=*/true);
+    return autograd::uniform({kRows, kCols}, 0.25, 0.75, gen).requires_grad_();
 }
 }  // namespace
 

@@ -25,8 +25,11 @@ TEST_CASE("SGD with momentum 0.9 and weight decay 0.01, lr 0.1, on loss 0.5 p fr
     //   t=1: g = 0.51,       v = 0.51,        p = 0.949
     //   t=2: g = 0.50949,    v = 0.96849,     p = 0.852151
     //   t=3: g = 0.50852151, v = 1.38016251,  p = 0.714134749
-    Tensor p = full({1}, 1.0, true);
-    nn::SGD opt({p}, 0.1, 0.9, 0.01);
+    Tensor p = full({1}, 1.0).requires_grad_();
+    nn::SGDOptions options;
+    options.momentum = 0.9;
+    options.weight_decay = 0.01;
+    nn::SGD opt({p}, 0.1, options);
     const std::vector<double> got = run(
         p, opt, [](const Tensor& q) { return sum(q * 0.5); }, 3);
     const std::vector<double> expected{0.949, 0.852151, 0.714134749};
@@ -46,7 +49,7 @@ TEST_CASE("Adam with PyTorch's defaults, lr 0.1, on loss p^2 from p = 1") {
     //   t=1: g = 2,   m = 0.2,  v = 0.004,     m^ = 2,         v^ = 4,           p = 0.9 (+5e-10)
     //   t=2: g = 1.8, m = 0.36, v = 0.007236,  m^ = 1.894737,  v^ = 3.619810,    p = 0.800412229
     //   t=3:                                                                     p = 0.701586273
-    Tensor p = full({1}, 1.0, true);
+    Tensor p = full({1}, 1.0).requires_grad_();
     nn::Adam opt({p}, 0.1);
     const std::vector<double> got = run(
         p, opt, [](const Tensor& q) { return sum(square(q)); }, 3);
@@ -64,8 +67,10 @@ TEST_CASE("Adam's first step moves every coordinate by about lr, whatever the gr
 }
 
 TEST_CASE("weight decay in Adam adds wd * p to the gradient") {
-    Tensor a = full({1}, 2.0, true), b = full({1}, 2.0, true);
-    nn::Adam with_decay({a}, 0.1, 0.9, 0.999, 1e-8, 0.5), no_decay({b}, 0.1);
+    Tensor a = full({1}, 2.0).requires_grad_(), b = full({1}, 2.0).requires_grad_();
+    nn::AdamOptions decay;
+    decay.weight_decay = 0.5;
+    nn::Adam with_decay({a}, 0.1, decay), no_decay({b}, 0.1);
     sum(a * 3.0).backward();  // grad 3, plus 0.5 * 2 = 4
     sum(b * 4.0).backward();  // grad 4
     with_decay.step();
@@ -74,7 +79,7 @@ TEST_CASE("weight decay in Adam adds wd * p to the gradient") {
 }
 
 TEST_CASE("parameters without a gradient are skipped; frozen ones are not in the list") {
-    Tensor used = full({1}, 1.0, true), unused = full({1}, 1.0, true);
+    Tensor used = full({1}, 1.0).requires_grad_(), unused = full({1}, 1.0).requires_grad_();
     nn::SGD opt({used, unused}, 0.5);
     sum(used).backward();
     opt.step();
@@ -85,17 +90,20 @@ TEST_CASE("parameters without a gradient are skipped; frozen ones are not in the
 }
 
 TEST_CASE("optimizer errors") {
-    Tensor p = full({1}, 1.0, true);
+    Tensor p = full({1}, 1.0).requires_grad_();
     CHECK_THROWS_CONTAINING(nn::SGD({}, 0.1), "empty");
     CHECK_THROWS_CONTAINING(nn::SGD({p}, -0.1), "SGD", "lr = -0.1");
     CHECK_THROWS_CONTAINING(nn::SGD({p, p}, 0.1), "twice");
     CHECK_THROWS_CONTAINING(nn::SGD({p * 2.0}, 0.1), "mul_scalar", "not a leaf");
-    CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, 1.0), "Adam", "beta1 = 1");
-    CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, 0.9, 0.999, 0.0), "Adam", "eps = 0");
+    nn::AdamOptions beta1_one, eps_zero;
+    beta1_one.beta1 = 1.0;
+    eps_zero.eps = 0.0;
+    CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, beta1_one), "Adam", "beta1 = 1");
+    CHECK_THROWS_CONTAINING(nn::Adam({p}, 1e-3, eps_zero), "Adam", "eps = 0");
 }
 
 TEST_CASE("Adam counts steps per parameter: one that joins late starts with a step of about lr") {
-    Tensor early = full({1}, 1.0, true), late = full({1}, 1.0, true);
+    Tensor early = full({1}, 1.0).requires_grad_(), late = full({1}, 1.0).requires_grad_();
     nn::Adam opt({early, late}, 0.1);
     for (int s = 0; s < 5; ++s) {  // five steps in which only `early` gets a gradient
         opt.zero_grad();
@@ -124,7 +132,7 @@ TEST_CASE("freezing: an optimizer made from trainable_parameters() leaves the fr
 }
 
 TEST_CASE("a parameter whose shape changed after the optimizer was made is an error, not an overflow") {
-    Tensor p = full({2}, 1.0, true);
+    Tensor p = full({2}, 1.0).requires_grad_();
     nn::Adam opt({p}, 0.1);
     p.mutable_value() = xt::ones<float>({5});
     sum(p).backward();

@@ -18,7 +18,8 @@ TEST_CASE("a leaf holds its value and shape; factories fill as asked") {
     CHECK(scalar(4.0).shape().empty());
     CHECK(scalar(4.0).item() == 4.0f);
     CHECK(zeros_like(t).shape() == t.shape());
-    CHECK(ones({3}, true).requires_grad());
+    CHECK_FALSE(ones({3}).requires_grad());  // factories make constants
+    CHECK(ones({3}).requires_grad_().requires_grad());
 }
 
 TEST_CASE("item needs exactly one element") {
@@ -37,7 +38,7 @@ TEST_CASE("requires_grad_ switches leaves only") {
 }
 
 TEST_CASE("an op records its inputs only when something requires grad") {
-    Tensor a = ones({2}), b = ones({2}, true);
+    Tensor a = ones({2}), b = ones({2}).requires_grad_();
     const Tensor c = a + a;
     CHECK(c.inputs().empty());
     CHECK(std::string(c.op()) == "leaf");
@@ -78,7 +79,7 @@ TEST_CASE("tensor() from values and a shape, row-major; a count that does not fi
     CHECK(t.shape() == Shape{2, 3});
     check_close(t.value(), xt::xarray<float>{{1, 2, 3}, {4, 5, 6}}, 0.0);
     CHECK_FALSE(t.requires_grad());
-    const Tensor64 w = tensor<double>({0.5, -1.5}, {2, 1}, /*requires_grad=*/true);
+    const Tensor64 w = tensor<double>({0.5, -1.5}, {2, 1}).requires_grad_();
     CHECK(w.requires_grad());
     CHECK(w.value()(1, 0) == -1.5);
     CHECK(tensor({7}, {}).item() == 7.0f);  // shape (): a scalar

@@ -93,7 +93,12 @@ TEST_CASE("fit_autoencoder: the test curve falls, ends at reconstruction_mse, an
     const auto run = [&](std::uint64_t seed) {
         autograd::Generator gen(3);
         nn::Sequential ae(nn::Linear(4, 1, gen), nn::Linear(1, 4, gen));
-        const std::vector<double> curve = nn::fit_autoencoder(ae, data, data, {30, 16, 1e-2, seed});
+        nn::FitOptions fit;
+        fit.epochs = 30;
+        fit.batch_size = 16;
+        fit.lr = 1e-2;
+        fit.seed = seed;
+        const std::vector<double> curve = nn::fit_autoencoder(ae, data, data, fit);
         CHECK(curve.back() == doctest::Approx(nn::reconstruction_mse(ae, data)).epsilon(1e-12));
         return curve;
     };
@@ -127,7 +132,12 @@ TEST_CASE("fit_autoencoder stops at the first batch whose loss is NaN, before it
     data.labels.assign(32, 0);
     autograd::Generator gen(3);
     nn::Sequential ae(nn::Linear(4, 2, gen), nn::Linear(2, 4, gen));
-    CHECK_THROWS_CONTAINING(nn::fit_autoencoder(ae, data, data, {2, 8, 1e-2, 1}), "epoch 1/2, batch ",
+    nn::FitOptions fit;
+    fit.epochs = 2;
+    fit.batch_size = 8;
+    fit.lr = 1e-2;
+    fit.seed = 1;
+    CHECK_THROWS_CONTAINING(nn::fit_autoencoder(ae, data, data, fit), "epoch 1/2, batch ",
                             "the loss is nan");
     for (const autograd::Tensor& p : ae.parameters())
         CHECK_MESSAGE(xt::all(xt::isfinite(p.value())), "a parameter was updated from a NaN loss");

@@ -80,7 +80,7 @@ TEST_CASE("tsne_loss is KL(P || Q), and its gradient is the closed form") {
     const xt::xarray<double> p = models::joint_affinities(
         models::conditional_affinities(models::squared_distances(random_points(n, 5, 4)), 8.0));
     Generator gen(5);
-    Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
+    Tensor64 y = randn<double>({n, 2}, gen).requires_grad_();
     const Tensor64 pt(p);
     Tensor64 loss = models::tsne_loss(y, pt);
     CHECK(loss.item() == doctest::Approx(kl_by_definition(y.value(), p)).epsilon(1e-10));
@@ -123,7 +123,7 @@ TEST_CASE("tsne_cross_entropy is the KL less sum p log p, with the same gradient
     for (double v : p)
         if (v > 0) p_log_p += v * std::log(v);
     Generator gen(9);
-    Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
+    Tensor64 y = randn<double>({n, 2}, gen).requires_grad_();
     const Tensor64 pt(p);
     Tensor64 h = models::tsne_cross_entropy(y, pt);
     CHECK(h.item() == doctest::Approx(kl_by_definition(y.value(), p) - p_log_p).epsilon(1e-10));
@@ -137,7 +137,7 @@ TEST_CASE("sne_loss is KL(P || Q) with a Gaussian q, and its gradient is the clo
     const xt::xarray<double> p = models::joint_affinities(
         models::conditional_affinities(models::squared_distances(random_points(n, 5, 10)), 6.0));
     Generator gen(11);
-    Tensor64 y = randn<double>({n, 2}, gen, /*requires_grad=*/true);
+    Tensor64 y = randn<double>({n, 2}, gen).requires_grad_();
     // KL from the definitions: g_ij = exp(-|y_i - y_j|^2), q_ij = g_ij / sum_{k != l} g_kl.
     xt::xarray<double> g = xt::zeros<double>({n, n});
     double z = 0.0;

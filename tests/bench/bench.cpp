@@ -146,7 +146,9 @@ double mlp_floor(double& seconds) {
 double tiny_838(double& seconds) {
     Generator gen(1);
     nn::Sequential model(nn::Linear(8, 3, gen), nn::Sigmoid(), nn::Linear(3, 8, gen), nn::Sigmoid());
-    nn::SGD sgd(model.parameters(), 2.0, 0.9);
+    nn::SGDOptions heavy;
+    heavy.momentum = 0.9;
+    nn::SGD sgd(model.parameters(), 2.0, heavy);
     xt::xarray<float> eye = xt::zeros<float>({8, 8});
     for (std::size_t i = 0; i < 8; ++i) eye(i, i) = 1.0f;
     const Tensor x(eye);
@@ -210,7 +212,9 @@ double dcgan_step(const nn::Dataset& first12800, double& seconds) {
     nn::Sequential G = models::dcgan_generator(100, 64, gen), D = models::dcgan_discriminator(64, gen);
     models::init_dcgan(G, gen);
     models::init_dcgan(D, gen);
-    nn::Adam opt_g(G.parameters(), 2e-4, 0.5), opt_d(D.parameters(), 2e-4, 0.5);
+    nn::AdamOptions dcgan;  // DCGAN's Adam (Radford et al. 2016): beta1 0.5, a shorter memory than 0.9
+    dcgan.beta1 = 0.5;
+    nn::Adam opt_g(G.parameters(), 2e-4, dcgan), opt_d(D.parameters(), 2e-4, dcgan);
     nn::DataLoader loader(first12800, 128, true, 7);  // 100 batches
     const Tensor ones_ = ones({128, 1}), zeros_ = zeros({128, 1});
     return epoch(loader, seconds, [&](const nn::Batch& b) {

@@ -8,8 +8,8 @@
 
 namespace ex04 {
 
-using nn::Tensor;
-using nn::Tensor64;
+using autograd::Tensor;
+using autograd::Tensor64;
 
 // y = h W^T + c:   h (N, H),  W (D, H) the encoder's weight,  c (D,) this layer's own bias  ->  (N, D)
 class TiedDecoder : public nn::Module {

@@ -9,8 +9,8 @@
 
 namespace ex04 {
 
-using nn::Tensor;
-using nn::Tensor64;
+using autograd::Tensor;
+using autograd::Tensor64;
 
 class TiedDecoder : public nn::Module {
 public:

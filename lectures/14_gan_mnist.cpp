@@ -44,6 +44,7 @@
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/gan.hpp"
+#include "models/gan_metrics.hpp"
 #include "nn/nn.hpp"
 #include "trained.hpp"
 

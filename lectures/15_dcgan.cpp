@@ -46,6 +46,7 @@
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/gan.hpp"
+#include "models/gan_metrics.hpp"
 #include "models/vae.hpp"
 #include "nn/nn.hpp"
 #include "trained.hpp"

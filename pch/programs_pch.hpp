@@ -28,6 +28,7 @@
 #include "io/io.hpp"
 #include "models/conv_autoencoder.hpp"
 #include "models/gan.hpp"
+#include "models/gan_metrics.hpp"
 #include "models/linear_mixing.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/stacked_autoencoder.hpp"

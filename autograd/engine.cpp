@@ -189,8 +189,8 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
     });
     std::vector<BasicTensor<T>> out;
     for (const auto& input : inputs) {
-        const BasicTensor<T>& g = found[input.node()];
-        out.push_back(g.defined() ? g : zeros<T>(input.shape()));
+        const BasicTensor<T>& grad_input = found[input.node()];
+        out.push_back(grad_input.defined() ? grad_input : zeros<T>(input.shape()));
     }
     return out;
 }

@@ -85,7 +85,8 @@ BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target
     const T* p = pred.value().data();
     const T* t = target.value().data();
     // Sixteen partial sums, so that the loop is vectorised (one running sum is a chain of
-    // dependent additions, 4x slower here); they are added up at the end.
+    // dependent additions, which cannot be; docs/performance.md, "What made the difference", has
+    // the measurement); they are added up at the end.
     T partial[16] = {};
     const std::size_t n = pred.size();
     std::size_t i = 0;

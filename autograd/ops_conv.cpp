@@ -198,20 +198,23 @@ std::vector<T> taps_of(const xt::xarray<T>& w, bool transposed) {
 }
 
 // Which path a stride-1 op takes. Reading in place saves im2col's copy (or col2im's scatter) but
-// takes kh kw thin products where the column matrix takes one deep one, so each op takes it where
-// that was measured to pay (3x3 and 5x5 kernels at 14x14 and 28x28, 1 to 64 channels, 128 images,
-// 1 and 2 threads; docs/conv.md):
-// conv2d: with 4 or more input channels (with 1, the 9 or 25 products are rank-1: up to 6x slower).
+// takes kh kw thin products where the column matrix takes one deep one, so each op takes it only
+// where that was measured to pay (docs/conv.md, "Stride 1: the patches are the image itself,
+// shifted", has the shapes measured, the ratios, and the one exception):
+// conv2d: with 4 or more input channels (with fewer, each tap's product is too thin: with 1 it is
+// rank-1).
 bool conv_shifts(const ConvGeometry& geom, std::size_t C) { return geom.stride == 1 && C >= 4; }
 
-// conv_transpose2d from Cin to Cout channels: when Cin <= Cout, and its padding d (k - 1) - p is not
-// negative (otherwise col2im's one product and scatter were faster, up to 2.7x from 32 to 1).
+// conv_transpose2d from Cin to Cout channels: when Cin <= Cout (to fewer channels, each tap's
+// product has only Cout rows, and col2im's one deep product and scatter win), and its padding
+// d (k - 1) - p is not negative (the shifted form can add zeros around the input, not crop it).
 bool transposed_shifts(const ConvGeometry& geom, std::size_t kh, std::size_t kw, std::size_t Cin, std::size_t Cout) {
     return geom.stride == 1 && Cin <= Cout && geom.padding <= geom.dilation * (std::min(kh, kw) - 1);
 }
 
 // conv2d_weight for C input and O output channels: when 4 O <= C (each tap's product has only O x C
-// outputs to share among threads; with O = C it was up to 1.7x slower on two threads).
+// outputs to share among threads; with fewer input channels than that, two threads share them
+// badly).
 bool weight_shifts(const ConvGeometry& geom, std::size_t C, std::size_t O) { return geom.stride == 1 && 4 * O <= C; }
 
 // ---- the three computations, on plain arrays ----

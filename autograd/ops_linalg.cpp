@@ -71,7 +71,8 @@ void check_layer(const char* op, const BasicTensor<T>& x, const BasicTensor<T>& 
 // y = x W + b in one op: the product into a new (N, H) array, then b added to each row in place,
 // so there is no second (N, H) array and no separate node for the add. (Adding b first and
 // accumulating the product onto it, BLAS's beta = 1, was measured a little faster still, but it
-// rounds differently, and every lecture's printed numbers would move.)
+// rounds differently, and every lecture's printed numbers would move: docs/performance.md, "The
+// bias fused into the product, two ways".)
 //   grad_x = grad_out W^T,   grad_W = x^T grad_out,   grad_b = grad_out summed over the rows
 // (the backward is made of ops, so it differentiates again).
 template <class T>

@@ -2,8 +2,12 @@
 // mode is off (record() and the sweep test the switch first).
 #include "autograd/anomaly.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <memory>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -16,8 +20,38 @@ std::atomic<bool> anomaly_enabled{false};
 }  // namespace detail
 
 namespace {
-// The ops recorded on this thread since the mode was turned on or the last backward() ended.
+// What the mode keeps, per thread, beside the nodes rather than in them (a node holds only what
+// every run needs). The ops recorded on this thread since the mode was turned on or the last
+// backward() ended:
 thread_local std::size_t tape_counter = 0;
+
+// Each op's tape index, by its node. An entry holds its node weakly: one whose node has died
+// reads as absent, and such entries are dropped whenever the table has doubled since they were
+// last dropped, so it stays near the number of nodes alive.
+struct TapeEntry {
+    std::weak_ptr<const void> node;
+    std::size_t index;
+};
+thread_local std::unordered_map<const void*, TapeEntry> tape_indices;
+thread_local std::size_t tape_indices_limit = 1024;
+
+template <class T>
+void set_tape_index(Node<T>& node, std::size_t index) {
+    if (tape_indices.size() >= tape_indices_limit) {
+        for (auto it = tape_indices.begin(); it != tape_indices.end();)
+            it = it->second.node.expired() ? tape_indices.erase(it) : std::next(it);
+        tape_indices_limit = std::max<std::size_t>(1024, 2 * tape_indices.size());
+    }
+    tape_indices[&node] = TapeEntry{node.weak_from_this(), index};
+}
+
+// The node whose backward is running on this thread (nullptr outside a sweep), so that an op
+// called inside a backward is reported as part of it.
+template <class T>
+const Node<T>*& current_backward() {
+    thread_local const Node<T>* node = nullptr;
+    return node;
+}
 
 constexpr std::size_t none = static_cast<std::size_t>(-1);
 
@@ -42,8 +76,8 @@ template <class T>
 std::string describe(const Node<T>& node) {
     std::string s = fmt::format("'{}'", node.op);
     if (!node.name.empty()) s += fmt::format(" named '{}'", node.name);
-    if (node.tape_index > 0)
-        s += fmt::format(" (tape index {})", node.tape_index);
+    if (const std::size_t index = detail::tape_index(node); index > 0)
+        s += fmt::format(" (tape index {})", index);
     else if (!node.inputs.empty())
         s += " (recorded before anomaly mode was turned on)";
     return s;
@@ -80,7 +114,7 @@ std::string cause(const char* op, bool nan) {
 // index 5; its forward inputs: (4,)), ".
 template <class T>
 std::string inside_backward() {
-    const Node<T>* node = detail::current_backward<T>();
+    const Node<T>* node = current_backward<T>();
     if (node == nullptr) return "";
     return fmt::format("in the backward of {} (its forward inputs: {}), ", describe(*node), input_shapes(raw(node->inputs)));
 }
@@ -102,14 +136,15 @@ namespace detail {
 void reset_tape_index() { tape_counter = 0; }
 
 template <class T>
-Node<T>*& current_backward() {
-    thread_local Node<T>* node = nullptr;
-    return node;
+std::size_t tape_index(const Node<T>& node) {
+    const auto it = tape_indices.find(&node);
+    return it == tape_indices.end() || it->second.node.expired() ? 0 : it->second.index;
 }
 
 template <class T>
 void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<T>>& inputs) {
-    node.tape_index = ++tape_counter;
+    const std::size_t index = ++tape_counter;
+    set_tape_index(node, index);
     const std::size_t bad = first_non_finite(node.value);
     if (bad == none) return;
     std::vector<const Node<T>*> ins;
@@ -118,7 +153,7 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
     const std::string head =
         context.empty() ? fmt::format("anomaly: '{}' (tape index {}: op {} since anomaly mode began or the last "
                                       "backward() ended) with inputs {}",
-                                      op, node.tape_index, node.tape_index, input_shapes(ins))
+                                      op, index, index, input_shapes(ins))
                         : fmt::format("anomaly: {}'{}' with inputs {}", context, op, input_shapes(ins));
     // Was the bad value already there? Every op's output is checked in this mode, so an input
     // can only be bad if it came from outside the ops: a leaf (data, a weight), or a tensor
@@ -129,29 +164,49 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
         std::string origin;
         if (!ins[k]->inputs.empty())
             origin = fmt::format("made by {}", describe(*ins[k]));
-        else if (ins[k]->version > 0)
+        else if (ins[k]->versions.current > 0)
             origin = fmt::format(
                 "a leaf{} changed in place {} time{} (mutable_value(): an optimizer step; a step too large, from a "
                 "learning rate too high, overflows a weight to inf and then nan)",
-                ins[k]->name.empty() ? "" : fmt::format(" named '{}'", ins[k]->name), ins[k]->version,
-                ins[k]->version == 1 ? "" : "s");
+                ins[k]->name.empty() ? "" : fmt::format(" named '{}'", ins[k]->name), ins[k]->versions.current,
+                ins[k]->versions.current == 1 ? "" : "s");
         else
             origin = fmt::format("a leaf{} that held it from the start (the data, or a tensor built with it)",
                                  ins[k]->name.empty() ? "" : fmt::format(" named '{}'", ins[k]->name));
         throw AnomalyError(fmt::format("{} was given {} in its input {}, {}; the first non-finite value did not come "
                                        "from an op",
                                        head, where(ins[k]->value, in_bad), k, origin),
-                           op, node.tape_index);
+                           op, index);
     }
     const bool nan = std::isnan(node.value.data()[bad]);
     throw AnomalyError(fmt::format("{} produced {} from finite inputs: it is the first op to make a non-finite value "
                                    "({})",
                                    head, where(node.value, bad), cause(op, nan)),
-                       op, node.tape_index);
+                       op, index);
 }
 
 template <class T>
-void check_gradients(const Node<T>& node, const std::vector<BasicTensor<T>>& grads) {
+SweepChecks<T>::SweepChecks(const BasicTensor<T>& seed) : on_(is_anomaly_enabled()), previous_(current_backward<T>()) {
+    if (!on_) return;
+    const std::size_t bad = first_non_finite(seed.value());
+    if (bad != none)
+        throw AnomalyError(
+            fmt::format("anomaly: the seed gradient given to backward holds {}", where(seed.value(), bad)), "backward",
+            0);
+}
+
+template <class T>
+SweepChecks<T>::~SweepChecks() {
+    current_backward<T>() = previous_;
+}
+
+template <class T>
+void SweepChecks<T>::enter(const Node<T>& node) {
+    current_backward<T>() = &node;
+}
+
+template <class T>
+void SweepChecks<T>::check_gradients(const Node<T>& node, const Grads<T>& grads) const {
     for (std::size_t k = 0; k < grads.size() && k < node.inputs.size(); ++k) {
         if (!grads[k].defined()) continue;
         const std::size_t bad = first_non_finite(grads[k].value());
@@ -162,27 +217,18 @@ void check_gradients(const Node<T>& node, const std::vector<BasicTensor<T>>& gra
                         "input {} ({}); the gradient flowing into '{}' was finite, so its backward is where the "
                         "non-finite value starts",
                         describe(node), input_shapes(raw(node.inputs)), where(grads[k].value(), bad), k,
-                        input.inputs.empty() ? std::string(input.name.empty() ? "a leaf"
-                                                                              : fmt::format("the leaf '{}'", input.name))
-                                             : fmt::format("made by {}", describe(input)),
+                        input.inputs.empty()
+                            ? std::string(input.name.empty() ? "a leaf" : fmt::format("the leaf '{}'", input.name))
+                            : fmt::format("made by {}", describe(input)),
                         node.op),
-            node.op, node.tape_index);
+            node.op, tape_index(node));
     }
 }
 
-template <class T>
-void check_seed(const BasicTensor<T>& seed) {
-    const std::size_t bad = first_non_finite(seed.value());
-    if (bad != none)
-        throw AnomalyError(fmt::format("anomaly: the seed gradient given to backward holds {}", where(seed.value(), bad)),
-                           "backward", 0);
-}
-
-#define AUTOGRAD_INSTANTIATE(T)                                                                      \
-    template Node<T>*& current_backward<T>();                                                        \
-    template void check_forward(const char*, Node<T>&, const std::vector<BasicTensor<T>>&);          \
-    template void check_gradients(const Node<T>&, const std::vector<BasicTensor<T>>&);               \
-    template void check_seed(const BasicTensor<T>&);
+#define AUTOGRAD_INSTANTIATE(T)                                                             \
+    template void check_forward(const char*, Node<T>&, const std::vector<BasicTensor<T>>&); \
+    template std::size_t tape_index(const Node<T>&);                                        \
+    template class SweepChecks<T>;
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 #undef AUTOGRAD_INSTANTIATE

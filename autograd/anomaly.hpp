@@ -69,20 +69,44 @@ private:
 
 namespace detail {
 // The checks themselves, called by record() (tensor.cpp) and the reverse sweep (engine.cpp) only
-// when the mode is on. check_forward stamps the new node's tape index and throws when its value
-// is not finite; check_gradients throws when a gradient `node`'s backward returned is not.
+// when the mode is on. check_forward gives the new node its tape index and throws when its value
+// is not finite.
 template <class T>
 void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<T>>& inputs);
+// A node's tape index, which anomaly mode keeps in a table of its own (the node has no field for
+// it): the op's number since the mode began or the last backward() ended; 0 for a node recorded
+// with the mode off.
 template <class T>
-void check_gradients(const Node<T>& node, const std::vector<BasicTensor<T>>& grads);
-template <class T>
-void check_seed(const BasicTensor<T>& seed);
-// The node whose backward is running on this thread (nullptr outside a sweep), so that an op
-// called inside a backward is reported as part of it.
-template <class T>
-Node<T>*& current_backward();
+std::size_t tape_index(const Node<T>& node);
 // Called at the end of backward(): the tape index counts from there again.
 void reset_tape_index();
+
+// Anomaly mode's part in one reverse sweep (engine.cpp), made when the sweep starts. Off, each
+// hook is one predictable branch. On, the seed is checked when the sweep starts;
+// before_backward(node) makes an op run inside node's backward report itself as part of it;
+// after_backward(node, grads) checks the gradients that backward returned. When the sweep ends,
+// however it ends, the backward an enclosing sweep was in is put back.
+template <class T>
+class SweepChecks {
+public:
+    explicit SweepChecks(const BasicTensor<T>& seed);
+    ~SweepChecks();
+    SweepChecks(const SweepChecks&) = delete;
+    SweepChecks& operator=(const SweepChecks&) = delete;
+
+    void before_backward(const Node<T>& node) {
+        if (__builtin_expect(on_, false)) enter(node);
+    }
+    void after_backward(const Node<T>& node, const Grads<T>& grads) {
+        if (__builtin_expect(on_, false)) check_gradients(node, grads);
+    }
+
+private:
+    void enter(const Node<T>& node);
+    void check_gradients(const Node<T>& node, const Grads<T>& grads) const;
+    bool on_;
+    const Node<T>* previous_;  // the backward running when the sweep began (an enclosing sweep's)
+};
 }  // namespace detail
 
 }  // namespace autograd

@@ -3,7 +3,8 @@
 //
 // OpenBLAS picks its kernels from the CPU it finds when it loads. Debian 12's OpenBLAS 0.3.21 does
 // not know recent Intel CPUs (Sapphire Rapids, for one) and falls back to its Prescott kernels,
-// which use no AVX: the products then run 4 to 5 times slower. OPENBLAS_CORETYPE, set before the
+// which use no AVX: the products then leave the CPU's wide vector units idle (docs/performance.md,
+// "OpenBLAS on this machine", has what that costs). OPENBLAS_CORETYPE, set before the
 // program starts, names the kernels to use instead. `./lab` sets it from better_openblas_core()
 // (through tools/openblas_kernels); a lecture started directly says what to set.
 #pragma once

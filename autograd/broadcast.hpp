@@ -1,7 +1,8 @@
 // broadcast.hpp (internal to autograd/): fast loops over NumPy-broadcast operands.
 //
 // xtensor evaluates a broadcasting expression such as (N, C, H, W) + (1, C, 1, 1) element by
-// element through generic steppers, several times slower than a plain loop. Here each operand
+// element through generic steppers, which the compiler cannot turn into vector code
+// (docs/performance.md, "What made the difference", item 4). Here each operand
 // gets a stride per output axis (0 on the axes it is broadcast along), adjacent axes that walk
 // memory the same way are merged, and the work is handed out as rows: runs along the last
 // merged axis where every operand either steps by 1 or stays put, which the compiler turns into

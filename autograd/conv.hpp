@@ -56,7 +56,8 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const Ba
                       const ConvGeometry& geom = {});
 
 // The gradient of conv2d with respect to its weight: for x (N, C, H, W) and g (N, O, Ho, Wo) (the
-// gradient of conv2d's output), the (O, C, kh, kw) sum over the images of g times x's patches.
+// gradient of conv2d's output, conv2d's grad_out), the (O, C, kh, kw) sum over the images of g
+// times x's patches.
 template <class T>
 BasicTensor<T> conv2d_weight(const BasicTensor<T>& x, const BasicTensor<T>& g, std::size_t kh, std::size_t kw,
                              const ConvGeometry& geom = {});

@@ -57,13 +57,26 @@ BasicTensor<T> checked_seed(const char* caller, const BasicTensor<T>& output, co
     return seed;
 }
 
-// Throws VersionError when an input of `node` (or its own value) was changed in place since the
-// op was recorded: its backward would read the new value.
+// The checks the sweep makes on each op before and after its backward runs; each throws with a
+// message that names the op and says what to do.
+
+// A logic_error when an earlier sweep dropped the op's closure (and what it saved).
+template <class T>
+void check_not_freed(const char* caller, const Node<T>& node) {
+    if (node.backward) return;
+    throw std::logic_error(fmt::format(
+        "{}: the graph through '{}' was already freed by an earlier backward; to go through it twice, give the first "
+        "call retain_graph (loss.backward(retain_graph))",
+        caller, node.op));
+}
+
+// A VersionError when an input of `node` (or its own value) was changed in place since the op was
+// recorded: its backward would read the new value.
 template <class T>
 void check_versions(const char* caller, const Node<T>& node) {
     for (std::size_t k = 0; k < node.inputs.size(); ++k) {
         const Node<T>& input = *node.inputs[k];
-        if (__builtin_expect(input.version == node.input_versions[k], true)) continue;
+        if (__builtin_expect(input.versions.current == node.versions.saved[k], true)) continue;
         const std::string what =
             input.inputs.empty() ? (input.name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", input.name))
                                  : fmt::format("the output of '{}'", input.op);
@@ -72,33 +85,48 @@ void check_versions(const char* caller, const Node<T>& node) {
             "since (version {} when '{}' was recorded, {} now): an optimizer step or another mutable_value() between "
             "the forward pass and backward(). Call backward() before changing weights, or run the forward pass "
             "again",
-            caller, node.op, k, what, shape_str(shape_of(input.value)), node.input_versions[k], node.op,
-            input.version));
+            caller, node.op, k, what, shape_str(shape_of(input.value)), node.versions.saved[k], node.op,
+            input.versions.current));
     }
-    if (__builtin_expect(node.version != 0, false))
+    if (__builtin_expect(node.versions.current != 0, false))
         throw VersionError(fmt::format(
             "{}: the output of '{}' (shape {}) was changed in place (mutable_value()) after the op made it; its "
             "backward may read it. Change a copy (detach()) instead",
             caller, node.op, shape_str(shape_of(node.value))));
 }
 
-// Resets what anomaly mode tracks for the thread when a sweep ends, however it ends.
+// A logic_error when the backward returned a gradient count other than its input count, a
+// ShapeError when a gradient for an input that requires one does not have that input's shape.
 template <class T>
-struct BackwardContext {
-    Node<T>* previous = detail::current_backward<T>();
-    ~BackwardContext() { detail::current_backward<T>() = previous; }
-};
+void check_input_grads(const char* caller, const Node<T>& node, const Grads<T>& grads) {
+    if (grads.size() != node.inputs.size())
+        throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs", caller,
+                                           node.op, grads.size(), node.inputs.size()));
+    for (std::size_t k = 0; k < grads.size(); ++k) {
+        const Node<T>& input = *node.inputs[k];
+        if (!input.requires_grad || !grads[k].defined()) continue;
+        const Shape input_shape = shape_of(input.value);
+        if (__builtin_expect(grads[k].shape() == input_shape, true)) continue;
+        throw ShapeError(fmt::format(
+            "{}: the backward of '{}' returned a gradient of shape {} for its input {} of shape {}; a gradient has "
+            "its input's shape (a broadcast input's gradient is summed back to it: sum_to)",
+            caller, node.op, shape_str(grads[k].shape()), k, shape_str(input_shape)));
+    }
+}
 
 // The sweep shared by backward() and grad(). `on_gradient` receives each node with the total
 // gradient that reached it; it returns false to stop the gradient there (leaves).
 template <class T, class OnGradient>
 void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOptions options,
            OnGradient on_gradient) {
-    // ---- the reverse sweep: sort, then walk backwards ----
     BasicTensor<T> first = checked_seed(caller, output, seed);
-    const bool anomaly = is_anomaly_enabled();
-    if (__builtin_expect(anomaly, false)) detail::check_seed(first);
-    BackwardContext<T> context;
+    detail::SweepChecks<T> anomaly(first);  // anomaly mode's hooks (anomaly.hpp); off, a branch each
+    // The gradient arithmetic is recorded only with create_graph; otherwise it is plain numbers.
+    NoGradGuard no_grad;
+    std::optional<EnableGradGuard> record_gradients;
+    if (options.create_graph) record_gradients.emplace();
+
+    // ---- the reverse sweep: sort, then walk backwards ----
     const std::vector<Node<T>*> order = topological_order(output.node());
     // The sweep's own scratch state: the gradient gathered so far for each node, by its place in
     // `order` (nodes themselves hold only what the forward pass made).
@@ -106,37 +134,20 @@ void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T
     for (std::size_t i = 0; i < order.size(); ++i) place[order[i]] = i;
     std::vector<BasicTensor<T>> pending(order.size());
     pending.back() = std::move(first);  // the output comes last in `order`
-    // The gradient arithmetic is recorded only with create_graph; otherwise it is plain numbers.
-    NoGradGuard no_grad;
-    std::optional<EnableGradGuard> record_gradients;
-    if (options.create_graph) record_gradients.emplace();
 
     for (std::size_t i = order.size(); i-- > 0;) {
         Node<T>* node = order[i];
         const BasicTensor<T> grad_out = std::move(pending[i]);
         if (!grad_out.defined() || !on_gradient(node, grad_out) || node->inputs.empty()) continue;
-        if (!node->backward)  // an op whose closure an earlier sweep dropped
-            throw std::logic_error(fmt::format(
-                "{}: the graph through '{}' was already freed by an earlier backward; to go through it twice, "
-                "give the first call retain_graph (loss.backward(retain_graph))",
-                caller, node->op));
+        check_not_freed(caller, *node);
         check_versions(caller, *node);
-        if (__builtin_expect(anomaly, false)) detail::current_backward<T>() = node;
-        Grads<T> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
-        if (grads.size() != node->inputs.size())
-            throw std::logic_error(fmt::format("{}: the backward of '{}' returned {} gradients for {} inputs", caller,
-                                               node->op, grads.size(), node->inputs.size()));
-        if (__builtin_expect(anomaly, false)) detail::check_gradients(*node, grads);
+        anomaly.before_backward(*node);
+        const Grads<T> grads = node->backward(BasicTensor<T>(node->shared_from_this()), grad_out);
+        check_input_grads(caller, *node, grads);
+        anomaly.after_backward(*node, grads);
         for (std::size_t k = 0; k < grads.size(); ++k) {
-            const Node<T>* input = node->inputs[k].get();
-            if (!input->requires_grad || !grads[k].defined()) continue;
-            if (grads[k].shape() != Shape(input->value.shape().begin(), input->value.shape().end()))
-                throw ShapeError(fmt::format(
-                    "{}: the backward of '{}' returned a gradient of shape {} for its input {} of shape {}; a "
-                    "gradient has its input's shape (a broadcast input's gradient is summed back to it: sum_to)",
-                    caller, node->op, shape_str(grads[k].shape()),
-                    k, shape_str(Shape(input->value.shape().begin(), input->value.shape().end()))));
-            BasicTensor<T>& gathered = pending[place.at(input)];
+            if (!grads[k].defined() || !node->inputs[k]->requires_grad) continue;
+            BasicTensor<T>& gathered = pending[place.at(node->inputs[k].get())];
             gathered = gathered.defined() ? gathered + grads[k] : grads[k];  // accumulate
         }
         if (!options.retain_graph && !options.create_graph) node->backward = nullptr;  // drop what it saved
@@ -178,8 +189,8 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
     });
     std::vector<BasicTensor<T>> out;
     for (const auto& input : inputs) {
-        const BasicTensor<T>& g = found[input.node()];
-        out.push_back(g.defined() ? g : zeros<T>(input.shape()));
+        const BasicTensor<T>& grad_input = found[input.node()];
+        out.push_back(grad_input.defined() ? grad_input : zeros<T>(input.shape()));
     }
     return out;
 }

@@ -79,7 +79,7 @@ void detail::col2im_add(const T* cols, const Patches& p, const ConvGeometry& geo
     });
 }
 
-// f(x) = P x for the 0/1 patch-gathering matrix P        df = P^T dC = col2im(dC)
+// f(x) = P x for the 0/1 patch-gathering matrix P        grad_x = P^T grad_out = col2im(grad_out)
 template <class T>
 BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
     check_defined("im2col", x);
@@ -92,7 +92,7 @@ BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, c
                      });
 }
 
-// f(cols) = P^T cols: every column added back onto its patch      df = P dC = im2col(dC)
+// f(cols) = P^T cols: every column added back onto its patch      grad_cols = P grad_out = im2col(grad_out)
 template <class T>
 BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std::size_t kh, std::size_t kw,
                       const ConvGeometry& geom) {

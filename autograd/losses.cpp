@@ -85,7 +85,8 @@ BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target
     const T* p = pred.value().data();
     const T* t = target.value().data();
     // Sixteen partial sums, so that the loop is vectorised (one running sum is a chain of
-    // dependent additions, 4x slower here); they are added up at the end.
+    // dependent additions, which cannot be; docs/performance.md, "What made the difference", has
+    // the measurement); they are added up at the end.
     T partial[16] = {};
     const std::size_t n = pred.size();
     std::size_t i = 0;
@@ -101,19 +102,20 @@ BasicTensor<T> mse_loss(const BasicTensor<T>& pred, const BasicTensor<T>& target
     out() = r == Reduction::Sum ? total : total * static_cast<T>(c);
     return record<T>("mse_loss", std::move(out), {pred, target},
                      [pred, target, c](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
-                         BasicTensor<T> d_pred;
+                         BasicTensor<T> grad_pred;
                          if (is_grad_enabled()) {  // create_graph: differentiable
-                             d_pred = (pred - target) * (grad_out * (2.0 * c));
+                             grad_pred = (pred - target) * (grad_out * (2.0 * c));
                          } else {  // otherwise one pass, with no graph to build (the usual case)
-                             xt::xarray<T> d = xt::xarray<T>::from_shape(pred.shape());
+                             xt::xarray<T> grad_pred_value = xt::xarray<T>::from_shape(pred.shape());
                              const T k = static_cast<T>(2.0 * c) * grad_out.item();
                              const T* pv = pred.value().data();
                              const T* tv = target.value().data();
-                             for (std::size_t i = 0, n = d.size(); i < n; ++i) d.data()[i] = k * (pv[i] - tv[i]);
-                             d_pred = detail::constant(std::move(d));
+                             for (std::size_t i = 0, n = grad_pred_value.size(); i < n; ++i)
+                                 grad_pred_value.data()[i] = k * (pv[i] - tv[i]);
+                             grad_pred = detail::constant(std::move(grad_pred_value));
                          }
-                         return Grads<T>{pred.requires_grad() ? d_pred : BasicTensor<T>(),
-                                         target.requires_grad() ? -d_pred : BasicTensor<T>()};
+                         return Grads<T>{pred.requires_grad() ? grad_pred : BasicTensor<T>(),
+                                         target.requires_grad() ? -grad_pred : BasicTensor<T>()};
                      });
 }
 

@@ -16,12 +16,13 @@ BasicTensor<T> constant(xt::xarray<T> value) {
     return BasicTensor<T>(std::move(value));
 }
 
-// The gradient for `input` of a broadcasting op: g summed back to input's shape, or nothing
-// when the input does not need one.
+// The gradient for `input` of a broadcasting op: `grad`, the input's gradient at the output's
+// shape (grad_out times the local derivative), summed back to input's shape; or nothing when the
+// input does not need one.
 template <class T>
-BasicTensor<T> grad_for(const BasicTensor<T>& input, const BasicTensor<T>& g) {
+BasicTensor<T> grad_for(const BasicTensor<T>& input, const BasicTensor<T>& grad) {
     if (!input.requires_grad()) return BasicTensor<T>();
-    return sum_to(g, input.shape());
+    return sum_to(grad, input.shape());
 }
 
 // The shape a and b broadcast to; throws naming the op and both shapes when they do not.

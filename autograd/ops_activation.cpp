@@ -28,11 +28,12 @@ BasicTensor<T> sigmoid(const BasicTensor<T>& a) {
     return record<T>("sigmoid", std::move(out), {a}, [](const BasicTensor<T>& y, const BasicTensor<T>& grad_out) {
         if (is_grad_enabled()) return Grads<T>{grad_out * (y * (1.0 - y))};  // create_graph: differentiable
         // Otherwise the same product in one pass, with no graph to build (the usual case).
-        xt::xarray<T> d = xt::xarray<T>::from_shape(grad_out.shape());
-        const T* gy = grad_out.value().data();
-        const T* yy = y.value().data();
-        for (std::size_t i = 0, n = d.size(); i < n; ++i) d.data()[i] = gy[i] * (yy[i] * (T(1) - yy[i]));
-        return Grads<T>{constant(std::move(d))};
+        xt::xarray<T> grad_a = xt::xarray<T>::from_shape(grad_out.shape());
+        const T* grad_out_data = grad_out.value().data();
+        const T* y_data = y.value().data();
+        for (std::size_t i = 0, n = grad_a.size(); i < n; ++i)
+            grad_a.data()[i] = grad_out_data[i] * (y_data[i] * (T(1) - y_data[i]));
+        return Grads<T>{constant(std::move(grad_a))};
     });
 }
 

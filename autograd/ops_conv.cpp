@@ -9,11 +9,12 @@
 //
 // Shapes, for conv2d: x (N, C, H, W), w (O, C, kh, kw), y (N, O, Ho, Wo); K = C kh kw taps, L =
 // Ho Wo output pixels. The backward of each op, written with the three ops so that it can be
-// differentiated again:
-//   y = conv2d(x, w)               dx = conv_transpose2d(dy, w)      dw = conv2d_weight(x, dy)
-//   z = conv_transpose2d(u, w)     du = conv2d(dz, w)                dw = conv2d_weight(dz, u)
-//   G = conv2d_weight(x, g)        dx = conv_transpose2d(g, dG)      dg = conv2d(x, dG)
-// (the last line from <dG, conv2d_weight(x, g)> = <g, conv2d(x, dG)>).
+// differentiated again (grad_out is the gradient of the op's own output, y, z or G):
+//   y = conv2d(x, w)            grad_x = conv_transpose2d(grad_out, w)   grad_w = conv2d_weight(x, grad_out)
+//   z = conv_transpose2d(u, w)  grad_u = conv2d(grad_out, w)             grad_w = conv2d_weight(grad_out, u)
+//   G = conv2d_weight(x, g)     grad_x = conv_transpose2d(g, grad_out)   grad_g = conv2d(x, grad_out)
+// (the last line from <grad_out, conv2d_weight(x, g)> = <g, conv2d(x, grad_out)>). conv2d_weight's
+// input g is itself a gradient, conv2d's grad_out, when conv2d's backward calls it.
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -197,20 +198,23 @@ std::vector<T> taps_of(const xt::xarray<T>& w, bool transposed) {
 }
 
 // Which path a stride-1 op takes. Reading in place saves im2col's copy (or col2im's scatter) but
-// takes kh kw thin products where the column matrix takes one deep one, so each op takes it where
-// that was measured to pay (3x3 and 5x5 kernels at 14x14 and 28x28, 1 to 64 channels, 128 images,
-// 1 and 2 threads; docs/conv.md):
-// conv2d: with 4 or more input channels (with 1, the 9 or 25 products are rank-1: up to 6x slower).
+// takes kh kw thin products where the column matrix takes one deep one, so each op takes it only
+// where that was measured to pay (docs/conv.md, "Stride 1: the patches are the image itself,
+// shifted", has the shapes measured, the ratios, and the one exception):
+// conv2d: with 4 or more input channels (with fewer, each tap's product is too thin: with 1 it is
+// rank-1).
 bool conv_shifts(const ConvGeometry& geom, std::size_t C) { return geom.stride == 1 && C >= 4; }
 
-// conv_transpose2d from Cin to Cout channels: when Cin <= Cout, and its padding d (k - 1) - p is not
-// negative (otherwise col2im's one product and scatter were faster, up to 2.7x from 32 to 1).
+// conv_transpose2d from Cin to Cout channels: when Cin <= Cout (to fewer channels, each tap's
+// product has only Cout rows, and col2im's one deep product and scatter win), and its padding
+// d (k - 1) - p is not negative (the shifted form can add zeros around the input, not crop it).
 bool transposed_shifts(const ConvGeometry& geom, std::size_t kh, std::size_t kw, std::size_t Cin, std::size_t Cout) {
     return geom.stride == 1 && Cin <= Cout && geom.padding <= geom.dilation * (std::min(kh, kw) - 1);
 }
 
 // conv2d_weight for C input and O output channels: when 4 O <= C (each tap's product has only O x C
-// outputs to share among threads; with O = C it was up to 1.7x slower on two threads).
+// outputs to share among threads; with fewer input channels than that, two threads share them
+// badly).
 bool weight_shifts(const ConvGeometry& geom, std::size_t C, std::size_t O) { return geom.stride == 1 && 4 * O <= C; }
 
 // ---- the three computations, on plain arrays ----
@@ -345,7 +349,8 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const Ba
     const std::size_t Ho = conv_output_size("conv2d", xs[2], ws[2], geom),
                       Wo = conv_output_size("conv2d", xs[3], ws[3], geom);
     xt::xarray<T> y = conv_forward(x.value(), w.value(), b.defined() ? b.value().data() : nullptr, geom, Ho, Wo);
-    // f(x, w, b) = x * w + b     dx = conv_transpose2d(dC, w) to x's size, dw = conv2d_weight(x, dC), db = sums of dC
+    // f(x, w, b) = x * w + b     grad_x = conv_transpose2d(grad_out, w) to x's size,
+    //                            grad_w = conv2d_weight(x, grad_out), grad_b = grad_out's sums per channel
     return record<T>("conv2d", std::move(y), with_bias({x, w}, b),
                      [x, w, b, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
                          const Shape xs = x.shape(), ws = w.shape();
@@ -406,7 +411,8 @@ BasicTensor<T> conv2d_weight(const BasicTensor<T>& x, const BasicTensor<T>& g, s
                                                  "kernel",
                                                  shape_str(g.shape()), Ho, Wo, shape_str(x.shape()), kh, kw));
     xt::xarray<T> G = weight_forward(x.value(), g.value(), kh, kw, geom);
-    // f(x, g) = sum_n g_n (x)_n's patches    dx = conv_transpose2d(g, dC) to x's size, dg = conv2d(x, dC)
+    // f(x, g) = sum_n g_n (x)_n's patches    grad_x = conv_transpose2d(g, grad_out) to x's size,
+    //                                        grad_g = conv2d(x, grad_out)
     return record<T>(
         "conv2d_weight", std::move(G), {x, g}, [x, g, geom](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
             const Shape xs = x.shape();

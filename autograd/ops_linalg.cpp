@@ -14,10 +14,10 @@ namespace {
 Shape op_shape(const Shape& s, bool transposed) { return transposed ? Shape{s[1], s[0]} : s; }
 }  // namespace
 
-// C = op(A) op(B), op = identity or transpose.
-// For C = A B:     dA = dC B^T,  dB = A^T dC.  With the flags, each is again one gemm:
-//   dA = gemm(dC, B, no, !tb)  when A is not transposed,  gemm(B, dC, tb, yes) when it is;
-//   dB = gemm(A, dC, !ta, no)  when B is not transposed,  gemm(dC, A, yes, ta) when it is.
+// C = op(a) op(b), op = identity or transpose.
+// For C = a b:     grad_a = grad_out b^T,  grad_b = a^T grad_out.  With the flags, each is again one gemm:
+//   grad_a = gemm(grad_out, b, no, !tb)  when a is not transposed,  gemm(b, grad_out, tb, yes) when it is;
+//   grad_b = gemm(a, grad_out, !ta, no)  when b is not transposed,  gemm(grad_out, a, yes, ta) when it is.
 template <class T>
 BasicTensor<T> gemm(const BasicTensor<T>& a, const BasicTensor<T>& b, bool ta, bool tb) {
     check_defined("matmul", a), check_defined("matmul", b);
@@ -35,10 +35,12 @@ BasicTensor<T> gemm(const BasicTensor<T>& a, const BasicTensor<T>& b, bool ta, b
         out.fill(T(0));  // an empty inner size gives zeros, as in NumPy
     return record<T>("matmul", std::move(out), {a, b},
                      [a, b, ta, tb](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
-                         BasicTensor<T> ga, gb;
-                         if (a.requires_grad()) ga = ta ? gemm(b, grad_out, tb, true) : gemm(grad_out, b, false, !tb);
-                         if (b.requires_grad()) gb = tb ? gemm(grad_out, a, true, ta) : gemm(a, grad_out, !ta, false);
-                         return Grads<T>{ga, gb};
+                         BasicTensor<T> grad_a, grad_b;
+                         if (a.requires_grad())
+                             grad_a = ta ? gemm(b, grad_out, tb, true) : gemm(grad_out, b, false, !tb);
+                         if (b.requires_grad())
+                             grad_b = tb ? gemm(grad_out, a, true, ta) : gemm(a, grad_out, !ta, false);
+                         return Grads<T>{grad_a, grad_b};
                      });
 }
 
@@ -69,8 +71,9 @@ void check_layer(const char* op, const BasicTensor<T>& x, const BasicTensor<T>& 
 // y = x W + b in one op: the product into a new (N, H) array, then b added to each row in place,
 // so there is no second (N, H) array and no separate node for the add. (Adding b first and
 // accumulating the product onto it, BLAS's beta = 1, was measured a little faster still, but it
-// rounds differently, and every lecture's printed numbers would move.)
-//   dx = dy W^T,   dW = x^T dy,   db = dy summed over the rows
+// rounds differently, and every lecture's printed numbers would move: docs/performance.md, "The
+// bias fused into the product, two ways".)
+//   grad_x = grad_out W^T,   grad_W = x^T grad_out,   grad_b = grad_out summed over the rows
 // (the backward is made of ops, so it differentiates again).
 template <class T>
 BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const BasicTensor<T>& b) {
@@ -89,11 +92,11 @@ BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const Ba
     }
     return record<T>("linear", std::move(out), {x, W, b},
                      [x, W, b](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
-                         BasicTensor<T> gx, gW, gb;
-                         if (x.requires_grad()) gx = gemm(grad_out, W, false, true);  // (N, D)
-                         if (W.requires_grad()) gW = gemm(x, grad_out, true, false);  // (D, H)
-                         if (b.requires_grad()) gb = sum_to(grad_out, b.shape());     // (H,)
-                         return Grads<T>{gx, gW, gb};
+                         BasicTensor<T> grad_x, grad_W, grad_b;
+                         if (x.requires_grad()) grad_x = gemm(grad_out, W, false, true);  // (N, D)
+                         if (W.requires_grad()) grad_W = gemm(x, grad_out, true, false);  // (D, H)
+                         if (b.requires_grad()) grad_b = sum_to(grad_out, b.shape());     // (H,)
+                         return Grads<T>{grad_x, grad_W, grad_b};
                      });
 }
 
@@ -105,7 +108,7 @@ BasicTensor<T> tied_linear(const BasicTensor<T>& x, const BasicTensor<T>& W, con
     return b.defined() ? y + b : y;                                    // (N, D), b (D,) broadcast over the rows
 }
 
-// f(A) = A^T                df = (dC)^T
+// f(a) = a^T                grad_a = grad_out^T
 template <class T>
 BasicTensor<T> transpose(const BasicTensor<T>& a) {
     check_defined("transpose", a);

@@ -89,7 +89,7 @@ BasicTensor<T> block_sum2d(const BasicTensor<T>& x, std::size_t f) {
 }
 }  // namespace
 
-// f(x) = each pixel repeated as an f x f block       df = the sum of each block of dC
+// f(x) = each pixel repeated as an f x f block       grad_x = the sum of each block of grad_out
 template <class T>
 BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t f) {
     const Shape s = checked_upsample("upsample_nearest2d", x, f);

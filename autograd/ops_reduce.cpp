@@ -39,11 +39,11 @@ std::vector<std::size_t> checked_axes(const char* op, const std::vector<long>& a
     return normalize_axes(op, axes, rank);
 }
 
-// The backward of every reduction starts here: dC, with its reduced axes put back as size 1,
-// broadcast to the input's shape.
+// The backward of every reduction starts here: grad_out, with its reduced axes put back as size
+// 1, broadcast to the input's shape.
 template <class T>
-BasicTensor<T> spread(const BasicTensor<T>& g, const Shape& in_shape, const std::vector<std::size_t>& axes) {
-    return broadcast_to(reshape(g, kept_shape(in_shape, axes)), in_shape);
+BasicTensor<T> spread(const BasicTensor<T>& grad_out, const Shape& in_shape, const std::vector<std::size_t>& axes) {
+    return broadcast_to(reshape(grad_out, kept_shape(in_shape, axes)), in_shape);
 }
 
 // sum over `axes`, returning keepdims or not.
@@ -131,7 +131,7 @@ std::size_t softmax_axis(const char* op, const BasicTensor<T>& a, long axis) {
 }
 }  // namespace
 
-// y = a - log sum_j e^(a_j)         dL/da = g - softmax(a) * sum_j g_j,  softmax(a) = e^y
+// y = a - log sum_j e^(a_j)         grad_a = grad_out - softmax(a) * sum_j grad_out_j,  softmax(a) = e^y
 template <class T>
 BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
     const std::vector<std::size_t> ax{softmax_axis("log_softmax", a, axis)};
@@ -147,7 +147,7 @@ BasicTensor<T> log_softmax(const BasicTensor<T>& a, long axis) {
                      });
 }
 
-// y_i = e^(a_i) / sum_j e^(a_j)     dL/da_i = y_i (g_i - sum_j g_j y_j)
+// y_i = e^(a_i) / sum_j e^(a_j)     grad_a_i = y_i (grad_out_i - sum_j grad_out_j y_j)
 template <class T>
 BasicTensor<T> softmax(const BasicTensor<T>& a, long axis) {
     const std::vector<std::size_t> ax{softmax_axis("softmax", a, axis)};

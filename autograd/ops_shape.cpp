@@ -13,7 +13,7 @@ namespace autograd {
 
 using detail::check_defined;
 
-// f(a) = a viewed with another shape of the same size      df = dC reshaped back
+// f(a) = a viewed with another shape of the same size      grad_a = grad_out reshaped back
 template <class T>
 BasicTensor<T> reshape(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("reshape", a);
@@ -36,7 +36,7 @@ BasicTensor<T> flatten(const BasicTensor<T>& a) {
     return reshape(a, {s[0], s[0] == 0 ? 0 : a.size() / s[0]});
 }
 
-// f(a) = a repeated along the broadcast axes                df = sum_to(dC, shape of a)
+// f(a) = a repeated along the broadcast axes                grad_a = sum_to(grad_out, shape of a)
 template <class T>
 BasicTensor<T> broadcast_to(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("broadcast_to", a);
@@ -49,7 +49,7 @@ BasicTensor<T> broadcast_to(const BasicTensor<T>& a, const Shape& shape) {
                      });
 }
 
-// f(a) = a summed over the axes that broadcasting to a's shape added   df = broadcast_to(dC, a's shape)
+// f(a) = a summed over the axes that broadcasting to a's shape added   grad_a = broadcast_to(grad_out, a's shape)
 template <class T>
 BasicTensor<T> sum_to(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("sum_to", a);
@@ -69,7 +69,7 @@ namespace {
 std::size_t row_size(const Shape& s) { return numel(Shape(s.begin() + 1, s.end())); }
 }  // namespace
 
-// f(a) = (a[i_0], a[i_1], ...)                df = scatter_rows(dC, i, rows of a)
+// f(a) = (a[i_0], a[i_1], ...)                grad_a = scatter_rows(grad_out, i, rows of a)
 template <class T>
 BasicTensor<T> rows(const BasicTensor<T>& a, const std::vector<std::size_t>& index) {
     check_defined("rows", a);
@@ -87,7 +87,7 @@ BasicTensor<T> rows(const BasicTensor<T>& a, const std::vector<std::size_t>& ind
     });
 }
 
-// f(a)[r] = sum of a[k] over k with i_k = r    df = rows(dC, i)
+// f(a)[r] = sum of a[k] over k with i_k = r    grad_a = rows(grad_out, i)
 template <class T>
 BasicTensor<T> scatter_rows(const BasicTensor<T>& a, const std::vector<std::size_t>& index, std::size_t num_rows) {
     check_defined("scatter_rows", a);
@@ -120,7 +120,7 @@ std::pair<std::size_t, std::size_t> outer_inner(const Shape& s, std::size_t axis
 }
 }  // namespace
 
-// f(a_1, ..., a_k) = the a_p laid side by side along `axis`   df/da_p = narrow(dC, axis, offset_p, length_p)
+// f(a_1, ..., a_k) = the a_p laid side by side along `axis`   grad_a_p = narrow(grad_out, axis, offset_p, length_p)
 template <class T>
 BasicTensor<T> concat(const std::vector<BasicTensor<T>>& parts, long axis) {
     if (parts.empty()) shape_error("concat", "needs at least one tensor");
@@ -161,7 +161,7 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& parts, long axis) {
         });
 }
 
-// f(a) = a[..., start : start + length, ...] along `axis`    df = dC padded with zeros back to a's shape
+// f(a) = a[..., start : start + length, ...] along `axis`    grad_a = grad_out padded with zeros back to a's shape
 template <class T>
 BasicTensor<T> narrow(const BasicTensor<T>& a, long axis, std::size_t start, std::size_t length) {
     check_defined("narrow", a);
@@ -192,7 +192,7 @@ BasicTensor<T> narrow(const BasicTensor<T>& a, long axis, std::size_t start, std
                      });
 }
 
-// f(a) = a with its axes reordered by `axes`      df = dC with the axes put back (the inverse order)
+// f(a) = a with its axes reordered by `axes`      grad_a = grad_out with the axes put back (the inverse order)
 template <class T>
 BasicTensor<T> permute(const BasicTensor<T>& a, const std::vector<std::size_t>& axes) {
     check_defined("permute", a);

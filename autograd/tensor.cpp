@@ -66,12 +66,12 @@ const typename BasicTensor<T>::Array& BasicTensor<T>::value() const {
 template <class T>
 typename BasicTensor<T>::Array& BasicTensor<T>::mutable_value() {
     Node<T>& node = checked(node_, "mutable_value");
-    ++node.version;
+    ++node.versions.current;
     return node.value;
 }
 template <class T>
 std::uint64_t BasicTensor<T>::version() const {
-    return checked(node_, "version").version;
+    return checked(node_, "version").versions.current;
 }
 template <class T>
 Shape BasicTensor<T>::shape() const {
@@ -171,7 +171,7 @@ BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTens
     node->inputs.reserve(inputs.size());
     for (const auto& input : inputs) {
         node->inputs.push_back(input.node_ptr());
-        node->input_versions.push_back(input.node()->version);
+        node->versions.saved.push_back(input.node()->versions.current);
     }
     node->backward = std::move(backward);
     return BasicTensor<T>(std::move(node));

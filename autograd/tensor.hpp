@@ -107,23 +107,27 @@ using Grads = std::vector<BasicTensor<T>>;  // the gradients an op's backward re
 template <class T>
 using BackwardFn = std::function<Grads<T>(const BasicTensor<T>& out, const BasicTensor<T>& grad_out)>;
 
+// What the version check (VersionError, engine.hpp) keeps: an input changed in place after an op
+// recorded it would make the op's backward read the new value. mutable_value() bumps `current`;
+// record() copies each input's `current` into `saved`; the sweep compares the two before it runs
+// the op's backward.
+struct Versions {
+    std::uint64_t current = 0;            // how many times the node's value was handed out for writing
+    xt::svector<std::uint64_t, 4> saved;  // recorded ops: inputs[k]'s `current` when the op was recorded
+};
+
 // One entry of the tape: a value, its gradient, the op that made it, that op's inputs, and the
 // backward closure that takes the chain rule one step back through the op.
 template <class T>
 struct Node : std::enable_shared_from_this<Node<T>> {
     xt::xarray<T> value;
     BasicTensor<T> grad;  // accumulated by backward() (leaves), undefined until then
-    bool requires_grad = false;
     const char* op = "leaf";
-    std::string name;                           // set_name(): shown by the tape inspector
     std::vector<std::shared_ptr<Node>> inputs;  // empty for leaves
     BackwardFn<T> backward;                     // empty for leaves, and for an op once a sweep has freed the graph
-    // The version counter: how many times `value` was handed out for writing (mutable_value():
-    // optimizer steps, fills, copies into a weight). A recorded op notes the version of each input
-    // (their values are what its backward reads), and backward() refuses to run it if one changed.
-    std::uint64_t version = 0;
-    xt::svector<std::uint64_t, 4> input_versions;  // recorded ops: inputs[k]'s version when recorded
-    std::size_t tape_index = 0;                    // anomaly mode (anomaly.hpp): the op's number; 0 outside it
+    bool requires_grad = false;
+    Versions versions;  // for VersionError (above)
+    std::string name;   // set_name(): shown by the tape inspector
 
     Node() = default;
     Node(const Node&) = delete;

@@ -135,8 +135,8 @@ TEST_CASE("scopes nest and put back the state before them; the tape index counts
         const Tensor64 x(xt::xarray<double>{1.0}, true);
         for (std::size_t step = 0; step < 2; ++step) {
             const Tensor64 a = x * 2.0, b = exp(a), loss = sum(b);
-            CHECK(a.node()->tape_index == (step == 0 ? 2 : 1));
-            CHECK(loss.node()->tape_index == (step == 0 ? 4 : 3));
+            CHECK(detail::tape_index(*a.node()) == (step == 0 ? 2 : 1));
+            CHECK(detail::tape_index(*loss.node()) == (step == 0 ? 4 : 3));
             loss.backward();
         }
         set_detect_anomaly(false);  // the switch works inside a scope too ...
@@ -146,6 +146,18 @@ TEST_CASE("scopes nest and put back the state before them; the tape index counts
     set_detect_anomaly(true);
     CHECK_THROWS_AS(log(zero), AnomalyError);
     set_detect_anomaly(false);
+}
+
+TEST_CASE("the tape index lives in the mode's own table: it outlasts the table's clean-ups, and is 0 with the mode off") {
+    const Tensor64 x(xt::xarray<double>{1.0}, true);
+    const Tensor64 before = x * 2.0;  // recorded with the mode off: no index
+    DetectAnomaly anomaly;
+    const Tensor64 first = x * 2.0;                  // tape index 1, kept alive
+    for (int i = 0; i < 5000; ++i) (void)(x * 3.0);  // 2 .. 5001, each gone at once: their entries are dropped
+    const Tensor64 last = x * 2.0;                   // 5002
+    CHECK(detail::tape_index(*before.node()) == 0);
+    CHECK(detail::tape_index(*first.node()) == 1);
+    CHECK(detail::tape_index(*last.node()) == 5002);
 }
 
 TEST_CASE("on, a healthy training step gives the same numbers as off, and the same gradients") {

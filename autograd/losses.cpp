@@ -1,4 +1,4 @@
-// losses.cpp: made of the ops in ops.hpp, except bce_with_logits, whose stable form has kinks
+// losses.cpp: made of the ops of ops.hpp, except bce_with_logits, whose stable form has kinks
 // (|z|, max(z, 0)) that cancel: built from relu and abs its gradient at z = 0 would come out as
 // -t instead of 1/2 - t, so it is a primitive with its own backward, sigmoid(z) - t.
 #include "autograd/losses.hpp"
@@ -9,7 +9,7 @@
 
 #include <xtensor/xmath.hpp>
 
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

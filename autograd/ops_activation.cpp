@@ -6,7 +6,7 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
 
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

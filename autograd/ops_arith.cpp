@@ -2,7 +2,7 @@
 // Each op: a comment with f and its partial derivatives, the forward, the backward below it.
 #include <xtensor/xmath.hpp>
 
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

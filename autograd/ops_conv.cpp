@@ -1,7 +1,7 @@
 // ops_conv.cpp: conv2d, conv_transpose2d and conv2d_weight, the three ops of a convolution layer
 // (the output, the input's gradient, the weight's gradient), each the others' backward.
 //
-// Each is a matrix product around im2col or col2im (conv.hpp), or for stride 1 kh kw products that
+// Each is a matrix product around im2col or col2im (ops_im2col.hpp), or for stride 1 kh kw products that
 // read the padded images in place (the section "stride 1" below), worked a few images at a time
 // through a workspace of at most kWorkspaceBytes, so that no call allocates more than that
 // however large the batch (a 28x28 3x3 convolution's column matrix at batch 256 would be 115 MB,
@@ -19,10 +19,10 @@
 #include <memory>
 #include <vector>
 
-#include "autograd/blas.hpp"
-#include "autograd/conv.hpp"
-#include "autograd/op_helpers.hpp"
-#include "autograd/patches.hpp"
+#include "autograd/detail/blas.hpp"
+#include "autograd/ops_conv.hpp"
+#include "autograd/detail/op_helpers.hpp"
+#include "autograd/detail/patches.hpp"
 
 namespace autograd {
 
@@ -31,7 +31,7 @@ using detail::gemm_raw;
 using detail::Patches;
 
 namespace {
-// The workspace of at most this many bytes: far inside the 32 MiB that the heap keeps (heap.cpp),
+// The workspace of at most this many bytes: far inside the 32 MiB that the heap keeps (detail/heap.cpp),
 // so every call reuses the same memory, and small enough to stay in the cache between im2col and
 // the product that reads it (docs/conv.md, "How the memory is reused", has the measurement).
 constexpr std::size_t kWorkspaceBytes = std::size_t{1} << 20;

@@ -3,8 +3,8 @@
 #include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 
-#include "autograd/blas.hpp"
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/blas.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

@@ -3,9 +3,9 @@
 // the blocks), bilinear two matrix products.
 #include <algorithm>
 
-#include "autograd/conv.hpp"
-#include "autograd/op_helpers.hpp"
-#include "autograd/pool.hpp"
+#include "autograd/ops_im2col.hpp"
+#include "autograd/detail/op_helpers.hpp"
+#include "autograd/ops_pool.hpp"
 
 namespace autograd {
 

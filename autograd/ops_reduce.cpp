@@ -5,7 +5,7 @@
 #include <xtensor/xreducer.hpp>
 #include <xtensor/xsort.hpp>
 
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

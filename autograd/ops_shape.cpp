@@ -7,7 +7,7 @@
 #include <xtensor/xbroadcast.hpp>
 #include <xtensor/xreducer.hpp>
 
-#include "autograd/op_helpers.hpp"
+#include "autograd/detail/op_helpers.hpp"
 
 namespace autograd {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "autograd/broadcast.hpp"
+#include "autograd/detail/broadcast.hpp"
 
 namespace autograd {
 

@@ -7,7 +7,7 @@
 
 #include "autograd/anomaly.hpp"
 #include "autograd/engine.hpp"
-#include "autograd/heap.hpp"
+#include "autograd/detail/heap.hpp"
 #include "autograd/shape.hpp"
 
 namespace autograd {
@@ -15,7 +15,7 @@ namespace autograd {
 namespace {
 thread_local bool grad_enabled = true;
 
-// Freed blocks are kept for reuse (heap.cpp says why), from the moment the library is loaded.
+// Freed blocks are kept for reuse (detail/heap.cpp says why), from the moment the library is loaded.
 [[maybe_unused]] const bool heap_ready = detail::keep_freed_blocks();
 
 template <class T>

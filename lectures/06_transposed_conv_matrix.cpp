@@ -88,7 +88,7 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
     // The weight of a one-channel convolution: conv2d reads it as (O, C, kh, kw) = (1, 1, kh, kw),
     // conv_transpose2d as (Cin, Cout, kh, kw) = (1, 1, kh, kw). With more channels the same array
     // serves both: the transposed convolution maps conv2d's O channels back to its C channels, so
-    // its Cin is conv2d's O and its Cout conv2d's C, which is why PyTorch (and conv.hpp) lay out
+    // its Cin is conv2d's O and its Cout conv2d's C, which is why PyTorch (and ops_conv.hpp) lay out
     // a transposed convolution's weight as (Cin, Cout, kh, kw), the other way round from conv2d's.
     const Tensor w(as_image(kernel));                // (1, 1, kh, kw)
     Tensor x4(as_image(x), /*requires_grad=*/true);  // (1, 1, H, W)
@@ -115,7 +115,7 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
     t.transposed = as_plane(back.value());                  // (H', W')
 
     // The gradient: for L = sum(conv2d(x) * y) = y . (C x), dL/dx = C^T y. So backward() through a
-    // convolution IS a transposed convolution, which is how conv.hpp implements both.
+    // convolution IS a transposed convolution, which is how ops_conv.cpp implements both.
     Tensor L = sum(conv2d(x4, w, {}, geom) * y4);  // ()
     L.backward();
     t.grad = as_plane(x4.grad().value());  // (H, W)

@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <string>
 
-#include "autograd/conv.hpp"
-#include "autograd/norm.hpp"
-#include "autograd/pool.hpp"
+#include "autograd/ops_conv.hpp"
+#include "autograd/ops_norm.hpp"
+#include "autograd/ops_pool.hpp"
 #include "nn/init.hpp"
 #include "nn/module.hpp"
 

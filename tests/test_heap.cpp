@@ -1,4 +1,4 @@
-// heap.cpp: freed blocks of up to 32 MiB stay in the heap for the next training step, instead of
+// detail/heap.cpp: freed blocks of up to 32 MiB stay in the heap for the next training step, instead of
 // being mapped afresh (and zeroed by the kernel) every time.
 #include <cstdlib>
 

@@ -7,7 +7,7 @@
 // says how much of a convolutional step went there). Keeping freed blocks of up to 32 MiB in the
 // heap, and trimming the heap only when 256 MiB lie unused at its top, lets the next step reuse
 // them.
-#include "autograd/heap.hpp"
+#include "autograd/detail/heap.hpp"
 
 #include <cstdlib>  // defines __GLIBC__ on glibc, which the test below needs
 

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <xtensor/xarray.hpp>
 
-#include "autograd/broadcast.hpp"
+#include "autograd/detail/broadcast.hpp"
 #include "autograd/ops.hpp"
 #include "autograd/shape.hpp"
 

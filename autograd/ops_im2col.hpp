@@ -1,18 +1,13 @@
-// conv.hpp: convolutions, in NCHW layout (N images, C channels, H rows, W columns), with PyTorch's
-// shape conventions so that an output size can be checked against PyTorch's documentation.
-// Pooling and upsampling are in pool.hpp, batch normalisation in norm.hpp.
-//
-// Two linear maps carry all the work, and they are each other's adjoint:
+// ops_im2col.hpp: the index arithmetic of convolution, in NCHW layout (N images, C channels, H
+// rows, W columns): the window (ConvGeometry), the output size, and two linear maps that are each
+// other's adjoint:
 //   im2col  (N, C, H, W) -> (C kh kw, N Ho Wo): column (n, i, j) holds the input patch that the
 //           kernel sees when it produces output pixel (i, j) of image n;
 //   col2im  the transpose of that linear map: it adds every column back onto the pixels it came
 //           from (overlapping patches add up).
-// A convolution is then one matrix product, W (O, C kh kw) @ im2col(x), and a transposed
-// convolution is col2im(W^T @ x): the "convolution as a matrix" of Scott slides 14-18, with
-// the matrix never built. conv2d, conv_transpose2d and conv2d_weight (the weight's gradient) are
-// ops of their own that compute exactly that a few images at a time, through a workspace of
-// bounded size (ops_conv.cpp); the backward of each is written with the other two, so
-// convolutions can be differentiated twice. im2col and col2im are ops too (pooling uses im2col).
+// Both are ops (each the other's backward; pooling uses im2col), and conv_matrix builds the dense
+// matrix C they stand for: the "convolution as a matrix" of Scott slides 14-18. The convolutions
+// themselves, which never build it, are in ops_conv.hpp.
 //
 // Output sizes (each spatial axis; k kernel size, s stride, p padding, d dilation, op output padding):
 //   conv2d:            Ho = floor((H + 2p - d (k - 1) - 1) / s) + 1
@@ -20,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+
+#include <xtensor/xarray.hpp>
 
 #include "autograd/tensor.hpp"
 
@@ -49,25 +46,6 @@ BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, c
 template <class T>
 BasicTensor<T> col2im(const BasicTensor<T>& cols, const Shape& image_shape, std::size_t kh, std::size_t kw,
                       const ConvGeometry& geom);
-
-// y = x * w + b: x (N, C, H, W), w (O, C, kh, kw), b (O,) or undefined -> y (N, O, Ho, Wo).
-template <class T>
-BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b = {},
-                      const ConvGeometry& geom = {});
-
-// The gradient of conv2d with respect to its weight: for x (N, C, H, W) and g (N, O, Ho, Wo) (the
-// gradient of conv2d's output, conv2d's grad_out), the (O, C, kh, kw) sum over the images of g
-// times x's patches.
-template <class T>
-BasicTensor<T> conv2d_weight(const BasicTensor<T>& x, const BasicTensor<T>& g, std::size_t kh, std::size_t kw,
-                             const ConvGeometry& geom = {});
-
-// The transpose (adjoint) of conv2d with respect to its input, plus a bias:
-// x (N, Cin, H, W), w (Cin, Cout, kh, kw) (PyTorch's layout), b (Cout,) -> (N, Cout, Ho, Wo),
-// with geom.output_padding added to Ho and Wo.
-template <class T>
-BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w, const BasicTensor<T>& b = {},
-                                const ConvGeometry& geom = {});
 
 // The dense matrix C of a single-channel 2-D convolution with `kernel` (kh, kw) on an
 // in_h x in_w input (Scott slides 14-18): conv(x) = C x for the row-major flattened x, and the

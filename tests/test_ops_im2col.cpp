@@ -1,8 +1,8 @@
-// im2col.cpp: im2col and col2im are adjoint, and the convolution matrix C of Scott slides 14-18:
+// ops_im2col.cpp: im2col and col2im are adjoint, and the convolution matrix C of Scott slides 14-18:
 // conv(x) = C x, conv_transpose(y) = C^T y = the input gradient of conv.
 #include <limits>
 
-#include "autograd/patches.hpp"
+#include "autograd/detail/patches.hpp"
 #include "check.hpp"
 
 using namespace autograd;

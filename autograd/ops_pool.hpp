@@ -1,5 +1,5 @@
-// pool.hpp: the image ops that change H and W without weights, in NCHW layout: pooling (made of
-// im2col and a reduction, conv.hpp) and upsampling (nearest: an op of its own; bilinear: two
+// ops_pool.hpp: the image ops that change H and W without weights, in NCHW layout: pooling (made of
+// im2col and a reduction, ops_im2col.hpp) and upsampling (nearest: an op of its own; bilinear: two
 // matrix products).
 #pragma once
 

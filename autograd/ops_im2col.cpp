@@ -1,11 +1,11 @@
-// im2col.cpp: the index arithmetic of convolution. Which input pixel each kernel tap sees, and
+// ops_im2col.cpp: the index arithmetic of convolution. Which input pixel each kernel tap sees, and
 // the two primitives built on it, im2col and col2im (each the other's backward), and the dense
-// matrix C that they stand for (conv.hpp explains all three).
+// matrix C that they stand for (ops_im2col.hpp explains all three).
 #include <algorithm>
 
-#include "autograd/conv.hpp"
-#include "autograd/op_helpers.hpp"
-#include "autograd/patches.hpp"
+#include "autograd/ops_im2col.hpp"
+#include "autograd/detail/op_helpers.hpp"
+#include "autograd/detail/patches.hpp"
 
 namespace autograd {
 

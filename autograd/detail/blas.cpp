@@ -1,7 +1,7 @@
 // blas.cpp: sgemm and dgemm behind blas.hpp, through the BLAS binding that xtensor-blas is built
 // on (cxxblas, which calls OpenBLAS's cblas_sgemm / cblas_dgemm), so that this file can share a
 // translation unit with the other files that include xtensor-blas (a unity build, docs/build.md).
-#include "autograd/blas.hpp"
+#include "autograd/detail/blas.hpp"
 
 #include <xtensor-blas/xblas.hpp>
 

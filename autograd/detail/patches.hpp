@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "autograd/conv.hpp"
+#include "autograd/ops_im2col.hpp"
 
 namespace autograd::detail {
 

@@ -1,4 +1,4 @@
-// norm.hpp: batch normalisation (Ioffe and Szegedy, 2015), in train mode (the batch's statistics)
+// ops_norm.hpp: batch normalisation (Ioffe and Szegedy, 2015), in train mode (the batch's statistics)
 // and in eval mode (fixed ones); nn::BatchNorm keeps the running averages that eval mode uses.
 #pragma once
 

@@ -1,13 +1,11 @@
-// image.hpp: pictures as PNG files, through stb_image_write and stb_image (Debian's libstb-dev).
+// image.hpp: pictures as PNG files, through stb_image_write (Debian's libstb-dev).
 //
 // Grids of gray images (digits, reconstructions, generated samples, hidden units' weights drawn
-// as images, Scott slide 11), reading a PNG back as a gray image, and the small RGB canvas that
-// plot.hpp draws on.
+// as images, Scott slide 11), and the small RGB canvas that plot.hpp draws on.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,27 +38,6 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
 // {{"original", x}, {"noisy", x_tilde}, {"reconstructed", r}}. Rows may differ in length.
 void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
                      std::size_t height, std::size_t width, const GridOptions& options = {});
-
-// Every error reading a picture; the message names the file and what is wrong.
-class ImageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Reads a PNG as gray values in [0, 1], shape (H, W): colour becomes luma (0.299 R + 0.587 G +
-// 0.114 B), and transparent parts are laid over white. Only PNG is read (convert other formats
-// first), at most 8192 pixels on each side; the file's structure, chunk CRCs and image data are
-// checked before decoding (io/png_check.hpp), and anything wrong is an ImageError naming the file.
-xt::xarray<float> read_png_gray(const std::string& path);
-
-// Resizes a gray (H, W) image to (height, width) by averaging the source area under each output
-// pixel (bilinear when enlarging), e.g. a photo of a digit down to 28 x 28.
-xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height, std::size_t width);
-
-// A picture of one digit made to look like an MNIST input, as MNIST itself was made: light ink on
-// black (a light background is inverted), the ink's bounding box scaled to fit 20 x 20 keeping its
-// shape, centred by its centre of mass in 28 x 28 (`size` x `size`, box 20/28 of it).
-xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size = 28);
 
 // An RGB picture to draw on: rectangles, lines, dots and text (stb_easy_font's small font).
 class Canvas {

@@ -4,7 +4,7 @@
 //   idx.hpp         the IDX file format of MNIST
 //   mnist.hpp       MNIST and Fashion-MNIST from their files into an nn::Dataset
 //   checkpoint.hpp  a module's parameters to and from NumPy .npz files
-//   image.hpp       PNG grids of images, reading a PNG, the canvas plots draw on
+//   image.hpp       PNG grids of images, the canvas plots draw on
 //   plot.hpp        loss curves and labelled scatter plots as PNG
 #pragma once
 

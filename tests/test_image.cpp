@@ -1,5 +1,5 @@
-// PNG grids decode with stb_image to the expected size and pixels; reading, resizing and fitting
-// a picture; the Canvas; the errors.
+// PNG grids decode with stb_image to the expected size and pixels; a full disk; the Canvas; the
+// errors.
 #include "check.hpp"
 #include "decoded_png.hpp"
 #include "temp_dir.hpp"
@@ -16,8 +16,6 @@
 #include <xtensor/xview.hpp>
 
 #include "io/image.hpp"
-
-#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
 
 namespace fs = std::filesystem;
 
@@ -207,7 +205,7 @@ TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black t
     CHECK(decode_png(tmp / "plain.png").h == 2 * 28 + 2 * 2);
 }
 
-// ---- reading, resizing, fitting ------------------------------------------------------------------
+// ---- a full disk -------------------------------------------------------------------------------------
 TEST_CASE("on a full disk save_png and the grids fail naming the file and the reason, and the old PNG stays") {
     TempDir tmp;
     const std::string path = tmp / "grid.png";
@@ -229,72 +227,6 @@ TEST_CASE("on a full disk save_png and the grids fail naming the file and the re
     CHECK(error_on_full_disk(1 << 22, [&] { io::save_image_grid(path, noise, 28, 28); }) == "(no exception)");
     CHECK(read_bytes(path) != good);
     CHECK(names_in(tmp.path) == std::set<std::string>{"grid.png"});
-}
-
-TEST_CASE("read_png_gray reads back a written grid") {
-    xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});
-    for (std::size_t i = 0; i < 24; ++i) img(0, i) = float(i % 6) / 5.0f + float(i / 6) * 0.01f;
-    io::GridOptions o;
-    o.scale = 1;
-    o.gap = 0;
-    TempDir tmp;
-    io::save_image_grid(tmp / "read.png", img, 4, 6, o);
-    const xt::xarray<float> back = io::read_png_gray(tmp / "read.png");
-    REQUIRE(back.shape() == std::vector<std::size_t>{4, 6});
-    xt::xarray<float> want = xt::clip(img, 0.0f, 1.0f);
-    want.reshape({4, 6});
-    check_close(back, want, 0.5 / 255.0 + 1e-6);  // one 8-bit step
-}
-
-TEST_CASE("read_png_gray turns colour into luma and lays transparency over white") {
-    TempDir tmp;
-    // Pure red, green, blue, white; then RGBA: opaque black, transparent black, half-transparent black.
-    const unsigned char rgb[] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
-    REQUIRE(stbi_write_png((tmp / "rgb.png").c_str(), 4, 1, 3, rgb, 4 * 3));
-    check_close(io::read_png_gray(tmp / "rgb.png"), xt::xarray<float>{{0.299f, 0.587f, 0.114f, 1.0f}}, 1e-5);
-    const unsigned char rgba[] = {0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 128};
-    REQUIRE(stbi_write_png((tmp / "rgba.png").c_str(), 3, 1, 4, rgba, 3 * 4));
-    check_close(io::read_png_gray(tmp / "rgba.png"), xt::xarray<float>{{0.0f, 1.0f, 127.0f / 255.0f}}, 1e-5);
-}
-
-TEST_CASE("resize_gray averages areas when shrinking, interpolates when enlarging") {
-    const xt::xarray<float> four = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}, {12, 13, 14, 15}};
-    check_close(io::resize_gray(four, 2, 2), xt::xarray<float>{{2.5f, 4.5f}, {10.5f, 12.5f}}, 1e-5);  // 2x2 block means
-    // 3 -> 2: each output pixel covers 1.5 input pixels: (0 + 0.5 * 1) / 1.5 and (0.5 * 1 + 2) / 1.5.
-    check_close(io::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}},
-                1e-5);
-    check_close(io::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}},
-                1e-6);
-    const xt::xarray<float> same = io::resize_gray(four, 4, 4);
-    check_close(same, four, 1e-6);
-    const xt::xarray<float> big = xt::ones<float>({100, 70}) * 0.3f;
-    const xt::xarray<float> small = xt::ones<float>({28, 28}) * 0.3f;
-    check_close(io::resize_gray(big, 28, 28), small, 1e-5);  // the weights sum to one
-    CHECK_THROWS_CONTAINING(io::resize_gray(xt::zeros<float>({2, 2, 2}), 28, 28), "resize_gray", "(2, 2, 2)");
-}
-
-TEST_CASE("fit_digit makes a dark-on-light photo look like MNIST") {
-    // A dark bar 60 tall and 20 wide, off centre on a light 100x80 page.
-    xt::xarray<float> page = xt::ones<float>({100, 80}) * 0.9f;
-    for (std::size_t r = 10; r < 70; ++r)
-        for (std::size_t c = 50; c < 70; ++c) page(r, c) = 0.1f;
-    const xt::xarray<float> x = io::fit_digit(page);
-    REQUIRE(x.shape() == std::vector<std::size_t>{28, 28});
-    CHECK(x(0, 0) == doctest::Approx(0.0));  // the page is black now
-    CHECK(x(27, 27) == doctest::Approx(0.0));
-    CHECK(xt::amax(x)() == doctest::Approx(1.0));  // the ink is white
-    double mass = 0, mr = 0, mc = 0;
-    std::size_t rows = 0, cols = 0;
-    for (std::size_t r = 0; r < 28; ++r) rows += xt::amax(xt::xarray<float>(xt::row(x, long(r))))() > 0.5f;
-    for (std::size_t c = 0; c < 28; ++c) cols += xt::amax(xt::xarray<float>(xt::col(x, long(c))))() > 0.5f;
-    for (std::size_t r = 0; r < 28; ++r)
-        for (std::size_t c = 0; c < 28; ++c) mass += x(r, c), mr += x(r, c) * (r + 0.5), mc += x(r, c) * (c + 0.5);
-    CHECK(rows == 20);  // the long side fills the 20x20 box
-    CHECK(cols == 7);   // and the short side keeps the bar's shape: 20 * 20 / 60 = 6.7
-    CHECK(mr / mass == doctest::Approx(14.0).epsilon(0.05));  // centred by its centre of mass
-    CHECK(mc / mass == doctest::Approx(14.0).epsilon(0.05));
-    CHECK(xt::amax(io::fit_digit(xt::ones<float>({50, 50})))() == 0.0f);  // a blank page holds no digit
-    CHECK_THROWS_CONTAINING(io::fit_digit(xt::zeros<float>({5})), "fit_digit", "(5)");
 }
 
 // ---- the Canvas --------------------------------------------------------------------------------------
@@ -357,7 +289,4 @@ TEST_CASE("errors name the function, the shapes and the path") {
     const std::string unwritable = tmp / "no/such/folder/x.png";
     CHECK_THROWS_CONTAINING(io::save_image_grid(unwritable, xt::zeros<float>({1, 4}), 2, 2), unwritable.c_str());
     CHECK_FALSE(fs::exists(tmp / "x.png"));  // nothing was written by the failed calls
-    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "missing.png"), "read_png_gray", "missing.png");
-    std::ofstream(tmp / "text.png") << "not a picture at all";
-    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "text.png"), "read_png_gray", "text.png");
 }

@@ -4,13 +4,17 @@
 //   idx.hpp         the IDX file format of MNIST
 //   mnist.hpp       MNIST and Fashion-MNIST from their files into an nn::Dataset
 //   checkpoint.hpp  a module's parameters to and from NumPy .npz files
-//   image.hpp       PNG grids of images, the canvas plots draw on
+//   png.hpp         an RGB picture written as a PNG file
+//   canvas.hpp      the RGB picture the grids and plots are drawn on
+//   image.hpp       PNG grids of gray images
 //   plot.hpp        loss curves and labelled scatter plots as PNG
 #pragma once
 
 #include "io/atomic_file.hpp"
+#include "io/canvas.hpp"
 #include "io/checkpoint.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"
 #include "io/mnist.hpp"
 #include "io/plot.hpp"
+#include "io/png.hpp"

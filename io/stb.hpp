@@ -1,7 +1,7 @@
 // stb.hpp (internal to io/): Sean Barrett's single-file libraries from Debian's libstb-dev, with the
 // warnings their C code draws under warning_level=3 switched off: stb_image_write, whose
-// implementation io/image.cpp compiles (it defines STB_IMAGE_WRITE_IMPLEMENTATION before including
-// this), and stb_easy_font, the font of the Canvas, whose functions are static.
+// implementation io/png.cpp compiles (it defines STB_IMAGE_WRITE_IMPLEMENTATION before including
+// this), and stb_easy_font, the font of the Canvas (io/canvas.cpp), whose functions are static.
 #pragma once
 
 #pragma GCC diagnostic push

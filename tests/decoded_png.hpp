@@ -1,7 +1,7 @@
 // decoded_png.hpp: a PNG decoded to RGB by stb_image, independently of the code under test, for
-// the tests of the PNG writers (test_image.cpp, test_plot.cpp): its pixels, and where a colour
-// is. The library writes PNGs and never reads one, so the decoder is compiled here, for the
-// tests alone: static (STB_IMAGE_STATIC), in each test file that includes this, PNG only.
+// the tests of the PNG writers (test_png.cpp, test_image.cpp, test_plot.cpp): its pixels, and
+// where a colour is. The library writes PNGs and never reads one, so the decoder is compiled here,
+// for the tests alone: static (STB_IMAGE_STATIC), in each test file that includes this, PNG only.
 #pragma once
 
 #include <algorithm>

@@ -8,11 +8,13 @@
 //   canvas.hpp      the RGB picture the grids and plots are drawn on
 //   image.hpp       PNG grids of gray images
 //   plot.hpp        loss curves and labelled scatter plots as PNG
+//   dot.hpp         the tape's DOT text written to a file and rendered by Graphviz
 #pragma once
 
 #include "io/atomic_file.hpp"
 #include "io/canvas.hpp"
 #include "io/checkpoint.hpp"
+#include "io/dot.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"
 #include "io/mnist.hpp"

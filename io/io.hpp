@@ -3,6 +3,10 @@
 //   atomic_file.hpp writing a whole file atomically, with the system's reason on failure
 //   idx.hpp         the IDX file format of MNIST
 //   mnist.hpp       MNIST and Fashion-MNIST from their files into an nn::Dataset
+//   checkpoint_error.hpp the error of every .npz file and its parts
+//   zip.hpp         the stored zip archive, the container of an .npz
+//   npy.hpp         one float32 array as a NumPy .npy file
+//   npz.hpp         named float32 arrays to and from a NumPy .npz file
 //   checkpoint.hpp  a module's parameters to and from NumPy .npz files
 //   png.hpp         an RGB picture written as a PNG file
 //   canvas.hpp      the RGB picture the grids and plots are drawn on
@@ -14,9 +18,13 @@
 #include "io/atomic_file.hpp"
 #include "io/canvas.hpp"
 #include "io/checkpoint.hpp"
+#include "io/checkpoint_error.hpp"
 #include "io/dot.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"
 #include "io/mnist.hpp"
+#include "io/npy.hpp"
+#include "io/npz.hpp"
 #include "io/plot.hpp"
 #include "io/png.hpp"
+#include "io/zip.hpp"

@@ -1,5 +1,5 @@
-// Checkpoints: bit-exact round trip, mismatch errors, corrupt files, atomic replacement, and a
-// file written by numpy.savez.
+// io/checkpoint.cpp: a module's checkpoint: bit-exact round trip, mismatch errors, missing and
+// corrupt files, atomic replacement, a full disk.
 #include <filesystem>
 #include <fstream>
 
@@ -7,23 +7,15 @@
 
 #include "check.hpp"
 #include "io/checkpoint.hpp"
-#include "numpy_files.hpp"
+#include "io/npz.hpp"
 #include "nn/layers.hpp"
 #include "temp_dir.hpp"
 #include "write_fault.hpp"
-
-#include <xtensor/xnpy.hpp>
 
 using namespace autograd;
 namespace fs = std::filesystem;
 
 namespace {
-
-using numpy_files::from_hex;
-using numpy_files::kNumpyCompressed;
-using numpy_files::kNumpyFloat32;
-using numpy_files::kNumpyFloat64;
-
 nn::Sequential small_model(Generator& gen) {
     return nn::Sequential(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen));
 }
@@ -89,19 +81,6 @@ TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {
     }
 }
 
-TEST_CASE("files written by numpy.savez load; float64 and compressed ones are refused with the fix") {
-    TempDir dir;
-    write_bytes(dir / "np32.npz", from_hex(kNumpyFloat32));
-    const auto arrays = io::load_npz(dir / "np32.npz");
-    REQUIRE(arrays.size() == 2);
-    CHECK(arrays.at("weight") == xt::xarray<float>{{1.5f, -2.0f, 0.25f}});
-    CHECK(arrays.at("bias") == xt::xarray<float>{3.0f});
-    write_bytes(dir / "np64.npz", from_hex(kNumpyFloat64));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "np64.npz"), "np64.npz", "'w'", "<f8", "astype(numpy.float32)");
-    write_bytes(dir / "npc.npz", from_hex(kNumpyCompressed));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "npc.npz"), "npc.npz", "compressed", "numpy.savez");
-}
-
 TEST_CASE("saving replaces an existing checkpoint atomically and leaves no temporary file") {
     TempDir dir;
     Generator gen(4);
@@ -146,106 +125,4 @@ TEST_CASE("on a full disk a save fails with the system's reason, naming the file
     nn::Sequential back = small_model(gen);
     io::load_checkpoint(back, path);  // still the first model, whole
     CHECK(back.parameters()[0].value() == a.parameters()[0].value());
-}
-
-TEST_CASE("crafted archives: every byte of a good file changed, overlapping members, lying .npy headers") {
-    TempDir dir;
-    const xt::xarray<float> a{1.0f, 2.0f}, b = xt::ones<float>({1, 1});
-    io::save_npz(dir / "good.npz", {{"a", a}, {"b", b}});
-    const std::string good = read_bytes(dir / "good.npz");
-    // Each byte set to 0x00 and to 0xFF: the result is the same arrays or a CheckpointError, never
-    // a crash, another exception or a huge allocation (run under ./lab test --sanitize too).
-    std::size_t refused = 0;
-    for (std::size_t i = 0; i < good.size(); ++i)
-        for (char v : {'\x00', '\xff'}) {
-            std::string bad = good;
-            bad[i] = v;
-            write_bytes(dir / "bad.npz", bad);
-            try {
-                const auto arrays = io::load_npz(dir / "bad.npz");  // e.g. an entry count of 0: no arrays
-                CHECK(arrays.size() <= 2);
-            } catch (const io::CheckpointError&) {
-                ++refused;
-            }
-        }
-    CHECK(refused > good.size());  // most bytes matter
-    // One member named a thousand times in the directory: refused, not copied a thousand times.
-    const std::string npy = xt::dump_npy(a);
-    std::vector<std::pair<std::string, std::string>> same(1000, {"a.npy", npy});
-    write_bytes(dir / "many.npz", io::zip_stored(same));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "many.npz"), "many.npz");
-    // .npy headers that lie about their length or their shape.
-    const std::string huge_header = std::string("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12) + std::string(100, ' ');
-    write_bytes(dir / "hdr.npz", io::zip_stored({{"w.npy", huge_header}}));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "hdr.npz"), "hdr.npz", "'w'", "header longer");
-    const std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }\n";
-    std::string lying = std::string("\x93NUMPY\x01\x00", 8);
-    lying += static_cast<char>(header.size() & 0xFF), lying += static_cast<char>(header.size() >> 8);
-    lying += header + std::string(8, '\0');
-    write_bytes(dir / "shape.npz", io::zip_stored({{"w.npy", lying}}));
-    CHECK_THROWS_CONTAINING(io::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "more than 2147483648 elements");
-}
-
-namespace {
-// An .npz of one member "w.npy": a version 1.0 .npy with this header (the '\n' is added) and data.
-std::string npz_with_header(const std::string& dict, const std::string& data) {
-    const std::string header = dict + "\n";
-    std::string npy = std::string("\x93NUMPY\x01\x00", 8);
-    npy += static_cast<char>(header.size() & 0xFF), npy += static_cast<char>((header.size() >> 8) & 0xFF);
-    return io::zip_stored({{"w.npy", npy + header + data}});
-}
-}  // namespace
-
-TEST_CASE(".npy headers are read by a bounded parser before xtensor sees them") {
-    TempDir dir;
-    // The CheckpointError's message for an .npz whose one member has this header, or "" when it loads.
-    auto refused = [&](const std::string& dict, const std::string& data = std::string(8, '\0')) {
-        write_bytes(dir / "h.npz", npz_with_header(dict, data));
-        try {
-            io::load_npz(dir / "h.npz");
-        } catch (const io::CheckpointError& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    };
-    // What numpy.save writes reads.
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }").empty());
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }   ").empty());
-    // A 'descr' of 30,000 characters: std::regex in xtensor's parser overflowed the stack on it.
-    // Refused for the header's length; one of 5,000 (under the bound) for not being a dtype.
-    const std::string long30k = refused("{'descr': '<" + std::string(30000, 'f') +
-                                        "', 'fortran_order': False, "
-                                        "'shape': (2,), }");
-    CHECK_MESSAGE(long30k.find("h.npz: 'w' has a header of 30") != std::string::npos, long30k);
-    CHECK_MESSAGE(long30k.find("more than the 10000") != std::string::npos, long30k);
-    const std::string long5k =
-        refused("{'descr': '<" + std::string(5000, '4') + "', 'fortran_order': False, 'shape': (2,), }");
-    CHECK_MESSAGE(long5k.find("h.npz: 'w' has a 'descr' of 5001 characters ('<4444") != std::string::npos, long5k);
-    CHECK_MESSAGE(long5k.find("not a NumPy dtype read here") != std::string::npos, long5k);
-    CHECK(refused("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }").find("'<i4'") != std::string::npos);
-    CHECK(refused("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }")
-              .find("expected 'descr' value at byte") != std::string::npos);
-    // Shapes: too many dimensions, a size of 20 digits, absurd sizes next to a 0, a lying product.
-    std::string dims33 = "(";
-    for (int d = 0; d < 33; ++d) dims33 += "1, ";
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': " + dims33 + "), }").find("more than 32 dim") !=
-          std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }")
-              .find("sizes below 10^19") != std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967295, 4294967295), }", "")
-              .find("more than 2147483648 elements") != std::string::npos);
-    CHECK(
-        refused("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }").find("8 bytes of data for a shape of 1") !=
-        std::string::npos);
-    // Keys missing, repeated, unknown; Fortran order; not a dict; no newline at the end.
-    CHECK(refused("{'descr': '<f4', 'shape': (2,), }").find("without all of") != std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")
-              .find("repeated key 'descr'") != std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}").find("key 'x'") !=
-          std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }").find("Fortran order") !=
-          std::string::npos);
-    CHECK(refused("['descr', '<f4']").find("not an .npy dict") != std::string::npos);
-    CHECK(refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x").find("does not end with") !=
-          std::string::npos);
 }

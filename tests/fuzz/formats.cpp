@@ -9,8 +9,9 @@
 
 #include "../numpy_files.hpp"
 #include "fuzz.hpp"
-#include "io/checkpoint.hpp"
 #include "io/idx.hpp"
+#include "io/npz.hpp"
+#include "io/zip.hpp"
 
 namespace fuzz {
 

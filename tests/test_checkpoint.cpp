@@ -1,4 +1,4 @@
-// io/checkpoint.cpp: a module's checkpoint: bit-exact round trip, mismatch errors, missing and
+// nn/checkpoint.cpp: a module's checkpoint: bit-exact round trip, mismatch errors, missing and
 // corrupt files, atomic replacement, a full disk.
 #include <filesystem>
 #include <fstream>
@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "check.hpp"
-#include "io/checkpoint.hpp"
 #include "io/npz.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/layers.hpp"
 #include "temp_dir.hpp"
 #include "write_fault.hpp"
@@ -27,8 +27,8 @@ TEST_CASE("save then load restores every parameter bit for bit") {
     nn::Sequential a = small_model(gen), b = small_model(gen);
     a[0].named_parameters()[1].second.mutable_value() = xt::xarray<float>{0.1f, -0.2f, 1e-30f};  // bias, odd values
     REQUIRE_FALSE(a.parameters()[0].value() == b.parameters()[0].value());
-    io::save_checkpoint(a, dir / "model.npz");
-    io::load_checkpoint(b, dir / "model.npz");
+    nn::save_checkpoint(a, dir / "model.npz");
+    nn::load_checkpoint(b, dir / "model.npz");
     for (std::size_t i = 0; i < a.parameters().size(); ++i) {
         const std::string name = a.named_parameters()[i].first;
         CAPTURE(name);
@@ -44,36 +44,36 @@ TEST_CASE("loading into a different model names the parameter") {
     TempDir dir;
     Generator gen(2);
     nn::Sequential a = small_model(gen);
-    io::save_checkpoint(a, dir / "m.npz");
+    nn::save_checkpoint(a, dir / "m.npz");
     nn::Sequential wider(nn::Linear(4, 5, gen), nn::ReLU(), nn::Linear(5, 2, gen));
     const xt::xarray<float> before = wider.parameters()[0].value();
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(wider, dir / "m.npz"), "m.npz", "'0.weight'", "(4, 3)", "(4, 5)");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(wider, dir / "m.npz"), "m.npz", "'0.weight'", "(4, 3)", "(4, 5)");
     CHECK(wider.parameters()[0].value() == before);  // nothing was changed
     nn::Sequential deeper(nn::Linear(4, 3, gen), nn::ReLU(), nn::Linear(3, 2, gen), nn::ReLU(), nn::Linear(2, 2, gen));
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
     nn::Sequential shallower(nn::Linear(4, 3, gen));
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
 }
 
 TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {
     TempDir dir;
     Generator gen(3);
     nn::Sequential m = small_model(gen);
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
     write_bytes(dir / "empty.npz", "");
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
     write_bytes(dir / "text.npz", std::string(200, 'x'));
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "text.npz"), "text.npz", "no zip directory");
-    io::save_checkpoint(m, dir / "good.npz");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "text.npz"), "text.npz", "no zip directory");
+    nn::save_checkpoint(m, dir / "good.npz");
     const std::string good = read_bytes(dir / "good.npz");
     write_bytes(dir / "cut.npz", good.substr(0, good.size() / 2));
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "cut.npz"), "cut.npz");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "cut.npz"), "cut.npz");
     std::string flipped = good;
     const std::size_t second_member = flipped.find("PK\x03\x04", 4);
     REQUIRE(second_member != std::string::npos);
     flipped[second_member - 1] = static_cast<char>(flipped[second_member - 1] ^ 0x55);  // the first array's last byte
     write_bytes(dir / "flipped.npz", flipped);
-    CHECK_THROWS_CONTAINING(io::load_checkpoint(m, dir / "flipped.npz"), "flipped.npz", "CRC");
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "flipped.npz"), "flipped.npz", "CRC");
     // Every prefix of a good file fails cleanly, never reads out of bounds.
     for (std::size_t n = 0; n < good.size(); n += 7) {
         write_bytes(dir / "prefix.npz", good.substr(0, n));
@@ -85,20 +85,20 @@ TEST_CASE("saving replaces an existing checkpoint atomically and leaves no tempo
     TempDir dir;
     Generator gen(4);
     nn::Sequential a = small_model(gen), b = small_model(gen);
-    io::save_checkpoint(a, dir / "ckpt.npz");
-    io::save_checkpoint(b, dir / "ckpt.npz");
+    nn::save_checkpoint(a, dir / "ckpt.npz");
+    nn::save_checkpoint(b, dir / "ckpt.npz");
     std::size_t files = 0;
     for (const auto& entry : fs::directory_iterator(dir.path)) {
         ++files;
         CHECK(entry.path().filename() == "ckpt.npz");
     }
     CHECK(files == 1);
-    io::load_checkpoint(a, dir / "ckpt.npz");
+    nn::load_checkpoint(a, dir / "ckpt.npz");
     CHECK(a.parameters()[0].value() == b.parameters()[0].value());
     // A folder that does not exist yet is made; an unwritable place is an error naming it.
-    io::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
+    nn::save_checkpoint(a, dir / "sub/dir/ckpt.npz");
     CHECK(fs::exists(dir / "sub/dir/ckpt.npz"));
-    CHECK_THROWS_CONTAINING(io::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
+    CHECK_THROWS_CONTAINING(nn::save_checkpoint(a, "/proc/no-such/ckpt.npz"), "/proc/no-such/ckpt.npz",
                             "cannot create the folder");
 }
 
@@ -108,11 +108,11 @@ TEST_CASE("on a full disk a save fails with the system's reason, naming the file
     nn::Sequential a = small_model(gen);
     nn::Linear big(784, 64, gen);  // 200 kB of weights: more than the 16 kB the child may write
     const std::string path = dir / "ckpt.npz";
-    io::save_checkpoint(a, path);
+    nn::save_checkpoint(a, path);
     const std::string good = read_bytes(path);
     const std::string message = error_on_full_disk(16384, [&] {
         try {
-            io::save_checkpoint(big, path);
+            nn::save_checkpoint(big, path);
         } catch (const io::CheckpointError& e) {  // the type callers catch
             throw std::runtime_error(std::string("CheckpointError: ") + e.what());
         }
@@ -123,6 +123,6 @@ TEST_CASE("on a full disk a save fails with the system's reason, naming the file
     CHECK(read_bytes(path) == good);
     CHECK(names_in(dir.path) == std::set<std::string>{"ckpt.npz"});
     nn::Sequential back = small_model(gen);
-    io::load_checkpoint(back, path);  // still the first model, whole
+    nn::load_checkpoint(back, path);  // still the first model, whole
     CHECK(back.parameters()[0].value() == a.parameters()[0].value());
 }

@@ -1,6 +1,6 @@
 // dataset.hpp: a labelled image set in memory, each image one flat row of pixels in [0, 1].
 //
-// io/mnist.hpp fills one from MNIST's or Fashion-MNIST's files; nn::DataLoader (nn/data.hpp) cuts
+// io/mnist.hpp fills one from MNIST's or Fashion-MNIST's files; nn::DataLoader, a layer up, cuts
 // one into minibatches.
 //
 // Dimension letters: N images in the data set, B in a batch, D = H*W pixels per image.

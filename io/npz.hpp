@@ -1,5 +1,5 @@
-// npz.hpp: named float32 arrays to and from a NumPy .npz file: checkpoints (nn/checkpoint.hpp)
-// and the models a lecture keeps between runs (lectures/trained.hpp).
+// npz.hpp: named float32 arrays to and from a NumPy .npz file: a module's checkpoint
+// (nn::save_checkpoint, a layer up) and the models a lecture keeps between runs.
 //
 // The file is what numpy.savez writes: a zip archive (io/zip.hpp), stored, not compressed,
 // holding one .npy file (io/npy.hpp) per array, named NAME.npy. A student opens it in Python with

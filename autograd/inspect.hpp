@@ -1,4 +1,5 @@
-// inspect.hpp: look at the tape behind a tensor, as text or as a Graphviz picture.
+// inspect.hpp: look at the tape behind a tensor, as text or as a graph in Graphviz's DOT language
+// (writing it to a file and rendering it is io's, write_dot).
 #pragma once
 
 #include <string>
@@ -16,11 +17,5 @@ std::string tape_text(const BasicTensor<T>& t);
 // ops as ellipses, arrows in the direction of the forward pass, with a title that says so.
 template <class T>
 std::string tape_dot(const BasicTensor<T>& t);
-
-// Writes `dot_text` to `dot_path` and, when Graphviz's `dot` program is installed, renders it to
-// `image_path` (PNG or SVG, by the extension). Returns whether the image was written. Both files
-// are written atomically (io/atomic_file.hpp): a failed write is an io::WriteError naming the file
-// and the system's reason, and leaves the file that was there.
-bool write_dot(const std::string& dot_text, const std::string& dot_path, const std::string& image_path);
 
 }  // namespace autograd

@@ -16,8 +16,6 @@
 //
 // Leaves out: keeping the old file's permissions (the new file gets 0666 less the umask, as any
 // new file), and writing through a symbolic link (the link is replaced by the file).
-//
-// Compiled into the autograd library, the lowest one, because autograd's write_dot writes files too.
 #pragma once
 
 #include <string>

@@ -1,13 +1,9 @@
-// image.hpp: pictures as PNG files, through stb_image_write and stb_image (Debian's libstb-dev).
-//
-// Grids of gray images (digits, reconstructions, generated samples, hidden units' weights drawn
-// as images, Scott slide 11), reading a PNG back as a gray image, and the small RGB canvas that
-// plot.hpp draws on.
+// image.hpp: gray images as PNG pictures: grids of digits, reconstructions, generated samples and
+// hidden units' weights drawn as images (Scott slide 11), and rows of them with labels, drawn on a
+// Canvas (canvas.hpp).
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,65 +36,5 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
 // {{"original", x}, {"noisy", x_tilde}, {"reconstructed", r}}. Rows may differ in length.
 void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
                      std::size_t height, std::size_t width, const GridOptions& options = {});
-
-// Every error reading a picture; the message names the file and what is wrong.
-class ImageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Reads a PNG as gray values in [0, 1], shape (H, W): colour becomes luma (0.299 R + 0.587 G +
-// 0.114 B), and transparent parts are laid over white. Only PNG is read (convert other formats
-// first), at most 8192 pixels on each side; the file's structure, chunk CRCs and image data are
-// checked before decoding (io/png_check.hpp), and anything wrong is an ImageError naming the file.
-xt::xarray<float> read_png_gray(const std::string& path);
-
-// Resizes a gray (H, W) image to (height, width) by averaging the source area under each output
-// pixel (bilinear when enlarging), e.g. a photo of a digit down to 28 x 28.
-xt::xarray<float> resize_gray(const xt::xarray<float>& image, std::size_t height, std::size_t width);
-
-// A picture of one digit made to look like an MNIST input, as MNIST itself was made: light ink on
-// black (a light background is inverted), the ink's bounding box scaled to fit 20 x 20 keeping its
-// shape, centred by its centre of mass in 28 x 28 (`size` x `size`, box 20/28 of it).
-xt::xarray<float> fit_digit(const xt::xarray<float>& image, std::size_t size = 28);
-
-// An RGB picture to draw on: rectangles, lines, dots and text (stb_easy_font's small font).
-class Canvas {
-public:
-    // An 8-bit RGB colour.
-    struct Color {
-        std::uint8_t r, g, b;
-        bool operator==(const Color& o) const { return r == o.r && g == o.g && b == o.b; }
-        bool operator!=(const Color& o) const { return !(*this == o); }
-    };
-    // A width x height canvas filled with `background`.
-    Canvas(int width, int height, Color background = {255, 255, 255});
-
-    int width() const { return width_; }    // in pixels
-    int height() const { return height_; }  // in pixels
-    // Sets one pixel; pixels outside the canvas are ignored (so is everything drawn there).
-    void set(int x, int y, Color c);
-    // The colour at (x, y); std::out_of_range outside the canvas.
-    Color get(int x, int y) const;
-    // A filled w x h rectangle with its top-left corner at (x, y).
-    void fill_rect(int x, int y, int w, int h, Color c);
-    // A straight line from (x0, y0) to (x1, y1), `thickness` pixels wide.
-    void line(double x0, double y0, double x1, double y1, Color c, int thickness = 1);
-    // A filled disc of the given radius centred at (x, y); radius 1 is a 3x3 dot.
-    void dot(double x, double y, int radius, Color c);
-    // Text with its top-left corner at (x, y); each font pixel drawn scale x scale.
-    void text(int x, int y, const std::string& s, Color c, int scale = 1);
-    // Width of the text in pixels (its advance: the last character's blank column included).
-    static int text_width(const std::string& s, int scale = 1);
-    // Height of a capital letter or digit; descenders (g, p, y) reach 2 * scale lower.
-    static int text_height(int scale = 1) { return 7 * scale; }
-    // Writes the canvas as a PNG, atomically (io/atomic_file.hpp): on failure an io::WriteError
-    // naming the path and the system's reason, and the file that was there stays.
-    void save_png(const std::string& path) const;
-
-private:
-    int width_, height_;
-    std::vector<std::uint8_t> rgb_;
-};
 
 }  // namespace io

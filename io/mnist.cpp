@@ -10,8 +10,6 @@
 
 namespace io {
 
-using nn::Dataset;
-
 namespace {
 namespace fs = std::filesystem;
 

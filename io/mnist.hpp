@@ -1,4 +1,4 @@
-// mnist.hpp: MNIST and Fashion-MNIST from their files into an nn::Dataset.
+// mnist.hpp: MNIST and Fashion-MNIST from their files into a Dataset (io/dataset.hpp).
 //
 // Both data sets are four IDX files (idx.hpp) in one folder, under the same names:
 //   train-images-idx3-ubyte (60000, 28, 28)   train-labels-idx1-ubyte (60000)
@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <string>
 
+#include "io/dataset.hpp"
 #include "io/idx.hpp"
-#include "nn/data.hpp"
 
 namespace io {
 
@@ -19,12 +19,12 @@ namespace io {
 // `limit` above 0, only the first `limit` images (or all, when there are fewer). A missing
 // folder or file is a DataError that says to run `./lab fetch mnist`; so is a file that loads
 // but does not fit: images other than 28x28, a labels count unlike the images count, no images.
-nn::Dataset load_mnist(const std::string& dir, bool train, std::size_t limit = 0);
+Dataset load_mnist(const std::string& dir, bool train, std::size_t limit = 0);
 
 // Fashion-MNIST (Xiao et al. 2017): clothes in the same format, sizes and file names as MNIST.
 // A missing folder or file, or files that do not fit (as above), is a DataError that says to run
 // `./lab fetch fashion-mnist`.
-nn::Dataset load_fashion_mnist(const std::string& dir, bool train, std::size_t limit = 0);
+Dataset load_fashion_mnist(const std::string& dir, bool train, std::size_t limit = 0);
 
 // $MNIST_DIR when set, else "data/mnist" (relative to the working folder: the project root).
 std::string default_mnist_dir();

@@ -1,4 +1,4 @@
-// plot.cpp: line plots, labelled scatters and matrices as tables, drawn on a Canvas (image.hpp).
+// plot.cpp: line plots, labelled scatters and matrices as tables, drawn on a Canvas (canvas.hpp).
 //
 // Layout: the title on top, the y axis' label above its tick labels, the x axis' label under
 // its tick labels; the margins grow to fit the tick labels, so nothing is clipped.
@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "io/image.hpp"
+#include "io/canvas.hpp"
 
 namespace io {
 

@@ -22,6 +22,7 @@
 #include <xtensor-blas/xlinalg.hpp>
 
 #include "autograd/autograd.hpp"
+#include "io/dot.hpp"
 #include "lecture.hpp"
 
 using namespace autograd;
@@ -62,7 +63,7 @@ int main(int argc, char** argv) try {
     // this", is made of smaller ops and brings their nodes. x and target are constants: nothing
     // flows back into them.
 
-    const bool drawn = write_dot(tape_dot(loss), out_dir + "/tape.dot", out_dir + "/tape.png");
+    const bool drawn = io::write_dot(tape_dot(loss), out_dir + "/tape.dot", out_dir + "/tape.png");
     fmt::print("\ngraph written to {}/tape.dot{}\n", out_dir,
                drawn ? " and tape.png" : " (install graphviz for tape.png)");
 

@@ -116,7 +116,7 @@ double pca_test_mse(const xt::xarray<float>& train, const xt::xarray<float>& tes
 
 // The training loop of the main model below, without its printing: Adam on the square loss plus
 // weight_decay times the squared weights, `epochs` passes over `data` in shuffled batches.
-void fit_quietly(models::MLPAutoencoder& model, const nn::Dataset& data, std::size_t epochs, std::size_t batch_size,
+void fit_quietly(models::MLPAutoencoder& model, const io::Dataset& data, std::size_t epochs, std::size_t batch_size,
                  double weight_decay, std::uint64_t seed) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, batch_size, /*shuffle=*/true, seed);
@@ -145,8 +145,8 @@ int main(int argc, char** argv) try {
     lecture::section("MNIST");
     // --quick (the test suite) trains on the first 3,000 images for 10 epochs and tests on 1,000.
     const std::size_t train_limit = opt.quick ? 3000 : 0, test_limit = opt.quick ? 1000 : 0;
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, train_limit);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, test_limit);
+    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, train_limit);
+    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, test_limit);
     fmt::print("{} training images, {} test images, {} pixels each\n", train.size(), test.size(),
                train.images.shape()[1]);
 
@@ -280,7 +280,7 @@ int main(int argc, char** argv) try {
     const std::size_t n_small = 500, small_epochs = opt.quick ? 25 : 100, small_batch = 50;
     lecture::section(
         fmt::format("Scott slide 6, Lamúrias \"Beware of overfitting\": {} digits, {} epochs", n_small, small_epochs));
-    nn::Dataset small;
+    io::Dataset small;
     small.images = xt::view(train.images, xt::range(0, n_small), xt::all());  // (500, D)
     small.labels.assign(train.labels.begin(), train.labels.begin() + static_cast<long>(n_small));
     // ReLU code, sigmoid output, as the model above (written out, so that Try this 3 leaves them be).
@@ -362,10 +362,10 @@ int main(int argc, char** argv) try {
     // ---- A checkpoint NumPy can open, and the model it restores ----
     lecture::section("Checkpoint");
     const std::string ckpt = out_dir + "/model.npz";
-    io::save_checkpoint(model, ckpt);
+    nn::save_checkpoint(model, ckpt);
     Generator other(opt.seed + 1);
     models::MLPAutoencoder restored(widths, other, hidden, output);  // a checkpoint holds weights, not the architecture
-    io::load_checkpoint(restored, ckpt);
+    nn::load_checkpoint(restored, ckpt);
     const double restored_mse = nn::reconstruction_mse(restored, test);
     fmt::print("saved {} ({} tensors); a fresh model loaded from it scores test MSE {:.6f} (the trained one: {:.6f})\n",
                ckpt, model.named_parameters().size(), restored_mse, test_mse);

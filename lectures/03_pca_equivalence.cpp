@@ -270,7 +270,7 @@ void draw_three_two_three(const ThreeTwoThree& t, const std::string& out_dir) {
 // ---- Part 2, Lamúrias "PCA vs autoencoder" ----
 // What part 2 measures, and what its figures draw.
 struct Mnist32 {
-    nn::Dataset train, test;
+    io::Dataset train, test;
     models::MLPAutoencoder linear, deep;
     xt::xarray<float> U, pca_recon;  // (D, K) PCA's top K axes; (N, D) its test reconstructions
     xt::xarray<double> linear_rows;  // (K, D) the linear decoder's rows
@@ -283,8 +283,8 @@ struct Mnist32 {
 Mnist32 pca_against_autoencoders(std::size_t K, bool quick, Generator& gen) {
     lecture::section("Lamúrias, PCA vs autoencoder: MNIST with 32 code units");
     // --quick: 5,000 training images and 1,000 test images, with more epochs (40 and 30).
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 5000 : 0);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, quick ? 1000 : 0);
+    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 5000 : 0);
+    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
 
     // PCA-32: x_hat = mu + U U^T (x - mu), U (D, K) the top K eigenvectors of the training

@@ -53,7 +53,7 @@ namespace {
 // are unchanged (lectures/trained.hpp; --retrain trains).
 
 // Mean squared error per value of `model` on `data` (images, or codes), without a graph.
-double test_mse(const std::function<Tensor(const Tensor&)>& model, const nn::Dataset& data) {
+double test_mse(const std::function<Tensor(const Tensor&)>& model, const io::Dataset& data) {
     NoGradGuard no_grad;
     double total = 0.0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0))
@@ -93,7 +93,7 @@ std::string phase_title(Phase phase, std::size_t epochs) {
 // kept in `record` as (phase, epoch, epochs, training loss, test MSE). `order` seeds the batch
 // order: two runs given the same seed see the same batches in the same order.
 void fit(Phase phase, const std::vector<Tensor>& params, const std::function<Tensor(const Tensor&)>& loss,
-         const std::function<Tensor(const Tensor&)>& model, const nn::Dataset& train, const nn::Dataset& test,
+         const std::function<Tensor(const Tensor&)>& model, const io::Dataset& train, const io::Dataset& test,
          std::size_t epochs, std::uint64_t order, lecture::TrainingRecord& record) {
     lecture::section(phase_title(phase, epochs));
     nn::Adam adam(params, 1e-3);
@@ -122,9 +122,9 @@ Tensor codes_of_batch(StackedAutoencoder& outer, const Tensor& x) {
 }
 
 // The codes h1 of every image, to follow phase 2's test error.
-nn::Dataset codes_of(StackedAutoencoder& outer, const nn::Dataset& data) {
+io::Dataset codes_of(StackedAutoencoder& outer, const io::Dataset& data) {
     NoGradGuard no_grad;
-    nn::Dataset codes;
+    io::Dataset codes;
     codes.labels = data.labels;
     codes.images = outer.encode(Tensor(data.images)).value();  // (N, H1)
     return codes;
@@ -140,8 +140,8 @@ struct Orders {
 // level instead learns to restore its input from a copy with a fraction nu of its values set to
 // zero (masking noise, Scott slide 19, drawn from `gen`): the stacked denoising autoencoder of
 // Vincent et al. `phases` name the two phases.
-StackedAutoencoder train_stack(StackedAutoencoder& outer, StackedAutoencoder& inner, const nn::Dataset& train,
-                               const nn::Dataset& test, std::size_t epochs, double nu, Orders orders,
+StackedAutoencoder train_stack(StackedAutoencoder& outer, StackedAutoencoder& inner, const io::Dataset& train,
+                               const io::Dataset& test, std::size_t epochs, double nu, Orders orders,
                                std::pair<Phase, Phase> phases, Generator& gen, lecture::TrainingRecord& record) {
     const auto corrupt = [&](const Tensor& x) { return nu > 0.0 ? nn::masking_noise(x, nu, gen) : x; };
     fit(
@@ -157,7 +157,7 @@ StackedAutoencoder train_stack(StackedAutoencoder& outer, StackedAutoencoder& in
     // end with the same weights to the last bit. A matrix product's rounding depends on its
     // shape: OpenBLAS's Haswell kernels round a 60,000-row product's rows otherwise than a
     // 128-row one's, and Adam grows such differences into a weight difference of 3e-2.
-    const nn::Dataset test_codes = codes_of(outer, test);
+    const io::Dataset test_codes = codes_of(outer, test);
     fit(
         phases.second, inner.parameters(),
         [&](const Tensor& x) {
@@ -189,7 +189,7 @@ struct Autoencoders {
 // Trains the four autoencoders, E epochs per phase (the denoising stack `denoising_epochs` per
 // level), every epoch's line kept in `record`.
 Autoencoders train_autoencoders(nn::Activation act, std::size_t E, std::size_t denoising_epochs,
-                                const nn::Dataset& train, const nn::Dataset& test, Generator& gen,
+                                const io::Dataset& train, const io::Dataset& test, Generator& gen,
                                 lecture::TrainingRecord& record) {
     // ---- Scott slide 9: two autoencoders, trained one after the other ----
     auto [outer, inner] = untrained_levels(act, gen);
@@ -336,8 +336,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 10,000 training images and 1,000 test images.
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 10000 : 0);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 10000 : 0);
+    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
     // Every phase trains for E epochs, and so does the end-to-end model (whose epoch costs about
     // what an epoch of phase 1 and one of phase 2 cost together).

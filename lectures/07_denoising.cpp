@@ -56,7 +56,7 @@ xt::xarray<float> apply(models::MLPAutoencoder& model, const xt::xarray<float>& 
 // afresh (a new x~ every time x is seen, so the network cannot memorise the noise), and take a
 // step on the square loss between g(f(x~)) and the clean x. With no corruption it is the plain
 // autoencoder.
-void train(models::MLPAutoencoder& model, const nn::Dataset& data, const Corruption& corrupt, std::size_t epochs,
+void train(models::MLPAutoencoder& model, const io::Dataset& data, const Corruption& corrupt, std::size_t epochs,
            Generator& gen) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, gen.next_u64());
@@ -84,8 +84,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 8,000 training images, 1,000 test images, 8 epochs (5 models; about 1.6 s each).
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 8000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 8000 : 0);
+    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 8 : 5;
     const std::vector<std::size_t> widths{784, 256, 64};  // the autoencoder of mnist_autoencoder

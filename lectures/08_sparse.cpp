@@ -59,7 +59,7 @@ struct Codes {
     double mse = 0.0;     // per pixel
 };
 
-Codes encode_all(MLPAutoencoder& model, const nn::Dataset& data) {
+Codes encode_all(MLPAutoencoder& model, const io::Dataset& data) {
     NoGradGuard no_grad;
     Codes c;
     c.h = xt::zeros<float>({data.size(), model.encoder_layer(0).out_features()});  // (N, H)
@@ -81,7 +81,7 @@ Codes encode_all(MLPAutoencoder& model, const nn::Dataset& data) {
 //   L1:           L = (1/B) sum_n [ ||x_n - g(f(x_n))||^2 + alpha sum_i |h_ni| ]
 //   None:         the first term alone.
 // Prints, per epoch, the mean activation of the batches and the fraction of exact zeros in h.
-void train(MLPAutoencoder& model, const nn::Dataset& data, Penalty penalty, double weight, double p, double lr,
+void train(MLPAutoencoder& model, const io::Dataset& data, Penalty penalty, double weight, double p, double lr,
            std::size_t epochs, std::size_t batch_size, std::uint64_t seed) {
     nn::Adam adam(model.parameters(), lr);
     nn::DataLoader loader(data, batch_size, /*shuffle=*/true, seed);
@@ -125,8 +125,8 @@ void copy_parameters(const MLPAutoencoder& from, MLPAutoencoder& to) {
 // The images d[0], d[k], d[2k], ...: a sample spread over the whole test set. Its first 5,000
 // images are cleaner than its last 5,000 (LeCun's MNIST page), and the first 1,000 alone carry
 // 8% less ink on average than all 10,000: not a fair sample for a mean activation.
-nn::Dataset every_kth(const nn::Dataset& d, std::size_t k) {
-    nn::Dataset s;
+io::Dataset every_kth(const io::Dataset& d, std::size_t k) {
+    io::Dataset s;
     s.images = xt::view(d.images, xt::range(std::size_t(0), d.size(), k), xt::all());  // (N / k, D)
     for (std::size_t i = 0; i < d.size(); i += k) s.labels.push_back(d.labels[i]);
     s.rows = d.rows, s.cols = d.cols;
@@ -158,7 +158,7 @@ constexpr std::size_t H = 1000;  // hidden units: wider than the D = 784 pixels 
 
 // MNIST's training and test images.
 struct Mnist {
-    nn::Dataset train_set, test_set;
+    io::Dataset train_set, test_set;
 };
 
 // The data: loads MNIST (--quick: fewer images) and prints the sizes; returns both sets.
@@ -249,7 +249,7 @@ struct Models {
 };
 
 // Silva, Sparsity Loss: makes the two other twins, starts the KL model at q_i = p and trains it; returns the five.
-Models train_kl_model(Overcomplete three, const nn::Dataset& train_set, double p, const Recipe& recipe,
+Models train_kl_model(Overcomplete three, const io::Dataset& train_set, double p, const Recipe& recipe,
                       Generator& gen) {
     // Slide 23's other two choices, each a twin of one model above: the same start (copied
     // weights), the same batches, a different penalty or none. The square-error model is the KL
@@ -282,7 +282,7 @@ Models train_kl_model(Overcomplete three, const nn::Dataset& train_set, double p
 }
 
 // Scott slide 23, "via square error": trains the KL model's twin with sum_i (q_i - p)^2; returns its weight gamma.
-double train_square_error_model(Models& m, const nn::Dataset& train_set, double p, const Recipe& recipe) {
+double train_square_error_model(Models& m, const io::Dataset& train_set, double p, const Recipe& recipe) {
     // Omega = sum_i (q_i - p)^2. Near q_i = p the two penalties are parabolas: the second
     // derivative of KL(p || q) at q = p is 1 / (p (1 - p)) = 11.1, that of (q - p)^2 is 2. So
     // gamma = beta / (2 p (1 - p)) = 5.6 pulls a unit near p as hard as beta = 1 does. Away
@@ -299,7 +299,7 @@ double train_square_error_model(Models& m, const nn::Dataset& train_set, double 
 }
 
 // Scott slide 23, L1: trains the KL model's unpenalised twin, the L1 model and its unpenalised twin; returns nothing.
-void train_l1_and_controls(Models& m, const nn::Dataset& train_set, double p, const Recipe& recipe) {
+void train_l1_and_controls(Models& m, const io::Dataset& train_set, double p, const Recipe& recipe) {
     lecture::section("the same 784-1000-784 sigmoid autoencoder without the penalty, from the KL model's start");
     // The KL model's twin: its weights, its b1 = -2.2 (mean activation p at the start), its
     // batches; no penalty. Whatever its mean activation does from there, the reconstruction
@@ -330,7 +330,7 @@ struct TestCodes {
 };
 
 // After training: encodes the test set with each of the five models; returns the codes and the q_i.
-TestCodes encode_test_set(Models& m, const nn::Dataset& test_set) {
+TestCodes encode_test_set(Models& m, const io::Dataset& test_set) {
     TestCodes t;
     t.kl = encode_all(m.kl, test_set);
     t.plain = encode_all(m.plain, test_set);

@@ -70,7 +70,7 @@ struct Measures {
     std::vector<double> histogram;
 };
 
-Measures measure(MLPAutoencoder& model, const nn::Dataset& data) {
+Measures measure(MLPAutoencoder& model, const io::Dataset& data) {
     NoGradGuard no_grad;
     const Tensor& W = model.encoder_layer(0).weight;  // (D, H)
     const Tensor column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
@@ -144,7 +144,7 @@ struct Recipe {
 
 // Trains on L = (1/N) sum_n J(x_n, r_n) + lambda (1/N) sum_n ||J(x_n)||_F^2, both terms per image,
 // J the squared error or the cross-entropy. Returns the measures after each epoch.
-std::vector<Measures> train(MLPAutoencoder& model, const nn::Dataset& data, const nn::Dataset& test,
+std::vector<Measures> train(MLPAutoencoder& model, const io::Dataset& data, const io::Dataset& test,
                             const Recipe& recipe, std::size_t epochs, std::uint64_t seed) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(data, 128, /*shuffle=*/true, seed);
@@ -197,7 +197,7 @@ struct ThreeWays {
 };
 
 // Scott slide 24: makes both models, Omega(h) three ways on the contractive encoder; returns the models and the gaps.
-ThreeWays penalty_three_ways(const nn::Dataset& test_set, Generator& gen) {
+ThreeWays penalty_three_ways(const io::Dataset& test_set, Generator& gen) {
     lecture::section("Scott slide 24: Omega(h) = sum_j sum_i (dh_i/dx_j)^2, three ways");
     // One encoder layer h = sigmoid(z), z = x W + b, with W (D, H) as nn::Linear keeps it:
     // z_i = sum_j x_j W_ji + b_i. The chain rule through the sigmoid, sigma'(z) = h (1 - h):
@@ -276,7 +276,7 @@ struct Training {
 };
 
 // Scott slides 23-24: trains the contractive AE, then the plain one on its batches; returns the recipe, plain history.
-Training train_contractive_and_plain(Models& models, const nn::Dataset& train_set, const nn::Dataset& test_set,
+Training train_contractive_and_plain(Models& models, const io::Dataset& train_set, const io::Dataset& test_set,
                                      bool quick, Generator& gen) {
     // The loss per image, as in slide 23 with Omega from slide 24:
     //     L = (1/N) sum_n [ ||x_n - g(f(x_n))||^2 + lambda ||J(x_n)||_F^2 ]
@@ -319,7 +319,7 @@ struct NoiseResistance {
 };
 
 // Scott slide 24, "resists perturbations": both models measured, codes moved by noise; returns measures and ratios.
-NoiseResistance resists_perturbations(Models& models, const nn::Dataset& test_set,
+NoiseResistance resists_perturbations(Models& models, const io::Dataset& test_set,
                                       const std::vector<Measures>& history_p, std::uint64_t seed) {
     lecture::section("Scott slide 24: a neighbourhood of x maps to a smaller neighbourhood of f(x)");
     const Measures mc = measure(models.contractive, test_set), mp = measure(models.plain, test_set);
@@ -382,7 +382,7 @@ struct Control {
 };
 
 // A control: a plain AE, its columns capped at the contractive AE's mean norm; returns its measures and ratios.
-Control norm_capped_control(const NoiseResistance& resist, const nn::Dataset& train_set, const nn::Dataset& test_set,
+Control norm_capped_control(const NoiseResistance& resist, const io::Dataset& train_set, const io::Dataset& test_set,
                             const Training& training, std::uint64_t seed) {
     const Measures &mc = resist.mc, &mp = resist.mp;
     const std::vector<double>& sigmas = resist.sigmas;
@@ -492,7 +492,7 @@ struct CrossEntropy {
 };
 
 // Scott slide 24 again: two new models trained with a cross-entropy reconstruction; returns their measures.
-CrossEntropy corners_cross_entropy(const nn::Dataset& train_set, const nn::Dataset& test_set, const Training& training,
+CrossEntropy corners_cross_entropy(const io::Dataset& train_set, const io::Dataset& test_set, const Training& training,
                                    Generator& gen) {
     // Slide 24 says the corners come with a cross-entropy reconstruction ("encoding near binary
     // and a CE pushes embeddings to corners"), so train both models again with the cross-entropy
@@ -541,7 +541,7 @@ void activations_plot(const Measures& mc, const Measures& mp, double lambda, con
 }
 
 // Slide 24's price: the first 16 test digits and both models' reconstructions, reconstructions.png; returns nothing.
-void reconstructions(Models& models, const nn::Dataset& test_set, double lambda, const std::string& out_dir) {
+void reconstructions(Models& models, const io::Dataset& test_set, double lambda, const std::string& out_dir) {
     std::vector<std::size_t> sixteen(16);
     for (std::size_t i = 0; i < sixteen.size(); ++i) sixteen[i] = i;
     const Tensor xs = test_set.batch(sixteen);  // (16, D)
@@ -573,8 +573,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 6,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
+    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slide 24: the penalty, written out ----

@@ -50,7 +50,7 @@ struct Elbo {
     double total = 0.0, reconstruction = 0.0, kl = 0.0;
 };
 
-Elbo test_elbo(models::VAE& vae, const nn::Dataset& data, Generator& gen) {
+Elbo test_elbo(models::VAE& vae, const io::Dataset& data, Generator& gen) {
     NoGradGuard no_grad;
     Elbo e;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
@@ -67,7 +67,7 @@ Elbo test_elbo(models::VAE& vae, const nn::Dataset& data, Generator& gen) {
 
 // Trains with Adam (lr 1e-3, batches of 128) on the summed negative ELBO; returns the test
 // negative ELBO per image after each epoch.
-std::vector<double> train(models::VAE& vae, const nn::Dataset& train_set, const nn::Dataset& test_set,
+std::vector<double> train(models::VAE& vae, const io::Dataset& train_set, const io::Dataset& test_set,
                           std::size_t epochs, Generator& gen) {
     nn::Adam adam(vae.parameters(), 1e-3);
     nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
@@ -257,7 +257,7 @@ struct TrainedVae {
 };
 
 // Slides 25-28: a 784-400-L VAE trained for `epochs` on the negative ELBO; returns it and its test curve.
-TrainedVae model_and_loss(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t L, std::size_t epochs,
+TrainedVae model_and_loss(const io::Dataset& train_set, const io::Dataset& test_set, std::size_t L, std::size_t epochs,
                           Generator& gen) {
     lecture::section("Scott slides 25-28: a 784-400-20 VAE, trained on the negative ELBO");
     // Encoder: h = relu(x W + b) (N, H); two heads, mu = h W_mu + b_mu and logvar = h W_v + b_v,
@@ -284,7 +284,7 @@ struct KlCheck {
 };
 
 // Slide 28: the latent loss in closed form against 10,000 samples; returns both, the SE and their gap.
-KlCheck kl_against_monte_carlo(models::VAE& vae, const nn::Dataset& test_set, std::size_t L, Generator& gen) {
+KlCheck kl_against_monte_carlo(models::VAE& vae, const io::Dataset& test_set, std::size_t L, Generator& gen) {
     lecture::section("Scott slide 28: the latent loss, closed form against 10,000 samples");
     // For one test image's q(z | x) = N(mu, diag sigma^2): KL(q || p) = E_q[log q(z) - log p(z)].
     // Draw z_k = mu + sigma eps_k for k = 1..10,000 and average
@@ -355,7 +355,7 @@ struct TestDigits {
 };
 
 // Slide 26: what each latent coordinate does to a digit, and traversal.png; returns the test digits' measures.
-TestDigits latents_as_attributes(models::VAE& vae, const nn::Dataset& test_set, std::size_t L, std::uint64_t seed,
+TestDigits latents_as_attributes(models::VAE& vae, const io::Dataset& test_set, std::size_t L, std::uint64_t seed,
                                  const std::string& out_dir) {
     lecture::section("Scott slide 26: latent variables as attributes (the 20-D VAE, one coordinate at a time)");
     // "Latent variables can be thought of as values of attributes describing inputs ... for
@@ -471,7 +471,7 @@ TestDigits latents_as_attributes(models::VAE& vae, const nn::Dataset& test_set, 
 }
 
 // Slides 31-32: a 2-D VAE trained alike, manifold.png, codes.png and its axes; returns its test curve.
-std::vector<double> two_d_latent_space(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t epochs,
+std::vector<double> two_d_latent_space(const io::Dataset& train_set, const io::Dataset& test_set, std::size_t epochs,
                                        const Shapes& test_shapes, const Attributes& spread, Generator& gen,
                                        const std::string& out_dir) {
     lecture::section("Scott slides 31-32: a VAE with a 2-D latent space");
@@ -558,7 +558,7 @@ std::vector<double> two_d_latent_space(const nn::Dataset& train_set, const nn::D
 
 // After slides 31-32: both models' test curves in loss.png, their last values compared; returns nothing.
 void loss_curves(const std::vector<double>& curve, const std::vector<double>& curve2, std::size_t L, std::size_t epochs,
-                 const nn::Dataset& train_set, const std::string& out_dir) {
+                 const io::Dataset& train_set, const std::string& out_dir) {
     std::vector<double> axis;
     for (std::size_t e = 1; e <= epochs; ++e) axis.push_back(static_cast<double>(e));
     io::PlotOptions loss_plot;
@@ -580,7 +580,7 @@ void loss_curves(const std::vector<double>& curve, const std::vector<double>& cu
 // the prior, the KL is 0 and the best such decoder is the per-pixel marginal Bernoulli, p_d
 // the mean training image (clipped to [1e-6, 1 - 1e-6]): its test negative ELBO is its
 // summed BCE, here in double.
-double marginal_bernoulli_nll(const nn::Dataset& train_set, const nn::Dataset& test_set) {
+double marginal_bernoulli_nll(const io::Dataset& train_set, const io::Dataset& test_set) {
     const xt::xarray<double> p_d =
         xt::clip(xt::mean(xt::cast<double>(train_set.images), {0}), 1e-6, 1.0 - 1e-6);  // (D,)
     const xt::xarray<double> x = xt::cast<double>(test_set.images);                     // (N, D)
@@ -604,8 +604,8 @@ int main(int argc, char** argv) try {
 
     // ---- The data ----
     // --quick: 5,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slides 25, 27-28: the model and its loss ----

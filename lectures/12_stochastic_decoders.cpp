@@ -174,7 +174,7 @@ xt::xarray<float> sample_of(Decoder kind, const Tensor& out, Generator& gen) {
 }
 
 // The mean NLL per test image, in nats, without recording a graph.
-double test_nll(StochasticAutoencoder& model, const nn::Dataset& data) {
+double test_nll(StochasticAutoencoder& model, const io::Dataset& data) {
     NoGradGuard no_grad;
     double total = 0.0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0))
@@ -183,7 +183,7 @@ double test_nll(StochasticAutoencoder& model, const nn::Dataset& data) {
 }
 
 // Adam (lr 1e-3, batches of 128) on the mean NLL per image of each minibatch.
-void train(StochasticAutoencoder& model, const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t epochs,
+void train(StochasticAutoencoder& model, const io::Dataset& train_set, const io::Dataset& test_set, std::size_t epochs,
            Generator& gen) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader(train_set, 128, /*shuffle=*/true, gen.next_u64());
@@ -260,7 +260,7 @@ double ink_overlap(const xt::xarray<float>& sample, const xt::xarray<float>& ori
 
 // One sample per test image from the model, scored by ink_overlap (a thousand images at a
 // time: the categorical decoder's output for all 10,000 would take 125 MB).
-double sample_overlap(StochasticAutoencoder& model, const nn::Dataset& data, Generator& gen) {
+double sample_overlap(StochasticAutoencoder& model, const io::Dataset& data, Generator& gen) {
     NoGradGuard no_grad;
     double total = 0.0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
@@ -272,7 +272,7 @@ double sample_overlap(StochasticAutoencoder& model, const nn::Dataset& data, Gen
 
 // The squared error per pixel of the decoder's mean E[x | h] against the original: the one
 // number the three decoders share, since their NLLs are not on a common scale.
-double mean_mse(StochasticAutoencoder& model, const nn::Dataset& data) {
+double mean_mse(StochasticAutoencoder& model, const io::Dataset& data) {
     NoGradGuard no_grad;
     double total = 0.0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0))
@@ -291,8 +291,8 @@ int main(int argc, char** argv) try {
     Generator sampler(opt.seed + 1000);  // the draws x ~ p(x | h), apart from training's randomness
 
     // --quick: 4,000 training images and 1,000 test images.
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
+    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 8 : 5;
 

@@ -215,7 +215,7 @@ struct Judging {
 };
 
 // The judge of lecture gan_mnist (no slide): an MNIST classifier; returns it, the real digits' features and the floor.
-Judging fit_the_judge(const lecture::Options& opt, const nn::Dataset& train_set, const nn::Dataset& test_set,
+Judging fit_the_judge(const lecture::Options& opt, const io::Dataset& train_set, const io::Dataset& test_set,
                       std::size_t n_eval) {
     lecture::section("The judge: an MNIST classifier (as in lecture gan_mnist)");
     Generator judge_gen(1234);
@@ -246,7 +246,7 @@ struct TrainedDcgan {
 };
 
 // Slide 38: DCGAN's players, trained by gan_mnist's game (or kept); returns G, z_eval, snapshots, curves, judgements.
-TrainedDcgan players_and_training(const lecture::Options& opt, const std::string& out_dir, const nn::Dataset& train_set,
+TrainedDcgan players_and_training(const lecture::Options& opt, const std::string& out_dir, const io::Dataset& train_set,
                                   std::size_t n_eval, models::MnistJudge& judge,
                                   const xt::xarray<double>& real_features, Generator& gen) {
     lecture::section("Scott slide 38: DCGAN, transposed convolutions up, strided convolutions down");
@@ -356,7 +356,7 @@ struct Copies {
 
 // As in lecture gan_mnist (no slide): are the samples copies? Returns the samples and both mean distances.
 Copies copies_of_training_images(const lecture::Options& opt, nn::Sequential& G, const xt::xarray<float>& z_eval,
-                                 const nn::Dataset& train_set, const nn::Dataset& test_set) {
+                                 const io::Dataset& train_set, const io::Dataset& test_set) {
     lecture::section("Are the samples copies of training images?");
     const std::size_t n_near = opt.quick ? 500 : 1000;
     const xt::xarray<float> samples = draw(G, z_eval);  // (n, 784)
@@ -380,7 +380,7 @@ lecture::RarestShare ten_digits(models::MnistJudge& judge, const xt::xarray<floa
 }
 
 // As in lecture gan_mnist (no slide): the FID of the Gaussian of the training pixels; returns it.
-double gaussian_of_the_pixels(const nn::Dataset& train_set, std::size_t n_eval, models::MnistJudge& judge,
+double gaussian_of_the_pixels(const io::Dataset& train_set, std::size_t n_eval, models::MnistJudge& judge,
                               const xt::xarray<double>& real_features, double dcgan_fid, double floor_fid,
                               Generator& baseline_gen) {
     const double gaussian_fid =
@@ -397,7 +397,7 @@ struct VaeArithmetic {
 };
 
 // Slide 41 in a VAE's latent space (lecture vae's model, 3 epochs); returns its arithmetic and its samples' FID.
-VaeArithmetic vae_arithmetic(const nn::Dataset& train_set, const nn::Dataset& test_set, std::size_t n_eval,
+VaeArithmetic vae_arithmetic(const io::Dataset& train_set, const io::Dataset& test_set, std::size_t n_eval,
                              models::MnistJudge& judge, const xt::xarray<double>& real_features,
                              Generator& baseline_gen, Generator& gen) {
     // The same arithmetic in a VAE's latent space (lecture vae's 784-400-20 model, 3 epochs):
@@ -458,7 +458,7 @@ struct LatentArithmetic {
 // Slide 41: thick 7 - thin 7 + thin 1 in both spaces, arithmetic*.png; returns both measurements and the VAE's FID.
 LatentArithmetic latent_space_arithmetic(const lecture::Options& opt, const std::string& out_dir, nn::Sequential& G,
                                          const xt::xarray<float>& z_eval, const xt::xarray<float>& samples,
-                                         const nn::Dataset& train_set, const nn::Dataset& test_set,
+                                         const io::Dataset& train_set, const io::Dataset& test_set,
                                          models::MnistJudge& judge, const xt::xarray<double>& real_features,
                                          Generator& baseline_gen, Generator& gen) {
     const std::size_t n_eval = z_eval.shape(0);  // n
@@ -541,8 +541,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // ---- The data, and the judge of lecture gan_mnist ----
-    const nn::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const nn::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
+    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
     const std::size_t n_eval = opt.quick ? 1000 : 5000;
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     Judging judging = fit_the_judge(opt, train_set, test_set, n_eval);

@@ -69,27 +69,27 @@ public:
 };
 
 // The images of `data` showing the digits first .. first + 4, relabelled 0 .. 4.
-nn::Dataset five_digits(const nn::Dataset& data, std::size_t first) {
+io::Dataset five_digits(const io::Dataset& data, std::size_t first) {
     std::vector<std::size_t> index;
     for (std::size_t i = 0; i < data.size(); ++i)
         if (data.labels[i] >= first && data.labels[i] < first + kClasses) index.push_back(i);
-    nn::Dataset out;
+    io::Dataset out;
     out.images = data.batch(index).value();  // (N, D)
     for (std::size_t i : index) out.labels.push_back(data.labels[i] - first);
     return out;
 }
 
 // The rows order[0 .. n) of `data`: the n images whose labels we pay for.
-nn::Dataset labelled_subset(const nn::Dataset& data, const std::vector<std::size_t>& order, std::size_t n) {
+io::Dataset labelled_subset(const io::Dataset& data, const std::vector<std::size_t>& order, std::size_t n) {
     const std::vector<std::size_t> index(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n));
-    nn::Dataset out;
+    io::Dataset out;
     out.images = data.batch(index).value();  // (n, D)
     for (std::size_t i : index) out.labels.push_back(data.labels[i]);
     return out;
 }
 
 // The fraction of `data` that `net` labels correctly (the largest logit is the prediction).
-double accuracy(ConvNet& net, const nn::Dataset& data) {
+double accuracy(ConvNet& net, const io::Dataset& data) {
     NoGradGuard no_grad;
     std::size_t correct = 0;
     for (const nn::Batch& batch : nn::DataLoader(data, 1000, /*shuffle=*/false, 0)) {
@@ -116,7 +116,7 @@ double train_step(ConvNet& net, const std::vector<nn::Adam*>& optimizers, const 
 
 // Trains `net` for exactly `steps` steps of B images, reshuffling `labelled` every epoch: the
 // head with Adam at kLr, the convolutional layers (unless frozen) with Adam at `conv_lr`.
-void fit(ConvNet& net, const nn::Dataset& labelled, std::size_t steps, double conv_lr, Generator& gen) {
+void fit(ConvNet& net, const io::Dataset& labelled, std::size_t steps, double conv_lr, Generator& gen) {
     nn::Adam head_adam(net.head->parameters(), kLr);
     std::vector<nn::Adam*> optimizers = {&head_adam};
     const std::vector<Tensor> conv = net.features->trainable_parameters();  // empty when frozen
@@ -167,10 +167,10 @@ int main(int argc, char** argv) try {
     // ---- The data: two tasks from one data set ----
     // Source task: the digits 0-4. Target task: the digits 5-9, relabelled 0-4 (5 -> 0, ..., 9 -> 4).
     const std::size_t source_first = 0, target_first = 5;
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false);
-    const nn::Dataset source_train = five_digits(train, source_first), source_test = five_digits(test, source_first);
-    const nn::Dataset target_pool = five_digits(train, target_first), target_test = five_digits(test, target_first);
+    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true);
+    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false);
+    const io::Dataset source_train = five_digits(train, source_first), source_test = five_digits(test, source_first);
+    const io::Dataset target_pool = five_digits(train, target_first), target_test = five_digits(test, target_first);
     fmt::print("source task, digits {}-{}: {} training and {} test images\n", source_first, source_first + 4,
                source_train.size(), source_test.size());
     fmt::print("target task, digits {}-{}: {} training images (labels bought a few at a time), {} test images\n",
@@ -191,7 +191,7 @@ int main(int argc, char** argv) try {
     bool reloaded = false;
     if (std::filesystem::exists(ckpt)) {
         try {
-            io::load_checkpoint(source, ckpt);  // checks every name and shape; on error changes nothing
+            nn::load_checkpoint(source, ckpt);  // checks every name and shape; on error changes nothing
             reloaded = true;
         } catch (const io::CheckpointError& e) {
             fmt::print("cannot reuse the checkpoint ({}): training the source model again\n", e.what());
@@ -211,7 +211,7 @@ int main(int argc, char** argv) try {
             for (const nn::Batch& batch : loader) log.batch(train_step(source, {&adam}, batch), batch.labels.size());
             log.end_epoch(fmt::format("test accuracy {:.2f}%", 100.0 * accuracy(source, source_test)));
         }
-        io::save_checkpoint(source, ckpt);
+        nn::save_checkpoint(source, ckpt);
         fmt::print("saved the source model to {}\n", ckpt);
     }
     const double source_accuracy = accuracy(source, source_test);
@@ -268,7 +268,7 @@ int main(int argc, char** argv) try {
     for (std::size_t d = 0; d < draws; ++d) {
         const std::vector<std::size_t> order = gen.permutation(target_pool.size());
         for (std::size_t b = 0; b < budgets.size(); ++b) {
-            const nn::Dataset labelled = labelled_subset(target_pool, order, budgets[b]);  // (n, D)
+            const io::Dataset labelled = labelled_subset(target_pool, order, budgets[b]);  // (n, D)
             const std::uint64_t run_seed = gen.next_u64();
             std::string line = fmt::format("{:>6} labels, draw {}:", budgets[b], d + 1);
             for (std::size_t m = 0; m < methods.size(); ++m) {

@@ -72,8 +72,8 @@ Readout linear_readout(const xt::xarray<double>& f_train, const xt::xarray<doubl
 }
 
 // A float data set of rows (the loader's input); labels are unused here, all 0.
-nn::Dataset as_dataset(const xt::xarray<double>& rows) {
-    nn::Dataset d;
+io::Dataset as_dataset(const xt::xarray<double>& rows) {
+    io::Dataset d;
     d.images = xt::cast<float>(rows);  // (N, P)
     d.labels.assign(rows.shape()[0], 0);
     return d;
@@ -82,7 +82,7 @@ nn::Dataset as_dataset(const xt::xarray<double>& rows) {
 // Minimises  mse(model(x), x)  over `params` with Adam (lr 1e-3, shuffled batches of 64);
 // returns the test MSE.
 double fit(const std::vector<Tensor>& params, const std::function<Tensor(const Tensor&)>& model,
-           const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, Generator& gen) {
+           const io::Dataset& train, const io::Dataset& test, std::size_t epochs, Generator& gen) {
     nn::Adam adam(params, 1e-3);
     nn::DataLoader loader(train, 64, /*shuffle=*/true, gen.next_u64());
     for (std::size_t epoch = 0; epoch < epochs; ++epoch)
@@ -157,7 +157,7 @@ Study study(const models::MixedPixels& train, const models::MixedPixels& test, c
     // with g the identity on level 1 (spectra are real numbers) and the hidden activation inside,
     // as in the finished stack. Then h_{i+1} of every pixel is the next level's data.
     StackedAutoencoder sae(widths, gen, /*tied=*/false, nn::Activation::LeakyReLU, nn::Activation::Identity);
-    nn::Dataset h_train = as_dataset(z_train), h_test = as_dataset(z_test);
+    io::Dataset h_train = as_dataset(z_train), h_test = as_dataset(z_test);
     for (std::size_t i = 0; i < sae.levels(); ++i) {
         const double mse = fit(
             level_parameters(sae, i), [&](const Tensor& h) { return sae.decode_level(i, sae.encode_level(i, h)); },

@@ -89,7 +89,7 @@ xt::xarray<float> distort(const xt::xarray<float>& x, Generator& gen) { return n
 
 // Each step: a minibatch of A and one of B, each reconstructed by its own decoder; the loss is
 // the sum of the two mean square errors. With `distorted`, the encoder sees distort(x).
-void train(SwapModel& model, const nn::Dataset& a, const nn::Dataset& b, std::size_t epochs, bool distorted,
+void train(SwapModel& model, const io::Dataset& a, const io::Dataset& b, std::size_t epochs, bool distorted,
            Generator& gen) {
     nn::Adam adam(model.parameters(), 1e-3);
     nn::DataLoader loader_a(a, 128, /*shuffle=*/true, gen.next_u64()),
@@ -121,7 +121,7 @@ struct StyleJudge {
     models::MnistJudge net;
     explicit StyleJudge(Generator& gen) : net(gen) {}
     void fit(const xt::xarray<float>& thin, const xt::xarray<float>& thick, Generator& gen) {
-        nn::Dataset styles;
+        io::Dataset styles;
         styles.images = xt::concatenate(xt::xtuple(thin, thick), 0);  // (2N, D)
         styles.labels.assign(thin.shape(0), 0);
         styles.labels.insert(styles.labels.end(), thick.shape(0), 1);
@@ -191,10 +191,10 @@ int main(int argc, char** argv) try {
     // thickened by a 3x3 grey dilation (y = max over the 3x3 square). No digit appears in both:
     // the models never see the same digit in the two styles.
     // --quick: 6,000 images per identity, 1,000 test images; the default 30,000, 2,000; 6 epochs each.
-    const nn::Dataset all = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 12000 : 0);
-    const nn::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 2000);
+    const io::Dataset all = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 12000 : 0);
+    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 2000);
     const std::size_t half = all.size() / 2;
-    nn::Dataset ident_a, ident_b;
+    io::Dataset ident_a, ident_b;
     ident_a.images = xt::view(all.images, xt::range(0, half), xt::all());                                // (N/2, D)
     ident_b.images = nn::dilate3x3(xt::view(all.images, xt::range(half, 2 * half), xt::all()), 28, 28);  // (N/2, D)
     ident_a.labels.assign(all.labels.begin(), all.labels.begin() + half);
@@ -212,13 +212,13 @@ int main(int argc, char** argv) try {
     // digits) with their labels.
     StyleJudge style(gen);
     style.fit(ident_a.images, ident_b.images, gen);
-    nn::Dataset both;
+    io::Dataset both;
     both.images = xt::concatenate(xt::xtuple(ident_a.images, ident_b.images), 0);
     both.labels = ident_a.labels;
     both.labels.insert(both.labels.end(), ident_b.labels.begin(), ident_b.labels.end());
     models::MnistJudge digits(gen);
     digits.fit(both, test, opt.quick ? 2 : 3, gen);
-    nn::Dataset test_both;
+    io::Dataset test_both;
     test_both.images = xt::concatenate(xt::xtuple(test_thin, test_thick), 0);
     test_both.labels = test.labels;
     test_both.labels.insert(test_both.labels.end(), test.labels.begin(), test.labels.end());

@@ -15,7 +15,7 @@
 #include <xtensor/xview.hpp>
 
 #include "autograd/blas_kernels.hpp"
-#include "io/checkpoint.hpp"
+#include "io/npz.hpp"
 
 #ifndef LAB_LECTURES_DIR
 #define LAB_LECTURES_DIR ""  // lectures/meson.build sets it to the folder of the lectures' sources
@@ -247,10 +247,8 @@ void Trained::save(const std::vector<std::pair<std::string, const nn::Module*>>&
     if (key_text_.empty()) return;  // no fingerprint: nothing a later run could check the file against
     Arrays file;
     record.keep(file);
-    for (const auto& [name, model] : models) {
-        for (const auto& [t_name, t] : model->named_parameters()) file[name + "." + t_name] = t.value();
-        for (const auto& [t_name, t] : model->named_buffers()) file[name + "." + t_name] = t.value();
-    }
+    for (const auto& [name, model] : models)
+        for (auto& [t_name, value] : model->state_dict()) file[name + "." + t_name] = std::move(value);
     const std::array<std::uint64_t, 4> state = gen.state();
     file["trained.rng"] = words_to_floats({state.begin(), state.end()});
     file["trained.key"] = words_to_floats({fnv1a(key_text_)});

@@ -76,7 +76,7 @@ public:
     bool load(const std::vector<std::pair<std::string, nn::Module*>>& models, TrainingRecord& record,
               autograd::Generator& gen) const;
 
-    // Keeps them (atomically: io/checkpoint.hpp) and says where; a failure to write is said and
+    // Keeps them (atomically: io/npz.hpp) and says where; a failure to write is said and
     // the run goes on.
     void save(const std::vector<std::pair<std::string, const nn::Module*>>& models, const TrainingRecord& record,
               const autograd::Generator& gen) const;

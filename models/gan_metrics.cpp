@@ -26,7 +26,7 @@ MnistJudge::MnistJudge(autograd::Generator& gen) {
 
 autograd::Tensor MnistJudge::forward(const autograd::Tensor& x) { return (*head_)((*body_)(x)); }
 
-double MnistJudge::fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, autograd::Generator& gen) {
+double MnistJudge::fit(const io::Dataset& train, const io::Dataset& test, std::size_t epochs, autograd::Generator& gen) {
     nn::Adam adam(parameters(), 1e-3);
     nn::DataLoader loader(train, 128, /*shuffle=*/true, gen.next_u64());
     for (std::size_t epoch = 0; epoch < epochs; ++epoch)
@@ -67,7 +67,7 @@ std::vector<std::size_t> MnistJudge::digit_counts(const xt::xarray<float>& image
     return count;
 }
 
-double MnistJudge::accuracy(const nn::Dataset& data) {
+double MnistJudge::accuracy(const io::Dataset& data) {
     const std::vector<std::size_t> predicted = classify(data.images);
     std::size_t right = 0;
     for (std::size_t i = 0; i < predicted.size(); ++i) right += predicted[i] == data.labels[i];

@@ -27,7 +27,7 @@ public:
     autograd::Tensor forward(const autograd::Tensor& x) override;  // (N, 784) -> (N, 10) logits
     std::string type_name() const override { return "MnistJudge"; }
     // Trains with Adam (lr 1e-3, batches of 128) for `epochs` epochs; returns the test accuracy.
-    double fit(const nn::Dataset& train, const nn::Dataset& test, std::size_t epochs, autograd::Generator& gen);
+    double fit(const io::Dataset& train, const io::Dataset& test, std::size_t epochs, autograd::Generator& gen);
     // The 64 hidden features of each image, (N, 64), in float64; no gradient recorded.
     xt::xarray<double> features(const xt::xarray<float>& images);
     // The predicted digit of each image.
@@ -35,7 +35,7 @@ public:
     // How many of `images` it calls each digit, (10).
     std::vector<std::size_t> digit_counts(const xt::xarray<float>& images);
     // The fraction of `data` classified correctly.
-    double accuracy(const nn::Dataset& data);
+    double accuracy(const io::Dataset& data);
     // What the judge says of generated images (N, 784) in [0, 1]: the Fréchet distance of their
     // features to `real_features` (those of real images), and the entropy of their predicted digits.
     struct Judgement {

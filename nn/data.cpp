@@ -8,28 +8,8 @@
 
 namespace nn {
 
-// ---- data sets -----------------------------------------------------------------------------------
-std::size_t Dataset::size() const { return images.dimension() == 0 ? 0 : images.shape()[0]; }
-
-autograd::Tensor Dataset::batch(const std::vector<std::size_t>& index) const {
-    if (images.dimension() != 2)
-        throw std::invalid_argument(
-            fmt::format("Dataset::batch: images must be (N, D), they have {} dimensions", images.dimension()));
-    const std::size_t N = images.shape()[0], D = images.shape()[1];
-    xt::xarray<float> x = xt::xarray<float>::from_shape({index.size(), D});  // (B, D)
-    for (std::size_t b = 0; b < index.size(); ++b) {
-        if (index[b] >= N)
-            throw std::out_of_range(
-                fmt::format("Dataset::batch: index {} (at position {}) is out of range for {} "
-                            "images",
-                            index[b], b, N));
-        std::copy_n(images.data() + index[b] * D, D, x.data() + b * D);
-    }
-    return autograd::Tensor(std::move(x), /*requires_grad=*/false);
-}
-
 // ---- the loader ----------------------------------------------------------------------------------
-DataLoader::DataLoader(const Dataset& data, std::size_t batch_size, bool shuffle, std::uint64_t seed)
+DataLoader::DataLoader(const io::Dataset& data, std::size_t batch_size, bool shuffle, std::uint64_t seed)
     : data_(&data), batch_size_(batch_size), shuffle_(shuffle), gen_(seed) {
     if (batch_size == 0) throw std::invalid_argument("DataLoader: batch_size must be at least 1, got 0");
     if (data.images.dimension() != 2)
@@ -57,7 +37,7 @@ DataLoader::Iterator DataLoader::begin() {
 
 DataLoader::Iterator DataLoader::end() const { return Iterator(data_, batch_size_, nullptr, num_batches()); }
 
-DataLoader::Iterator::Iterator(const Dataset* data, std::size_t batch_size,
+DataLoader::Iterator::Iterator(const io::Dataset* data, std::size_t batch_size,
                                std::shared_ptr<const std::vector<std::size_t>> order, std::size_t position)
     : data_(data), batch_size_(batch_size), order_(std::move(order)), position_(position) {
     load();

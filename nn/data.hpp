@@ -1,6 +1,5 @@
-// data.hpp: a labelled image data set in memory, and the minibatch loader. Reading MNIST and
-// Fashion-MNIST from their files is io/mnist.hpp's work; a Dataset keeps each image as one flat
-// row of pixels in [0, 1].
+// data.hpp: the minibatch loader: an io::Dataset (io/dataset.hpp, a labelled image set in
+// memory) cut into minibatches, one epoch per loop.
 //
 // Dimension letters: N images in the data set, B in a batch, D = H*W pixels per image.
 #pragma once
@@ -9,27 +8,13 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
-#include <string>
 #include <vector>
-
-#include <xtensor/xarray.hpp>
 
 #include "autograd/random.hpp"
 #include "autograd/tensor.hpp"
+#include "io/dataset.hpp"
 
 namespace nn {
-
-// Images with their labels, one image per row.
-struct Dataset {
-    xt::xarray<float> images;          // (N, D): D = rows * cols pixels, scaled to [0, 1]
-    std::vector<std::size_t> labels;   // (N): the class of each image, 0 to 9
-    std::size_t rows = 28, cols = 28;  // the image size, to turn a row back into a picture
-
-    // The number of images N.
-    std::size_t size() const;
-    // The images at rows `index` of `images`, in that order, as a constant (B, D) tensor (no grad).
-    autograd::Tensor batch(const std::vector<std::size_t>& index) const;
-};
 
 // One minibatch: the images, their labels, and which rows of the data set they are.
 struct Batch {
@@ -51,7 +36,7 @@ public:
     class Iterator;
 
     // batch_size 0 is a std::invalid_argument.
-    DataLoader(const Dataset& data, std::size_t batch_size, bool shuffle, std::uint64_t seed);
+    DataLoader(const io::Dataset& data, std::size_t batch_size, bool shuffle, std::uint64_t seed);
 
     // The number of batches in an epoch: ceil(N / batch_size).
     std::size_t num_batches() const;
@@ -66,7 +51,7 @@ public:
     Iterator end() const;
 
 private:
-    const Dataset* data_;
+    const io::Dataset* data_;
     std::size_t batch_size_;
     bool shuffle_;
     autograd::Generator gen_;
@@ -94,11 +79,11 @@ public:
 
 private:
     friend class DataLoader;
-    Iterator(const Dataset* data, std::size_t batch_size, std::shared_ptr<const std::vector<std::size_t>> order,
+    Iterator(const io::Dataset* data, std::size_t batch_size, std::shared_ptr<const std::vector<std::size_t>> order,
              std::size_t position);
     void load();  // fills batch_ for position_
 
-    const Dataset* data_ = nullptr;
+    const io::Dataset* data_ = nullptr;
     std::size_t batch_size_ = 0;
     std::shared_ptr<const std::vector<std::size_t>> order_;  // (N): this epoch's order of the rows
     std::size_t position_ = 0;                               // the batch number in the epoch

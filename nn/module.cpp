@@ -107,6 +107,37 @@ std::vector<std::pair<std::string, autograd::Tensor>> Module::named_buffers() co
     return out;
 }
 
+// ---- state: what a checkpoint holds -------------------------------------------------------------
+StateDict Module::state_dict() const {
+    StateDict state;
+    for (const auto& [name, t] : named_parameters()) state[name] = t.value();
+    for (const auto& [name, t] : named_buffers()) state[name] = t.value();
+    return state;
+}
+
+void Module::load_state_dict(StateDict state) {
+    std::vector<std::pair<std::string, autograd::Tensor>> targets = named_parameters();
+    for (auto& b : named_buffers()) targets.push_back(b);
+    // Check everything first, so that a mismatch leaves the module as it was.
+    for (const auto& [name, t] : targets) {
+        const auto it = state.find(name);
+        if (it == state.end())
+            throw std::invalid_argument(fmt::format("the model has '{}' but the checkpoint does not", name));
+        const autograd::Shape shape(it->second.shape().begin(), it->second.shape().end());
+        if (shape != t.shape())
+            throw std::invalid_argument(fmt::format("'{}' has shape {} in the checkpoint but {} in the model", name,
+                                                    autograd::shape_str(shape), autograd::shape_str(t.shape())));
+    }
+    if (state.size() != targets.size())
+        for (const auto& [name, array] : state) {
+            bool known = false;
+            for (const auto& t : targets) known = known || t.first == name;
+            if (!known)
+                throw std::invalid_argument(fmt::format("the checkpoint has '{}' but the model does not", name));
+        }
+    for (auto& [name, t] : targets) t.mutable_value() = std::move(state[name]);
+}
+
 std::vector<autograd::Tensor> Module::parameters() const {
     std::vector<autograd::Tensor> out;
     for (const auto& p : named_parameters()) out.push_back(p.second);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -36,6 +37,10 @@ public:
 private:
     std::unordered_map<const void*, autograd::Tensor64> stand_ins_;
 };
+
+// The values of a module's parameters and buffers under their dotted names: what a checkpoint
+// holds (nn/checkpoint.hpp).
+using StateDict = std::map<std::string, xt::xarray<float>>;
 
 class Module {
 public:
@@ -66,6 +71,12 @@ public:
     std::vector<autograd::Tensor> trainable_parameters() const;
     // Buffers under their dotted names: saved with the parameters, never trained.
     std::vector<std::pair<std::string, autograd::Tensor>> named_buffers() const;
+    // A copy of every parameter's and buffer's value under its dotted name.
+    StateDict state_dict() const;
+    // Sets every parameter and buffer to its value in `state`, which must hold exactly their names
+    // and shapes (a checkpoint's content); a missing, extra or differently shaped array is a
+    // std::invalid_argument naming it, and then nothing is changed.
+    void load_state_dict(StateDict state);
     // This module's direct children, in registration order.
     const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
 

@@ -6,16 +6,18 @@
 //   conv_layers.hpp      Conv2d, ConvTranspose2d, pooling, Upsample, Flatten, Unflatten, BatchNorm
 //   init.hpp             Xavier and He initialisation
 //   optim.hpp            SGD and Adam
-//   data.hpp             a labelled data set in memory, the minibatch loader
+//   checkpoint.hpp       a module's parameters and buffers to and from a NumPy .npz file
+//   data.hpp             the minibatch loader (of an io::Dataset)
 //   noise.hpp            the corruptions of the denoising autoencoder
 //   morphology.hpp       grey dilation and erosion (thicker and thinner strokes), the median filter
 //   warp.hpp             random affine warps (rotation, zoom, shift) of images
 //   train.hpp            one line of feedback per epoch; the plain autoencoder training loop
 //   gradcheck_module.hpp a module's gradients checked in float64
-// Files (MNIST, checkpoints, pictures) are io/'s: io/io.hpp.
+// The file formats (MNIST, .npz, pictures) are io/'s, below nn: io/io.hpp.
 #pragma once
 
 #include "autograd/autograd.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/data.hpp"
 #include "nn/gradcheck_module.hpp"

@@ -85,7 +85,7 @@ double TrainLog::end_epoch(const std::string& extra) {
 
 double TrainLog::elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
-double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_size) {
+double reconstruction_mse(Module& model, const io::Dataset& data, std::size_t batch_size) {
     if (data.size() == 0) throw std::invalid_argument("reconstruction_mse: the data set is empty");
     autograd::NoGradGuard no_grad;
     const bool was_training = model.is_training();
@@ -97,7 +97,7 @@ double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_
     return total / static_cast<double>(data.images.size());
 }
 
-std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const Dataset& test,
+std::vector<double> fit_autoencoder(Module& model, const io::Dataset& train, const io::Dataset& test,
                                     const FitOptions& options) {
     Adam adam(model.parameters(), options.lr);
     DataLoader loader(train, options.batch_size, /*shuffle=*/true, options.seed);

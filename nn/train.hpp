@@ -23,7 +23,7 @@ namespace nn {
 // pixel of (model(x) - x)^2, on a whole data set: in batches of `batch_size`, with no graph
 // recorded, in eval mode (Dropout off, BatchNorm on its running statistics). The model's
 // train / eval mode is put back afterwards.
-double reconstruction_mse(Module& model, const Dataset& data, std::size_t batch_size = 1000);
+double reconstruction_mse(Module& model, const io::Dataset& data, std::size_t batch_size = 1000);
 
 // fit_autoencoder's settings; set a field by name:
 //     nn::FitOptions fit;
@@ -40,7 +40,7 @@ struct FitOptions {
 // shuffled minibatches, one TrainLog line per epoch with the test MSE. A NaN or Inf loss stops it
 // with NonFiniteLoss before the step that would spread it into the weights. Returns the test MSE
 // after each epoch (the last one is the model's final test error).
-std::vector<double> fit_autoencoder(Module& model, const Dataset& train, const Dataset& test,
+std::vector<double> fit_autoencoder(Module& model, const io::Dataset& train, const io::Dataset& test,
                                     const FitOptions& options);
 
 // The loss of a minibatch was NaN or Inf: training stops there (every later step would only

@@ -1,5 +1,7 @@
 // decoded_png.hpp: a PNG decoded to RGB by stb_image, independently of the code under test, for
-// the tests of the PNG writers (test_image.cpp, test_plot.cpp): its pixels, and where a colour is.
+// the tests of the PNG writers (test_png.cpp, test_image.cpp, test_plot.cpp): its pixels, and
+// where a colour is. The library writes PNGs and never reads one, so the decoder is compiled here,
+// for the tests alone: static (STB_IMAGE_STATIC), in each test file that includes this, PNG only.
 #pragma once
 
 #include <algorithm>
@@ -9,7 +11,18 @@
 
 #include <doctest/doctest.h>
 
-#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#pragma GCC diagnostic push  // the warnings stb's C code draws under warning_level=3
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <stb/stb_image.h>
+#pragma GCC diagnostic pop
 
 struct Rgb {
     int r, g, b;

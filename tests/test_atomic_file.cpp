@@ -14,8 +14,8 @@
 
 #include "check.hpp"
 #include "io/atomic_file.hpp"
-#include "io/checkpoint.hpp"
 #include "io/image.hpp"
+#include "io/npz.hpp"
 #include "temp_dir.hpp"
 #include "write_fault.hpp"
 

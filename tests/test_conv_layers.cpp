@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "check.hpp"
-#include "io/checkpoint.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/conv_layers.hpp"
 #include "nn/layers.hpp"
 
@@ -93,8 +93,8 @@ TEST_CASE("a checkpoint holds the conv weights and batch norm's running statisti
     nn::Sequential a(nn::Conv2d(1, 4, 3, gen), nn::BatchNorm2d(4)), b(nn::Conv2d(1, 4, 3, gen), nn::BatchNorm2d(4));
     a(randn({3, 1, 5, 5}, gen));  // moves the running statistics away from 0 and 1
     const std::string path = (std::filesystem::temp_directory_path() / "conv-layers-test.npz").string();
-    io::save_checkpoint(a, path);
-    io::load_checkpoint(b, path);
+    nn::save_checkpoint(a, path);
+    nn::load_checkpoint(b, path);
     std::filesystem::remove(path);
     for (std::size_t i = 0; i < a.named_buffers().size(); ++i) {
         const std::string name = a.named_buffers()[i].first;

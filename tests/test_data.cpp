@@ -1,6 +1,6 @@
-// nn/data.cpp: a data set's batches, and the DataLoader's epochs: coverage, batch shapes, seeded
-// order, errors.
+// nn/data.cpp: the DataLoader's epochs: coverage, batch shapes, seeded order, errors.
 #include "check.hpp"
+#include "numbered_dataset.hpp"
 #include "temp_dir.hpp"
 
 #include <algorithm>
@@ -19,18 +19,6 @@ using autograd::Tensor;
 
 namespace {
 
-// A data set of n images of d pixels; every pixel of image i is i, and its label is i % 10.
-nn::Dataset numbered(std::size_t n, std::size_t d = 3) {
-    nn::Dataset data;
-    data.images = xt::xarray<float>::from_shape({n, d});
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t k = 0; k < d; ++k) data.images(i, k) = static_cast<float>(i);
-        data.labels.push_back(i % 10);
-    }
-    data.rows = 1, data.cols = d;
-    return data;
-}
-
 // The order of the rows in one epoch of `loader`.
 std::vector<std::size_t> epoch_order(nn::DataLoader& loader) {
     std::vector<std::size_t> order;
@@ -40,23 +28,9 @@ std::vector<std::size_t> epoch_order(nn::DataLoader& loader) {
 
 }  // namespace
 
-TEST_CASE("Dataset::batch takes the given rows, in order, as a constant tensor") {
-    const nn::Dataset data = numbered(10, 4);
-    const Tensor x = data.batch({7, 0, 7, 3});
-    REQUIRE(x.shape() == autograd::Shape{4, 4});
-    CHECK_FALSE(x.requires_grad());
-    const std::vector<float> expected = {7, 0, 7, 3};
-    for (std::size_t b = 0; b < 4; ++b)
-        for (std::size_t k = 0; k < 4; ++k)
-            CHECK_MESSAGE(x.value()(b, k) == expected[b],
-                          "row " << b << ": expected " << expected[b] << ", got " << x.value()(b, k));
-    CHECK(data.batch({}).shape() == autograd::Shape{0, 4});
-    CHECK_THROWS_CONTAINING(data.batch({1, 10}), "index 10", "out of range for 10 images");
-}
-
 // ---- the loader ----------------------------------------------------------------------------------
 TEST_CASE("DataLoader: batch shapes, a smaller last batch, labels and rows that match") {
-    const nn::Dataset data = numbered(10, 3);
+    const io::Dataset data = numbered(10, 3);
     nn::DataLoader loader(data, 4, /*shuffle=*/true, 7);
     CHECK_MESSAGE(loader.num_batches() == 3, "ceil(10 / 4) = 3, got " << loader.num_batches());
     CHECK(loader.batch_size() == 4);
@@ -84,7 +58,7 @@ TEST_CASE("DataLoader: batch shapes, a smaller last batch, labels and rows that 
 }
 
 TEST_CASE("DataLoader covers every image exactly once per epoch") {
-    const nn::Dataset data = numbered(103);
+    const io::Dataset data = numbered(103);
     nn::DataLoader loader(data, 10, /*shuffle=*/true, 1);
     for (int epoch = 0; epoch < 3; ++epoch) {
         std::vector<std::size_t> order = epoch_order(loader);
@@ -96,7 +70,7 @@ TEST_CASE("DataLoader covers every image exactly once per epoch") {
 }
 
 TEST_CASE("DataLoader order: same seed same epochs, new epoch new order, no shuffle keeps order") {
-    const nn::Dataset data = numbered(50);
+    const io::Dataset data = numbered(50);
     nn::DataLoader a(data, 8, true, 42), b(data, 8, true, 42), c(data, 8, true, 43);
     const std::vector<std::size_t> a1 = epoch_order(a), a2 = epoch_order(a);
     const std::vector<std::size_t> b1 = epoch_order(b), b2 = epoch_order(b);
@@ -114,15 +88,15 @@ TEST_CASE("DataLoader order: same seed same epochs, new epoch new order, no shuf
 }
 
 TEST_CASE("DataLoader: an empty data set has no batches; bad arguments are errors") {
-    const nn::Dataset empty = numbered(0);
+    const io::Dataset empty = numbered(0);
     nn::DataLoader loader(empty, 4, true, 0);
     CHECK(loader.num_batches() == 0);
     CHECK(epoch_order(loader).empty());
     CHECK(loader.begin() == loader.end());
 
-    const nn::Dataset data = numbered(5);
+    const io::Dataset data = numbered(5);
     CHECK_THROWS_CONTAINING(nn::DataLoader(data, 0, true, 0), "DataLoader", "batch_size", "got 0");
-    nn::Dataset unlabelled = numbered(5);
+    io::Dataset unlabelled = numbered(5);
     unlabelled.labels.pop_back();
     CHECK_THROWS_CONTAINING(nn::DataLoader(unlabelled, 2, true, 0), "5 images but 4 labels");
 }

@@ -114,7 +114,7 @@ TEST_CASE("interpolate: evenly spaced points from za to zb, both ends included")
 TEST_CASE("gan_step: one step moves both players") {
     Generator gen(9);
     // Two "digits": images bright on the left half or on the right half.
-    nn::Dataset data;
+    io::Dataset data;
     data.images = xt::zeros<float>({std::size_t{256}, std::size_t{784}});
     for (std::size_t i = 0; i < 256; ++i) {
         data.labels.push_back(i % 2);

@@ -59,7 +59,7 @@ TEST_CASE("label_entropy and mean_nearest_distance") {
 TEST_CASE("MnistJudge: a judge learns two kinds of images, and judges a set against itself as equal") {
     Generator gen(9);
     // Two "digits": images bright on the left half or on the right half.
-    nn::Dataset data;
+    io::Dataset data;
     data.images = xt::zeros<float>({std::size_t{256}, std::size_t{784}});
     for (std::size_t i = 0; i < 256; ++i) {
         data.labels.push_back(i % 2);

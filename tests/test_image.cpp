@@ -1,5 +1,5 @@
-// PNG grids decode with stb_image to the expected size and pixels; reading, resizing and fitting
-// a picture; the Canvas; the errors.
+// io/image.cpp: PNG grids decode with stb_image to the expected size and pixels; a full disk; the
+// errors.
 #include "check.hpp"
 #include "decoded_png.hpp"
 #include "temp_dir.hpp"
@@ -15,18 +15,10 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
+#include "io/canvas.hpp"
 #include "io/image.hpp"
 
-#include "io/stb.hpp"  // declarations only: the implementations are in io/image.cpp
-
 namespace fs = std::filesystem;
-
-namespace io {
-// Lets doctest print a colour when a check on one fails.
-std::ostream& operator<<(std::ostream& os, const Canvas::Color& c) {
-    return os << "rgb(" << int(c.r) << ", " << int(c.g) << ", " << int(c.b) << ")";
-}
-}  // namespace io
 
 namespace {
 
@@ -207,7 +199,7 @@ TEST_CASE("a caption and a grey scale key go below the tiles: a bar from black t
     CHECK(decode_png(tmp / "plain.png").h == 2 * 28 + 2 * 2);
 }
 
-// ---- reading, resizing, fitting ------------------------------------------------------------------
+// ---- a full disk -------------------------------------------------------------------------------------
 TEST_CASE("on a full disk save_png and the grids fail naming the file and the reason, and the old PNG stays") {
     TempDir tmp;
     const std::string path = tmp / "grid.png";
@@ -231,112 +223,6 @@ TEST_CASE("on a full disk save_png and the grids fail naming the file and the re
     CHECK(names_in(tmp.path) == std::set<std::string>{"grid.png"});
 }
 
-TEST_CASE("read_png_gray reads back a written grid") {
-    xt::xarray<float> img = xt::zeros<float>({1, 4 * 6});
-    for (std::size_t i = 0; i < 24; ++i) img(0, i) = float(i % 6) / 5.0f + float(i / 6) * 0.01f;
-    io::GridOptions o;
-    o.scale = 1;
-    o.gap = 0;
-    TempDir tmp;
-    io::save_image_grid(tmp / "read.png", img, 4, 6, o);
-    const xt::xarray<float> back = io::read_png_gray(tmp / "read.png");
-    REQUIRE(back.shape() == std::vector<std::size_t>{4, 6});
-    xt::xarray<float> want = xt::clip(img, 0.0f, 1.0f);
-    want.reshape({4, 6});
-    check_close(back, want, 0.5 / 255.0 + 1e-6);  // one 8-bit step
-}
-
-TEST_CASE("read_png_gray turns colour into luma and lays transparency over white") {
-    TempDir tmp;
-    // Pure red, green, blue, white; then RGBA: opaque black, transparent black, half-transparent black.
-    const unsigned char rgb[] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
-    REQUIRE(stbi_write_png((tmp / "rgb.png").c_str(), 4, 1, 3, rgb, 4 * 3));
-    check_close(io::read_png_gray(tmp / "rgb.png"), xt::xarray<float>{{0.299f, 0.587f, 0.114f, 1.0f}}, 1e-5);
-    const unsigned char rgba[] = {0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 128};
-    REQUIRE(stbi_write_png((tmp / "rgba.png").c_str(), 3, 1, 4, rgba, 3 * 4));
-    check_close(io::read_png_gray(tmp / "rgba.png"), xt::xarray<float>{{0.0f, 1.0f, 127.0f / 255.0f}}, 1e-5);
-}
-
-TEST_CASE("resize_gray averages areas when shrinking, interpolates when enlarging") {
-    const xt::xarray<float> four = {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}, {12, 13, 14, 15}};
-    check_close(io::resize_gray(four, 2, 2), xt::xarray<float>{{2.5f, 4.5f}, {10.5f, 12.5f}}, 1e-5);  // 2x2 block means
-    // 3 -> 2: each output pixel covers 1.5 input pixels: (0 + 0.5 * 1) / 1.5 and (0.5 * 1 + 2) / 1.5.
-    check_close(io::resize_gray(xt::xarray<float>{{0, 1, 2}}, 1, 2), xt::xarray<float>{{1.0f / 3.0f, 5.0f / 3.0f}},
-                1e-5);
-    check_close(io::resize_gray(xt::xarray<float>{{0.0f, 1.0f}}, 1, 4), xt::xarray<float>{{0.0f, 0.25f, 0.75f, 1.0f}},
-                1e-6);
-    const xt::xarray<float> same = io::resize_gray(four, 4, 4);
-    check_close(same, four, 1e-6);
-    const xt::xarray<float> big = xt::ones<float>({100, 70}) * 0.3f;
-    const xt::xarray<float> small = xt::ones<float>({28, 28}) * 0.3f;
-    check_close(io::resize_gray(big, 28, 28), small, 1e-5);  // the weights sum to one
-    CHECK_THROWS_CONTAINING(io::resize_gray(xt::zeros<float>({2, 2, 2}), 28, 28), "resize_gray", "(2, 2, 2)");
-}
-
-TEST_CASE("fit_digit makes a dark-on-light photo look like MNIST") {
-    // A dark bar 60 tall and 20 wide, off centre on a light 100x80 page.
-    xt::xarray<float> page = xt::ones<float>({100, 80}) * 0.9f;
-    for (std::size_t r = 10; r < 70; ++r)
-        for (std::size_t c = 50; c < 70; ++c) page(r, c) = 0.1f;
-    const xt::xarray<float> x = io::fit_digit(page);
-    REQUIRE(x.shape() == std::vector<std::size_t>{28, 28});
-    CHECK(x(0, 0) == doctest::Approx(0.0));  // the page is black now
-    CHECK(x(27, 27) == doctest::Approx(0.0));
-    CHECK(xt::amax(x)() == doctest::Approx(1.0));  // the ink is white
-    double mass = 0, mr = 0, mc = 0;
-    std::size_t rows = 0, cols = 0;
-    for (std::size_t r = 0; r < 28; ++r) rows += xt::amax(xt::xarray<float>(xt::row(x, long(r))))() > 0.5f;
-    for (std::size_t c = 0; c < 28; ++c) cols += xt::amax(xt::xarray<float>(xt::col(x, long(c))))() > 0.5f;
-    for (std::size_t r = 0; r < 28; ++r)
-        for (std::size_t c = 0; c < 28; ++c) mass += x(r, c), mr += x(r, c) * (r + 0.5), mc += x(r, c) * (c + 0.5);
-    CHECK(rows == 20);  // the long side fills the 20x20 box
-    CHECK(cols == 7);   // and the short side keeps the bar's shape: 20 * 20 / 60 = 6.7
-    CHECK(mr / mass == doctest::Approx(14.0).epsilon(0.05));  // centred by its centre of mass
-    CHECK(mc / mass == doctest::Approx(14.0).epsilon(0.05));
-    CHECK(xt::amax(io::fit_digit(xt::ones<float>({50, 50})))() == 0.0f);  // a blank page holds no digit
-    CHECK_THROWS_CONTAINING(io::fit_digit(xt::zeros<float>({5})), "fit_digit", "(5)");
-}
-
-// ---- the Canvas --------------------------------------------------------------------------------------
-TEST_CASE("Canvas: rectangles clip at the edges, lines reach their ends, text stays in its box") {
-    io::Canvas c(40, 30);
-    CHECK(c.get(0, 0) == io::Canvas::Color{255, 255, 255});
-    c.fill_rect(-5, -5, 10, 10, {1, 2, 3});  // partly outside: drawn where it overlaps
-    CHECK(c.get(4, 4) == io::Canvas::Color{1, 2, 3});
-    CHECK(c.get(5, 5) == io::Canvas::Color{255, 255, 255});
-    c.line(10, 20, 30, 25, {9, 9, 9});
-    CHECK(c.get(10, 20) == io::Canvas::Color{9, 9, 9});
-    CHECK(c.get(30, 25) == io::Canvas::Color{9, 9, 9});
-    CHECK(c.get(20, 20) == io::Canvas::Color{255, 255, 255});  // a line (at y = 22.5 there), not a filled area
-    CHECK_THROWS_AS(c.get(40, 0), std::out_of_range);
-
-    io::Canvas t(80, 40);
-    const int x = 5, y = 6, scale = 2, w = io::Canvas::text_width("Ag9", scale);
-    t.text(x, y, "Ag9", {0, 0, 0}, scale);
-    int inside = 0, outside = 0;
-    for (int yy = 0; yy < 40; ++yy)
-        for (int xx = 0; xx < 80; ++xx) {
-            const bool ink = t.get(xx, yy) == io::Canvas::Color{0, 0, 0};
-            const bool in_box = xx >= x && xx < x + w && yy >= y && yy < y + io::Canvas::text_height(scale) + 2 * scale;
-            (in_box ? inside : outside) += ink;
-        }
-    CHECK(inside > 30);
-    CHECK(outside == 0);
-    CHECK(io::Canvas::text_width("0123456789", 1) == 10 * 6);  // every digit advances 6 pixels
-    // Long text is drawn whole: "XXXX...X" has as much ink as its letters apart ('X' has the most quads).
-    auto ink = [](const std::string& s) {
-        io::Canvas canvas(io::Canvas::text_width(s, 1) + 2, 12);
-        canvas.text(1, 1, s, {0, 0, 0}, 1);
-        int n = 0;
-        for (int yy = 0; yy < canvas.height(); ++yy)
-            for (int xx = 0; xx < canvas.width(); ++xx) n += canvas.get(xx, yy) == io::Canvas::Color{0, 0, 0};
-        return n;
-    };
-    CHECK(ink("X") > 0);
-    CHECK(ink("XXXXXXXXXXXXXXXXXXXX") == 20 * ink("X"));
-    CHECK(ink("W#W#W#W#W#") == 5 * (ink("W") + ink("#")));
-}
-
 // ---- errors ------------------------------------------------------------------------------------------
 TEST_CASE("errors name the function, the shapes and the path") {
     TempDir tmp;
@@ -357,7 +243,4 @@ TEST_CASE("errors name the function, the shapes and the path") {
     const std::string unwritable = tmp / "no/such/folder/x.png";
     CHECK_THROWS_CONTAINING(io::save_image_grid(unwritable, xt::zeros<float>({1, 4}), 2, 2), unwritable.c_str());
     CHECK_FALSE(fs::exists(tmp / "x.png"));  // nothing was written by the failed calls
-    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "missing.png"), "read_png_gray", "missing.png");
-    std::ofstream(tmp / "text.png") << "not a picture at all";
-    CHECK_THROWS_CONTAINING(io::read_png_gray(tmp / "text.png"), "read_png_gray", "text.png");
 }

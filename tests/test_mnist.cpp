@@ -62,7 +62,7 @@ struct ScopedEnv {
 TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labels") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset train = io::load_mnist(dir.path.string(), /*train=*/true);
+    const io::Dataset train = io::load_mnist(dir.path.string(), /*train=*/true);
     CHECK_MESSAGE(train.size() == 5, "expected 5 images, got " << train.size());
     REQUIRE(train.images.dimension() == 2);
     CHECK(train.images.shape()[0] == 5);
@@ -77,7 +77,7 @@ TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labe
     CHECK(xt::amax(train.images)() <= 1.0f);
     CHECK(xt::amin(train.images)() >= 0.0f);
 
-    const nn::Dataset test = io::load_mnist(dir.path.string(), /*train=*/false);
+    const io::Dataset test = io::load_mnist(dir.path.string(), /*train=*/false);
     CHECK_MESSAGE(test.size() == 3, "the test split (t10k files) has 3 images, got " << test.size());
     CHECK(test.labels == std::vector<std::size_t>{9, 2, 6});
 }
@@ -85,18 +85,18 @@ TEST_CASE("load_mnist reads a fake folder: shapes, pixels scaled to [0, 1], labe
 TEST_CASE("load_mnist with a limit keeps the first images") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset two = io::load_mnist(dir.path.string(), true, /*limit=*/2);
+    const io::Dataset two = io::load_mnist(dir.path.string(), true, /*limit=*/2);
     CHECK_MESSAGE(two.size() == 2, "expected 2 images, got " << two.size());
     CHECK(two.labels == std::vector<std::size_t>{3, 1});
     CHECK(two.images(1, 100) == static_cast<float>(pixel(1, 100)) / 255.0f);
-    const nn::Dataset all = io::load_mnist(dir.path.string(), true, /*limit=*/100);
+    const io::Dataset all = io::load_mnist(dir.path.string(), true, /*limit=*/100);
     CHECK_MESSAGE(all.size() == 5, "a limit above N keeps all 5, got " << all.size());
 }
 
 TEST_CASE("load_fashion_mnist reads the same layout") {
     TempDir dir;
     write_fake_mnist(dir);
-    const nn::Dataset data = io::load_fashion_mnist(dir.path.string(), true, 4);
+    const io::Dataset data = io::load_fashion_mnist(dir.path.string(), true, 4);
     CHECK(data.size() == 4);
     CHECK(data.labels == std::vector<std::size_t>{3, 1, 4, 1});
 }

@@ -132,3 +132,24 @@ TEST_CASE("a shared layer is named by its first place in the summary; parameter 
     Clash c;
     CHECK_THROWS_CONTAINING(c.make(), "register_buffer", "'w'");
 }
+
+TEST_CASE("state_dict holds every parameter's value by name; load_state_dict checks them all before it sets any") {
+    Generator gen(5);
+    TwoPart a(gen), b(gen);
+    const nn::StateDict state = a.state_dict();
+    CHECK(state.size() == a.named_parameters().size());
+    CHECK(state.at("decoder.0.bias") == a.decoder->named_parameters()[1].second.value());
+    b.load_state_dict(state);
+    for (std::size_t i = 0; i < a.parameters().size(); ++i)
+        CHECK(b.parameters()[i].value() == a.parameters()[i].value());
+    nn::StateDict wrong = state;
+    wrong["decoder.0.bias"] = xt::zeros<float>({5});
+    wrong["encoder.0.bias"] = xt::ones<float>({4});  // would be set first, if anything were
+    CHECK_THROWS_CONTAINING(b.load_state_dict(wrong), "'decoder.0.bias' has shape (5,) in the checkpoint but (6,)");
+    CHECK(b.state_dict().at("encoder.0.bias") == state.at("encoder.0.bias"));  // nothing changed
+    nn::StateDict missing = state, extra = state;
+    missing.erase("encoder.2.weight");
+    CHECK_THROWS_CONTAINING(b.load_state_dict(missing), "the model has 'encoder.2.weight' but the checkpoint does not");
+    extra["encoder.9.weight"] = xt::zeros<float>({1});
+    CHECK_THROWS_CONTAINING(b.load_state_dict(extra), "the checkpoint has 'encoder.9.weight' but the model does not");
+}

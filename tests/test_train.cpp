@@ -66,7 +66,7 @@ public:
 }  // namespace
 
 TEST_CASE("reconstruction_mse: the mean squared error per pixel, in eval mode, the mode put back") {
-    nn::Dataset data;
+    io::Dataset data;
     data.images = xt::xarray<float>{{0.2f, 0.4f}, {1.0f, 0.0f}, {0.6f, 0.8f}};
     data.labels = {0, 1, 2};
     ModeProbe probe;
@@ -79,12 +79,12 @@ TEST_CASE("reconstruction_mse: the mean squared error per pixel, in eval mode, t
     probe.eval();
     nn::reconstruction_mse(probe, data);
     CHECK_FALSE(probe.is_training());
-    CHECK_THROWS_CONTAINING(nn::reconstruction_mse(probe, nn::Dataset{}), "empty");
+    CHECK_THROWS_CONTAINING(nn::reconstruction_mse(probe, io::Dataset{}), "empty");
 }
 
 TEST_CASE("fit_autoencoder: the test curve falls, ends at reconstruction_mse, and a seed repeats it") {
     // 64 points on a line in 4-D: a 4-1-4 linear autoencoder can reconstruct them exactly.
-    nn::Dataset data;
+    io::Dataset data;
     data.images = xt::zeros<float>({64, 4});
     for (std::size_t i = 0; i < 64; ++i)
         for (std::size_t j = 0; j < 4; ++j)
@@ -125,7 +125,7 @@ TEST_CASE("a NaN or Inf loss stops training with the epoch, the batch, the value
 }
 
 TEST_CASE("fit_autoencoder stops at the first batch whose loss is NaN, before its step spoils the weights") {
-    nn::Dataset data;
+    io::Dataset data;
     data.images = xt::xarray<float>::from_shape({32, 4});
     data.images.fill(0.5f);
     data.images(20, 1) = std::nanf("");  // one NaN pixel: the batch that holds image 20 has a NaN loss

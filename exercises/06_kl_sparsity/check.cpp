@@ -90,7 +90,7 @@ xt::xarray<double> h_with_means_p(std::size_t pairs, std::size_t H, double p, Ge
 // pixels, plus 0.2 times the student's penalty when `penalised`. (Per image, that is the summed
 // squared error plus 0.2 x 784 = 157 times the penalty: with 100 hidden units, each unit carries
 // a large share of the reconstruction, and a weaker weight leaves the mean well above p.)
-double train_and_measure(const nn::Dataset& data, bool penalised, double p, std::uint64_t seed) {
+double train_and_measure(const io::Dataset& data, bool penalised, double p, std::uint64_t seed) {
     Generator init(seed);
     models::MLPAutoencoder model({784, 100}, init, nn::Activation::Sigmoid, nn::Activation::Sigmoid);
     nn::Adam adam(model.parameters(), /*lr=*/3e-3);
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
         const Tensor probe = ex06::kl_sparsity(autograd::uniform<float>({4, 3}, 0.2, 0.8, setup), 0.1);
         c.expect(probe.defined() && std::isfinite(probe.item()), "kl_sparsity for a float32 h (4, 3)",
                  "a finite number", "an undefined tensor or a non-finite value", kFormulaHint);
-        nn::Dataset data;
+        io::Dataset data;
         try {
             data = io::load_mnist(io::default_mnist_dir(), /*train=*/true, 2000);
         } catch (const std::exception& e) {

@@ -67,8 +67,8 @@ double test_mse(nn::Module& model, const xt::xarray<float>& images) {  // (N, 1,
 }
 
 // The first `n` images of a data set, as a data set.
-nn::Dataset first_images(const nn::Dataset& data, std::size_t n) {
-    nn::Dataset out;
+io::Dataset first_images(const io::Dataset& data, std::size_t n) {
+    io::Dataset out;
     out.images = xt::view(data.images, xt::range(0, n), xt::all());
     out.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<long>(n));
     return out;
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    nn::Dataset train_set, test_all;
+    io::Dataset train_set, test_all;
     try {
         train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, kTrainImages);
         test_all = io::load_mnist(io::default_mnist_dir(), /*train=*/false);

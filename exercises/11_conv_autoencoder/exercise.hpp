@@ -53,6 +53,6 @@ std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen);
 
 // Trains `model` to reconstruct `train_images` (one image per row, (N, 784), pixels in [0, 1]),
 // drawing any randomness (the batches' order) from `gen`, and returns before `budget` runs out.
-void train(Autoencoder& model, const nn::Dataset& train_images, autograd::Generator& gen, const Budget& budget);
+void train(Autoencoder& model, const io::Dataset& train_images, autograd::Generator& gen, const Budget& budget);
 
 }  // namespace ex11

@@ -22,7 +22,7 @@ std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen) {
 }
 
 // Trains `model` to reconstruct the images of `train_images`, within `budget`.
-void train(Autoencoder& model, const nn::Dataset& train_images, autograd::Generator& gen, const Budget& budget) {
+void train(Autoencoder& model, const io::Dataset& train_images, autograd::Generator& gen, const Budget& budget) {
     // An optimizer over model.parameters(), an nn::DataLoader (seeded from gen.next_u64()), and
     // for each batch: reshape batch.x (B, 784) to (B, 1, 28, 28), zero the gradients, the loss
     // mse_loss(model(x), x), backward, step. Stop when budget.seconds_left() runs low.

@@ -103,7 +103,7 @@ double reconstruction_step(nn::Module& model, nn::Adam& adam, const Tensor& x) {
     return loss.item();
 }
 
-double mlp_ae_epoch(const nn::Dataset& train, double& seconds) {
+double mlp_ae_epoch(const io::Dataset& train, double& seconds) {
     Generator gen(1);
     models::MLPAutoencoder model({784, 256, 64}, gen);
     nn::Adam adam(model.parameters(), 1e-3);
@@ -173,7 +173,7 @@ const ConvGeometry kHalve{/*stride=*/2, /*padding=*/1};  // 4x4 kernels: 28 -> 1
 // (B, 784) rows as (B, 1, 28, 28) images.
 Tensor as_images(const nn::Batch& b) { return reshape(b.x, {b.labels.size(), 1, 28, 28}); }
 
-double conv_ae(const nn::Dataset& first10k, double& seconds) {
+double conv_ae(const io::Dataset& first10k, double& seconds) {
     Generator gen(1);
     nn::Sequential model(nn::Conv2d(1, 16, 3, gen, kDown), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, kDown), nn::ReLU(),
                          nn::ConvTranspose2d(32, 16, 3, gen, kUp), nn::ReLU(), nn::ConvTranspose2d(16, 1, 3, gen, kUp),
@@ -183,7 +183,7 @@ double conv_ae(const nn::Dataset& first10k, double& seconds) {
     return epoch(loader, seconds, [&](const nn::Batch& b) { return reconstruction_step(model, adam, as_images(b)); });
 }
 
-double upconv_ae(const nn::Dataset& first10k, double& seconds) {
+double upconv_ae(const io::Dataset& first10k, double& seconds) {
     Generator gen(1);
     nn::Sequential model(nn::Conv2d(1, 16, 3, gen, kDown), nn::ReLU(), nn::Conv2d(16, 32, 3, gen, kDown), nn::ReLU(),
                          nn::Upsample(2), nn::Conv2d(32, 16, 3, gen, kSame), nn::ReLU(), nn::Upsample(2),
@@ -193,7 +193,7 @@ double upconv_ae(const nn::Dataset& first10k, double& seconds) {
     return epoch(loader, seconds, [&](const nn::Batch& b) { return reconstruction_step(model, adam, as_images(b)); });
 }
 
-double vae_epoch(const nn::Dataset& train, double& seconds) {
+double vae_epoch(const io::Dataset& train, double& seconds) {
     Generator gen(1);
     models::VAE vae(784, 400, 20, gen);
     nn::Adam adam(vae.parameters(), 1e-3);
@@ -207,7 +207,7 @@ double vae_epoch(const nn::Dataset& train, double& seconds) {
     });
 }
 
-double dcgan_step(const nn::Dataset& first12800, double& seconds) {
+double dcgan_step(const io::Dataset& first12800, double& seconds) {
     Generator gen(1);
     nn::Sequential G = models::dcgan_generator(100, 64, gen), D = models::dcgan_discriminator(64, gen);
     models::init_dcgan(G, gen);
@@ -372,14 +372,14 @@ int main(int argc, char** argv) try {
     if (w == "sgemm") return sgemm(repeats), 0;
     if (w == "conv_scaling") return conv_scaling(repeats), 0;
     const std::size_t limit = w == "conv_ae" || w == "upconv_ae" ? 10000 : w == "dcgan_step" ? 12800 : 0;
-    const nn::Dataset train = io::load_mnist(io::default_mnist_dir(), true, limit);
-    const std::function<double(const nn::Dataset&, double&)> run = w == "mlp_ae_epoch" ? mlp_ae_epoch
+    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), true, limit);
+    const std::function<double(const io::Dataset&, double&)> run = w == "mlp_ae_epoch" ? mlp_ae_epoch
                                                                    : w == "conv_ae"    ? conv_ae
                                                                    : w == "upconv_ae"  ? upconv_ae
                                                                    : w == "vae_epoch"  ? vae_epoch
                                                                                        : dcgan_step;
     if (w == "dcgan_step") {  // warm up on 10 steps (a step is about half a second)
-        nn::Dataset first1280;
+        io::Dataset first1280;
         first1280.images = xt::view(train.images, xt::range(0, 1280), xt::all());
         first1280.labels.assign(train.labels.begin(), train.labels.begin() + 1280);
         measure(

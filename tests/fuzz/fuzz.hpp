@@ -1,4 +1,4 @@
-// fuzz.hpp: deterministic mutation fuzzing of the file readers (read_png_gray, read_idx, load_npz).
+// fuzz.hpp: deterministic mutation fuzzing of the file readers (read_idx, load_npz).
 //
 // Each reader is a Format: valid seed files made in the process, the header fields worth setting
 // to extremes, a format-aware mutation, a repair that recomputes checksums (so that a mutant gets
@@ -8,7 +8,7 @@
 // stacks of mutations drawn from a generator seeded by (base seed, k), so any mutant can be
 // replayed from its index alone.
 //
-// A documented error (ImageError, DataError, CheckpointError) or a successful read is an
+// A documented error (DataError, CheckpointError) or a successful read is an
 // acceptable outcome; any other exception (std::bad_alloc among them), a crash, an abort or a
 // sanitizer report is a failure.
 #pragma once
@@ -47,11 +47,11 @@ struct Field {
 };
 
 struct Format {
-    const char* name;  // "png", "idx", "npz": the reader's name on the command line
+    const char* name;  // "idx", "npz": the reader's name on the command line
     const char* reader;
     std::vector<std::string> seeds;
     std::vector<Field> (*fields)(const std::string& bytes);
-    // A mutation only this format knows (e.g. a PNG's pixels recompressed); may leave bytes as they are.
+    // A mutation only this format knows (e.g. an .npy header rewritten); may leave bytes as they are.
     std::string (*deep)(const std::string& bytes, Rng& rng);
     // Recomputes the checksums of whatever structure is still intact (identity when there are none).
     std::string (*repair)(const std::string& bytes);
@@ -61,7 +61,7 @@ struct Format {
     bool (*documented)(const std::exception& e);
 };
 
-// The three formats, with their seed files made in memory.
+// The two formats, with their seed files made in memory.
 std::vector<Format> formats();
 
 // The number of systematic mutants of `f`; indices from there on are random.

@@ -1,7 +1,7 @@
 // fuzz_readers: feeds mutants of valid files to the file readers and fails on anything but a read
 // or a documented error (fuzz.hpp says what counts as a failure).
 //
-//   fuzz_readers [--count N] [--seed S] [--reader png|idx|npz] [--out DIR]
+//   fuzz_readers [--count N] [--seed S] [--reader idx|npz] [--out DIR]
 //       every systematic mutant, then N random ones (default 2000), for each reader
 //   fuzz_readers --minutes M [--seed S] [--reader R] [--out DIR]
 //       the systematic mutants, then random ones, the readers taking turns, for M minutes
@@ -118,7 +118,7 @@ bool run_one(const fuzz::Format& f, std::uint64_t seed, std::size_t index, const
 
 [[noreturn]] void usage_error(const std::string& what) {
     fmt::print(stderr,
-               "fuzz_readers: {}\nusage: fuzz_readers [--count N | --minutes M] [--seed S] [--reader png|idx|npz] "
+               "fuzz_readers: {}\nusage: fuzz_readers [--count N | --minutes M] [--seed S] [--reader idx|npz] "
                "[--out DIR]\n       fuzz_readers --reader R --replay INDEX [--seed S]\n       fuzz_readers "
                "--write-seeds DIR\n",
                what);
@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
     std::vector<fuzz::Format> formats;
     for (fuzz::Format& f : fuzz::formats())
         if (only.empty() || only == f.name) formats.push_back(std::move(f));
-    if (formats.empty()) usage_error(fmt::format("no reader named '{}' (png, idx, npz)", only));
+    if (formats.empty()) usage_error(fmt::format("no reader named '{}' (idx, npz)", only));
     if (replay >= 0 && formats.size() != 1) usage_error("--replay needs --reader");
 
     if (!write_seeds.empty()) {

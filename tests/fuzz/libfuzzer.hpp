@@ -1,4 +1,4 @@
-// libfuzzer.hpp: what the three libFuzzer entry points share (libfuzzer_png.cpp, ...). The readers
+// libfuzzer.hpp: what the two libFuzzer entry points share (libfuzzer_idx.cpp, ...). The readers
 // take a path, so each input is written to a file of this process first; the reader's documented
 // error is the outcome of a bad file, and any other exception aborts, which libFuzzer reports with
 // the input.

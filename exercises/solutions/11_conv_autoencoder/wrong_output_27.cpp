@@ -27,7 +27,7 @@ std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen) {
     return std::make_shared<Autoencoder>(encoder, decoder);
 }
 
-void train(Autoencoder& model, const nn::Dataset& train_images, autograd::Generator& gen, const Budget& budget) {
+void train(Autoencoder& model, const io::Dataset& train_images, autograd::Generator& gen, const Budget& budget) {
     const std::size_t epochs = 1;
     const double reserve = 0.1 * budget.seconds();  // stop with a tenth of the budget left
     nn::Adam adam(model.parameters(), /*lr=*/3e-3);

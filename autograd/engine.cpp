@@ -105,12 +105,12 @@ void check_input_grads(const char* caller, const Node<T>& node, const Grads<T>& 
     for (std::size_t k = 0; k < grads.size(); ++k) {
         const Node<T>& input = *node.inputs[k];
         if (!input.requires_grad || !grads[k].defined()) continue;
-        const Shape input_shape = shape_of(input.value);
-        if (__builtin_expect(grads[k].shape() == input_shape, true)) continue;
+        // The two shapes compared where they lie, without copying either.
+        if (__builtin_expect(grads[k].value().shape() == input.value.shape(), true)) continue;
         throw ShapeError(fmt::format(
             "{}: the backward of '{}' returned a gradient of shape {} for its input {} of shape {}; a gradient has "
             "its input's shape (a broadcast input's gradient is summed back to it: sum_to)",
-            caller, node.op, shape_str(grads[k].shape()), k, shape_str(input_shape)));
+            caller, node.op, shape_str(grads[k].shape()), k, shape_str(shape_of(input.value))));
     }
 }
 

@@ -1,9 +1,12 @@
-// io.hpp: everything of the io library in one include: what reads and writes files.
+// io.hpp: everything of the io library in one include: the data and what reads and writes files.
 //
 //   atomic_file.hpp      writing a whole file atomically, with the system's reason on failure
 //   idx.hpp              the IDX file format of MNIST
 //   dataset.hpp          a labelled image set in memory
 //   mnist.hpp            MNIST and Fashion-MNIST from their files into a Dataset
+//   linear_mixing.hpp    synthetic hyperspectral pixels from the linear mixing model
+//   morphology.hpp       grey dilation and erosion of images (thicker and thinner strokes), the median filter
+//   warp.hpp             random affine warps (rotation, zoom, shift) of images
 //   checkpoint_error.hpp the error of every .npz file and its parts
 //   zip.hpp              the stored zip archive, the container of an .npz
 //   npy.hpp              one float32 array as a NumPy .npy file
@@ -23,9 +26,12 @@
 #include "io/dot.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"
+#include "io/linear_mixing.hpp"
 #include "io/mnist.hpp"
+#include "io/morphology.hpp"
 #include "io/npy.hpp"
 #include "io/npz.hpp"
 #include "io/plot.hpp"
 #include "io/png.hpp"
+#include "io/warp.hpp"
 #include "io/zip.hpp"

@@ -123,12 +123,12 @@ int main(int argc, char** argv) try {
     const double floor_mse = mse(apply(plain, test_set.images), test_set.images);
     fmt::print("the plain AE on clean test images: MSE {:.5f}\n", floor_mse);
     // The median filter has no parameters and knows nothing of digits: each pixel becomes the
-    // median of its 3x3 neighbourhood (nn::median3x3), clipped to [0, 1], the pixel range (the
+    // median of its 3x3 neighbourhood (io::median3x3), clipped to [0, 1], the pixel range (the
     // autoencoders' sigmoid outputs are in [0, 1] too). A lone wrong pixel among nine is
     // out-voted, which makes it the textbook filter for salt-and-pepper noise; strokes two or
     // three pixels wide survive it, thinner details do not.
     const auto median_filter = [](const xt::xarray<float>& x) {  // (N, D) -> (N, D)
-        return xt::xarray<float>(xt::clip(nn::median3x3(x, 28, 28), 0.0f, 1.0f));
+        return xt::xarray<float>(xt::clip(io::median3x3(x, 28, 28), 0.0f, 1.0f));
     };
 
     // ---- Scott slides 19-21, Lamúrias's algorithm: one denoising autoencoder per corruption ----

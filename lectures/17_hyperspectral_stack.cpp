@@ -4,7 +4,7 @@
 //          268 -> 130 -> 70 -> 40 -> 20 encoder for the spectra of hyperspectral images); the
 //          training is Scott, Lecture 5, slides 9-10's (one level at a time, then end to end).
 // Data:    no hyperspectral data set is reachable from this machine, so the pixels are made here
-//          (models/linear_mixing.hpp): 5 smooth endmember spectra over 268 bands, abundances
+//          (io/linear_mixing.hpp): 5 smooth endmember spectra over 268 bands, abundances
 //          drawn from a Dirichlet distribution, pixel = abundances x endmembers + noise (the
 //          linear mixing model of remote sensing), and a second scene with the same materials
 //          mixed nonlinearly (an intimate mixture, Hapke). Because we made the pixels, we know
@@ -33,7 +33,7 @@
 
 #include "io/io.hpp"
 #include "lecture.hpp"
-#include "models/linear_mixing.hpp"
+#include "io/linear_mixing.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "nn/nn.hpp"
 
@@ -125,7 +125,7 @@ struct Study {
 
 // PCA-K and the stack `widths` (B, ..., K) on the same pixels: the stack trained level by level
 // for `epochs` each, then end to end for `epochs`; both codes read out linearly, as are the bands.
-Study study(const models::MixedPixels& train, const models::MixedPixels& test, const std::vector<std::size_t>& widths,
+Study study(const io::MixedPixels& train, const io::MixedPixels& test, const std::vector<std::size_t>& widths,
             std::size_t epochs, Generator& gen, Clock::time_point t0) {
     const std::size_t n_train = train.pixels.shape()[0], K = widths.back();
     // The network sees each pixel centred on the mean training spectrum mu and divided by one
@@ -242,10 +242,10 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 20 : 30;  // per level, and again end to end
     const double noise = 0.01;
     const std::vector<double> alpha(M, 1.0);
-    const xt::xarray<double> wavelengths = models::band_wavelengths(B);                   // (B,)
-    const xt::xarray<double> E = models::random_endmembers(M, wavelengths, gen);          // (M, B)
-    const models::MixedPixels train = models::mix_pixels(E, alpha, n_train, noise, gen);  // (N, B), (N, M)
-    const models::MixedPixels test = models::mix_pixels(E, alpha, n_test, noise, gen);    // (N, B), (N, M)
+    const xt::xarray<double> wavelengths = io::band_wavelengths(B);                   // (B,)
+    const xt::xarray<double> E = io::random_endmembers(M, wavelengths, gen);          // (M, B)
+    const io::MixedPixels train = io::mix_pixels(E, alpha, n_train, noise, gen);  // (N, B), (N, M)
+    const io::MixedPixels test = io::mix_pixels(E, alpha, n_test, noise, gen);    // (N, B), (N, M)
     fmt::print("{} training and {} test pixels, {} bands, {} endmembers, noise sd {}; reflectance {:.3f} to {:.3f}\n",
                n_train, n_test, B, M, noise, xt::amin(train.pixels)(), xt::amax(train.pixels)());
 
@@ -268,14 +268,14 @@ int main(int argc, char** argv) try {
     lecture::section("the same materials mixed grain by grain: an intimate mixture");
     // In sand made of several minerals, light bounces between grains of different materials
     // before it leaves, and what mixes linearly is each material's single-scattering albedo,
-    // not its reflectance (Hapke; models/linear_mixing.hpp):
+    // not its reflectance (Hapke; io/linear_mixing.hpp):
     //   x_b = r(sum_m a_m w(e_mb)) + eps_b,   r(w) = w / (1 + 2 sqrt(1 - w))^2
     // The same 5 spectra, new pixels drawn the same way, but now a is a nonlinear function of
     // x: no linear read-out recovers it exactly, not even from all 268 bands.
-    const models::MixedPixels train2 =
-        models::mix_pixels(E, alpha, n_train, noise, gen, models::Mixing::Intimate);  // (N, B)
-    const models::MixedPixels test2 =
-        models::mix_pixels(E, alpha, n_test, noise, gen, models::Mixing::Intimate);  // (N, B)
+    const io::MixedPixels train2 =
+        io::mix_pixels(E, alpha, n_train, noise, gen, io::Mixing::Intimate);  // (N, B)
+    const io::MixedPixels test2 =
+        io::mix_pixels(E, alpha, n_test, noise, gen, io::Mixing::Intimate);  // (N, B)
     const Study intimate = study(train2, test2, {B, 130, 70, 40, K}, epochs, gen, t0);
     // PCA's variances now spread past 4 axes: the curved surface of mixtures needs more flat
     // directions to hold it. The stack learned only to rebuild spectra, yet after fine-tuning
@@ -398,7 +398,7 @@ int main(int argc, char** argv) try {
 //     the data's dimension is where a nonlinear autoencoder beats PCA at reconstruction
 //     (Lamúrias, "PCA vs autoencoder"); at 20 numbers PCA has room for the curve too. The
 //     verdict FAILS: it is about the read-out, where the stack now trails PCA-4.
-//  2. Mix the second scene bilinearly instead: models::Mixing::Bilinear in both mix_pixels
+//  2. Mix the second scene bilinearly instead: io::Mixing::Bilinear in both mix_pixels
 //     calls. Light bouncing between two materials adds the 10 spectra e_i * e_j, one more PCA
 //     axis with 0.07% of the variance; the abundances stay nearly a linear function of the
 //     bands, and the three read-outs tie at R^2 0.9968 (the stack 0.99683, the bands 0.99684):

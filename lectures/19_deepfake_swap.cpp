@@ -71,7 +71,7 @@ struct SwapModel {
 // 1/3 each). Dilation is B's own style operator, so the encoder is taught to see through exactly
 // the style being swapped.
 [[maybe_unused]] xt::xarray<float> distort_oracle(const xt::xarray<float>& x, Generator& gen) {
-    const xt::xarray<float> thin = nn::erode3x3(x, 28, 28), thick = nn::dilate3x3(x, 28, 28);
+    const xt::xarray<float> thin = io::erode3x3(x, 28, 28), thick = io::dilate3x3(x, 28, 28);
     xt::xarray<float> out = x;
     for (std::size_t i = 0; i < x.shape(0); ++i) {
         const std::uint64_t pick = gen.below(3);
@@ -82,10 +82,10 @@ struct SwapModel {
 }
 
 // The encoder's input, distorted as faceswap distorts its faces: each image by its own random
-// affine warp (rotation within 10 degrees, zoom within 5%, shifts within 1.4 pixels: nn/warp.hpp).
+// affine warp (rotation within 10 degrees, zoom within 5%, shifts within 1.4 pixels: io/warp.hpp).
 // A warp moves pixels without knowing which identity drew them, so it is style-neutral: it cannot
 // teach the encoder which style to ignore. The target stays the clean image.
-xt::xarray<float> distort(const xt::xarray<float>& x, Generator& gen) { return nn::random_affine(x, 28, 28, gen); }
+xt::xarray<float> distort(const xt::xarray<float>& x, Generator& gen) { return io::random_affine(x, 28, 28, gen); }
 
 // Each step: a minibatch of A and one of B, each reconstructed by its own decoder; the loss is
 // the sum of the two mean square errors. With `distorted`, the encoder sees distort(x).
@@ -196,10 +196,10 @@ int main(int argc, char** argv) try {
     const std::size_t half = all.size() / 2;
     io::Dataset ident_a, ident_b;
     ident_a.images = xt::view(all.images, xt::range(0, half), xt::all());                                // (N/2, D)
-    ident_b.images = nn::dilate3x3(xt::view(all.images, xt::range(half, 2 * half), xt::all()), 28, 28);  // (N/2, D)
+    ident_b.images = io::dilate3x3(xt::view(all.images, xt::range(half, 2 * half), xt::all()), 28, 28);  // (N/2, D)
     ident_a.labels.assign(all.labels.begin(), all.labels.begin() + half);
     ident_b.labels.assign(all.labels.begin() + half, all.labels.begin() + 2 * half);
-    const xt::xarray<float> test_thin = test.images, test_thick = nn::dilate3x3(test.images, 28, 28);  // (T, D)
+    const xt::xarray<float> test_thin = test.images, test_thick = io::dilate3x3(test.images, 28, 28);  // (T, D)
     fmt::print(
         "identity A: {} digits as they are; identity B: {} other digits, dilated; {} test digits in both "
         "styles (for judging only)\n",

@@ -9,11 +9,10 @@
 //   checkpoint.hpp       a module's parameters and buffers to and from a NumPy .npz file
 //   data.hpp             the minibatch loader (of an io::Dataset)
 //   noise.hpp            the corruptions of the denoising autoencoder
-//   morphology.hpp       grey dilation and erosion (thicker and thinner strokes), the median filter
-//   warp.hpp             random affine warps (rotation, zoom, shift) of images
 //   train.hpp            one line of feedback per epoch; the plain autoencoder training loop
 //   gradcheck_module.hpp a module's gradients checked in float64
-// The file formats (MNIST, .npz, pictures) are io/'s, below nn: io/io.hpp.
+// The data (MNIST, synthetic spectra, image filters and warps) and the file formats (.npz,
+// pictures) are io/'s, below nn: io/io.hpp.
 #pragma once
 
 #include "autograd/autograd.hpp"
@@ -24,8 +23,6 @@
 #include "nn/init.hpp"
 #include "nn/layers.hpp"
 #include "nn/module.hpp"
-#include "nn/morphology.hpp"
 #include "nn/noise.hpp"
 #include "nn/optim.hpp"
 #include "nn/train.hpp"
-#include "nn/warp.hpp"

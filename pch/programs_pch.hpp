@@ -29,7 +29,7 @@
 #include "models/conv_autoencoder.hpp"
 #include "models/gan.hpp"
 #include "models/gan_metrics.hpp"
-#include "models/linear_mixing.hpp"
+#include "io/linear_mixing.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "models/tsne.hpp"

@@ -1,7 +1,7 @@
 // The linear mixing model's generator: Gamma and Dirichlet draws against their moments, pixels
 // against the mixture written out by hand, and the same seed giving the same data.
 #include "check.hpp"
-#include "models/linear_mixing.hpp"
+#include "io/linear_mixing.hpp"
 
 #include <cmath>
 
@@ -16,7 +16,7 @@ TEST_CASE("sample_gamma's mean and variance are both the shape, within 5 standar
     for (double k : {0.3, 1.0, 2.5, 10.0}) {
         double sum = 0.0, sum_sq = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
-            const double g = models::sample_gamma(k, gen);
+            const double g = io::sample_gamma(k, gen);
             REQUIRE(g >= 0.0);
             sum += g;
             sum_sq += g * g;
@@ -29,14 +29,14 @@ TEST_CASE("sample_gamma's mean and variance are both the shape, within 5 standar
         CHECK_MESSAGE(std::abs(var - k) < 5.0 * se_var,
                       fmt::format("shape {}: variance expected {} got {}", k, k, var));
     }
-    CHECK_THROWS_AS(models::sample_gamma(0.0, gen), std::invalid_argument);
+    CHECK_THROWS_AS(io::sample_gamma(0.0, gen), std::invalid_argument);
 }
 
 TEST_CASE("Dirichlet draws lie on the simplex and their means are alpha / sum(alpha)") {
     Generator gen(2);
     const std::vector<double> alpha{2.0, 1.0, 0.5, 0.25};
     const std::size_t n = 20000;
-    const xt::xarray<double> a = models::sample_dirichlet(alpha, n, gen);  // (N, M)
+    const xt::xarray<double> a = io::sample_dirichlet(alpha, n, gen);  // (N, M)
     REQUIRE(a.shape() == std::vector<std::size_t>{n, alpha.size()});
     CHECK(xt::amin(a)() >= 0.0);
     const xt::xarray<double> row_sums = xt::sum(a, {1});
@@ -51,15 +51,15 @@ TEST_CASE("Dirichlet draws lie on the simplex and their means are alpha / sum(al
             std::abs(means(m) - expected) < 5.0 * se,
             fmt::format("a_{}: mean expected {:.4f} got {:.4f} (standard error {:.4f})", m, expected, means(m), se));
     }
-    CHECK_THROWS_AS(models::sample_dirichlet({1.0, -1.0}, 3, gen), std::invalid_argument);
+    CHECK_THROWS_AS(io::sample_dirichlet({1.0, -1.0}, 3, gen), std::invalid_argument);
 }
 
 TEST_CASE("random_endmembers are positive spectra of the right shape") {
     Generator gen(3);
-    const xt::xarray<double> wl = models::band_wavelengths(268);
+    const xt::xarray<double> wl = io::band_wavelengths(268);
     CHECK(wl(0) == 400.0);
     CHECK(wl(267) == 2500.0);
-    const xt::xarray<double> E = models::random_endmembers(5, wl, gen);  // (M, B)
+    const xt::xarray<double> E = io::random_endmembers(5, wl, gen);  // (M, B)
     CHECK(E.shape() == std::vector<std::size_t>{5, 268});
     CHECK(xt::amin(E)() >= 0.05);
     CHECK(xt::amax(E)() <= 0.9 + 1e-12);
@@ -72,8 +72,8 @@ TEST_CASE("random_endmembers are positive spectra of the right shape") {
 
 TEST_CASE("without noise a pixel is its abundances times the endmembers") {
     Generator gen(4);
-    const xt::xarray<double> E = models::random_endmembers(3, models::band_wavelengths(20), gen);  // (M, B)
-    const models::MixedPixels p = models::mix_pixels(E, {1.0, 1.0, 1.0}, 50, /*noise=*/0.0, gen);
+    const xt::xarray<double> E = io::random_endmembers(3, io::band_wavelengths(20), gen);  // (M, B)
+    const io::MixedPixels p = io::mix_pixels(E, {1.0, 1.0, 1.0}, 50, /*noise=*/0.0, gen);
     REQUIRE(p.pixels.shape() == std::vector<std::size_t>{50, 20});
     double worst = 0.0;
     for (std::size_t i = 0; i < 50; ++i)
@@ -86,7 +86,7 @@ TEST_CASE("without noise a pixel is its abundances times the endmembers") {
     CHECK(p.pixels == p.clean);
 
     // The bilinear term: + sum_{i<j} a_i a_j e_i e_j, band by band.
-    const models::MixedPixels q = models::mix_pixels(E, {1.0, 1.0, 1.0}, 5, 0.0, gen, models::Mixing::Bilinear);
+    const io::MixedPixels q = io::mix_pixels(E, {1.0, 1.0, 1.0}, 5, 0.0, gen, io::Mixing::Bilinear);
     worst = 0.0;
     for (std::size_t i = 0; i < 5; ++i)
         for (std::size_t b = 0; b < 20; ++b) {
@@ -98,49 +98,49 @@ TEST_CASE("without noise a pixel is its abundances times the endmembers") {
             worst = std::max(worst, std::abs(q.pixels(i, b) - x));
         }
     CHECK_MESSAGE(worst < 1e-12, fmt::format("largest difference from the bilinear mixture: {}", worst));
-    CHECK_THROWS_AS(models::mix_pixels(E, {1.0, 1.0}, 5, 0.0, gen), std::invalid_argument);
+    CHECK_THROWS_AS(io::mix_pixels(E, {1.0, 1.0}, 5, 0.0, gen), std::invalid_argument);
 }
 
 TEST_CASE("Hapke's reflectance and albedo are inverses (so a pure pixel is its endmember)") {
-    CHECK(models::hapke_reflectance(0.0) == 0.0);
-    CHECK(models::hapke_reflectance(1.0) == 1.0);
-    CHECK(models::hapke_reflectance(0.75) == doctest::Approx(0.75 / 4.0).epsilon(1e-14));  // sqrt(1/4) = 1/2
+    CHECK(io::hapke_reflectance(0.0) == 0.0);
+    CHECK(io::hapke_reflectance(1.0) == 1.0);
+    CHECK(io::hapke_reflectance(0.75) == doctest::Approx(0.75 / 4.0).epsilon(1e-14));  // sqrt(1/4) = 1/2
     for (double r = 0.0; r <= 1.0; r += 0.05) {
         CAPTURE(r);
-        CHECK(models::hapke_reflectance(models::hapke_albedo(r)) == doctest::Approx(r).epsilon(1e-12));
+        CHECK(io::hapke_reflectance(io::hapke_albedo(r)) == doctest::Approx(r).epsilon(1e-12));
     }
 }
 
 TEST_CASE("intimate mixing is r(a w(E)) band by band, and darker than linear mixing") {
     Generator gen(5);
-    const xt::xarray<double> E = models::random_endmembers(3, models::band_wavelengths(20), gen);  // (M, B)
-    const models::MixedPixels p = models::mix_pixels(E, {1.0, 1.0, 1.0}, 50, 0.0, gen, models::Mixing::Intimate);
+    const xt::xarray<double> E = io::random_endmembers(3, io::band_wavelengths(20), gen);  // (M, B)
+    const io::MixedPixels p = io::mix_pixels(E, {1.0, 1.0, 1.0}, 50, 0.0, gen, io::Mixing::Intimate);
     double worst = 0.0, brighter = -1.0;
     for (std::size_t i = 0; i < 50; ++i)
         for (std::size_t b = 0; b < 20; ++b) {
             double w = 0.0, linear = 0.0;
             for (std::size_t m = 0; m < 3; ++m) {
-                w += p.abundances(i, m) * models::hapke_albedo(E(m, b));
+                w += p.abundances(i, m) * io::hapke_albedo(E(m, b));
                 linear += p.abundances(i, m) * E(m, b);
             }
-            worst = std::max(worst, std::abs(p.pixels(i, b) - models::hapke_reflectance(w)));
+            worst = std::max(worst, std::abs(p.pixels(i, b) - io::hapke_reflectance(w)));
             brighter = std::max(brighter, p.pixels(i, b) - linear);
         }
     CHECK_MESSAGE(worst < 1e-12, fmt::format("largest difference from r(a w(E)): {}", worst));
     // r is convex, so r(sum a_m w_m) <= sum a_m r(w_m) = a E (Jensen): the darker materials
     // dominate an intimate mixture.
     CHECK_MESSAGE(brighter <= 1e-12, fmt::format("an intimate pixel brighter than the linear one by {}", brighter));
-    CHECK_THROWS_AS(models::mix_pixels(E * 2.0, {1.0, 1.0, 1.0}, 5, 0.0, gen, models::Mixing::Intimate),
+    CHECK_THROWS_AS(io::mix_pixels(E * 2.0, {1.0, 1.0, 1.0}, 5, 0.0, gen, io::Mixing::Intimate),
                     std::invalid_argument);
 }
 
 TEST_CASE("the noise is N(0, noise^2) in every band, and the same seed gives the same data") {
     const auto make = [](std::uint64_t seed) {
         Generator gen(seed);
-        const xt::xarray<double> E = models::random_endmembers(4, models::band_wavelengths(100), gen);
-        return models::mix_pixels(E, {1.0, 2.0, 0.5, 0.5}, 500, /*noise=*/0.01, gen);
+        const xt::xarray<double> E = io::random_endmembers(4, io::band_wavelengths(100), gen);
+        return io::mix_pixels(E, {1.0, 2.0, 0.5, 0.5}, 500, /*noise=*/0.01, gen);
     };
-    const models::MixedPixels a = make(7), b = make(7), c = make(8);
+    const io::MixedPixels a = make(7), b = make(7), c = make(8);
     CHECK(a.pixels == b.pixels);
     CHECK(a.abundances == b.abundances);
     CHECK(a.pixels != c.pixels);

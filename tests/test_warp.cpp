@@ -1,4 +1,4 @@
-// nn/warp.cpp: the identity warp leaves a picture alone, a whole-pixel shift moves it, a quarter
+// io/warp.cpp: the identity warp leaves a picture alone, a whole-pixel shift moves it, a quarter
 // turn is a transpose-and-flip, a zoom spreads the ink, and random_affine draws its warps from the
 // seed within their ranges; a warp that is not a number is refused.
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <xtensor/xview.hpp>
 
 #include "check.hpp"
-#include "nn/warp.hpp"
+#include "io/warp.hpp"
 
 using namespace autograd;
 
@@ -21,12 +21,12 @@ xt::xarray<float> ramp() {
 
 TEST_CASE("affine_warp: identity, whole-pixel shifts, a quarter turn") {
     const xt::xarray<float> x = ramp();
-    CHECK(nn::affine_warp(x, 7, 9, {nn::Affine{}}) == x);
+    CHECK(io::affine_warp(x, 7, 9, {io::Affine{}}) == x);
     // Shifted down 1 and left 2: output (m, c) reads input (m - 1, c + 2), 0 where that is outside.
-    nn::Affine shift;
+    io::Affine shift;
     shift.shift_row = 1.0;
     shift.shift_col = -2.0;
-    const xt::xarray<float> moved = nn::affine_warp(x, 7, 9, {shift});
+    const xt::xarray<float> moved = io::affine_warp(x, 7, 9, {shift});
     for (std::size_t m = 0; m < 7; ++m)
         for (std::size_t c = 0; c < 9; ++c) {
             const bool inside = m >= 1 && c + 2 < 9;
@@ -36,9 +36,9 @@ TEST_CASE("affine_warp: identity, whole-pixel shifts, a quarter turn") {
     // (output (m, c) reads input (c, 4 - m)).
     xt::xarray<float> sq = xt::zeros<float>({std::size_t{1}, std::size_t{25}});
     for (std::size_t i = 0; i < 25; ++i) sq(0, i) = static_cast<float>(i);
-    nn::Affine quarter;
+    io::Affine quarter;
     quarter.rotation = std::acos(-1.0) / 2.0;
-    const xt::xarray<float> turned = nn::affine_warp(sq, 5, 5, {quarter});
+    const xt::xarray<float> turned = io::affine_warp(sq, 5, 5, {quarter});
     for (std::size_t m = 0; m < 5; ++m)
         for (std::size_t c = 0; c < 5; ++c)
             CHECK(turned(0, m * 5 + c) == doctest::Approx(sq(0, c * 5 + 4 - m)).epsilon(1e-5));
@@ -47,9 +47,9 @@ TEST_CASE("affine_warp: identity, whole-pixel shifts, a quarter turn") {
 TEST_CASE("affine_warp: a half-pixel shift averages neighbours; a zoom by s spreads the ink over s^2 the area") {
     xt::xarray<float> dot = xt::zeros<float>({std::size_t{1}, std::size_t{81}});  // 9x9
     dot(0, 4 * 9 + 4) = 1.0f;
-    nn::Affine half;
+    io::Affine half;
     half.shift_col = 0.5;
-    const xt::xarray<float> smeared = nn::affine_warp(dot, 9, 9, {half});
+    const xt::xarray<float> smeared = io::affine_warp(dot, 9, 9, {half});
     CHECK(smeared(0, 4 * 9 + 4) == doctest::Approx(0.5));
     CHECK(smeared(0, 4 * 9 + 5) == doctest::Approx(0.5));
     CHECK(xt::sum(smeared)() == doctest::Approx(1.0));
@@ -57,9 +57,9 @@ TEST_CASE("affine_warp: a half-pixel shift averages neighbours; a zoom by s spre
     xt::xarray<float> blob = xt::zeros<float>({std::size_t{1}, std::size_t{28 * 28}});
     for (std::size_t m = 10; m < 18; ++m)
         for (std::size_t c = 11; c < 17; ++c) blob(0, m * 28 + c) = 1.0f;
-    nn::Affine zoom;
+    io::Affine zoom;
     zoom.scale = 1.25;
-    const double grown = xt::sum(nn::affine_warp(blob, 28, 28, {zoom}))();
+    const double grown = xt::sum(io::affine_warp(blob, 28, 28, {zoom}))();
     CHECK(grown / xt::sum(blob)() == doctest::Approx(1.25 * 1.25).epsilon(0.05));
 }
 
@@ -67,18 +67,18 @@ TEST_CASE("random_affine: the same seed gives the same warps; each image its own
     Generator g1(5), g2(5);
     xt::xarray<float> two = xt::zeros<float>({std::size_t{2}, std::size_t{28 * 28}});
     for (std::size_t m = 8; m < 20; ++m) two(0, m * 28 + 13) = two(1, m * 28 + 13) = 1.0f;  // one stroke, twice
-    const xt::xarray<float> a = nn::random_affine(two, 28, 28, g1), b = nn::random_affine(two, 28, 28, g2);
+    const xt::xarray<float> a = io::random_affine(two, 28, 28, g1), b = io::random_affine(two, 28, 28, g2);
     CHECK(a == b);
     CHECK(xt::view(a, 0, xt::all()) != xt::view(a, 1, xt::all()));  // two draws, two warps
     // With every range 0 the warp is the identity.
     Generator g3(5);
-    CHECK(nn::random_affine(two, 28, 28, g3, nn::AffineRange{0.0, 0.0, 0.0}) == two);
-    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 27, {nn::Affine{}, nn::Affine{}}), "affine_warp", "28x27");
-    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {nn::Affine{}}), "1 warps for 2 images");
-    nn::Affine flat;
+    CHECK(io::random_affine(two, 28, 28, g3, io::AffineRange{0.0, 0.0, 0.0}) == two);
+    CHECK_THROWS_CONTAINING(io::affine_warp(two, 28, 27, {io::Affine{}, io::Affine{}}), "affine_warp", "28x27");
+    CHECK_THROWS_CONTAINING(io::affine_warp(two, 28, 28, {io::Affine{}}), "1 warps for 2 images");
+    io::Affine flat;
     flat.scale = 0.0;
-    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {flat, flat}), "image 0", "positive scale");
-    nn::Affine lost;
+    CHECK_THROWS_CONTAINING(io::affine_warp(two, 28, 28, {flat, flat}), "image 0", "positive scale");
+    io::Affine lost;
     lost.rotation = std::nan("");
-    CHECK_THROWS_CONTAINING(nn::affine_warp(two, 28, 28, {nn::Affine{}, lost}), "image 1", "finite");
+    CHECK_THROWS_CONTAINING(io::affine_warp(two, 28, 28, {io::Affine{}, lost}), "image 1", "finite");
 }

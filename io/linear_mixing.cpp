@@ -1,4 +1,4 @@
-#include "models/linear_mixing.hpp"
+#include "io/linear_mixing.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -8,7 +8,7 @@
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xview.hpp>
 
-namespace models {
+namespace io {
 
 xt::xarray<double> band_wavelengths(std::size_t bands, double lo, double hi) {
     if (bands < 2) throw std::invalid_argument("band_wavelengths: needs at least two bands");
@@ -107,4 +107,4 @@ MixedPixels mix_pixels(const xt::xarray<double>& endmembers, const std::vector<d
     return p;
 }
 
-}  // namespace models
+}  // namespace io

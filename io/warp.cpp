@@ -1,11 +1,11 @@
-#include "nn/warp.hpp"
+#include "io/warp.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-namespace nn {
+namespace io {
 
 xt::xarray<float> affine_warp(const xt::xarray<float>& images, std::size_t height, std::size_t width,
                               const std::vector<Affine>& warps) {
@@ -68,4 +68,4 @@ xt::xarray<float> random_affine(const xt::xarray<float>& images, std::size_t hei
     return affine_warp(images, height, width, warps);
 }
 
-}  // namespace nn
+}  // namespace io

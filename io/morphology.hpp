@@ -13,7 +13,7 @@
 
 #include <xtensor/xarray.hpp>
 
-namespace nn {
+namespace io {
 
 // Each row of `images` (N, height * width) dilated or eroded as a height x width picture; a
 // std::invalid_argument when the rows do not have height * width pixels.
@@ -26,4 +26,4 @@ xt::xarray<float> erode3x3(const xt::xarray<float>& images, std::size_t height, 
 // height * width pixels.
 xt::xarray<float> median3x3(const xt::xarray<float>& images, std::size_t height, std::size_t width);
 
-}  // namespace nn
+}  // namespace io

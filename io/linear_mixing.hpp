@@ -26,7 +26,7 @@
 
 #include "autograd/random.hpp"
 
-namespace models {
+namespace io {
 
 // The centre wavelengths of B evenly spaced bands from `lo` to `hi` nanometres (B,).
 xt::xarray<double> band_wavelengths(std::size_t bands, double lo = 400.0, double hi = 2500.0);
@@ -65,4 +65,4 @@ struct MixedPixels {
 MixedPixels mix_pixels(const xt::xarray<double>& endmembers, const std::vector<double>& alpha, std::size_t n,
                        double noise, autograd::Generator& gen, Mixing mixing = Mixing::Linear);
 
-}  // namespace models
+}  // namespace io

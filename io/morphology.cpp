@@ -1,4 +1,4 @@
-#include "nn/morphology.hpp"
+#include "io/morphology.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace nn {
+namespace io {
 
 namespace {
 
@@ -73,4 +73,4 @@ xt::xarray<float> erode3x3(const xt::xarray<float>& images, std::size_t height, 
     return extreme3x3("erode3x3", images, height, width, /*take_max=*/false);
 }
 
-}  // namespace nn
+}  // namespace io

@@ -16,7 +16,7 @@
 
 #include "autograd/random.hpp"
 
-namespace nn {
+namespace io {
 
 struct Affine {
     double rotation = 0.0;                    // theta, in radians (counter-clockwise as the picture is shown)
@@ -44,4 +44,4 @@ struct AffineRange {
 xt::xarray<float> random_affine(const xt::xarray<float>& images, std::size_t height, std::size_t width,
                                 autograd::Generator& gen, const AffineRange& range = {});
 
-}  // namespace nn
+}  // namespace io

@@ -116,7 +116,8 @@ template <class T>
 std::string inside_backward() {
     const Node<T>* node = current_backward<T>();
     if (node == nullptr) return "";
-    return fmt::format("in the backward of {} (its forward inputs: {}), ", describe(*node), input_shapes(raw(node->inputs)));
+    return fmt::format("in the backward of {} (its forward inputs: {}), ", describe(*node),
+                       input_shapes(raw(node->inputs)));
 }
 }  // namespace
 
@@ -150,11 +151,12 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
     std::vector<const Node<T>*> ins;
     for (const auto& in : inputs) ins.push_back(in.node());
     const std::string context = inside_backward<T>();
-    const std::string head =
-        context.empty() ? fmt::format("anomaly: '{}' (tape index {}: op {} since anomaly mode began or the last "
-                                      "backward() ended) with inputs {}",
-                                      op, index, index, input_shapes(ins))
-                        : fmt::format("anomaly: {}'{}' with inputs {}", context, op, input_shapes(ins));
+    const std::string head = context.empty()
+                                 ? fmt::format(
+                                       "anomaly: '{}' (tape index {}: op {} since anomaly mode began or the last "
+                                       "backward() ended) with inputs {}",
+                                       op, index, index, input_shapes(ins))
+                                 : fmt::format("anomaly: {}'{}' with inputs {}", context, op, input_shapes(ins));
     // Was the bad value already there? Every op's output is checked in this mode, so an input
     // can only be bad if it came from outside the ops: a leaf (data, a weight), or a tensor
     // recorded before the mode was on.

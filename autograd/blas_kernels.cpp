@@ -22,8 +22,8 @@ std::string better_openblas_core() {
                               core == "Nehalem" || core == "Atom" || core == "Sandybridge" || core == "Barcelona" ||
                               core == "Bulldozer" || core == "Piledriver";
     if (!without_avx2) return "";
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq"))
         return "SkylakeX";
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
     return "";

@@ -77,9 +77,9 @@ void check_versions(const char* caller, const Node<T>& node) {
     for (std::size_t k = 0; k < node.inputs.size(); ++k) {
         const Node<T>& input = *node.inputs[k];
         if (__builtin_expect(input.versions.current == node.versions.saved[k], true)) continue;
-        const std::string what =
-            input.inputs.empty() ? (input.name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", input.name))
-                                 : fmt::format("the output of '{}'", input.op);
+        const std::string what = input.inputs.empty() ? (input.name.empty() ? std::string("a leaf")
+                                                                            : fmt::format("the leaf '{}'", input.name))
+                                                      : fmt::format("the output of '{}'", input.op);
         throw VersionError(fmt::format(
             "{}: '{}' saved its input {} ({}, shape {}) for its backward, but that value was changed in place "
             "since (version {} when '{}' was recorded, {} now): an optimizer step or another mutable_value() between "

@@ -39,9 +39,10 @@ void check_domain(const char* loss, const char* what, const BasicTensor<T>& t, T
     while (v[i] >= lo && v[i] <= hi) ++i;
     const std::string at = index_str(t.shape(), i);
     if (std::isnan(v[i]))
-        throw DomainError(fmt::format("{}: {} is nan at {} (a NaN made earlier in the model; anomaly detection, "
-                                      "--detect-anomaly in a lecture, names the op that made it)",
-                                      loss, what, at));
+        throw DomainError(
+            fmt::format("{}: {} is nan at {} (a NaN made earlier in the model; anomaly detection, "
+                        "--detect-anomaly in a lecture, names the op that made it)",
+                        loss, what, at));
     throw DomainError(fmt::format("{}: {} = {} at {} is outside {}: {}", loss, what, v[i], at, range, why));
 }
 
@@ -161,9 +162,10 @@ BasicTensor<T> cross_entropy(const BasicTensor<T>& logits, const std::vector<std
     xt::xarray<T> onehot = xt::zeros<T>(logits.shape());
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] >= classes)
-            throw DomainError(fmt::format("cross_entropy: label {} of row {} is not below the {} classes (labels "
-                                          "count from 0)",
-                                          labels[i], i, classes));
+            throw DomainError(
+                fmt::format("cross_entropy: label {} of row {} is not below the {} classes (labels "
+                            "count from 0)",
+                            labels[i], i, classes));
         onehot(i, labels[i]) = T(1);
     }
     const BasicTensor<T> picked = sum(log_softmax(logits, 1) * detail::constant(std::move(onehot)), {1});  // (N,)

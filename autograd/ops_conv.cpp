@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "autograd/detail/blas.hpp"
-#include "autograd/ops_conv.hpp"
 #include "autograd/detail/op_helpers.hpp"
 #include "autograd/detail/patches.hpp"
+#include "autograd/ops_conv.hpp"
 
 namespace autograd {
 
@@ -101,8 +101,19 @@ struct Shifted {
     std::size_t Ho, Wo;        // the output's size
     Shifted(std::size_t C_, std::size_t H_, std::size_t W_, std::size_t kh_, std::size_t kw_, std::size_t d_,
             std::size_t ph_, std::size_t pw_)
-        : C(C_), H(H_), W(W_), kh(kh_), kw(kw_), d(d_), ph(ph_), pw(pw_), Hp(H_ + 2 * ph_), Wp(W_ + 2 * pw_),
-          grid(Hp * Wp), Ho(Hp - d_ * (kh_ - 1)), Wo(Wp - d_ * (kw_ - 1)) {}
+        : C(C_),
+          H(H_),
+          W(W_),
+          kh(kh_),
+          kw(kw_),
+          d(d_),
+          ph(ph_),
+          pw(pw_),
+          Hp(H_ + 2 * ph_),
+          Wp(W_ + 2 * pw_),
+          grid(Hp * Wp),
+          Ho(Hp - d_ * (kh_ - 1)),
+          Wo(Wp - d_ * (kw_ - 1)) {}
     std::size_t shift(std::size_t a, std::size_t b) const { return a * d * Wp + b * d; }
     // A padded row's length for n images: their grids and room for the largest shift.
     std::size_t row(std::size_t n) const { return n * grid + shift(kh - 1, kw - 1); }
@@ -123,8 +134,7 @@ void pad_rows(const T* x, const Shifted& s, std::size_t n0, std::size_t n, T* xp
 
 // y (N, O, Ho, Wo) = the correlation of x (N, C, H, W) with taps (kh kw, O, C), plus the bias.
 template <class T>
-void correlate_shifted(const T* x, std::size_t N, const Shifted& s, const T* taps, std::size_t O, const T* bias,
-                       T* y) {
+void correlate_shifted(const T* x, std::size_t N, const Shifted& s, const T* taps, std::size_t O, const T* bias, T* y) {
     const std::size_t chunk = images_per_chunk<T>((s.C + O) * s.grid, N);
     const auto xpad = scratch<T>(s.C * s.row(chunk)), out = scratch<T>(O * chunk * s.grid);
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {

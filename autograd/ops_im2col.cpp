@@ -3,9 +3,9 @@
 // matrix C that they stand for (ops_im2col.hpp explains all three).
 #include <algorithm>
 
-#include "autograd/ops_im2col.hpp"
 #include "autograd/detail/op_helpers.hpp"
 #include "autograd/detail/patches.hpp"
+#include "autograd/ops_im2col.hpp"
 
 namespace autograd {
 

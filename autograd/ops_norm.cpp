@@ -2,8 +2,8 @@
 // backward is theirs).
 #include <algorithm>
 
-#include "autograd/ops_norm.hpp"
 #include "autograd/detail/op_helpers.hpp"
+#include "autograd/ops_norm.hpp"
 
 namespace autograd {
 

@@ -3,8 +3,8 @@
 // the blocks), bilinear two matrix products.
 #include <algorithm>
 
-#include "autograd/ops_im2col.hpp"
 #include "autograd/detail/op_helpers.hpp"
+#include "autograd/ops_im2col.hpp"
 #include "autograd/ops_pool.hpp"
 
 namespace autograd {

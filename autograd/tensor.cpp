@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "autograd/anomaly.hpp"
-#include "autograd/engine.hpp"
 #include "autograd/detail/heap.hpp"
+#include "autograd/engine.hpp"
 #include "autograd/shape.hpp"
 
 namespace autograd {
@@ -277,13 +277,13 @@ Tensor to_float(const Tensor64& t) { return Tensor(xt::xarray<float>(xt::cast<fl
     template struct Node<T>;                                                                                        \
     template class BasicTensor<T>;                                                                                  \
     template BasicTensor<T> record(const char*, xt::xarray<T>, std::vector<BasicTensor<T>>, BackwardFn<T>);         \
-    template BasicTensor<T> full<T>(const Shape&, double);                                                    \
-    template BasicTensor<T> zeros<T>(const Shape&);                                                           \
-    template BasicTensor<T> ones<T>(const Shape&);                                                            \
-    template BasicTensor<T> scalar<T>(double);                                                                \
+    template BasicTensor<T> full<T>(const Shape&, double);                                                          \
+    template BasicTensor<T> zeros<T>(const Shape&);                                                                 \
+    template BasicTensor<T> ones<T>(const Shape&);                                                                  \
+    template BasicTensor<T> scalar<T>(double);                                                                      \
     template BasicTensor<T> zeros_like(const BasicTensor<T>&);                                                      \
     template BasicTensor<T> ones_like(const BasicTensor<T>&);                                                       \
-    template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&);                              \
+    template BasicTensor<T> tensor<T>(const std::vector<double>&, const Shape&);                                    \
     template BasicTensor<T> tensor<T>(const std::vector<double>&);                                                  \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<double>>);                        \
     template BasicTensor<T> tensor<T>(std::initializer_list<std::initializer_list<std::initializer_list<double>>>); \

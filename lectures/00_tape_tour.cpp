@@ -51,7 +51,7 @@ int main(int argc, char** argv) try {
     Tensor W = (randn({3, 2}, gen) * 0.5).set_name("W");  // (D, H)
     W.requires_grad_();
     Tensor b = zeros({2}).requires_grad_().set_name("b");  // (H,)
-    Tensor target = rand({4, 2}, gen).set_name("target");         // (N, H)
+    Tensor target = rand({4, 2}, gen).set_name("target");  // (N, H)
 
     // Every op below appends a node to the tape: its value, its inputs, and the closure that
     // will turn d loss / d output into d loss / d inputs.
@@ -175,9 +175,10 @@ int main(int argc, char** argv) try {
                     "largest |float32 backward - float64 central difference| / the entry's term size (|x|^T m_h for "
                     "W, sum of m_h for b)",
                     "float32 rounding: (17 + 12 m) u, u = 2^-24 (derived above)");
-    return verdict.finish(fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} of the term size "
-                                      "in float32",
-                                      check.max_rel_error, check.checked, worst32));
+    return verdict.finish(
+        fmt::format("max relative error {:.1e} in float64 over {} entries, {:.1e} of the term size "
+                    "in float32",
+                    check.max_rel_error, check.checked, worst32));
 } catch (const std::exception& e) {
     return lecture::fail("tape_tour", e);
 }

@@ -25,8 +25,8 @@
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xview.hpp>
 
-#include "lecture.hpp"
 #include "io/io.hpp"
+#include "lecture.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -75,10 +75,11 @@ Run train_838(std::uint64_t seed, std::size_t epochs, double lr, bool print) {
         loss.backward();
         gd.step();
         run.losses.push_back(loss.item());
-        if (print && (epoch == 1 || epoch % 500 == 0)) fmt::print("epoch {:>4}  loss {:.5f}\n", epoch, run.losses.back());
+        if (print && (epoch == 1 || epoch % 500 == 0))
+            fmt::print("epoch {:>4}  loss {:.5f}\n", epoch, run.losses.back());
     }
     NoGradGuard no_grad;
-    run.h = sigmoid(encoder(x)).value();               // (N, H)
+    run.h = sigmoid(encoder(x)).value();              // (N, H)
     run.r = sigmoid(decoder(Tensor(run.h))).value();  // (N, D)
     return run;
 }
@@ -193,8 +194,8 @@ int main(int argc, char** argv) try {
     // 100 seeds (this one and the 99 after it; about 5 s), and asks of each share that a one-sided
     // 95% lower bound (Wilson's) clears one half: "most runs", beyond the luck of 100 draws.
     const std::size_t seeds = opt.quick ? 30 : 100;
-    lecture::section(fmt::format("Is it the slide or the seed? {} runs, seeds {} to {}", seeds, opt.seed,
-                                 opt.seed + seeds - 1));
+    lecture::section(
+        fmt::format("Is it the slide or the seed? {} runs, seeds {} to {}", seeds, opt.seed, opt.seed + seeds - 1));
     std::size_t reconstructs = 0, binary = 0;
     for (std::size_t k = 0; k < seeds; ++k) {
         const auto [distinct, right] = codes_and_correct(train_838(opt.seed + k, epochs, lr, false));

@@ -389,9 +389,9 @@ int main(int argc, char** argv) try {
     verdict.below("compresses", test_mse / baseline_mse, 1.0,
                   fmt::format("test MSE of the {}-number code / {}'s (one run; over seeds: ./lab verify)", K,
                               opt.quick ? "the mean image" : fmt::format("PCA-{}", K)),
-                  opt.quick ? "1: the mean image, a code of zero numbers (--quick trains too briefly to face PCA)"
-                            : fmt::format("1: PCA-{}, the best linear code of {} numbers, on the same test images", K,
-                                          K));
+                  opt.quick
+                      ? "1: the mean image, a code of zero numbers (--quick trains too briefly to face PCA)"
+                      : fmt::format("1: PCA-{}, the best linear code of {} numbers, on the same test images", K, K));
     verdict.above("memorises", wide_ratio, narrow_ratio,
                   fmt::format("test MSE / training MSE of the 784-1000-784 code on {} digits (one run; over seeds: "
                               "./lab verify)",
@@ -403,9 +403,10 @@ int main(int argc, char** argv) try {
     verdict.at_most("restores", std::abs(restored_mse - test_mse), 0.0,
                     "|test MSE of the model loaded from model.npz - the trained model's|",
                     "0: the same weights through the same computation");
-    return verdict.finish(fmt::format("test MSE {:.5f} against {:.5f}; test/train {:.2f} against {:.2f}; noise MSE "
-                                      "{:.3f} against {:.3f} for a flat grey guess",
-                                      test_mse, baseline_mse, wide_ratio, narrow_ratio, table[0].noise, grey_mse));
+    return verdict.finish(
+        fmt::format("test MSE {:.5f} against {:.5f}; test/train {:.2f} against {:.2f}; noise MSE "
+                    "{:.3f} against {:.3f} for a flat grey guess",
+                    test_mse, baseline_mse, wide_ratio, narrow_ratio, table[0].noise, grey_mse));
 } catch (const std::exception& e) {
     return lecture::fail("mnist_autoencoder", e);
 }

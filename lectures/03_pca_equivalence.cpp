@@ -31,9 +31,9 @@
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -103,8 +103,8 @@ double linear_ae_mse_float64(const models::MLPAutoencoder& ae, const xt::xarray<
     for (std::size_t start = 0; start < N; start += block) {
         const xt::xarray<double> x =
             xt::cast<double>(xt::view(images, xt::range(start, std::min(N, start + block)), xt::all()));  // (n, D)
-        const xt::xarray<double> h = xt::linalg::dot(x, W1) + b1;                                        // (n, K)
-        const xt::xarray<double> r = xt::linalg::dot(h, W2) + b2;                                        // (n, D)
+        const xt::xarray<double> h = xt::linalg::dot(x, W1) + b1;                                         // (n, K)
+        const xt::xarray<double> r = xt::linalg::dot(h, W2) + b2;                                         // (n, D)
         total += xt::sum(xt::square(r - x))();
     }
     return total / static_cast<double>(images.size());
@@ -216,8 +216,11 @@ ThreeTwoThree three_two_three(Generator& gen) {
     const xt::xarray<double> gram = xt::linalg::dot(xt::transpose(decoder_cols), decoder_cols);  // (2, 2)
     fmt::print("the decoder's columns are not orthonormal: W2 W2^T = [[{:.3f} {:.3f}] [{:.3f} {:.3f}]]\n", gram(0, 0),
                gram(0, 1), gram(1, 0), gram(1, 1));
-    return {n, x3f, r_before, r3.value(), h3.value(), p3.components, angles[0], angle_tolerance, error_gap,
-            error_tolerance};
+    return {n,          x3f,
+            r_before,   r3.value(),
+            h3.value(), p3.components,
+            angles[0],  angle_tolerance,
+            error_gap,  error_tolerance};
 }
 
 // Look at it: the 3-2-3 example drawn (plane.png, projection_pca.png, projection_ae.png).
@@ -272,9 +275,9 @@ void draw_three_two_three(const ThreeTwoThree& t, const std::string& out_dir) {
 struct Mnist32 {
     io::Dataset train, test;
     models::MLPAutoencoder linear, deep;
-    xt::xarray<float> U, pca_recon;  // (D, K) PCA's top K axes; (N, D) its test reconstructions
-    xt::xarray<double> linear_rows;  // (K, D) the linear decoder's rows
-    double pca_mse, linear_mse, deep_mse;                            // test MSEs
+    xt::xarray<float> U, pca_recon;        // (D, K) PCA's top K axes; (N, D) its test reconstructions
+    xt::xarray<double> linear_rows;        // (K, D) the linear decoder's rows
+    double pca_mse, linear_mse, deep_mse;  // test MSEs
     double pca_train, pca_train_fewer, linear_train, linear_excess;  // training MSEs, float64
 };
 
@@ -360,8 +363,9 @@ Mnist32 pca_against_autoencoders(std::size_t K, bool quick, Generator& gen) {
         K, pca_train, linear_train, 100.0 * linear_excess, K - 1, pca_train_fewer,
         100.0 * (pca_train_fewer / pca_train - 1.0), (linear_train - pca_train) / (lambda_train(K - 1) / D), K);
 
-    return {train,   test,       std::move(linear), std::move(deep), U, pca_recon, linear_rows,
-            pca_mse, linear_mse, deep_mse,          pca_train,       pca_train_fewer, linear_train, linear_excess};
+    return {train,        test,         std::move(linear), std::move(deep), U,         pca_recon,
+            linear_rows,  pca_mse,      linear_mse,        deep_mse,        pca_train, pca_train_fewer,
+            linear_train, linear_excess};
 }
 
 // Look at it: reconstructions.png and components.png.
@@ -458,10 +462,11 @@ int main(int argc, char** argv) try {
     verdict.below("nonlinear_beats_pca", deep_ratio, 1.0,
                   fmt::format("nonlinear AE's test MSE / PCA-{}'s (one run; over seeds: ./lab verify)", K),
                   fmt::format("1: PCA-{}, the best linear code of {} numbers, on the same test images", K, K));
-    return verdict.finish(fmt::format("angle {:.1e} deg, error gap {:.1e}; MNIST training MSE PCA-{} {:.5f}, linear "
-                                      "{:.5f} ({:+.2f}%); test MSE PCA {:.5f}, nonlinear {:.5f} ({:.2f} of PCA's)",
-                                      plane.angle, plane.error_gap, K, m.pca_train, m.linear_train,
-                                      100.0 * m.linear_excess, m.pca_mse, m.deep_mse, deep_ratio));
+    return verdict.finish(
+        fmt::format("angle {:.1e} deg, error gap {:.1e}; MNIST training MSE PCA-{} {:.5f}, linear "
+                    "{:.5f} ({:+.2f}%); test MSE PCA {:.5f}, nonlinear {:.5f} ({:.2f} of PCA's)",
+                    plane.angle, plane.error_gap, K, m.pca_train, m.linear_train, 100.0 * m.linear_excess, m.pca_mse,
+                    m.deep_mse, deep_ratio));
 } catch (const std::exception& e) {
     return lecture::fail("pca_equivalence", e);
 }

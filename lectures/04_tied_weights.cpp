@@ -28,9 +28,9 @@
 
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/stacked_autoencoder.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -140,7 +140,8 @@ int main(int argc, char** argv) try {
     // faster (optimisation)? Regularisation would show as a training MSE no lower than the untied
     // model's with a test MSE lower; here the training MSE is lower too, measured at the end as
     // the test MSE is.
-    const double untied_train = nn::reconstruction_mse(untied, train_set), tied_train = nn::reconstruction_mse(tied, train_set);
+    const double untied_train = nn::reconstruction_mse(untied, train_set),
+                 tied_train = nn::reconstruction_mse(tied, train_set);
     fmt::print("training MSE: untied {:.5f}, tied {:.5f} ({:+.1f}%); test / train: untied {:.2f}, tied {:.2f}\n",
                untied_train, tied_train, 100.0 * (tied_train / untied_train - 1.0), untied_mse / untied_train,
                tied_mse / tied_train);
@@ -237,14 +238,14 @@ int main(int argc, char** argv) try {
     verdict.below("train_fit", tied_train / untied_train, 1.0,
                   "tied training MSE / untied training MSE, at the end (one run; over seeds: ./lab verify)",
                   "1: the untied model, same start, same batches");
-    verdict.at_most("test_no_worse", ratio, 1.0,
-                    "tied test MSE / untied test MSE (one run; over seeds: ./lab verify)",
+    verdict.at_most("test_no_worse", ratio, 1.0, "tied test MSE / untied test MSE (one run; over seeds: ./lab verify)",
                     "1: the untied model, as above");
-    return verdict.finish(fmt::format("{} vs {} parameters ({:.1f}%); gradient gap {:.1e}; training MSE tied {:.5f}, "
-                                      "untied {:.5f}; test MSE tied {:.5f}, untied {:.5f} ({:+.1f}%)",
-                                      tied.num_parameters(), untied.num_parameters(),
-                                      100.0 * static_cast<double>(tied.num_parameters()) / untied.num_parameters(), gap,
-                                      tied_train, untied_train, tied_mse, untied_mse, 100.0 * (ratio - 1.0)));
+    return verdict.finish(
+        fmt::format("{} vs {} parameters ({:.1f}%); gradient gap {:.1e}; training MSE tied {:.5f}, "
+                    "untied {:.5f}; test MSE tied {:.5f}, untied {:.5f} ({:+.1f}%)",
+                    tied.num_parameters(), untied.num_parameters(),
+                    100.0 * static_cast<double>(tied.num_parameters()) / untied.num_parameters(), gap, tied_train,
+                    untied_train, tied_mse, untied_mse, 100.0 * (ratio - 1.0)));
 } catch (const std::exception& e) {
     return lecture::fail("tied_weights", e);
 }

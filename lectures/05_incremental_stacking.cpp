@@ -36,11 +36,11 @@
 
 #include <xtensor/xmath.hpp>
 
-#include "lecture.hpp"
-#include "trained.hpp"
-#include "models/stacked_autoencoder.hpp"
 #include "io/io.hpp"
+#include "lecture.hpp"
+#include "models/stacked_autoencoder.hpp"
 #include "nn/nn.hpp"
+#include "trained.hpp"
 
 using namespace autograd;
 using models::StackedAutoencoder;
@@ -82,8 +82,7 @@ std::string phase_title(Phase phase, std::size_t epochs) {
         case kWhole: return fmt::format("end to end: 784-300-150-300-784 trained as one ({} epochs)", epochs);
         case kDenoisingOuter:
             return "Scott slide 12, pre-training level 1: a denoising 784-300-784, half of each input erased";
-        case kDenoisingInner:
-            return "Scott slide 12, pre-training level 2: a denoising 300-150-300 on level 1's codes";
+        case kDenoisingInner: return "Scott slide 12, pre-training level 2: a denoising 300-150-300 on level 1's codes";
     }
     return "";
 }
@@ -357,10 +356,11 @@ int main(int argc, char** argv) try {
     // ---- Scott slides 9, 10 and 12: the four autoencoders, trained (or kept from a run that did) ----
     // Every phase prints a line per epoch; a run that reuses the models prints the trained run's lines.
     lecture::TrainingRecord record({}, 5);
-    const lecture::Trained trained(opt, out_dir, __FILE__,
-                                   fmt::format("{} epochs per phase, {} per denoising level, {} images, {} test, act {}",
-                                               E, denoising_epochs, train.size(), test.size(), static_cast<int>(act)),
-                                   gen, record);
+    const lecture::Trained trained(
+        opt, out_dir, __FILE__,
+        fmt::format("{} epochs per phase, {} per denoising level, {} images, {} test, act {}", E, denoising_epochs,
+                    train.size(), test.size(), static_cast<int>(act)),
+        gen, record);
     Autoencoders m = untrained_autoencoders(act);
     if (trained.load({{"stacked", &m.stacked}, {"single", &m.single}, {"whole", &m.whole}, {"denoising", &m.denoising}},
                      record, gen)) {
@@ -554,10 +554,10 @@ int main(int argc, char** argv) try {
                   fmt::format("95% lower bound of the frozen denoising encoder's margin over scratch, points: {}",
                               bound(2).describe()),
                   fmt::format("0: the classifier from scratch on the same {} labels, {} draws", L, draws));
-    verdict.above("denoising_fine_tuned", bound(3).lower, 0.0,
-                  fmt::format("95% lower bound of the fine-tuned denoising encoder's margin, points: {}",
-                              bound(3).describe()),
-                  "0, as above");
+    verdict.above(
+        "denoising_fine_tuned", bound(3).lower, 0.0,
+        fmt::format("95% lower bound of the fine-tuned denoising encoder's margin, points: {}", bound(3).describe()),
+        "0, as above");
     // The plain stack's margins, turned round: scratch's lead over it, which must clear 0 too.
     std::vector<std::vector<double>> lead(2);
     for (std::size_t k = 0; k < 2; ++k)
@@ -570,11 +570,11 @@ int main(int argc, char** argv) try {
                   fmt::format("95% lower bound of scratch's lead over the plain stack fine-tuned, points: {}",
                               lecture::paired_bound(lead[1]).describe()),
                   "0, as above");
-    return verdict.finish(fmt::format("test MSE stacked {:.5f}, end to end {:.5f}; mean test accuracy: denoising "
-                                      "{:.2f}% frozen, {:.2f}% fine-tuned; plain {:.2f}%, {:.2f}%; scratch {:.2f}%",
-                                      stacked_mse, whole_mse, 100.0 * mean_sd(acc[2]).first,
-                                      100.0 * mean_sd(acc[3]).first, 100.0 * mean_sd(acc[0]).first,
-                                      100.0 * mean_sd(acc[1]).first, 100.0 * mean_sd(acc[4]).first));
+    return verdict.finish(
+        fmt::format("test MSE stacked {:.5f}, end to end {:.5f}; mean test accuracy: denoising "
+                    "{:.2f}% frozen, {:.2f}% fine-tuned; plain {:.2f}%, {:.2f}%; scratch {:.2f}%",
+                    stacked_mse, whole_mse, 100.0 * mean_sd(acc[2]).first, 100.0 * mean_sd(acc[3]).first,
+                    100.0 * mean_sd(acc[0]).first, 100.0 * mean_sd(acc[1]).first, 100.0 * mean_sd(acc[4]).first));
 } catch (const std::exception& e) {
     return lecture::fail("incremental_stacking", e);
 }

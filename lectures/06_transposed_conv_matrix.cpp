@@ -122,7 +122,7 @@ ThreeWays three_ways(const xt::xarray<float>& kernel, const xt::xarray<float>& x
 
     // What rounding scales with: each entry of C x is a sum of products C_pq x_q, each entry of
     // C^T y one of C_pq y_p; the largest sum of their absolute values, in double.
-    const xt::xarray<double> abs_C = xt::abs(xt::cast<double>(t.C));                        // (Ho Wo, H W)
+    const xt::xarray<double> abs_C = xt::abs(xt::cast<double>(t.C));                              // (Ho Wo, H W)
     const xt::xarray<double> abs_Cx = xt::linalg::dot(abs_C, xt::abs(xt::cast<double>(x_flat)));  // (Ho Wo,)
     const xt::xarray<double> abs_CTy =
         xt::linalg::dot(xt::transpose(abs_C), xt::abs(xt::cast<double>(y_flat)));  // (H W,)
@@ -145,7 +145,6 @@ double worst_gap(const ThreeWays& t) {
                      max_abs_diff(t.CTy, t.transposed, "C^T y against conv_transpose2d(y)"),
                      max_abs_diff(t.CTy, t.grad, "C^T y against the gradient")});
 }
-
 
 void print_matrix(const xt::xarray<float>& m, int width) {
     for (std::size_t i = 0; i < m.shape()[0]; ++i) {
@@ -312,9 +311,8 @@ int main(int argc, char** argv) try {
     const xt::xarray<float> yr2 = randn({3, 3}, gen).value();          // (3, 3) = stride 2's output
     const ThreeWays r1 = three_ways(kr, xr, yr1, ConvGeometry{1, 0});  // 5x5 -> 3x3 -> 5x5
     const ThreeWays r2 = three_ways(kr, xr, yr2, g3);                  // 5x5 -> 3x3 -> 5x5
-    fmt::print(
-        "5x5 input, 3x3 kernel: largest difference {:.2g} with stride 1, {:.2g} with stride 2 and padding 1\n",
-        worst_gap(r1), worst_gap(r2));
+    fmt::print("5x5 input, 3x3 kernel: largest difference {:.2g} with stride 1, {:.2g} with stride 2 and padding 1\n",
+               worst_gap(r1), worst_gap(r2));
 
     // ---- Verdict ----
     // How far may two honest ways differ? float32 keeps 24 bits: each product and each sum is
@@ -355,8 +353,8 @@ int main(int argc, char** argv) try {
                     "largest |difference| among the same, random normal 5x5 input, 3x3 kernel, stride 1",
                     "float32 rounding: 2 gamma_9 max(|C| |x|, |C^T| |y|), gamma_9 = 9u / (1 - 9u), u = 2^-24 "
                     "(Higham, section 3.1)");
-    verdict.at_most("random_stride2", worst_gap(r2), rounding_bound(r2),
-                    "the same, stride 2, padding 1", "float32 rounding, as above");
+    verdict.at_most("random_stride2", worst_gap(r2), rounding_bound(r2), "the same, stride 2, padding 1",
+                    "float32 rounding, as above");
     return verdict.finish(fmt::format("differences {:g} on the integers, {:.2g} and {:.2g} on random values",
                                       std::max(gap1, gap2), worst_gap(r1), worst_gap(r2)));
 } catch (const std::exception& e) {

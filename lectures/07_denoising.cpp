@@ -25,9 +25,9 @@
 
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -234,20 +234,20 @@ int main(int argc, char** argv) try {
     for (std::size_t k = 0; k < noises.size(); ++k) {
         const Result& r = results[k];
         const std::string& name = noises[k].name;
-        verdict.above(ids[k] + "_input", r.corrupted / r.denoised, 1.0,
-                      fmt::format("{}: MSE of the corrupted input / the denoising AE's, to the clean test images",
-                                  name),
-                      "1: doing nothing, the corrupted input itself");
+        verdict.above(
+            ids[k] + "_input", r.corrupted / r.denoised, 1.0,
+            fmt::format("{}: MSE of the corrupted input / the denoising AE's, to the clean test images", name),
+            "1: doing nothing, the corrupted input itself");
         if (check_median_sp || name != "salt-and-pepper")
             verdict.above(ids[k] + "_median", r.median / r.denoised, 1.0,
                           fmt::format("{}: MSE of the 3x3 median filter / the denoising AE's (one run; over seeds: "
                                       "./lab verify)",
                                       name),
                           "1: the median filter, fed the same corrupted images");
-        verdict.above(ids[k] + "_plain", r.plain / r.denoised, 1.0,
-                      fmt::format("{}: MSE of the plain AE / the denoising AE's (one run; over seeds: ./lab verify)",
-                                  name),
-                      "1: the plain AE of this run, fed the same corrupted images");
+        verdict.above(
+            ids[k] + "_plain", r.plain / r.denoised, 1.0,
+            fmt::format("{}: MSE of the plain AE / the denoising AE's (one run; over seeds: ./lab verify)", name),
+            "1: the plain AE of this run, fed the same corrupted images");
         figures += fmt::format("{}{} {:.4f} -> {:.4f} ({:.1f}x; median {:.4f}{}, plain AE {:.4f})", k ? ", " : "", name,
                                r.corrupted, r.denoised, r.corrupted / r.denoised, r.median,
                                check_median_sp || name != "salt-and-pepper" ? "" : " not checked", r.plain);

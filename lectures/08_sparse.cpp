@@ -35,9 +35,9 @@
 
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -565,9 +565,8 @@ int main(int argc, char** argv) try {
         "4,000 training images, every tenth test image (1,000) and 4 epochs (not 60,000, 10,000 and 2): "
         "the same clauses and thresholds as the default run");
     const double tolerance = 0.05;
-    const std::string rounding =
-        fmt::format("half the last digit of p = {}: a mean within {} rounds to p at the precision p is stated with", p,
-                    tolerance);
+    const std::string rounding = fmt::format(
+        "half the last digit of p = {}: a mean within {} rounds to p at the precision p is stated with", p, tolerance);
     lecture::Verdict verdict(fmt::format(
         "over the test set the hidden units of the KL model and of the square-error model each average p = {} (to "
         "p's one digit), those of their unpenalised twin from the same start do not; with the L1 penalty most ReLU "
@@ -582,17 +581,18 @@ int main(int argc, char** argv) try {
                                  "run; over seeds: ./lab verify)",
                                  a.plain_mean),
                      "as above: it does not round to p");
-    verdict.above("l1_mostly_zero", a.l1_zeros.fraction, 0.5,
-                  fmt::format("share of the L1 model's ReLU outputs exactly 0 for a test image ({} dead units)",
-                              a.l1_zeros.dead),
-                  "one half: 'most'");
-    verdict.below("relu_mostly_nonzero", a.relu_zeros.fraction, 0.5,
-                  fmt::format("share of the unpenalised ReLU twin's outputs exactly 0 ({} dead units)",
-                              a.relu_zeros.dead),
-                  "one half: 'most' are not");
-    return verdict.finish(fmt::format("test MSE KL {:.5f}, square error {:.5f}, no penalty {:.5f}, L1 {:.5f}, ReLU "
-                                      "{:.5f}",
-                                      codes.kl.mse, codes.se.mse, codes.plain.mse, codes.l1.mse, codes.relu.mse));
+    verdict.above(
+        "l1_mostly_zero", a.l1_zeros.fraction, 0.5,
+        fmt::format("share of the L1 model's ReLU outputs exactly 0 for a test image ({} dead units)", a.l1_zeros.dead),
+        "one half: 'most'");
+    verdict.below(
+        "relu_mostly_nonzero", a.relu_zeros.fraction, 0.5,
+        fmt::format("share of the unpenalised ReLU twin's outputs exactly 0 ({} dead units)", a.relu_zeros.dead),
+        "one half: 'most' are not");
+    return verdict.finish(
+        fmt::format("test MSE KL {:.5f}, square error {:.5f}, no penalty {:.5f}, L1 {:.5f}, ReLU "
+                    "{:.5f}",
+                    codes.kl.mse, codes.se.mse, codes.plain.mse, codes.l1.mse, codes.relu.mse));
 } catch (const std::exception& e) {
     return lecture::fail("sparse", e);
 }

@@ -35,9 +35,9 @@
 
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/vae.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -644,8 +644,9 @@ int main(int argc, char** argv) try {
                          "5,000 training images and 1,000 test images (not 60,000 and 10,000), both models still 10 "
                          "epochs: the published reference is printed by the default run only; the KL check and the "
                          "marginal baseline are the same");
-    lecture::Verdict verdict("the VAE's test negative ELBO beats a decoder that ignores z, and the closed-form KL "
-                             "matches a Monte-Carlo estimate within its sampling error");
+    lecture::Verdict verdict(
+        "the VAE's test negative ELBO beats a decoder that ignores z, and the closed-form KL "
+        "matches a Monte-Carlo estimate within its sampling error");
     verdict.at_most("kl_matches", std::abs(kl.mc - kl.closed), 4.0 * kl.se,
                     fmt::format("|Monte Carlo - closed form| of the KL of 10 test codes, nats ({:.3f} against {:.3f}; "
                                 "{:.2f} standard errors)",
@@ -654,20 +655,22 @@ int main(int argc, char** argv) try {
                                 "the draws); a correct closed form lands outside with probability 6e-5 (normal); "
                                 "float32 rounding of the closed form is 1e-6 relative, far below",
                                 kl.se));
-    verdict.below("beats_marginal", elbo, marginal_nll,
-                  fmt::format("test negative ELBO per image after {} epochs on {} images, nats", epochs,
-                              train_set.size()),
-                  "the per-pixel marginal Bernoulli of this run's training images, KL 0: a decoder that ignores z");
+    verdict.below(
+        "beats_marginal", elbo, marginal_nll,
+        fmt::format("test negative ELBO per image after {} epochs on {} images, nats", epochs, train_set.size()),
+        "the per-pixel marginal Bernoulli of this run's training images, KL 0: a decoder that ignores z");
     // The published number is printed beside ours, not made a clause: the two differ by less than
     // our own spread over seeds (106.48 to 106.64), and PyTorch's spread over its seeds is not
     // published.
     if (!opt.quick)
-        fmt::print("test negative ELBO {:.2f} nats after 10 epochs; pytorch/examples' VAE, the same model and "
-                   "training, logged {:.2f} after 7 of its 10 (github.com/pytorch/examples/pull/1416)\n",
-                   elbo, reference);
-    return verdict.finish(fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images (2-D latent {:.2f}); KL "
-                                      "closed form {:.3f}, Monte Carlo {:.3f} ({:.2f}%)",
-                                      elbo, epochs, train_set.size(), curve2.back(), kl.closed, kl.mc, 100.0 * kl.gap));
+        fmt::print(
+            "test negative ELBO {:.2f} nats after 10 epochs; pytorch/examples' VAE, the same model and "
+            "training, logged {:.2f} after 7 of its 10 (github.com/pytorch/examples/pull/1416)\n",
+            elbo, reference);
+    return verdict.finish(
+        fmt::format("test -ELBO {:.2f} nats after {} epochs on {} images (2-D latent {:.2f}); KL "
+                    "closed form {:.3f}, Monte Carlo {:.3f} ({:.2f}%)",
+                    elbo, epochs, train_set.size(), curve2.back(), kl.closed, kl.mc, 100.0 * kl.gap));
 } catch (const std::exception& e) {
     return lecture::fail("vae", e);
 }

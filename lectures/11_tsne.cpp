@@ -31,10 +31,10 @@
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xview.hpp>
 
+#include "io/io.hpp"
 #include "lecture.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/tsne.hpp"
-#include "io/io.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;
@@ -299,8 +299,8 @@ int main(int argc, char** argv) try {
                               "./lab verify)",
                               gap_tsne, gap_sne),
                   "0, as above");
-    return verdict.finish(fmt::format("{} digits; PCA 5-NN {:.1f}%, the 64-D codes {:.1f}%", n, 100.0 * acc_pca,
-                                      100.0 * acc_codes));
+    return verdict.finish(
+        fmt::format("{} digits; PCA 5-NN {:.1f}%, the 64-D codes {:.1f}%", n, 100.0 * acc_pca, 100.0 * acc_codes));
 } catch (const std::exception& e) {
     return lecture::fail("tsne", e);
 }

@@ -35,8 +35,8 @@
 
 #include <xtensor/xmath.hpp>
 
-#include "lecture.hpp"
 #include "io/io.hpp"
+#include "lecture.hpp"
 #include "nn/nn.hpp"
 
 using namespace autograd;

@@ -306,7 +306,8 @@ OptimalD optimal_discriminator(const lecture::Options& opt, const std::string& o
     {
         double m1 = 0, s1 = 0, m2 = 0, s2 = 0;
         for (std::size_t i = 0; i < grid.x.size(); ++i) {
-            const double a = std::log(std::clamp(dstar[i], 1e-12, 1.0)), b = std::log(std::clamp(1.0 - dstar[i], 1e-12, 1.0));
+            const double a = std::log(std::clamp(dstar[i], 1e-12, 1.0)),
+                         b = std::log(std::clamp(1.0 - dstar[i], 1e-12, 1.0));
             m1 += pd[i] * a * grid.dx, s1 += pd[i] * a * a * grid.dx;
             m2 += pg[i] * b * grid.dx, s2 += pg[i] * b * b * grid.dx;
         }
@@ -432,8 +433,7 @@ Game play_game(const lecture::Options& opt, const std::string& out_dir, const Gr
     for (std::size_t i = 0; i < grid.x.size(); ++i) one_mode[i] = gaussian(grid.x[i], 2.0, 0.5);
     const double jsd_one_mode = jsd_by_integral(grid, pd, one_mode);
     const Tensor data_sample = sample_data(n_hist, hist_gen);
-    const double jsd_floor =
-        jsd_to_data(std::vector<float>(data_sample.value().begin(), data_sample.value().end()));
+    const double jsd_floor = jsd_to_data(std::vector<float>(data_sample.value().begin(), data_sample.value().end()));
     const double w1_floor = w1_data_to_data(20000, hist_gen);
     fmt::print(
         "after training:  JSD(p_data || p_g) from a histogram of {} samples: {:.4f} nats (a data sample of the "
@@ -659,7 +659,9 @@ int main(int argc, char** argv) try {
 
     // ---- Verdict ----
     const std::size_t half_mm = race.halfway_minimax, half_ns = race.halfway_nonsaturating;
-    lecture::quick_scope(opt, "half the game (2,500 steps, not 5,000), shorter training of the lone and fresh Ds and a shorter race: the same clauses");
+    lecture::quick_scope(opt,
+                         "half the game (2,500 steps, not 5,000), shorter training of the lone and fresh Ds and a "
+                         "shorter race: the same clauses");
     lecture::Verdict verdict(
         "a D trained against a fixed G gets the value of the game V(D*, G) = -log 4 + 2 JSD to within what a "
         "minibatch can tell; training moves p_g onto p_data, closer than a G that draws one mode perfectly; when D "

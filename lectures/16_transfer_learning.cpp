@@ -366,9 +366,10 @@ int main(int argc, char** argv) try {
     verdict.above("fine_tuned_lead", worst_lead(1, 2), 0.0,
                   fmt::format("smallest lead of (b) fine-tuned over (c) scratch, points ({})", draws_said),
                   "0, as above");
-    verdict.above("over_control", worst_lead(0, 3), 0.0,
-                  fmt::format("smallest lead of (a) frozen over (d) random conv layers frozen, points ({})", draws_said),
-                  "0: the same head on frozen random conv layers, what the architecture gives without transfer");
+    verdict.above(
+        "over_control", worst_lead(0, 3), 0.0,
+        fmt::format("smallest lead of (a) frozen over (d) random conv layers frozen, points ({})", draws_said),
+        "0: the same head on frozen random conv layers, what the architecture gives without transfer");
     if (!opt.quick) {
         verdict.below("frozen_shrinks", 100.0 * lead(0, last), 100.0 * lead(0, at100),
                       fmt::format("lead of frozen over scratch at {} labels, points, mean of {} draws (one run; over "

@@ -32,8 +32,8 @@
 #include <xtensor/xview.hpp>
 
 #include "io/io.hpp"
-#include "lecture.hpp"
 #include "io/linear_mixing.hpp"
+#include "lecture.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "nn/nn.hpp"
 
@@ -242,8 +242,8 @@ int main(int argc, char** argv) try {
     const std::size_t epochs = opt.quick ? 20 : 30;  // per level, and again end to end
     const double noise = 0.01;
     const std::vector<double> alpha(M, 1.0);
-    const xt::xarray<double> wavelengths = io::band_wavelengths(B);                   // (B,)
-    const xt::xarray<double> E = io::random_endmembers(M, wavelengths, gen);          // (M, B)
+    const xt::xarray<double> wavelengths = io::band_wavelengths(B);               // (B,)
+    const xt::xarray<double> E = io::random_endmembers(M, wavelengths, gen);      // (M, B)
     const io::MixedPixels train = io::mix_pixels(E, alpha, n_train, noise, gen);  // (N, B), (N, M)
     const io::MixedPixels test = io::mix_pixels(E, alpha, n_test, noise, gen);    // (N, B), (N, M)
     fmt::print("{} training and {} test pixels, {} bands, {} endmembers, noise sd {}; reflectance {:.3f} to {:.3f}\n",
@@ -272,10 +272,8 @@ int main(int argc, char** argv) try {
     //   x_b = r(sum_m a_m w(e_mb)) + eps_b,   r(w) = w / (1 + 2 sqrt(1 - w))^2
     // The same 5 spectra, new pixels drawn the same way, but now a is a nonlinear function of
     // x: no linear read-out recovers it exactly, not even from all 268 bands.
-    const io::MixedPixels train2 =
-        io::mix_pixels(E, alpha, n_train, noise, gen, io::Mixing::Intimate);  // (N, B)
-    const io::MixedPixels test2 =
-        io::mix_pixels(E, alpha, n_test, noise, gen, io::Mixing::Intimate);  // (N, B)
+    const io::MixedPixels train2 = io::mix_pixels(E, alpha, n_train, noise, gen, io::Mixing::Intimate);  // (N, B)
+    const io::MixedPixels test2 = io::mix_pixels(E, alpha, n_test, noise, gen, io::Mixing::Intimate);    // (N, B)
     const Study intimate = study(train2, test2, {B, 130, 70, 40, K}, epochs, gen, t0);
     // PCA's variances now spread past 4 axes: the curved surface of mixtures needs more flat
     // directions to hold it. The stack learned only to rebuild spectra, yet after fine-tuning
@@ -357,7 +355,8 @@ int main(int argc, char** argv) try {
     // 0.9853 / 0.9829 against PCA-20 0.9811 / 0.9793. Over seeds and kernels: ./lab verify.
     // No tolerances: the claims are comparisons with this run's PCA-20 and bands, and "closer
     // than the noise" compares with the noise's own standard deviation.
-    lecture::quick_scope(opt, "4,000 pixels and 20 epochs a level (not 10,000 and 30): the same clauses as the default run");
+    lecture::quick_scope(opt,
+                         "4,000 pixels and 20 epochs a level (not 10,000 and 30): the same clauses as the default run");
     lecture::Verdict verdict(fmt::format(
         "on a linear mixture the stack's 20-number code reads out the abundances no better than PCA-20's; on an "
         "intimate mixture it reads them out better than PCA-20 and the 268 bands; and it rebuilds the noise-free "

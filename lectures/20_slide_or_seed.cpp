@@ -34,9 +34,9 @@
 #include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
-#include "lecture.hpp"
 #include "autograd/blas_kernels.hpp"
 #include "io/io.hpp"
+#include "lecture.hpp"
 #include "nn/nn.hpp"
 
 // OpenBLAS's own function, to run the same product on 1 and then 2 threads in one program.
@@ -160,11 +160,12 @@ Estimate fresh_d_estimate(double s, bool quadratic, std::size_t n, Generator& ge
 }  // namespace
 
 int main(int argc, char** argv) try {
-    const lecture::Options opt = lecture::parse_args(argc, argv, "slide_or_seed", 1,
-                                                     "how a verdict is made: seeds, thresholds, pairs, rounding, bounds");
+    const lecture::Options opt = lecture::parse_args(
+        argc, argv, "slide_or_seed", 1, "how a verdict is made: seeds, thresholds, pairs, rounding, bounds");
     const std::string out_dir = lecture::make_out_dir(opt);
-    lecture::Verdict verdict("a claim holds over seeds, thresholds come from principle, comparisons are paired, "
-                             "identities are the same computation, and a lower bound near 0 proves no closeness");
+    lecture::Verdict verdict(
+        "a claim holds over seeds, thresholds come from principle, comparisons are paired, "
+        "identities are the same computation, and a lower bound near 0 proves no closeness");
 
     // ---- 1. One run is one draw: the 8-3-8 network from 100 seeds ----
     // Lecture 01 trains the network from seed 1 and its outputs are all right, through 8 distinct
@@ -177,11 +178,13 @@ int main(int argc, char** argv) try {
         const Outcome o = train_838(opt.seed + k, 10.0, epochs);
         losses.push_back(o.loss);
         right += o.right ? 1 : 0;
-        if (k < 10) fmt::print("seed {:>3}: final loss {:.5f}, every output right: {}\n", opt.seed + k, o.loss, o.right);
+        if (k < 10)
+            fmt::print("seed {:>3}: final loss {:.5f}, every output right: {}\n", opt.seed + k, o.loss, o.right);
     }
     const auto [lo, hi] = std::minmax_element(losses.begin(), losses.end());
-    fmt::print("...\nover {} seeds: every output right in {}; final loss from {:.5f} to {:.5f} (mean {:.5f}, sd {:.5f})\n",
-               seeds, right, *lo, *hi, mean_of(losses), sd_of(losses));
+    fmt::print(
+        "...\nover {} seeds: every output right in {}; final loss from {:.5f} to {:.5f} (mean {:.5f}, sd {:.5f})\n",
+        seeds, right, *lo, *hi, mean_of(losses), sd_of(losses));
     // Seed 1's final loss, 0.00103, is one draw: over seeds 1-100 the final loss runs from 0.00099
     // to 0.00229 (mean 0.00121, sd 0.00023), on every OpenBLAS kernel and thread count tried.
     // A claim about the network is a claim about the share of seeds: lecture 01 found 77 of 100
@@ -206,8 +209,7 @@ int main(int argc, char** argv) try {
         fail_landed += l > landed ? 1 : 0;
         fail_principled += l > principled ? 1 : 0;
     }
-    fmt::print("loss <= {:.5f} (seed {}'s loss + 5%): {} of {} seeds fail it\n", landed, opt.seed, fail_landed,
-               seeds);
+    fmt::print("loss <= {:.5f} (seed {}'s loss + 5%): {} of {} seeds fail it\n", landed, opt.seed, fail_landed, seeds);
     fmt::print("loss <= {:.5f} (a tenth of the plateau 7/64): {} of {} seeds fail it\n", principled, fail_principled,
                seeds);
     verdict.at_most("principled_threshold", static_cast<double>(fail_principled), 0.0,
@@ -244,8 +246,8 @@ int main(int argc, char** argv) try {
                    lr3.back(), lr10.back(), gap.back());
     }
     const lecture::PairedBound paired = lecture::paired_bound(gap);
-    fmt::print("unpaired: lr 3 {:+.3f} (sd {:.3f}), lr 10 {:+.3f} (sd {:.3f})\n", mean_of(lr3), sd_of(lr3), mean_of(lr10),
-               sd_of(lr10));
+    fmt::print("unpaired: lr 3 {:+.3f} (sd {:.3f}), lr 10 {:+.3f} (sd {:.3f})\n", mean_of(lr3), sd_of(lr3),
+               mean_of(lr10), sd_of(lr10));
     fmt::print("paired difference in log10 loss: {}\n", paired.describe(3));
     // Unpaired, the two means' difference has the spread of both settings' seeds added together
     // (Welch's standard error, with the paired t for comparison).
@@ -282,7 +284,8 @@ int main(int argc, char** argv) try {
         double max_ratio = 0;
         for (std::size_t r0 = 0; r0 < M; r0 += 128) {
             const std::size_t r1 = std::min(M, r0 + 128);
-            const xt::xarray<float> part = matmul(Tensor(xt::xarray<float>(xt::view(x.value(), xt::range(r0, r1)))), w).value();
+            const xt::xarray<float> part =
+                matmul(Tensor(xt::xarray<float>(xt::view(x.value(), xt::range(r0, r1)))), w).value();
             const xt::xarray<float> abs_sum =
                 xt::linalg::dot(xt::abs(xt::view(x.value(), xt::range(r0, r1))), xt::abs(w.value()));
             for (std::size_t i = 0; i < r1 - r0; ++i)
@@ -293,8 +296,9 @@ int main(int argc, char** argv) try {
                 }
         }
         worst_ratio = std::max(worst_ratio, max_ratio);
-        fmt::print("OpenBLAS {}, {} thread(s): {} of {} entries differ; the largest difference is {:.3f} of the bound\n",
-                   autograd::openblas_core(), threads, differ, M * J, max_ratio);
+        fmt::print(
+            "OpenBLAS {}, {} thread(s): {} of {} entries differ; the largest difference is {:.3f} of the bound\n",
+            autograd::openblas_core(), threads, differ, M * J, max_ratio);
     }
     openblas_set_num_threads(autograd::openblas_threads());
     // Measured: with SkylakeX's kernels no entry differs here; with Haswell's, some do (run with
@@ -320,22 +324,21 @@ int main(int argc, char** argv) try {
     fmt::print("JSD by integral                 {:.4f} nats\n", truth);
     fmt::print("fresh linear D's estimate       {:.4f} (standard error {:.4f})\n", linear.jsd, linear.se);
     fmt::print("fresh D on (x, x^2)'s estimate  {:.4f} (standard error {:.4f})\n", quadratic.jsd, quadratic.se);
-    verdict.at_most("below_truth", std::max(linear.jsd, quadratic.jsd) - truth,
-                    3 * std::max(linear.se, quadratic.se),
+    verdict.at_most("below_truth", std::max(linear.jsd, quadratic.jsd) - truth, 3 * std::max(linear.se, quadratic.se),
                     "the larger fresh-D estimate minus the JSD by integral, nats",
                     "3 standard errors of the estimate: a lower bound, up to sampling error");
-    verdict.at_most("linear_blind", linear.jsd, 3 * linear.se,
-                    "the linear D's estimate of a JSD that is not 0, nats",
+    verdict.at_most("linear_blind", linear.jsd, 3 * linear.se, "the linear D's estimate of a JSD that is not 0, nats",
                     "3 of its standard errors above 0: it sees nothing");
     verdict.above("quadratic_sees", quadratic.jsd - linear.jsd, 3 * std::hypot(linear.se, quadratic.se),
                   "how much more of the JSD the D on (x, x^2) finds than the linear D, nats",
                   "3 standard errors of the difference");
 
-    lecture::quick_scope(opt, fmt::format("{} seeds instead of 100, a {}-row product and {} samples; the same clauses",
-                                          seeds, M, n));
-    return verdict.finish(fmt::format("{} of {} seeds copy their input; lr 10 ends {} lower in log10 loss; JSD {:.4f}, "
-                                      "linear D sees {:.4f}",
-                                      right, seeds, paired.describe(3), truth, linear.jsd));
+    lecture::quick_scope(
+        opt, fmt::format("{} seeds instead of 100, a {}-row product and {} samples; the same clauses", seeds, M, n));
+    return verdict.finish(
+        fmt::format("{} of {} seeds copy their input; lr 10 ends {} lower in log10 loss; JSD {:.4f}, "
+                    "linear D sees {:.4f}",
+                    right, seeds, paired.describe(3), truth, linear.jsd));
 } catch (const std::exception& e) {
     return lecture::fail("slide_or_seed", e);
 }

@@ -73,7 +73,8 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
                 used = 0;
             }
             if (used != value.size() || value.empty() || value[0] == '-')
-                usage_error(name, description, default_seed, fmt::format("--seed takes a non-negative integer, not '{}'", value));
+                usage_error(name, description, default_seed,
+                            fmt::format("--seed takes a non-negative integer, not '{}'", value));
         } else if (arg == "--out") {
             if (!has_value) usage_error(name, description, default_seed, "--out needs a folder");
             options.out_dir = argv[++i];
@@ -217,7 +218,8 @@ RarestShare rarest_share(const std::vector<std::size_t>& sample_count, const std
         const double reference_share = static_cast<double>(reference_count[k]) / static_cast<double>(n_reference);
         const double ratio = share_lower_bound(sample_count[k], n) / reference_share;
         if (ratio < rarest.ratio) rarest = {k, ratio};
-        sample_line += fmt::format(" {}:{:.1f}", k, 100.0 * static_cast<double>(sample_count[k]) / static_cast<double>(n));
+        sample_line +=
+            fmt::format(" {}:{:.1f}", k, 100.0 * static_cast<double>(sample_count[k]) / static_cast<double>(n));
         reference_line += fmt::format(" {}:{:.1f}", k, 100.0 * reference_share);
     }
     fmt::print("{}, % of the {} samples:   {}\n", what, n, sample_line);

@@ -10,9 +10,9 @@
 namespace lecture {
 
 struct Options {
-    bool quick = false;      // --quick: a smaller run for the test suite
-    std::uint64_t seed = 0;  // --seed N: the seed of the lecture's Generator
-    std::string out_dir;     // --out DIR: where figures go (default out/<lecture>)
+    bool quick = false;           // --quick: a smaller run for the test suite
+    std::uint64_t seed = 0;       // --seed N: the seed of the lecture's Generator
+    std::string out_dir;          // --out DIR: where figures go (default out/<lecture>)
     bool detect_anomaly = false;  // --detect-anomaly: autograd's anomaly mode for the whole run
     bool retrain = false;         // --retrain: never reuse models trained by an earlier run (trained.hpp)
 };

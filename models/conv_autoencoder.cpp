@@ -9,10 +9,11 @@ namespace models {
 using namespace autograd;
 
 namespace {
-const autograd::ConvGeometry kDown{/*stride=*/2, /*padding=*/1};                                       // k3: 28 -> 14 -> 7
-const autograd::ConvGeometry kUp3{/*stride=*/2, /*padding=*/1, /*dilation=*/1, /*output_padding=*/1};  // k3: 7 -> 14 -> 28
-const autograd::ConvGeometry kUp4{/*stride=*/2, /*padding=*/1};                                        // k4: 7 -> 14 -> 28
-const autograd::ConvGeometry kSame{/*stride=*/1, /*padding=*/1};                                       // k3, size kept
+const autograd::ConvGeometry kDown{/*stride=*/2, /*padding=*/1};  // k3: 28 -> 14 -> 7
+const autograd::ConvGeometry kUp3{/*stride=*/2, /*padding=*/1, /*dilation=*/1,
+                                  /*output_padding=*/1};          // k3: 7 -> 14 -> 28
+const autograd::ConvGeometry kUp4{/*stride=*/2, /*padding=*/1};   // k4: 7 -> 14 -> 28
+const autograd::ConvGeometry kSame{/*stride=*/1, /*padding=*/1};  // k3, size kept
 
 // One x2 step of the decoder, in -> out channels.
 void push_up(nn::Sequential& d, Upsampling u, std::size_t in, std::size_t out, autograd::Generator& gen) {

@@ -24,7 +24,9 @@ autograd::Tensor discriminator_loss(const autograd::Tensor& real_logits, const a
 
 autograd::Tensor generator_loss_minimax(const autograd::Tensor& fake_logits) { return -mean(softplus(fake_logits)); }
 
-autograd::Tensor generator_loss_nonsaturating(const autograd::Tensor& fake_logits) { return mean(softplus(-fake_logits)); }
+autograd::Tensor generator_loss_nonsaturating(const autograd::Tensor& fake_logits) {
+    return mean(softplus(-fake_logits));
+}
 
 GanStep gan_step(nn::Module& G, nn::Module& D, nn::Optimizer& opt_g, nn::Optimizer& opt_d, const autograd::Tensor& real,
                  std::size_t z_dim, autograd::Generator& gen) {

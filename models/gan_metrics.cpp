@@ -26,7 +26,8 @@ MnistJudge::MnistJudge(autograd::Generator& gen) {
 
 autograd::Tensor MnistJudge::forward(const autograd::Tensor& x) { return (*head_)((*body_)(x)); }
 
-double MnistJudge::fit(const io::Dataset& train, const io::Dataset& test, std::size_t epochs, autograd::Generator& gen) {
+double MnistJudge::fit(const io::Dataset& train, const io::Dataset& test, std::size_t epochs,
+                       autograd::Generator& gen) {
     nn::Adam adam(parameters(), 1e-3);
     nn::DataLoader loader(train, 128, /*shuffle=*/true, gen.next_u64());
     for (std::size_t epoch = 0; epoch < epochs; ++epoch)
@@ -145,14 +146,14 @@ xt::xarray<float> gaussian_samples(const xt::xarray<float>& images, std::size_t 
     if (images.dimension() != 2 || images.shape(0) < 2)
         throw std::invalid_argument("gaussian_samples: images must be (N, D) with N >= 2");
     const std::size_t N = images.shape(0), D = images.shape(1);
-    const xt::xarray<double> x = xt::cast<double>(images);                                             // (N, D)
-    const xt::xarray<double> mu = xt::mean(x, {0});                                                    // (D,)
-    const xt::xarray<double> centred = x - mu;                                                         // (N, D)
+    const xt::xarray<double> x = xt::cast<double>(images);                                            // (N, D)
+    const xt::xarray<double> mu = xt::mean(x, {0});                                                   // (D,)
+    const xt::xarray<double> centred = x - mu;                                                        // (N, D)
     const xt::xarray<double> cov = xt::linalg::dot(xt::transpose(centred), centred) / double(N - 1);  // (D, D)
-    const auto [lambda, V] = xt::linalg::eigh(cov);                                  // (D,), (D, D)
-    const xt::xarray<double> scale = xt::sqrt(xt::maximum(lambda, 0.0));             // (D,)
-    const xt::xarray<double> eps = xt::cast<double>(randn({n, D}, gen).value());     // (n, D)
-    const xt::xarray<double> samples = xt::linalg::dot(eps * scale, xt::transpose(V)) + mu;  // (n, D)
+    const auto [lambda, V] = xt::linalg::eigh(cov);                                                   // (D,), (D, D)
+    const xt::xarray<double> scale = xt::sqrt(xt::maximum(lambda, 0.0));                              // (D,)
+    const xt::xarray<double> eps = xt::cast<double>(randn({n, D}, gen).value());                      // (n, D)
+    const xt::xarray<double> samples = xt::linalg::dot(eps * scale, xt::transpose(V)) + mu;           // (n, D)
     return xt::cast<float>(xt::clip(samples, 0.0, 1.0));
 }
 

@@ -106,10 +106,11 @@ autograd::BasicTensor<T> tsne_cross_entropy(const autograd::BasicTensor<T>& y, c
     const auto n = static_cast<double>(y.shape()[0]);
     // 1 + |y_i - y_j|^2 = (1 + |y_i|^2) + |y_j|^2 - 2 y_i . y_j, arranged so that the scaling and
     // the 1 are applied to (N, 2) and (N, 1) arrays and only two additions touch (N, N) ones.
-    const autograd::BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);             // (N, N)  -2 y_i . y_j
-    const autograd::BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);                  // (N, 1)  |y_i|^2
-    const autograd::BasicTensor<T> one_plus_d = (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);  // (N, N)  1 / w_ij
-    const autograd::BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;                            // ()  sum_{i != j} w_ij
+    const autograd::BasicTensor<T> minus_2gram = autograd::gemm(y * -2.0, y, false, true);  // (N, N)  -2 y_i . y_j
+    const autograd::BasicTensor<T> sq = autograd::sum(y * y, {1}, /*keepdims=*/true);       // (N, 1)  |y_i|^2
+    const autograd::BasicTensor<T> one_plus_d =
+        (minus_2gram + (sq + 1.0)) + autograd::transpose(sq);                // (N, N)  1 / w_ij
+    const autograd::BasicTensor<T> z = autograd::sum(1.0 / one_plus_d) - n;  // ()  sum_{i != j} w_ij
     // - sum p_ij log w_ij = + sum p_ij log(1 + d_ij); the diagonal has p_ii = 0 and log 1 = 0.
     return autograd::sum(p * autograd::log(one_plus_d)) + autograd::log(z);
 }
@@ -154,15 +155,23 @@ autograd::BasicTensor<T> sne_loss(const autograd::BasicTensor<T>& y, const autog
     return cross_entropy + p_log_p;
 }
 
-template autograd::BasicTensor<float> sne_cross_entropy(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
-template autograd::BasicTensor<double> sne_cross_entropy(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
-template autograd::BasicTensor<float> sne_loss(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
-template autograd::BasicTensor<double> sne_loss(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> sne_cross_entropy(const autograd::BasicTensor<float>&,
+                                                        const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> sne_cross_entropy(const autograd::BasicTensor<double>&,
+                                                         const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> sne_loss(const autograd::BasicTensor<float>&,
+                                               const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> sne_loss(const autograd::BasicTensor<double>&,
+                                                const autograd::BasicTensor<double>&);
 
-template autograd::BasicTensor<float> tsne_cross_entropy(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
-template autograd::BasicTensor<double> tsne_cross_entropy(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
-template autograd::BasicTensor<float> tsne_loss(const autograd::BasicTensor<float>&, const autograd::BasicTensor<float>&);
-template autograd::BasicTensor<double> tsne_loss(const autograd::BasicTensor<double>&, const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> tsne_cross_entropy(const autograd::BasicTensor<float>&,
+                                                         const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> tsne_cross_entropy(const autograd::BasicTensor<double>&,
+                                                          const autograd::BasicTensor<double>&);
+template autograd::BasicTensor<float> tsne_loss(const autograd::BasicTensor<float>&,
+                                                const autograd::BasicTensor<float>&);
+template autograd::BasicTensor<double> tsne_loss(const autograd::BasicTensor<double>&,
+                                                 const autograd::BasicTensor<double>&);
 
 xt::xarray<double> tsne_gradient(const xt::xarray<double>& y, const xt::xarray<double>& p) {
     const std::size_t n = y.shape()[0], dims = y.shape()[1];

@@ -18,12 +18,12 @@ VAE::VAE(std::size_t input, std::size_t hidden, std::size_t latent, autograd::Ge
 
 VAE::Code VAE::encode(const autograd::Tensor& x) {
     const autograd::Tensor h = relu((*hidden_in)(x));  // (N, hidden)
-    return {(*to_mu)(h), (*to_logvar)(h)};   // (N, L) each
+    return {(*to_mu)(h), (*to_logvar)(h)};             // (N, L) each
 }
 
 autograd::Tensor VAE::reparameterize(const Code& code, autograd::Generator& gen) {
     const autograd::Tensor eps = randn(code.mu.shape(), gen);  // (N, L), a constant: no gradient
-    return code.mu + exp(code.logvar * 0.5) * eps;   // sigma = exp(logvar / 2)
+    return code.mu + exp(code.logvar * 0.5) * eps;             // sigma = exp(logvar / 2)
 }
 
 autograd::Tensor VAE::decode_logits(const autograd::Tensor& z) { return (*to_logits)(relu((*hidden_out)(z))); }
@@ -40,8 +40,8 @@ autograd::Tensor VAE::forward(const autograd::Tensor& x) { return sigmoid(decode
 
 autograd::Tensor64 VAE::forward64(const autograd::Tensor64& x, const nn::Params64& p) {
     // forward in float64: sigmoid(decode_logits(mu)), through each layer's forward64.
-    const autograd::Tensor64 h = relu(hidden_in->forward64(x, p));                          // (N, hidden)
-    const autograd::Tensor64 mu = to_mu->forward64(h, p);                                   // (N, L)
+    const autograd::Tensor64 h = relu(hidden_in->forward64(x, p));                // (N, hidden)
+    const autograd::Tensor64 mu = to_mu->forward64(h, p);                         // (N, L)
     return sigmoid(to_logits->forward64(relu(hidden_out->forward64(mu, p)), p));  // (N, D)
 }
 

@@ -55,7 +55,9 @@ ConvTranspose2d::ConvTranspose2d(std::size_t in_channels, std::size_t out_channe
     if (with_bias) bias = register_parameter("bias", autograd::zeros({out}));
 }
 
-autograd::Tensor ConvTranspose2d::forward(const autograd::Tensor& x) { return autograd::conv_transpose2d(x, weight, bias, geom_); }
+autograd::Tensor ConvTranspose2d::forward(const autograd::Tensor& x) {
+    return autograd::conv_transpose2d(x, weight, bias, geom_);
+}
 autograd::Tensor64 ConvTranspose2d::forward64(const autograd::Tensor64& x, const Params64& p) {
     return autograd::conv_transpose2d(x, p(weight), p(bias), geom_);
 }
@@ -85,7 +87,8 @@ std::string Upsample::type_name() const {
 namespace {
 // (N, features) -> (N, per_example...), with the layer's name in the error.
 template <class T>
-autograd::BasicTensor<T> unflatten(const Module& layer, const autograd::BasicTensor<T>& x, const autograd::Shape& per_example) {
+autograd::BasicTensor<T> unflatten(const Module& layer, const autograd::BasicTensor<T>& x,
+                                   const autograd::Shape& per_example) {
     if (x.dim() != 2 || x.shape()[1] != autograd::numel(per_example))
         throw autograd::ShapeError(fmt::format("{}: input of shape {}, expected (N, {})", layer.type_name(),
                                                autograd::shape_str(x.shape()), autograd::numel(per_example)));
@@ -96,7 +99,9 @@ autograd::BasicTensor<T> unflatten(const Module& layer, const autograd::BasicTen
 }  // namespace
 
 autograd::Tensor Unflatten::forward(const autograd::Tensor& x) { return unflatten(*this, x, shape_); }
-autograd::Tensor64 Unflatten::forward64(const autograd::Tensor64& x, const Params64&) { return unflatten(*this, x, shape_); }
+autograd::Tensor64 Unflatten::forward64(const autograd::Tensor64& x, const Params64&) {
+    return unflatten(*this, x, shape_);
+}
 
 std::string Unflatten::type_name() const { return fmt::format("Unflatten{}", autograd::shape_str(shape_)); }
 
@@ -129,7 +134,8 @@ autograd::Tensor BatchNorm::forward(const autograd::Tensor& x) {
         return y;
     }
     // Eval: the running statistics, as constants.
-    return autograd::batch_norm_eval(x, weight, bias, autograd::Tensor(running_mean.value()), autograd::Tensor(running_var.value()), eps_);
+    return autograd::batch_norm_eval(x, weight, bias, autograd::Tensor(running_mean.value()),
+                                     autograd::Tensor(running_var.value()), eps_);
 }
 
 autograd::Tensor64 BatchNorm::forward64(const autograd::Tensor64& x, const Params64& p) {

@@ -38,7 +38,8 @@ private:
 class ConvTranspose2d : public Module {
 public:
     ConvTranspose2d(std::size_t in_channels, std::size_t out_channels, std::size_t kernel_size,
-                    autograd::Generator& gen, autograd::ConvGeometry geom = {}, Init init = Init::He, bool with_bias = true);
+                    autograd::Generator& gen, autograd::ConvGeometry geom = {}, Init init = Init::He,
+                    bool with_bias = true);
     autograd::Tensor forward(const autograd::Tensor& x) override;
     autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64& p) override;
     std::string type_name() const override;
@@ -54,7 +55,9 @@ class MaxPool2d : public Module {
 public:
     explicit MaxPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
     autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::max_pool2d(x, k_, stride_); }
-    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::max_pool2d(x, k_, stride_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override {
+        return autograd::max_pool2d(x, k_, stride_);
+    }
     std::string type_name() const override;
 
 private:
@@ -65,7 +68,9 @@ class AvgPool2d : public Module {
 public:
     explicit AvgPool2d(std::size_t k, std::size_t stride = 0) : k_(k), stride_(stride) {}
     autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::avg_pool2d(x, k_, stride_); }
-    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::avg_pool2d(x, k_, stride_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override {
+        return autograd::avg_pool2d(x, k_, stride_);
+    }
     std::string type_name() const override;
 
 private:

@@ -46,15 +46,16 @@ std::string compare_forwards(Module& module, const autograd::Tensor64& x) {
     }
     // float32 keeps 24 bits: a few roundings per output leave it within 1e-4 of the scale.
     if (worst > 1e-4 * scale)
-        return fmt::format("{}: forward64 differs from forward by {:.3g} (outputs of size up to {:.3g}): they do not "
-                           "compute the same function",
-                           module.type_name(), worst, scale);
+        return fmt::format(
+            "{}: forward64 differs from forward by {:.3g} (outputs of size up to {:.3g}): they do not "
+            "compute the same function",
+            module.type_name(), worst, scale);
     return "";
 }
 
 template <class Check>
-autograd::GradcheckResult check_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options,
-                             Check check) {
+autograd::GradcheckResult check_module(Module& module, const autograd::Tensor64& x,
+                                       const autograd::GradcheckOptions& options, Check check) {
     if (const std::string mismatch = compare_forwards(module, x); !mismatch.empty()) {
         autograd::GradcheckResult r;
         r.ok = false;
@@ -76,11 +77,13 @@ autograd::GradcheckResult check_module(Module& module, const autograd::Tensor64&
 }
 }  // namespace
 
-autograd::GradcheckResult gradcheck_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options) {
+autograd::GradcheckResult gradcheck_module(Module& module, const autograd::Tensor64& x,
+                                           const autograd::GradcheckOptions& options) {
     return check_module(module, x, options, autograd::gradcheck);
 }
 
-autograd::GradcheckResult gradgradcheck_module(Module& module, const autograd::Tensor64& x, const autograd::GradcheckOptions& options) {
+autograd::GradcheckResult gradgradcheck_module(Module& module, const autograd::Tensor64& x,
+                                               const autograd::GradcheckOptions& options) {
     return check_module(module, x, options, autograd::gradgradcheck);
 }
 

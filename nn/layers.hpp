@@ -81,7 +81,9 @@ class LeakyReLU : public Module {
 public:
     explicit LeakyReLU(double slope = 0.01) : slope_(slope) {}
     autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::leaky_relu(x, slope_); }
-    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::leaky_relu(x, slope_); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override {
+        return autograd::leaky_relu(x, slope_);
+    }
     std::string type_name() const override;
 
 private:
@@ -91,7 +93,9 @@ private:
 class Softplus : public Module {
 public:
     autograd::Tensor forward(const autograd::Tensor& x) override { return autograd::softplus(x); }
-    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override { return autograd::softplus(x); }
+    autograd::Tensor64 forward64(const autograd::Tensor64& x, const Params64&) override {
+        return autograd::softplus(x);
+    }
     std::string type_name() const override { return "Softplus"; }
 };
 

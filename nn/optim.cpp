@@ -37,7 +37,8 @@ std::vector<xt::xarray<float>> zeros_like_params(const std::vector<autograd::Ten
 }
 }  // namespace
 
-Optimizer::Optimizer(const char* name, std::vector<autograd::Tensor> params, double lr) : lr(lr), params_(std::move(params)) {
+Optimizer::Optimizer(const char* name, std::vector<autograd::Tensor> params, double lr)
+    : lr(lr), params_(std::move(params)) {
     check_positive(name, "lr", lr);
     if (params_.empty()) throw std::invalid_argument(fmt::format("{}: the parameter list is empty", name));
     std::unordered_set<const void*> seen;

@@ -29,10 +29,10 @@ void TrainLog::start_epoch() {
 
 void stop_unless_finite(const std::string& where, const std::string& what, double loss) {
     if (std::isfinite(loss)) return;
-    throw NonFiniteLoss(fmt::format(
-        "{}: {} is {}; training stopped here (from now on every number would be nan). Rerun with "
-        "--detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
-        where, what, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));  // not "-nan"
+    throw NonFiniteLoss(
+        fmt::format("{}: {} is {}; training stopped here (from now on every number would be nan). Rerun with "
+                    "--detect-anomaly (in code: autograd::DetectAnomaly) to find the op that produced it",
+                    where, what, std::isnan(loss) ? std::string("nan") : fmt::format("{}", loss)));  // not "-nan"
 }
 
 void TrainLog::batch(double loss, std::size_t examples) {
@@ -41,7 +41,8 @@ void TrainLog::batch(double loss, std::size_t examples) {
     if (!std::isfinite(loss)) {
         if (!quiet_ && tty_) fmt::print("\n");  // below the progress bar
         std::fflush(stdout);
-        stop_unless_finite(fmt::format("epoch {}/{}, batch {}/{}", epoch_, epochs_, batch_, batches_), "the loss", loss);
+        stop_unless_finite(fmt::format("epoch {}/{}, batch {}/{}", epoch_, epochs_, batch_, batches_), "the loss",
+                           loss);
     }
     examples_ += examples;
     loss_sum_ += loss * static_cast<double>(examples);

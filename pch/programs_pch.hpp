@@ -26,10 +26,10 @@
 #include <xtensor/xview.hpp>
 
 #include "io/io.hpp"
+#include "io/linear_mixing.hpp"
 #include "models/conv_autoencoder.hpp"
 #include "models/gan.hpp"
 #include "models/gan_metrics.hpp"
-#include "io/linear_mixing.hpp"
 #include "models/mlp_autoencoder.hpp"
 #include "models/stacked_autoencoder.hpp"
 #include "models/tsne.hpp"

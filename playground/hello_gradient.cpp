@@ -20,9 +20,9 @@ using namespace autograd;
 int main() try {
     // ---- a function, its gradient, and the gradient of that ----
     Tensor x = tensor({1.0, 2.0, 3.0}).requires_grad_();  // (3,)
-    Tensor y = sum(x * x * x);                             // () y = x1^3 + x2^3 + x3^3
-    Tensor dy = grad(y, {x}, create_graph)[0];             // (3,) 3 x^2, itself differentiable
-    Tensor d2y = grad(sum(dy), {x})[0];                    // (3,) 6 x
+    Tensor y = sum(x * x * x);                            // () y = x1^3 + x2^3 + x3^3
+    Tensor dy = grad(y, {x}, create_graph)[0];            // (3,) 3 x^2, itself differentiable
+    Tensor d2y = grad(sum(dy), {x})[0];                   // (3,) 6 x
     fmt::print("y = {}, dy/dx = [{}], d2y/dx2 = [{}]\n", y.item(), fmt::join(dy.value(), ", "),
                fmt::join(d2y.value(), ", "));
 

@@ -38,14 +38,14 @@ TEST_CASE("off by default: log(0) gives -inf and nothing throws") {
 TEST_CASE("forward: the op that makes the first non-finite value from finite inputs is named, with its index") {
     DetectAnomaly anomaly;
     const Tensor64 q = Tensor64(xt::xarray<double>{1.5, 1.0, 2.0}, true).set_name("q");
-    const Tensor64 a = q * 2.0;         // tape index 1
-    const Tensor64 b = a - 2.0;         // 2: (1, 0, 2), finite
+    const Tensor64 a = q * 2.0;                                // tape index 1
+    const Tensor64 b = a - 2.0;                                // 2: (1, 0, 2), finite
     const AnomalyError e = anomaly_of([&] { (void)log(b); });  // 3: log(0) = -inf
     const std::string m = e.what();
     CHECK(e.op() == "log");
     CHECK(e.tape_index() == 3);
-    for (const char* part : {"'log' (tape index 3: op 3 since", "inputs (3,)", "at [1]", "from finite inputs", "first op",
-                             "log(0) is -inf"})
+    for (const char* part : {"'log' (tape index 3: op 3 since", "inputs (3,)", "at [1]", "from finite inputs",
+                             "first op", "log(0) is -inf"})
         CHECK_MESSAGE(contains(m, part), m, " lacks ", part);
     // A negative input: nan, and the cause said is the negative number.
     const Tensor64 c = b - 1.5;  // (-0.5, -1.5, 0.5)
@@ -88,18 +88,18 @@ TEST_CASE("backward: a backward that returns a non-finite gradient is named, wit
     const Tensor64 x = Tensor64(xt::xarray<double>{1.0, 2.0}, true).set_name("x");
     const Tensor64 h = x * 3.0;  // tape index 1
     // An op whose backward goes wrong by itself: the gradient it returns holds an inf.
-    const Tensor64 y = record<double>("bad_op", xt::xarray<double>(h.value()), {h},
-                                      [](const Tensor64&, const Tensor64&) {
-                                          return Grads<double>{Tensor64(xt::xarray<double>{0.0, inf_})};
-                                      });  // 2
-    const Tensor64 loss = sum(y);          // 3
+    const Tensor64 y =
+        record<double>("bad_op", xt::xarray<double>(h.value()), {h}, [](const Tensor64&, const Tensor64&) {
+            return Grads<double>{Tensor64(xt::xarray<double>{0.0, inf_})};
+        });                        // 2
+    const Tensor64 loss = sum(y);  // 3
     const AnomalyError e = anomaly_of([&] { loss.backward(); });
     const std::string m = e.what();
     CHECK(e.op() == "bad_op");
     CHECK(e.tape_index() == 2);
-    for (const char* part : {"the backward of 'bad_op' (tape index 2)", "forward inputs: (2,)",
-                             "inf at [1] of (2,)", "gradient for its input 0", "made by 'mul_scalar' (tape index 1)",
-                             "flowing into 'bad_op' was finite"})
+    for (const char* part :
+         {"the backward of 'bad_op' (tape index 2)", "forward inputs: (2,)", "inf at [1] of (2,)",
+          "gradient for its input 0", "made by 'mul_scalar' (tape index 1)", "flowing into 'bad_op' was finite"})
         CHECK_MESSAGE(contains(m, part), m, " lacks ", part);
 }
 
@@ -148,7 +148,8 @@ TEST_CASE("scopes nest and put back the state before them; the tape index counts
     set_detect_anomaly(false);
 }
 
-TEST_CASE("the tape index lives in the mode's own table: it outlasts the table's clean-ups, and is 0 with the mode off") {
+TEST_CASE(
+    "the tape index lives in the mode's own table: it outlasts the table's clean-ups, and is 0 with the mode off") {
     const Tensor64 x(xt::xarray<double>{1.0}, true);
     const Tensor64 before = x * 2.0;  // recorded with the mode off: no index
     DetectAnomaly anomaly;

@@ -152,4 +152,3 @@ TEST_CASE("gan_step: a NaN in the data stops the game with NonFiniteLoss before 
     CHECK(og.steps() == 0);
     CHECK(od.steps() == 0);
 }
-

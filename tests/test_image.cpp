@@ -68,7 +68,8 @@ TEST_CASE("(N, H*W), (N, H, W) and (N, 1, H, W) draw the same; a short last row 
     io::save_image_grid(tmp / "flat.png", flat, 2, 2, o);
     io::save_image_grid(tmp / "cube.png", cube, 2, 2, o);
     io::save_image_grid(tmp / "planes.png", planes, 2, 2, o);
-    const DecodedPng a = decode_png(tmp / "flat.png"), b = decode_png(tmp / "cube.png"), c = decode_png(tmp / "planes.png");
+    const DecodedPng a = decode_png(tmp / "flat.png"), b = decode_png(tmp / "cube.png"),
+                     c = decode_png(tmp / "planes.png");
     CHECK(a.w == 2 + 2 * (2 + 2));
     CHECK(a.h == 2 + 2 * (2 + 2));
     CHECK(a.rgb == b.rgb);
@@ -158,7 +159,7 @@ TEST_CASE("a title puts a band of text above the tiles, widening the picture whe
         const int left = rows ? io::Canvas::text_width("x", 2) + 16 : 0;
         CHECK(d.h == band + 28 + 2 * 2);
         CHECK(d.w == io::Canvas::text_width(o.title, 2) + 16);  // the title is wider than the tiles
-        int dark = 0;                                            // the title, black on white, in its band
+        int dark = 0;                                           // the title, black on white, in its band
         for (int x = 0; x < d.w; ++x)
             for (int y = 0; y < band; ++y) dark += d.at(x, y) == 0;
         CHECK(dark > 100);

@@ -130,8 +130,7 @@ TEST_CASE("intimate mixing is r(a w(E)) band by band, and darker than linear mix
     // r is convex, so r(sum a_m w_m) <= sum a_m r(w_m) = a E (Jensen): the darker materials
     // dominate an intimate mixture.
     CHECK_MESSAGE(brighter <= 1e-12, fmt::format("an intimate pixel brighter than the linear one by {}", brighter));
-    CHECK_THROWS_AS(io::mix_pixels(E * 2.0, {1.0, 1.0, 1.0}, 5, 0.0, gen, io::Mixing::Intimate),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(io::mix_pixels(E * 2.0, {1.0, 1.0, 1.0}, 5, 0.0, gen, io::Mixing::Intimate), std::invalid_argument);
 }
 
 TEST_CASE("the noise is N(0, noise^2) in every band, and the same seed gives the same data") {

@@ -178,11 +178,11 @@ const double inf_ = std::numeric_limits<double>::infinity();
 
 // Checks that `expr` throws an autograd::DomainError (a std::domain_error, not a ShapeError) whose
 // message contains every part.
-#define CHECK_DOMAIN_ERROR(expr, ...)                                          \
-    do {                                                                       \
-        CHECK_THROWS_AS((void)(expr), DomainError);                            \
-        CHECK_THROWS_AS((void)(expr), std::domain_error);                      \
-        CHECK_THROWS_CONTAINING(expr, __VA_ARGS__);                            \
+#define CHECK_DOMAIN_ERROR(expr, ...)                     \
+    do {                                                  \
+        CHECK_THROWS_AS((void)(expr), DomainError);       \
+        CHECK_THROWS_AS((void)(expr), std::domain_error); \
+        CHECK_THROWS_CONTAINING(expr, __VA_ARGS__);       \
     } while (0)
 
 TEST_CASE("bce_loss: probabilities and targets outside [0, 1], and NaN, are domain errors naming value and index") {

@@ -80,13 +80,13 @@ TEST_CASE("im2col_into writes every entry: the taps on the padding as 0, the oth
                                                static_cast<long>(geom.padding);
                                 const long w = static_cast<long>(j * geom.stride + b * geom.dilation) -
                                                static_cast<long>(geom.padding);
-                                const bool inside = h >= 0 && h < static_cast<long>(H) && w >= 0 &&
-                                                    w < static_cast<long>(W);
+                                const bool inside =
+                                    h >= 0 && h < static_cast<long>(H) && w >= 0 && w < static_cast<long>(W);
                                 const double expected = inside ? x(n, c, h, w) : 0.0;
                                 const double got = cols[((c * kh + a) * kw + b) * p.cols() + (n * p.Ho + i) * p.Wo + j];
-                                if (got != expected) FAIL_CHECK("entry (" << c << ", " << a << ", " << b << "; " << n
-                                                                          << ", " << i << ", " << j << "): expected "
-                                                                          << expected << ", got " << got);
+                                if (got != expected)
+                                    FAIL_CHECK("entry (" << c << ", " << a << ", " << b << "; " << n << ", " << i
+                                                         << ", " << j << "): expected " << expected << ", got " << got);
                             }
     }
 }

@@ -137,8 +137,7 @@ TEST_CASE("fit_autoencoder stops at the first batch whose loss is NaN, before it
     fit.batch_size = 8;
     fit.lr = 1e-2;
     fit.seed = 1;
-    CHECK_THROWS_CONTAINING(nn::fit_autoencoder(ae, data, data, fit), "epoch 1/2, batch ",
-                            "the loss is nan");
+    CHECK_THROWS_CONTAINING(nn::fit_autoencoder(ae, data, data, fit), "epoch 1/2, batch ", "the loss is nan");
     for (const autograd::Tensor& p : ae.parameters())
         CHECK_MESSAGE(xt::all(xt::isfinite(p.value())), "a parameter was updated from a NaN loss");
 }

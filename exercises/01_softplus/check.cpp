@@ -24,8 +24,7 @@ xt::xarray<double> sigmoid_ref(const xt::xarray<double>& x) {
     return s;
 }
 
-const char* const kValueHint =
-    "softplus(x) = log(1 + e^x), elementwise; the value must have the shape of x";
+const char* const kValueHint = "softplus(x) = log(1 + e^x), elementwise; the value must have the shape of x";
 const char* const kOverflowHint =
     "log(1 + e^x) overflows: e^1000 is inf in float64. Write it as max(x, 0) + log1p(e^-|x|), "
     "which is the same number and never overflows";
@@ -59,8 +58,8 @@ int main(int argc, char** argv) {
     grader.check("the value is finite and right at x = +-1000", [&](lab::Check& c) {
         const Tensor64 y = ex01::softplus(Tensor64(extremes));
         c.expect_finite("softplus of " + lab::values_text(extremes, 7), y.value(), kOverflowHint);
-        c.expect_close("softplus of " + lab::values_text(extremes, 7), y.value(), softplus_ref(extremes), 1e-12,
-                       1e-300, kOverflowHint);
+        c.expect_close("softplus of " + lab::values_text(extremes, 7), y.value(), softplus_ref(extremes), 1e-12, 1e-300,
+                       kOverflowHint);
     });
 
     grader.check("the op is on the tape as \"my_softplus\"", [&](lab::Check& c) {
@@ -91,8 +90,8 @@ int main(int argc, char** argv) {
         const Tensor64 xg = Tensor64(extremes, true);
         const Tensor64 g = autograd::grad(autograd::sum(ex01::softplus(xg)), {xg})[0];
         c.expect_finite("d softplus / dx at " + lab::values_text(extremes, 7), g.value(), kNanSlopeHint);
-        c.expect_close("d softplus / dx at " + lab::values_text(extremes, 7), g.value(), sigmoid_ref(extremes),
-                       1e-12, 1e-300, kNanSlopeHint);
+        c.expect_close("d softplus / dx at " + lab::values_text(extremes, 7), g.value(), sigmoid_ref(extremes), 1e-12,
+                       1e-300, kNanSlopeHint);
     });
 
     grader.check("gradgradcheck: the second derivative", [&](lab::Check& c) {

@@ -62,9 +62,10 @@ std::string shape_hint(const Shape& g, const Shape& want, const Shape& got) {
             "the gradient {} has {} more leading axes than the input {}: sum over them and drop them "
             "(autograd::reshape to the input's shape at the end)",
             shape_text(g), g.size() - want.size(), shape_text(want));
-    return fmt::format("the result must have the input's shape {}: sum over every axis where the input has size 1 "
-                       "and the gradient {} has more",
-                       shape_text(want), shape_text(g));
+    return fmt::format(
+        "the result must have the input's shape {}: sum over every axis where the input has size 1 "
+        "and the gradient {} has more",
+        shape_text(want), shape_text(g));
 }
 
 // sum_to_shape(g, shape) checked against the library's sum_to: its shape, then its numbers.
@@ -110,8 +111,8 @@ void check_op_case(lab::Check& c, const OpSpec& spec, const Case& k, autograd::G
     const std::string call = fmt::format("{}(a of shape {}, b of shape {})", spec.is_mul ? "mul" : "add",
                                          shape_text(a.shape()), shape_text(b.shape()));
     const Tensor64 y = spec.op(a, b);
-    const xt::xarray<double> want = spec.is_mul ? xt::xarray<double>(a.value() * b.value())
-                                                : xt::xarray<double>(a.value() + b.value());
+    const xt::xarray<double> want =
+        spec.is_mul ? xt::xarray<double>(a.value() * b.value()) : xt::xarray<double>(a.value() + b.value());
     c.expect(y.defined(), call, "a tensor", "an undefined tensor", "return the tensor autograd::record gives back");
     c.expect_close(call, y.value(), want, 1e-12, 1e-12,
                    fmt::format("the value is a {} b elementwise, broadcast as NumPy does (a.value() {} b.value())",
@@ -160,18 +161,18 @@ void check_op_case(lab::Check& c, const OpSpec& spec, const Case& k, autograd::G
             // The usual slip: grad_out times the operand itself instead of the other one.
             const Tensor64 own = autograd::sum_to(seed * input, input.shape());
             const bool used_own = xt::allclose(grads[i].value(), own.value(), 1e-9, 1e-12);
-            hint = fmt::format("{}d(a * b)/d{} = {}, the other operand: the gradient for {} is grad_out * {}, summed "
-                               "back to {}'s shape",
-                               used_own ? fmt::format("this is grad_out * {}, but ", name) : "", name, other, name,
-                               other, name);
+            hint = fmt::format(
+                "{}d(a * b)/d{} = {}, the other operand: the gradient for {} is grad_out * {}, summed "
+                "back to {}'s shape",
+                used_own ? fmt::format("this is grad_out * {}, but ", name) : "", name, other, name, other, name);
         }
         c.expect_close(what + ", given d loss / d out = " + lab::values_text(seed.value(), 3), grads[i].value(),
                        want_grads[i], 1e-10, 1e-12, hint);
     }
 
     // The whole op against central differences, through the engine.
-    const autograd::GradcheckResult r = autograd::gradcheck(
-        [&spec](const std::vector<Tensor64>& in) { return spec.op(in[0], in[1]); }, {k.a, k.b});
+    const autograd::GradcheckResult r =
+        autograd::gradcheck([&spec](const std::vector<Tensor64>& in) { return spec.op(in[0], in[1]); }, {k.a, k.b});
     c.expect(r.ok && r.checked > 0, "gradcheck of " + call, "backward's numbers equal the numeric ones", r.report,
              spec.is_mul ? "d(a * b)/da = b and d(a * b)/db = a, each summed back to its input's shape"
                          : "d(a + b)/da = d(a + b)/db = 1, each summed back to its input's shape");
@@ -220,7 +221,10 @@ int main(int argc, char** argv) {
         c.expect(!tape_has(s, "sum_to"), what, "a tape without the op \"sum_to\"", "the op \"sum_to\" on its tape",
                  kNotSumToHint);
         const autograd::GradcheckResult r = autograd::gradcheck(
-            [&](const std::vector<Tensor64>& in) { return ex02::sum_to_shape(in[0], {R, 1}); }, {g3});
+            [&](const std::vector<Tensor64>& in) {
+                return ex02::sum_to_shape(in[0], {R, 1});
+            },
+            {g3});
         c.expect(r.ok && r.checked > 0, "gradcheck of " + what, "backward's numbers equal the numeric ones", r.report,
                  kOpsHint);
     });
@@ -238,15 +242,13 @@ int main(int argc, char** argv) {
                                      spec.is_mul ? "mul" : "add", k.name),
                          [&](lab::Check& c) { check_op_case(c, spec, k, gen); });
 
-    grader.check("gradgradcheck: mul's second derivative, through your backward and sum_to_shape",
-                 [&](lab::Check& c) {
-                     const autograd::GradcheckResult r = autograd::gradgradcheck(
-                         [](const std::vector<Tensor64>& in) { return ex02::mul(in[0], in[1]); },
-                         {cases[0].a, cases[0].b});
-                     c.expect(r.ok && r.checked > 0, "d/d(a, b) of your backward of mul, for (R, 1) with (1, C)",
-                              "the numeric second derivatives",
-                              r.report.empty() ? "no second derivative at all" : r.report, kGradGradHint);
-                 });
+    grader.check("gradgradcheck: mul's second derivative, through your backward and sum_to_shape", [&](lab::Check& c) {
+        const autograd::GradcheckResult r = autograd::gradgradcheck(
+            [](const std::vector<Tensor64>& in) { return ex02::mul(in[0], in[1]); }, {cases[0].a, cases[0].b});
+        c.expect(r.ok && r.checked > 0, "d/d(a, b) of your backward of mul, for (R, 1) with (1, C)",
+                 "the numeric second derivatives", r.report.empty() ? "no second derivative at all" : r.report,
+                 kGradGradHint);
+    });
 
     return grader.finish();
 }

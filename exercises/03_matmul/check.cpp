@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
     const Tensor64 A0 = autograd::uniform<double>({m, k}, -2.0, 2.0, gen);
     const Tensor64 B0 = autograd::uniform<double>({k, n}, -2.0, 2.0, gen);
     const Tensor64 G = autograd::uniform<double>({m, n}, 0.5, 2.0, gen);  // dL/dC from above
-    const std::string call = fmt::format("matmul(A of shape {}, B of shape {})", shape_text(A0.shape()),
-                                         shape_text(B0.shape()));
+    const std::string call =
+        fmt::format("matmul(A of shape {}, B of shape {})", shape_text(A0.shape()), shape_text(B0.shape()));
 
     // The student's backward closure, called as the engine calls it, with grad_out = G.
     const auto student_grads = [&](lab::Check& c) {
@@ -135,8 +135,9 @@ int main(int argc, char** argv) {
         c.expect_close(call, C.value(), dot(A0.value(), B0.value()), 1e-12, 1e-12, kValueHint);
         const Tensor64 A(A0.value(), true), B(B0.value(), true);
         const Tensor64 Cg = ex03::matmul(A, B);
-        c.expect(Cg.requires_grad() && Cg.op() == std::string("my_matmul"), "the output's op, with A and B requiring grad",
-                 "\"my_matmul\"", fmt::format("\"{}\"", Cg.op()), kRecordHint);
+        c.expect(Cg.requires_grad() && Cg.op() == std::string("my_matmul"),
+                 "the output's op, with A and B requiring grad", "\"my_matmul\"", fmt::format("\"{}\"", Cg.op()),
+                 kRecordHint);
     });
 
     grader.check("matmul's backward: dA has A's shape (m, k), dB has B's shape (k, n)", [&](lab::Check& c) {
@@ -146,9 +147,9 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < 2; ++i) {
             c.expect(grads[i].defined(), std::string(names[i]) + " from my_matmul's backward",
                      "a tensor of shape " + shape_text(want[i]), "an undefined tensor", kTransposeHint);
-            c.expect_shape(fmt::format("{} from my_matmul's backward, given G of shape {}", names[i],
-                                       shape_text(G.shape())),
-                           grads[i].shape(), want[i], kTransposeHint);
+            c.expect_shape(
+                fmt::format("{} from my_matmul's backward, given G of shape {}", names[i], shape_text(G.shape())),
+                grads[i].shape(), want[i], kTransposeHint);
         }
     });
 
@@ -164,8 +165,8 @@ int main(int argc, char** argv) {
     });
 
     grader.check("gradcheck: my_matmul's backward against central differences", [&](lab::Check& c) {
-        const autograd::GradcheckResult r = autograd::gradcheck(
-            [](const std::vector<Tensor64>& in) { return ex03::matmul(in[0], in[1]); }, {A0, B0});
+        const autograd::GradcheckResult r =
+            autograd::gradcheck([](const std::vector<Tensor64>& in) { return ex03::matmul(in[0], in[1]); }, {A0, B0});
         c.expect(r.ok && r.checked > 0, "the Jacobian of " + call, "backward's numbers equal the numeric ones",
                  r.report, kTransposeHint);
     });

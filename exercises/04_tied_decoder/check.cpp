@@ -109,7 +109,9 @@ Tensor run_decoder(lab::Check& c, nn::Module& decoder, const Tensor& h, const nn
 }
 
 // Fresh random numbers for a parameter that starts at zero, so that using it or not shows.
-void randomize(Tensor& p, autograd::Generator& gen) { p.mutable_value() = autograd::uniform(p.shape(), -0.5, 0.5, gen).value(); }
+void randomize(Tensor& p, autograd::Generator& gen) {
+    p.mutable_value() = autograd::uniform(p.shape(), -0.5, 0.5, gen).value();
+}
 
 // The loss of the tied pair, x -> sigmoid(enc(x)) -> sigmoid(dec(.)) against x, with backward run.
 Tensor tied_loss(lab::Check& c, nn::Linear& encoder, nn::Module& decoder, const Tensor& x) {
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
     // Hidden sizes: an undercomplete D-H-D autoencoder (D > H, so that W and W^T differ in shape).
     const std::size_t D = 5 + gen.below(4), H = 2 + gen.below(3), N = 3 + gen.below(3);
     const auto make_encoder = [&] { return std::make_shared<nn::Linear>(D, H, gen); };
-    const std::string pair_text = fmt::format("encoder nn::Linear({}, {}), W of shape {}", D, H, shape_text(Shape{D, H}));
+    const std::string pair_text =
+        fmt::format("encoder nn::Linear({}, {}), W of shape {}", D, H, shape_text(Shape{D, H}));
 
     grader.check("your own layer (not the library's nn::TiedLinear)", [&](lab::Check& c) {
         const auto encoder = make_encoder();
@@ -248,49 +251,49 @@ int main(int argc, char** argv) {
                        want, 1e-5, 1e-6, kStaleHint);
     });
 
-    grader.check("tied_autoencoder(D, H): D H + H + D parameters, and x -> sigmoid(sigmoid(x W + b) W^T + c)",
-                 [&](lab::Check& c) {
-                     const std::shared_ptr<nn::Sequential> model = ex04::tied_autoencoder(D, H, gen);
-                     c.expect(model != nullptr, fmt::format("tied_autoencoder({}, {}, gen)", D, H), "a model",
-                              "a null pointer", kModelHint);
-                     const std::size_t want = D * H + H + D, got = model->num_parameters();
-                     c.expect(got == want, fmt::format("tied_autoencoder({}, {}, gen).num_parameters()", D, H),
-                              fmt::format("{} = D H + H + D (W once, b, c)", want), fmt::format("{}", got),
-                              got == want + D * H ? kOwnWeightHint
-                              : got == want - D   ? kBiasTiedHint
-                                                  : kModelHint);
-                     // Find W (D, H), b (H,), c (D,) among its parameters; give b and c numbers.
-                     Tensor W, b, cb;
-                     for (auto& [name, p] : model->named_parameters()) {
-                         if (p.shape() == Shape{D, H}) W = p;
-                         if (p.shape() == Shape{H}) b = p;
-                         if (p.shape() == Shape{D}) cb = p;
-                     }
-                     c.expect(W.defined() && b.defined() && cb.defined(), "the model's parameters",
-                              fmt::format("W {}, b {}, c {}", shape_text(Shape{D, H}), shape_text(Shape{H}),
-                                          shape_text(Shape{D})),
-                              "another set", kModelHint);
-                     randomize(b, gen);
-                     randomize(cb, gen);
-                     const Tensor x = autograd::uniform({N, D}, 0.0, 1.0, gen);
-                     Tensor y;
-                     try {
-                         autograd::NoGradGuard no_grad;
-                         y = (*model)(x);
-                     } catch (const lab::NotDone&) {
-                         throw;
-                     } catch (const std::exception& e) {
-                         c.fail(fmt::format("the model on x of shape {}", shape_text(x.shape())),
-                                "an output of shape " + shape_text(x.shape()), std::string("it threw: ") + e.what(),
-                                kModelHint);
-                     }
-                     const xt::xarray<double> Wd = f64(W.value());
-                     const xt::xarray<double> h = sigmoid_ref(dot(f64(x.value()), Wd) + f64(b.value()));
-                     const xt::xarray<double> ref = sigmoid_ref(dot(h, xt::transpose(Wd)) + f64(cb.value()));
-                     const std::string what = fmt::format("the model on x of shape {}", shape_text(x.shape()));
-                     c.expect_shape(what, y.shape(), x.shape(), kModelHint);
-                     c.expect_close(what, f64(y.value()), ref, 1e-5, 1e-6, kModelHint);
-                 });
+    grader.check(
+        "tied_autoencoder(D, H): D H + H + D parameters, and x -> sigmoid(sigmoid(x W + b) W^T + c)",
+        [&](lab::Check& c) {
+            const std::shared_ptr<nn::Sequential> model = ex04::tied_autoencoder(D, H, gen);
+            c.expect(model != nullptr, fmt::format("tied_autoencoder({}, {}, gen)", D, H), "a model", "a null pointer",
+                     kModelHint);
+            const std::size_t want = D * H + H + D, got = model->num_parameters();
+            c.expect(got == want, fmt::format("tied_autoencoder({}, {}, gen).num_parameters()", D, H),
+                     fmt::format("{} = D H + H + D (W once, b, c)", want), fmt::format("{}", got),
+                     got == want + D * H ? kOwnWeightHint
+                     : got == want - D   ? kBiasTiedHint
+                                         : kModelHint);
+            // Find W (D, H), b (H,), c (D,) among its parameters; give b and c numbers.
+            Tensor W, b, cb;
+            for (auto& [name, p] : model->named_parameters()) {
+                if (p.shape() == Shape{D, H}) W = p;
+                if (p.shape() == Shape{H}) b = p;
+                if (p.shape() == Shape{D}) cb = p;
+            }
+            c.expect(
+                W.defined() && b.defined() && cb.defined(), "the model's parameters",
+                fmt::format("W {}, b {}, c {}", shape_text(Shape{D, H}), shape_text(Shape{H}), shape_text(Shape{D})),
+                "another set", kModelHint);
+            randomize(b, gen);
+            randomize(cb, gen);
+            const Tensor x = autograd::uniform({N, D}, 0.0, 1.0, gen);
+            Tensor y;
+            try {
+                autograd::NoGradGuard no_grad;
+                y = (*model)(x);
+            } catch (const lab::NotDone&) {
+                throw;
+            } catch (const std::exception& e) {
+                c.fail(fmt::format("the model on x of shape {}", shape_text(x.shape())),
+                       "an output of shape " + shape_text(x.shape()), std::string("it threw: ") + e.what(), kModelHint);
+            }
+            const xt::xarray<double> Wd = f64(W.value());
+            const xt::xarray<double> h = sigmoid_ref(dot(f64(x.value()), Wd) + f64(b.value()));
+            const xt::xarray<double> ref = sigmoid_ref(dot(h, xt::transpose(Wd)) + f64(cb.value()));
+            const std::string what = fmt::format("the model on x of shape {}", shape_text(x.shape()));
+            c.expect_shape(what, y.shape(), x.shape(), kModelHint);
+            c.expect_close(what, f64(y.value()), ref, 1e-5, 1e-6, kModelHint);
+        });
 
     return grader.finish();
 }

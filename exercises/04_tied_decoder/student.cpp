@@ -30,9 +30,7 @@ public:
 
     // The same computation in float64, for nn::gradcheck_module: the same ops, with every
     // parameter read through p, e.g. p(bias_) for c.
-    Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override {
-        lab::hole("TiedDecoder::forward64", h, p);
-    }
+    Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override { lab::hole("TiedDecoder::forward64", h, p); }
 
     std::string type_name() const override { return "TiedDecoder"; }
 

@@ -41,9 +41,9 @@ double time_scale() {
         throw std::invalid_argument(fmt::format("LAB_TIME_SCALE='{}': give a positive number, e.g. 2", text));
     return scale;
 }
-double budget_seconds = 15.0;       // CPU seconds for train() on 20,000 images (times LAB_TIME_SCALE)
-double short_budget_seconds = 4.0;  // and on 5,000
-constexpr double kTargetMse = 0.015;         // below PCA-32's 0.0169 (README)
+double budget_seconds = 15.0;         // CPU seconds for train() on 20,000 images (times LAB_TIME_SCALE)
+double short_budget_seconds = 4.0;    // and on 5,000
+constexpr double kTargetMse = 0.015;  // below PCA-32's 0.0169 (README)
 
 // The test MSE per pixel, mean over images and pixels of (model(x) - x)^2: in eval mode, with no
 // graph, in batches of 500; the model's mode is put back afterwards.

@@ -50,8 +50,7 @@ void Check::expect_close(const std::string& what, const xt::xarray<double>& got,
     }
     if (worst > 0.0)
         fail(what,
-             fmt::format("{:.10g} at flat index {} (within {:g} + {:g} x |expected|)", want.data()[at], at, atol,
-                         rtol),
+             fmt::format("{:.10g} at flat index {} (within {:g} + {:g} x |expected|)", want.data()[at], at, atol, rtol),
              fmt::format("{:.10g}; all of it: {}", got.data()[at], values_text(got)), hint);
 }
 
@@ -115,9 +114,10 @@ void Grader::check(const std::string& name, const std::function<void(Check&)>& b
     } catch (const std::exception& e) {
         ++failed_;
         fmt::print("  FAIL      {}\n", name);
-        fmt::print("{}your code threw: {}\n{}hint:     the message names the op and what was wrong with its "
-                   "input; find that call in student.cpp\n",
-                   pad, e.what(), pad);
+        fmt::print(
+            "{}your code threw: {}\n{}hint:     the message names the op and what was wrong with its "
+            "input; find that call in student.cpp\n",
+            pad, e.what(), pad);
     }
     std::fflush(stdout);
 }
@@ -143,7 +143,8 @@ std::string shape_text(const autograd::Shape& shape) { return autograd::shape_st
 std::string values_text(const xt::xarray<double>& a, std::size_t max_values) {
     autograd::Shape shape(a.shape().begin(), a.shape().end());
     std::string out = "shape " + shape_text(shape) + " [";
-    for (std::size_t i = 0; i < a.size() && i < max_values; ++i) out += fmt::format("{}{:.6g}", i ? ", " : "", a.data()[i]);
+    for (std::size_t i = 0; i < a.size() && i < max_values; ++i)
+        out += fmt::format("{}{:.6g}", i ? ", " : "", a.data()[i]);
     if (a.size() > max_values) out += ", ...";
     return out + "]";
 }

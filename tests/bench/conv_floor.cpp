@@ -38,7 +38,7 @@ using dt = memory::data_type;
 // One convolution layer of a workload and how often a batch runs each of its passes.
 struct Layer {
     memory::dim in_c, out_c, in_hw, out_hw, k, stride, pad_l, pad_r;
-    bool transposed;       // a transposed convolution (deconvolution), else a convolution
+    bool transposed;                 // a transposed convolution (deconvolution), else a convolution
     int fwd, bwd_data, bwd_weights;  // passes per batch (or per dcgan step)
 };
 
@@ -125,8 +125,9 @@ Workload workload(const std::string& name) {
         return {{down1, down2, {32, 16, 7, 14, 3, 2, 1, 0, true, 1, 1, 1}, {16, 1, 14, 28, 3, 2, 1, 0, true, 1, 1, 1}},
                 ten_thousand};
     if (name == "upconv_ae")  // the decoder's 3x3 stride-1 convs after nearest upsampling
-        return {{down1, down2, {32, 16, 14, 14, 3, 1, 1, 1, false, 1, 1, 1}, {16, 1, 28, 28, 3, 1, 1, 1, false, 1, 1, 1}},
-                ten_thousand};
+        return {
+            {down1, down2, {32, 16, 14, 14, 3, 1, 1, 1, false, 1, 1, 1}, {16, 1, 28, 28, 3, 1, 1, 1, false, 1, 1, 1}},
+            ten_thousand};
     if (name == "dcgan_step")
         // Per step (bench.cpp's dcgan_step): D runs on real, on G's detached fake, then on a new fake
         // for G's step (3 forward passes); its weight gradients are computed in both steps (3);

@@ -7,6 +7,6 @@
 #include "libfuzzer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    return fuzz::read_as_file<io::DataError>(
-        "idx", data, size, [](const std::string& path) { (void)io::read_idx(path); });
+    return fuzz::read_as_file<io::DataError>("idx", data, size,
+                                             [](const std::string& path) { (void)io::read_idx(path); });
 }

@@ -7,6 +7,6 @@
 #include "libfuzzer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    return fuzz::read_as_file<io::CheckpointError>(
-        "npz", data, size, [](const std::string& path) { (void)io::load_npz(path); });
+    return fuzz::read_as_file<io::CheckpointError>("npz", data, size,
+                                                   [](const std::string& path) { (void)io::load_npz(path); });
 }

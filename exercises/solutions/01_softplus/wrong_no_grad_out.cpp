@@ -11,10 +11,9 @@ using autograd::Tensor64;
 
 Tensor64 softplus(const Tensor64& x) {
     xt::xarray<double> value = xt::maximum(x.value(), 0.0) + xt::log1p(xt::exp(-xt::abs(x.value())));
-    return autograd::record<double>("my_softplus", std::move(value), {x},
-                                    [x](const Tensor64&, const Tensor64& /*grad_out*/) {
-                                        return autograd::Grads<double>{autograd::sigmoid(x)};
-                                    });
+    return autograd::record<double>(
+        "my_softplus", std::move(value), {x},
+        [x](const Tensor64&, const Tensor64& /*grad_out*/) { return autograd::Grads<double>{autograd::sigmoid(x)}; });
 }
 
 }  // namespace ex01

@@ -27,10 +27,9 @@ Tensor64 sum_to_shape(const Tensor64& g, const Shape& shape) {
 // f(a, b) = a + b          df/da = 1, df/db = 1
 Tensor64 add(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() + b.value();
-    return autograd::record<double>("my_add", std::move(value), {a, b},
-                                    [](const Tensor64&, const Tensor64& grad_out) {
-                                        return autograd::Grads<double>{grad_out, grad_out};
-                                    });
+    return autograd::record<double>("my_add", std::move(value), {a, b}, [](const Tensor64&, const Tensor64& grad_out) {
+        return autograd::Grads<double>{grad_out, grad_out};
+    });
 }
 
 // f(a, b) = a * b          df/da = b, df/db = a

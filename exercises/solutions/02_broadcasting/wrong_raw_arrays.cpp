@@ -28,21 +28,19 @@ Tensor64 sum_to_shape(const Tensor64& g, const Shape& shape) {
 // f(a, b) = a + b          df/da = 1, df/db = 1
 Tensor64 add(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() + b.value();
-    return autograd::record<double>("my_add", std::move(value), {a, b},
-                                    [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {
-                                        return autograd::Grads<double>{sum_to_shape(grad_out, a.shape()),
-                                                                       sum_to_shape(grad_out, b.shape())};
-                                    });
+    return autograd::record<double>(
+        "my_add", std::move(value), {a, b}, [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {
+            return autograd::Grads<double>{sum_to_shape(grad_out, a.shape()), sum_to_shape(grad_out, b.shape())};
+        });
 }
 
 // f(a, b) = a * b          df/da = b, df/db = a
 Tensor64 mul(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() * b.value();
-    return autograd::record<double>("my_mul", std::move(value), {a, b},
-                                    [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {
-                                        return autograd::Grads<double>{sum_to_shape(grad_out * b, a.shape()),
-                                                                       sum_to_shape(grad_out * a, b.shape())};
-                                    });
+    return autograd::record<
+        double>("my_mul", std::move(value), {a, b}, [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {
+        return autograd::Grads<double>{sum_to_shape(grad_out * b, a.shape()), sum_to_shape(grad_out * a, b.shape())};
+    });
 }
 
 }  // namespace ex02

@@ -1,5 +1,6 @@
-// anomaly.cpp: the checks of anomaly mode and the messages they give. Nothing here runs when the
-// mode is off (record() and the sweep test the switch first).
+// anomaly.cpp: the checks of anomaly mode and the messages they give. When the mode is off only
+// SweepChecks' constructor and destructor run (one switch test and the running backward kept, per
+// sweep); record() and the sweep test the switch before calling anything else here.
 #include "autograd/anomaly.hpp"
 
 #include <algorithm>
@@ -119,18 +120,30 @@ std::string inside_backward() {
     return fmt::format("in the backward of {} (its forward inputs: {}), ", describe(*node),
                        input_shapes(raw(node->inputs)));
 }
+
+// Turning the mode off forgets the tape indices: no message needs them then, and the table's
+// weak handles would otherwise keep the memory of dead nodes until the mode's next use.
+void forget_tape_indices() {
+    tape_indices.clear();
+    tape_indices_limit = 1024;
+}
 }  // namespace
 
 void set_detect_anomaly(bool on) {
     if (on) tape_counter = 0;
+    if (!on) forget_tape_indices();
     detail::anomaly_enabled.store(on, std::memory_order_relaxed);
 }
 
 DetectAnomaly::DetectAnomaly(bool on) : previous_(is_anomaly_enabled()) {
     if (on && !previous_) tape_counter = 0;
+    if (!on && previous_) forget_tape_indices();
     detail::anomaly_enabled.store(on, std::memory_order_relaxed);
 }
-DetectAnomaly::~DetectAnomaly() { detail::anomaly_enabled.store(previous_, std::memory_order_relaxed); }
+DetectAnomaly::~DetectAnomaly() {
+    if (is_anomaly_enabled() && !previous_) forget_tape_indices();
+    detail::anomaly_enabled.store(previous_, std::memory_order_relaxed);
+}
 
 namespace detail {
 

@@ -6,7 +6,7 @@
 //   engine.hpp     backward() and grad(): the reverse sweep
 //   anomaly.hpp    anomaly mode: the first op to make a NaN or Inf, forward or backward
 //   gradcheck.hpp  central differences against backward, first and second order
-//   inspect.hpp    the tape as text and as a Graphviz picture
+//   inspect.hpp    the tape as text and as DOT text (io/dot.hpp writes and renders it)
 //   random.hpp     the seeded generator behind every random number
 #pragma once
 

@@ -1,6 +1,8 @@
 // ops_activation.cpp: sigmoid, tanh, relu, leaky_relu, softplus, clamp, where.
 // The kinks (relu at 0, clamp at its limits) take the one-sided derivative 0, as PyTorch does;
 // their backward multiplies by a constant mask, so their second derivative is 0.
+#include "autograd/ops_activation.hpp"
+
 #include <cmath>
 
 #include <xtensor/xmath.hpp>

@@ -1,5 +1,6 @@
-// ops_activation.hpp: the activations and masks ops, defined in ops_activation.cpp (each forward with its backward right
-// below it). ops.hpp includes every family; the rules they all follow are written there.
+// ops_activation.hpp: activations and masks: sigmoid, tanh, relu, leaky_relu, softplus, clamp, where.
+// Defined in ops_activation.cpp, each forward with its backward right below it; ops.hpp includes every
+// family and states the rules they all follow.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,7 @@
 // ops_arith.cpp: + - * / neg, the scalar forms, pow, square, sqrt, exp, log, abs.
 // Each op: a comment with f and its partial derivatives, the forward, the backward below it.
+#include "autograd/ops_arith.hpp"
+
 #include <xtensor/xmath.hpp>
 
 #include "autograd/detail/op_helpers.hpp"

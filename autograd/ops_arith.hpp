@@ -1,5 +1,6 @@
-// ops_arith.hpp: the arithmetic ops, defined in ops_arith.cpp (each forward with its backward right
-// below it). ops.hpp includes every family; the rules they all follow are written there.
+// ops_arith.hpp: arithmetic: + - * / (with tensors and with scalars), pow, square, sqrt, exp, log, abs.
+// Defined in ops_arith.cpp, each forward with its backward right below it; ops.hpp includes every
+// family and states the rules they all follow.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,7 @@
 // ops_linalg.cpp: matrix products through BLAS (sgemm for float, dgemm for double), transpose, and
 // the fully connected layer made of them (linear, tied_linear).
+#include "autograd/ops_linalg.hpp"
+
 #include <xtensor-blas/xblas.hpp>
 #include <xtensor/xmanipulation.hpp>
 

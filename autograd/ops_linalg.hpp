@@ -1,5 +1,6 @@
-// ops_linalg.hpp: the matrix products ops, defined in ops_linalg.cpp (each forward with its backward right
-// below it). ops.hpp includes every family; the rules they all follow are written there.
+// ops_linalg.hpp: matrix products: matmul, gemm, linear, tied_linear, transpose.
+// Defined in ops_linalg.cpp, each forward with its backward right below it; ops.hpp includes every
+// family and states the rules they all follow.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,6 @@
 // ops_reduce.cpp: sum, mean, max over everything or over given axes; softmax and log_softmax.
+#include "autograd/ops_reduce.hpp"
+
 #include <algorithm>
 
 #include <xtensor/xmath.hpp>

@@ -1,5 +1,6 @@
-// ops_reduce.hpp: the reductions ops, defined in ops_reduce.cpp (each forward with its backward right
-// below it). ops.hpp includes every family; the rules they all follow are written there.
+// ops_reduce.hpp: reductions: sum, mean, max, softmax, log_softmax.
+// Defined in ops_reduce.cpp, each forward with its backward right below it; ops.hpp includes every
+// family and states the rules they all follow.
 #pragma once
 
 #include <cstddef>

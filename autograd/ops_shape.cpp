@@ -1,6 +1,8 @@
 // ops_shape.cpp: reshape, flatten, broadcast_to / sum_to, rows / scatter_rows, concat / narrow.
 // They come in pairs whose backwards are each other: broadcast_to <-> sum_to,
 // rows <-> scatter_rows, concat <-> narrow; reshape is its own.
+#include "autograd/ops_shape.hpp"
+
 #include <algorithm>
 #include <cstring>
 

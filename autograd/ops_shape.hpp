@@ -1,5 +1,7 @@
-// ops_shape.hpp: the shapes and indexing ops, defined in ops_shape.cpp (each forward with its backward right
-// below it). ops.hpp includes every family; the rules they all follow are written there.
+// ops_shape.hpp: shapes and indexing: reshape, flatten, permute, narrow, rows, scatter_rows, concat,
+// broadcast_to, sum_to.
+// Defined in ops_shape.cpp, each forward with its backward right below it; ops.hpp includes every
+// family and states the rules they all follow.
 #pragma once
 
 #include <cstddef>

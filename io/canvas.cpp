@@ -1,4 +1,4 @@
-// canvas.cpp: drawing on an RGB canvas; text through stb_easy_font, the one file that includes it.
+// canvas.cpp: drawing on an RGB canvas; text through stb_easy_font (io/stb.hpp), the one file that includes it.
 #include "io/canvas.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// png.cpp: the one translation unit that compiles stb_image_write.
+// png.cpp: the one file that compiles stb_image_write (and the only one that includes it).
 #include "io/png.hpp"
 
 #include <stdexcept>
@@ -7,8 +7,17 @@
 
 #include "io/atomic_file.hpp"
 
+// The warnings stb's C code draws under warning_level=3, switched off for it alone.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wpedantic"
 #define STB_IMAGE_WRITE_IMPLEMENTATION
-#include "io/stb.hpp"
+#include <stb/stb_image_write.h>
+#pragma GCC diagnostic pop
 
 namespace io {
 

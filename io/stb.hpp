@@ -1,7 +1,8 @@
-// stb.hpp (internal to io/): Sean Barrett's single-file libraries from Debian's libstb-dev, with the
-// warnings their C code draws under warning_level=3 switched off: stb_image_write, whose
-// implementation io/png.cpp compiles (it defines STB_IMAGE_WRITE_IMPLEMENTATION before including
-// this), and stb_easy_font, the font of the Canvas (io/canvas.cpp), whose functions are static.
+// stb.hpp (internal to io/): stb_easy_font, Sean Barrett's single-file font from Debian's
+// libstb-dev (the font of the Canvas, io/canvas.cpp; its functions are static), with the warnings
+// its C code draws under warning_level=3 switched off. stb_image_write is compiled by io/png.cpp
+// alone, which includes it itself: in a unity build a header shared with canvas.cpp could be
+// included first without the implementation, and #pragma once would then skip it in png.cpp.
 #pragma once
 
 #pragma GCC diagnostic push
@@ -12,5 +13,4 @@
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
 #pragma GCC diagnostic ignored "-Wpedantic"
 #include <stb/stb_easy_font.h>
-#include <stb/stb_image_write.h>
 #pragma GCC diagnostic pop

@@ -418,9 +418,10 @@ int main(int argc, char** argv) try {
 //     verdict still holds: PCA with 8 components does worse still (0.0374).
 //  2. Replace Adam with SGD at momentum 0.9 in the training loop (in place of the line
 //     nn::Adam adam(...): nn::SGDOptions heavy; heavy.momentum = 0.9;
-//     nn::SGD adam(model.parameters(), 0.1, heavy);) and compare the loss curves: momentum SGD is far slower here (test MSE 0.067 after the first epoch,
-//     where Adam is at 0.015; 0.028 after the eighth, against 0.0054), and the verdict FAILS:
-//     after 8 epochs its code is behind PCA-64 (0.00905).
+//     nn::SGD adam(model.parameters(), 0.1, heavy);) and compare the loss curves: momentum
+//     SGD is far slower here (test MSE 0.067 after the first epoch, where Adam is at 0.015;
+//     0.028 after the eighth, against 0.0054), and the verdict FAILS: after 8 epochs its code
+//     is behind PCA-64 (0.00905).
 //  3. Drop the sigmoid at the end (output = nn::Activation::Identity): nothing keeps the
 //     reconstructions in [0, 1] any more (the grid draws what is below 0 black and above 1
 //     white), a grey haze appears around the digits, and the test MSE doubles (0.0110 against

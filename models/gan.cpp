@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xview.hpp>
 
 #include "autograd/losses.hpp"

@@ -26,7 +26,6 @@
 #include <xtensor/xview.hpp>
 
 #include "io/io.hpp"
-#include "io/linear_mixing.hpp"
 #include "models/conv_autoencoder.hpp"
 #include "models/gan.hpp"
 #include "models/gan_metrics.hpp"

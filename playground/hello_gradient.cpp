@@ -2,7 +2,7 @@
 //
 // Copy this file to playground/NAME.cpp, change it, and run it with
 //     ./lab run playground/NAME
-// Every .cpp in playground/ is built against autograd, nn, models and io, with no build file to
+// Every .cpp in playground/ is built against autograd, io, nn and models, with no build file to
 // edit. Outside the repository, link the installed library through pkg-config (README, "A program
 // of one's own"); the test suite builds this very file that way.
 //

@@ -190,6 +190,14 @@ TEST_CASE("an op's backward that returns a gradient of the wrong shape is an err
     CHECK_THROWS_CONTAINING(grad(sum(y), {a}), "'my_add'", "(3, 4)", "(3, 1)");
 }
 
+TEST_CASE("an op's backward that returns one gradient for two inputs is an error naming the op and both counts") {
+    Tensor64 a(xt::xarray<double>{1.0, 2.0}, true), b(xt::xarray<double>{3.0, 4.0}, true);
+    xt::xarray<double> value = a.value() * b.value();
+    Tensor64 y = record<double>("my_mul", std::move(value), {a, b},
+                                [](const Tensor64&, const Tensor64& grad_out) { return Grads<double>{grad_out}; });
+    CHECK_THROWS_CONTAINING(sum(y).backward(), "the backward of 'my_mul' returned 1 gradients for 2 inputs");
+}
+
 // ---- version counters: a value saved for backward and changed in place ----
 
 TEST_CASE("mutable_value() counts as a change: version() counts the calls") {

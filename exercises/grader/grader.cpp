@@ -1,9 +1,13 @@
 // grader.cpp: running the checks, printing their outcome, and describing arrays.
 #include "exercises/grader/grader.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <limits>
 
@@ -58,6 +62,84 @@ void Check::expect_close(const std::string& what, const xt::xarray<double>& got,
 
 namespace {
 
+// ---- a stuck or crashing check ----------------------------------------------------------------
+// The signal handlers below may not allocate or format: what they print is written here, before
+// each check starts, and they only copy it out with write().
+char timeout_text[1024] = "";  // the whole report of a check that ran past its limit
+char crash_head[768] = "";     // "  FAIL      <check>\n            what:     your program crashed "
+char alt_stack[1 << 16];       // the handlers' own stack: a crash may be a stack that ran out
+
+void say(const char* text) {
+    for (std::size_t left = std::strlen(text); left > 0;) {
+        const ssize_t n = ::write(STDOUT_FILENO, text, left);
+        if (n <= 0) return;
+        text += n, left -= static_cast<std::size_t>(n);
+    }
+}
+
+void on_timeout(int) {
+    say(timeout_text);
+    ::_exit(1);
+}
+
+// What each crash usually means in an exercise, for the hint.
+const char* crash_meaning(int sig) {
+    switch (sig) {
+        case SIGSEGV:
+        case SIGBUS:
+            return "(a segmentation fault)\n            hint:     a read or write outside the program's memory: most "
+                   "often a function that calls itself with no case that stops it (the stack runs out), or an "
+                   "index past the end of an array (a loop bound off by one, a shape assumed instead of read)\n";
+        case SIGFPE:
+            return "(an arithmetic fault)\n            hint:     an integer divided by zero, often a size or a count "
+                   "that is 0 (an empty batch, a shape read as 0)\n";
+        default:
+            return "(the program was aborted)\n            hint:     the C++ library stopped the program: often a "
+                   "function that ends without returning its value (read the compiler's warnings above), memory "
+                   "freed twice, or an exception thrown while another was being handled\n";
+    }
+}
+
+void on_crash(int sig) {
+    say(crash_head);
+    say(crash_meaning(sig));
+    ::_exit(1);
+}
+
+void install_handlers() {
+    stack_t stack{};
+    stack.ss_sp = alt_stack;
+    stack.ss_size = sizeof alt_stack;
+    ::sigaltstack(&stack, nullptr);
+    struct sigaction crash {};
+    crash.sa_handler = on_crash;
+    crash.sa_flags = SA_ONSTACK;
+    sigemptyset(&crash.sa_mask);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGABRT}) ::sigaction(sig, &crash, nullptr);
+    struct sigaction timeout {};
+    timeout.sa_handler = on_timeout;
+    sigemptyset(&timeout.sa_mask);
+    ::sigaction(SIGALRM, &timeout, nullptr);
+}
+
+// Each check's time limit in seconds: LAB_CHECK_SECONDS (default 60) times LAB_TIME_SCALE (default 1).
+unsigned check_limit() {
+    double seconds = 60.0, scale = 1.0;
+    const auto read = [&](const char* name, double& v) {
+        const char* text = std::getenv(name);
+        if (!text || !*text) return;
+        char* end = nullptr;
+        const double x = std::strtod(text, &end);
+        if (*end != '\0' || !(x > 0.0) || !std::isfinite(x))
+            throw std::invalid_argument(
+                fmt::format("{}='{}': give a positive number of seconds, e.g. 120", name, text));
+        v = x;
+    };
+    read("LAB_CHECK_SECONDS", seconds);
+    read("LAB_TIME_SCALE", scale);
+    return static_cast<unsigned>(std::max(1.0, std::ceil(seconds * scale)));
+}
+
 std::uint64_t parse_seed(const std::string& text, const std::string& where) {
     char* end = nullptr;
     errno = 0;
@@ -80,10 +162,12 @@ Grader::Grader(std::string number, std::string title, int argc, char** argv, std
             else
                 throw std::invalid_argument(fmt::format("unknown argument '{}' (the only one is --seed N)", a));
         }
+        check_seconds_ = check_limit();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "exercise %s: %s\n", number_.c_str(), e.what());
         std::exit(2);
     }
+    install_handlers();
     fmt::print("exercise {}: {}\n", number_, title);
     fmt::print("(checks drawn from seed {}; a teacher may grade with another: --seed N)\n\n", seed_);
     std::fflush(stdout);
@@ -96,6 +180,17 @@ autograd::Generator Grader::generator(std::uint64_t salt) const {
 void Grader::check(const std::string& name, const std::function<void(Check&)>& body) {
     Check c;
     const std::string pad(12, ' ');
+    // What the handlers print if this check never ends or crashes (written now: they cannot format).
+    const std::string shown = name.size() > 300 ? name.substr(0, 300) + "..." : name;
+    std::snprintf(timeout_text, sizeof timeout_text,
+                  "  FAIL      %s\n%swhat:     your program ran past %u s in this check\n%shint:     a loop that "
+                  "never ends (a condition that stays true, a counter that never reaches its bound), or far more "
+                  "work than the task needs\n\nexercise %s: FAILING: stopped in the check above\n",
+                  shown.c_str(), pad.c_str(), check_seconds_, pad.c_str(), number_.c_str());
+    std::snprintf(crash_head, sizeof crash_head, "  FAIL      %s\n%swhat:     your program crashed in this check ",
+                  shown.c_str(), pad.c_str());
+    std::fflush(stdout);
+    ::alarm(check_seconds_);
     try {
         body(c);
         ++passed_;
@@ -119,6 +214,10 @@ void Grader::check(const std::string& name, const std::function<void(Check&)>& b
             "input; find that call in student.cpp\n",
             pad, e.what(), pad);
     }
+    ::alarm(0);
+    std::snprintf(crash_head, sizeof crash_head,
+                  "  FAIL      (after the check \"%s\")\n%swhat:     your program crashed ", shown.c_str(),
+                  pad.c_str());
     std::fflush(stdout);
 }
 

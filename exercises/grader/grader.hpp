@@ -19,6 +19,13 @@
 // Exit code: 0 when every check passed, 1 when one failed, 77 (meson's "skipped") when none
 // failed but some reached a hole: "not done yet".
 //
+// A stuck or crashing program still gets an answer that names the check it was in:
+// - each check runs under a time limit, 60 s of wall-clock time (LAB_CHECK_SECONDS sets another,
+//   LAB_TIME_SCALE multiplies it): past it, the program prints "your program ran past N s in
+//   this check" with that check's name, and exits with 1 (failing);
+// - a crash (a segmentation fault, a bus error, an arithmetic fault, an abort) prints which check
+//   was running and what that crash usually means in an exercise, and exits with 1 (failing).
+//
 // The seed: each exercise draws its shapes and numbers from a seeded generator that the README
 // does not show (a copy of the README's example cannot pass). --seed N or the environment
 // variable LAB_SEED replaces the default, so a teacher can grade with a seed nobody saw.
@@ -85,6 +92,7 @@ public:
 private:
     std::string number_;
     std::uint64_t seed_;
+    unsigned check_seconds_ = 60;  // each check's time limit, after LAB_CHECK_SECONDS and LAB_TIME_SCALE
     int passed_ = 0, failed_ = 0, not_done_ = 0;
     std::set<std::string> holes_seen_;
 };

@@ -106,6 +106,32 @@ const char* extreme_hint(const char* diagnosed, const char* general) {
     return diagnosed == general ? kStableHint : diagnosed;
 }
 
+// The gradient at the extreme logits against `want`; the hint is chosen from where it is wrong.
+// Wrong only where a logit is exactly 0: a kink of the stable form's pieces (max(l, 0), |l|), each
+// differentiated to 0 there, so the pieces no longer add up to softplus' derivative.
+void expect_gradient_at(lab::Check& c, const std::string& what, const Array& got, const Array& want,
+                        const Array& logits, const char* hint) {
+    bool wrong_at_zero = false, wrong_elsewhere = false;
+    double got_at_zero = 0.0, want_at_zero = 0.0;
+    for (std::size_t i = 0; i < got.size() && got.size() == want.size(); ++i) {
+        const double g = got.data()[i], w = want.data()[i];
+        if (std::abs(g - w) <= 1e-12 + 1e-9 * std::abs(w)) continue;
+        if (logits.data()[i] == 0.0) {
+            if (!wrong_at_zero) got_at_zero = g, want_at_zero = w;
+            wrong_at_zero = true;
+        } else {
+            wrong_elsewhere = true;
+        }
+    }
+    const std::string kink = fmt::format(
+        "at a logit of exactly 0 the gradient is {:.6g} where it must be {:.6g} (softplus'(0) = sigmoid(0) = 1/2, "
+        "over the batch size), and right everywhere else: a piece of your stable form has a kink at 0 (max(l, 0) "
+        "or |l|) whose backward gives 0 there, and the pieces no longer add up to softplus' derivative. "
+        "autograd::softplus's backward is sigmoid, right at 0 too",
+        got_at_zero, want_at_zero);
+    c.expect_close(what, got, want, 1e-9, 1e-12, wrong_at_zero && !wrong_elsewhere ? kink.c_str() : hint);
+}
+
 // A (rows, 1) column of logits.
 Array column(const Array& values) { return xt::reshape_view(values, {values.size(), std::size_t{1}}); }
 
@@ -143,24 +169,37 @@ int main(int argc, char** argv) {
                        1e-12, 1e-300, g_hint(J.item(), fake));
     });
 
-    grader.check("both stay finite and right at logits of +-200 and +-1000", [&](lab::Check& c) {
-        const std::string where = "logits " + lab::values_text(extremes, 9);
-        const std::string both = "real " + where + " and fake " + lab::values_text(extremes_fake, 8);
-        const Tensor64 r(extremes, /*requires_grad=*/true), f(extremes_fake, /*requires_grad=*/true);
-        const Tensor64 Jd = ex10::discriminator_loss(r, f);
-        c.expect_finite("discriminator_loss at " + both, lab::value_of(Jd), kStableHint);
-        c.expect_close("discriminator_loss at " + both, lab::value_of(Jd), Array(d_loss_ref(extremes, extremes_fake)),
-                       1e-12, 1e-300, extreme_hint(d_hint(Jd.item(), extremes, extremes_fake), kDLossHint));
-        const Tensor64 Jg = ex10::generator_loss(f);
-        c.expect_finite("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg), kStableHint);
-        c.expect_close("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg),
-                       Array(g_loss_ref(extremes_fake)), 1e-12, 1e-300,
-                       extreme_hint(g_hint(Jg.item(), extremes_fake), kGLossHint));
-        const std::vector<Tensor64> gd = autograd::grad(Jd, {r, f});
-        c.expect_finite("d discriminator_loss / d real_logits at " + where, gd[0].value(), kStableHint);
-        c.expect_finite("d discriminator_loss / d fake_logits", gd[1].value(), kStableHint);
-        c.expect_finite("d generator_loss / d fake_logits", autograd::grad(Jg, {f})[0].value(), kStableHint);
-    });
+    grader.check(
+        "both stay finite and right, with their gradients, at logits of 0, +-200 and +-1000", [&](lab::Check& c) {
+            const std::string where = "logits " + lab::values_text(extremes, 9);
+            const std::string both = "real " + where + " and fake " + lab::values_text(extremes_fake, 8);
+            const Tensor64 r(extremes, /*requires_grad=*/true), f(extremes_fake, /*requires_grad=*/true);
+            const Tensor64 Jd = ex10::discriminator_loss(r, f);
+            c.expect_finite("discriminator_loss at " + both, lab::value_of(Jd), kStableHint);
+            c.expect_close("discriminator_loss at " + both, lab::value_of(Jd),
+                           Array(d_loss_ref(extremes, extremes_fake)), 1e-12, 1e-300,
+                           extreme_hint(d_hint(Jd.item(), extremes, extremes_fake), kDLossHint));
+            const Tensor64 Jg = ex10::generator_loss(f);
+            c.expect_finite("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg),
+                            kStableHint);
+            c.expect_close("generator_loss at fake " + lab::values_text(extremes_fake, 8), lab::value_of(Jg),
+                           Array(g_loss_ref(extremes_fake)), 1e-12, 1e-300,
+                           extreme_hint(g_hint(Jg.item(), extremes_fake), kGLossHint));
+            const std::vector<Tensor64> gd = autograd::grad(Jd, {r, f});
+            const Tensor64 gg = autograd::grad(Jg, {f})[0];
+            c.expect_finite("d discriminator_loss / d real_logits at " + where, gd[0].value(), kStableHint);
+            c.expect_finite("d discriminator_loss / d fake_logits", gd[1].value(), kStableHint);
+            c.expect_finite("d generator_loss / d fake_logits", gg.value(), kStableHint);
+            // Right, not only finite: the same formulas as at moderate logits, at every extreme and at 0.
+            expect_gradient_at(c, "d discriminator_loss / d real_logits at " + where, gd[0].value(),
+                               (sigmoid_ref(extremes) - 1.0) / count(extremes), extremes, kStableHint);
+            expect_gradient_at(c, "d discriminator_loss / d fake_logits at " + lab::values_text(extremes_fake, 8),
+                               gd[1].value(), sigmoid_ref(extremes_fake) / count(extremes_fake), extremes_fake,
+                               kStableHint);
+            expect_gradient_at(c, "d generator_loss / d fake_logits at " + lab::values_text(extremes_fake, 8),
+                               gg.value(), -(1.0 - sigmoid_ref(extremes_fake)) / count(extremes_fake), extremes_fake,
+                               kStableHint);
+        });
 
     grader.check("d J(D) / d logit: (D(x) - 1) / N on real, D(G(z)) / M on fake", [&](lab::Check& c) {
         const Tensor64 r(real, /*requires_grad=*/true), f(fake, /*requires_grad=*/true);

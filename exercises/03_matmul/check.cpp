@@ -30,6 +30,10 @@ const char* const kTransposeHint =
     "each gradient has its input's shape, and the shapes place the transposes: dA (m, k) = G (m, n) times "
     "B^T (n, k); dB (k, n) = A^T (k, m) times G (m, n). In code: autograd::matmul(grad_out, "
     "autograd::transpose(B)) and autograd::matmul(autograd::transpose(A), grad_out)";
+const char* const kGradGradHint =
+    "second derivatives differentiate your backward itself: build dA and dB from tensor ops on grad_out "
+    "(autograd::matmul, autograd::transpose); a product computed with xt:: on .value() and wrapped as a new "
+    "tensor is a constant the tape cannot see";
 const char* const kGradOutHint =
     "the chain rule runs through the gradient from above: dA = G B^T and dB = A^T G with G = grad_out (here "
     "not all ones), not with the op's output or a matrix of ones";
@@ -169,6 +173,13 @@ int main(int argc, char** argv) {
             autograd::gradcheck([](const std::vector<Tensor64>& in) { return ex03::matmul(in[0], in[1]); }, {A0, B0});
         c.expect(r.ok && r.checked > 0, "the Jacobian of " + call, "backward's numbers equal the numeric ones",
                  r.report, kTransposeHint);
+    });
+
+    grader.check("gradgradcheck: my_matmul's backward is made of ops (second derivatives)", [&](lab::Check& c) {
+        const autograd::GradcheckResult r = autograd::gradgradcheck(
+            [](const std::vector<Tensor64>& in) { return ex03::matmul(in[0], in[1]); }, {A0, B0});
+        c.expect(r.ok && r.checked > 0, "d/d(A, B) of your backward", "G B^T and A^T G, differentiated again",
+                 r.report.empty() ? "no second derivative at all" : r.report, kGradGradHint);
     });
 
     // ---- one encoder layer, by hand: hidden N examples, D inputs, H hidden units (D != H) ----

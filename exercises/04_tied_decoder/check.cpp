@@ -39,6 +39,13 @@ const char* const kForwardHint =
 const char* const kForward64Hint =
     "forward64 is forward in float64: the same ops, with every parameter read through p (p(W) for the "
     "encoder's weight, p(c) for your bias) so that gradcheck_module can vary it";
+const char* const kStandInWeightHint =
+    "forward64 read the encoder's weight itself (its float32 value, converted), not p(W): gradcheck_module "
+    "varies the float64 stand-in p(encoder->weight), and a forward64 that never reads it checks nothing. "
+    "Read every parameter through p";
+const char* const kStandInBiasHint =
+    "forward64 read your bias itself, not p(c): gradcheck_module varies the float64 stand-in p(bias), and a "
+    "forward64 that never reads it checks nothing. Read every parameter through p";
 const char* const kNotACopyHint =
     "the encoder's weight received only the encoder's gradient: the decoder must use the encoder's weight "
     "tensor itself (read encoder->weight in forward), not a copy, so that backward adds the gradients of both "
@@ -190,6 +197,41 @@ int main(int argc, char** argv) {
         }
         c.expect(r.ok && r.checked > 0, "gradcheck_module on Sequential(encoder, Sigmoid, your decoder), in float64",
                  "forward64 equal to forward, and backward equal to central differences", r.report, kForward64Hint);
+    });
+
+    grader.check("forward64 reads every parameter through p: p(W) and p(c)", [&](lab::Check& c) {
+        const auto encoder = make_encoder();
+        const auto decoder = decoder_for(c, encoder);
+        Tensor bias = own_bias(c, *decoder, *encoder);
+        randomize(bias, gen);
+        // Stand-ins unlike the float32 values, W' = 2 W + 1 and c' = c - 1: only a forward64 that
+        // reads them through p gives h W'^T + c'.
+        const xt::xarray<double> W = f64(encoder->weight.value()), cb = f64(bias.value());
+        const xt::xarray<double> W2 = 2.0 * W + 1.0, c2 = cb - 1.0;
+        nn::Params64 p;
+        p.set(encoder->weight, Tensor64(W2));
+        p.set(bias, Tensor64(c2));
+        const Tensor64 h = autograd::uniform<double>({N, H}, 0.0, 1.0, gen);
+        Tensor64 y;
+        try {
+            y = decoder->forward64(h, p);
+        } catch (const lab::NotDone&) {
+            throw;
+        } catch (const std::exception& e) {
+            c.fail("forward64 with stand-ins for W and c", "h p(W)^T + p(c)", std::string("it threw: ") + e.what(),
+                   kForward64Hint);
+        }
+        const xt::xarray<double> got = lab::value_of(y);
+        const auto near = [&](const xt::xarray<double>& want) {
+            return got.shape() == want.shape() && xt::allclose(got, want, 1e-12, 1e-12);
+        };
+        const xt::xarray<double> hW = dot(h.value(), xt::transpose(W)), hW2 = dot(h.value(), xt::transpose(W2));
+        const char* hint = near(hW + c2) || near(hW + cb) ? kStandInWeightHint
+                           : near(hW2 + cb)               ? kStandInBiasHint
+                                                          : kForward64Hint;
+        c.expect_close(fmt::format("forward64 on h of shape {}, given stand-ins p(W) = 2 W + 1 and p(c) = c - 1",
+                                   shape_text(h.shape())),
+                       got, hW2 + c2, 1e-12, 1e-12, hint);
     });
 
     grader.check("the shared weight's gradient is the sum of its two uses", [&](lab::Check& c) {

@@ -58,6 +58,11 @@ const char* const kStaleHint =
     "as soon as an optimizer steps the encoder";
 const char* const kLibraryHint =
     "write the layer yourself: nn::TiedLinear is the library's finished version of this exercise";
+const char* const kEncoderChildHint =
+    "your decoder registers the encoder as a child module, so the encoder's weight and bias count as the "
+    "decoder's parameters too: a model that holds both layers lists them twice, and an optimizer steps them "
+    "twice. Keep the encoder in a plain std::shared_ptr member (not register_module): the decoder reads its "
+    "weight, it does not own the layer";
 const char* const kModelHint =
     "the tied autoencoder is x -> sigmoid(x W + b) -> sigmoid(h W^T + c): an nn::Linear(D, H) held by a "
     "std::shared_ptr, pushed into the Sequential, then nn::Sigmoid(), make_tied_decoder(that same layer), "
@@ -79,6 +84,10 @@ std::shared_ptr<nn::Module> decoder_for(lab::Check& c, const std::shared_ptr<nn:
 // the check with the hint for what is there instead.
 Tensor own_bias(lab::Check& c, const nn::Module& decoder, const nn::Linear& encoder) {
     const std::size_t D = encoder.in_features(), H = encoder.out_features();
+    for (const auto& [name, child] : decoder.named_children())
+        if (child.get() == &encoder)
+            c.fail("the decoder's child modules", "none: the encoder is not the decoder's to own",
+                   fmt::format("the encoder registered as its child '{}'", name), kEncoderChildHint);
     std::vector<std::pair<std::string, Tensor>> own;
     std::string listing;
     for (const auto& [name, p] : decoder.named_parameters()) {

@@ -112,6 +112,11 @@ const char* const kTargetHint =
     "your loop learns (the short run passed), but not enough yet: more steps (another epoch, or smaller "
     "batches) within the budget, Adam's learning rate 2e-3 to 3e-3, more channels before the bottleneck, "
     "a sigmoid on the output so that pixels stay in [0, 1]";
+const char* const kSeenDataHint =
+    "before train() ran, your model already reconstructs the hidden test images better than the average digit "
+    "does: a model made from a random generator alone has not seen a digit, so it has them from elsewhere (the "
+    "files on disk, a global). make_model builds an untrained network; it learns in train(), from train_images "
+    "only";
 const char* const kLinearHint =
     "your model is linear end to end: its output for the average of two images is the average of its outputs "
     "(to rounding), so it is an affine map through the code, and no affine code of 32 numbers beats PCA-32 "
@@ -230,6 +235,12 @@ int main(int argc, char** argv) {
                autograd::Generator g = grader.generator(3);
                const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
                const double before_mse = test_mse(*model, test);
+               // An untrained model cannot know what a digit looks like: it is no better than the
+               // average digit (a random network is far worse: 0.1-0.35 against 0.067).
+               c.expect(!(before_mse < mean_mse), "the test MSE before train() ran",
+                        fmt::format("no better than the average digit's {:.5f}: the model has not seen a digit yet",
+                                    mean_mse),
+                        fmt::format("{:.5f}", before_mse), kSeenDataHint);
                const ex11::Budget budget(short_budget_seconds);
                ex11::train(*model, first_images(train_set, kShortImages), g, budget);
                const double seconds = budget.seconds_used();

@@ -21,7 +21,7 @@
 //
 // A stuck or crashing program still gets an answer that names the check it was in:
 // - each check runs under a time limit, 60 s of wall-clock time (LAB_CHECK_SECONDS sets another,
-//   LAB_TIME_SCALE multiplies it): past it, the program prints "your program ran past N s in
+//   LAB_TIME_SCALE above 1 multiplies it): past it, the program prints "your program ran past N s in
 //   this check" with that check's name, and exits with 1 (failing);
 // - a crash (a segmentation fault, a bus error, an arithmetic fault, an abort) prints which check
 //   was running and what that crash usually means in an exercise, and exits with 1 (failing).

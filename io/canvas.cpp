@@ -1,4 +1,5 @@
-// canvas.cpp: drawing on an RGB canvas; text through stb_easy_font (io/stb.hpp), the one file that includes it.
+// canvas.cpp: drawing on an RGB canvas; text through stb_easy_font (Debian's libstb-dev; its
+// functions are static), the one file that includes it.
 #include "io/canvas.hpp"
 
 #include <algorithm>
@@ -6,9 +7,9 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <stb/stb_easy_font.h>
 
 #include "io/png.hpp"
-#include "io/stb.hpp"
 
 namespace io {
 

@@ -6,18 +6,11 @@
 #include <fmt/format.h>
 
 #include "io/atomic_file.hpp"
-
-// The warnings stb's C code draws under warning_level=3, switched off for it alone.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wpedantic"
+// The implementation, compiled here once. Included nowhere else: a unity build puts several files
+// in one translation unit, and a header shared with another file could bring the declarations in
+// first, without the implementation.
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
-#pragma GCC diagnostic pop
 
 namespace io {
 

@@ -1,7 +1,7 @@
 // nn/data.cpp: the DataLoader's epochs: coverage, batch shapes, seeded order, errors.
 #include "check.hpp"
-#include "numbered_dataset.hpp"
 #include "temp_dir.hpp"
+#include "toy_datasets.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // io/dataset.cpp: a data set's batches.
 #include "check.hpp"
-#include "numbered_dataset.hpp"
+#include "toy_datasets.hpp"
 
 #include "io/dataset.hpp"
 

@@ -8,6 +8,7 @@
 #include "check.hpp"
 #include "models/gan.hpp"
 #include "nn/gradcheck_module.hpp"
+#include "toy_datasets.hpp"
 
 using namespace autograd;
 
@@ -113,14 +114,7 @@ TEST_CASE("interpolate: evenly spaced points from za to zb, both ends included")
 
 TEST_CASE("gan_step: one step moves both players") {
     Generator gen(9);
-    // Two "digits": images bright on the left half or on the right half.
-    io::Dataset data;
-    data.images = xt::zeros<float>({std::size_t{256}, std::size_t{784}});
-    for (std::size_t i = 0; i < 256; ++i) {
-        data.labels.push_back(i % 2);
-        for (std::size_t r = 0; r < 28; ++r)
-            for (std::size_t c = 0; c < 14; ++c) data.images(i, r * 28 + c + 14 * (i % 2)) = float(gen.uniform());
-    }
+    const io::Dataset data = left_or_right_images(256, gen);  // two "digits": bright left or right half
     nn::Sequential g = models::mlp_generator(4, {8}, gen), d = models::mlp_discriminator({8}, gen);
     nn::AdamOptions dcgan;
     dcgan.beta1 = 0.5;

@@ -8,6 +8,7 @@
 
 #include "check.hpp"
 #include "models/gan_metrics.hpp"
+#include "toy_datasets.hpp"
 
 using namespace autograd;
 
@@ -58,14 +59,7 @@ TEST_CASE("label_entropy and mean_nearest_distance") {
 
 TEST_CASE("MnistJudge: a judge learns two kinds of images, and judges a set against itself as equal") {
     Generator gen(9);
-    // Two "digits": images bright on the left half or on the right half.
-    io::Dataset data;
-    data.images = xt::zeros<float>({std::size_t{256}, std::size_t{784}});
-    for (std::size_t i = 0; i < 256; ++i) {
-        data.labels.push_back(i % 2);
-        for (std::size_t r = 0; r < 28; ++r)
-            for (std::size_t c = 0; c < 14; ++c) data.images(i, r * 28 + c + 14 * (i % 2)) = float(gen.uniform());
-    }
+    const io::Dataset data = left_or_right_images(256, gen);  // two "digits": bright left or right half
     models::MnistJudge judge(gen);
     CHECK(judge.fit(data, data, 3, gen) > 0.95);
     CHECK(judge.features(data.images).shape() == std::vector<std::size_t>{256, 64});

@@ -3,9 +3,11 @@
 # and passes when its outcome is OUTCOME:
 #   pass       exit code 0 (the reference solution: every check passes)
 #   not-done   exit code 77 and no FAIL (the exercise as handed out, holes unfilled)
-#   fail       exit code 1, and the output contains the hint written on SOURCE's line
-#              "// expect-hint: ..." (a wrong solution fails, for the reason it was written for);
-#              SOURCE's lines "// expect-env: NAME=VALUE" set the environment it runs in
+#   fail       exit code 1, the first check to print FAIL is the one named on SOURCE's line
+#              "// expect-check: ...", and a FAIL printed the hint written on SOURCE's line
+#              "// expect-hint: ..." (a wrong solution fails, first in the check and for the
+#              reason it was written for); SOURCE's lines "// expect-env: NAME=VALUE" set the
+#              environment it runs in
 # Any other exit code (a crash, an abort) fails.
 set -uo pipefail
 outcome=$1 program=$2 source=${3:-}
@@ -34,11 +36,21 @@ fi
 if [[ $outcome == fail ]]; then
   hint=$(sed -n 's|^// expect-hint: *||p' "$source" | head -n 1)
   [[ -n $hint ]] || { echo "$source has no '// expect-hint:' line naming the hint it must trigger"; exit 1; }
-  if ! grep -qF -- "$hint" <<<"$output"; then
-    echo "the check failed, but without the expected hint: '$hint'"
+  check=$(sed -n 's|^// expect-check: *||p' "$source" | head -n 1)
+  [[ -n $check ]] || { echo "$source has no '// expect-check:' line naming the check that must fail"; exit 1; }
+  first=$(sed -n 's|^  FAIL      ||p' <<<"$output" | head -n 1)
+  if [[ $first != "$check" ]]; then
+    echo "the first check to fail is '$first', not the expected '$check'"
     exit 1
   fi
-  echo "failed as expected, with the hint '$hint'"
+  # The hint must be printed under a FAIL (usually the first): not in a check's title, nor in a
+  # PASS's notes.
+  failed=$(awk '/^  (PASS|NOT DONE) |^[0-9]+ passed, / { on = 0 } /^  FAIL      / { on = 1; next } on' <<<"$output")
+  if ! grep -qF -- "$hint" <<<"$failed"; then
+    echo "the check '$check' failed, but no FAIL printed the expected hint '$hint'"
+    exit 1
+  fi
+  echo "failed as expected, in the check '$check', with the hint '$hint'"
 else
   echo "outcome '$outcome' as expected"
 fi

@@ -1,6 +1,7 @@
 // expect-hint: max(x, 0) + log1p(e^-|x|)
-// A wrong solution of exercise 01: the forward written as the formula reads, log(1 + e^x),
-// which is inf at x = 1000 (e^1000 overflows float64).
+// mistake: The forward written as the formula reads, log(1 + e^x), which is inf at x = 1000 (e^1000 overflows float64).
+// expect-check: the value is finite and right at x = +-1000
+// The reference solution of exercise 01.
 #include <xtensor/xmath.hpp>
 
 #include "exercise.hpp"
@@ -9,10 +10,13 @@ namespace ex01 {
 
 using autograd::Tensor64;
 
+// f(x) = log(1 + e^x)        df/dx = e^x / (1 + e^x) = sigmoid(x)
 Tensor64 softplus(const Tensor64& x) {
-    xt::xarray<double> value = xt::log(1.0 + xt::exp(x.value()));
+    // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^-|x| <= 1, so nothing overflows.
+    xt::xarray<double> value = xt::log(1.0 + xt::exp(x.value()));  // MISTAKE
     return autograd::record<double>("my_softplus", std::move(value), {x},
-                                    [x](const Tensor64&, const Tensor64& grad_out) {
+                                    [x](const Tensor64& /*out*/, const Tensor64& grad_out) {
+                                        // Built from ops, so that create_graph can differentiate it again.
                                         return autograd::Grads<double>{grad_out * autograd::sigmoid(x)};
                                     });
 }

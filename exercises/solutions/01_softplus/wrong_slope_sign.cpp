@@ -1,6 +1,7 @@
 // expect-hint: your backward returns grad_out * sigmoid(-x)
-// A wrong solution of exercise 01: the backward multiplies grad_out by sigmoid(-x), the slope
-// with its sign mixed up (1 - sigmoid(x)), where d/dx log(1 + e^x) = sigmoid(x).
+// mistake: The backward multiplies grad_out by sigmoid(-x), the slope with its sign mixed up (1 - sigmoid(x)), where d/dx log(1 + e^x) = sigmoid(x).
+// expect-check: the backward multiplies by the incoming gradient
+// The reference solution of exercise 01.
 #include <xtensor/xmath.hpp>
 
 #include "exercise.hpp"
@@ -9,11 +10,14 @@ namespace ex01 {
 
 using autograd::Tensor64;
 
+// f(x) = log(1 + e^x)        df/dx = e^x / (1 + e^x) = sigmoid(x)
 Tensor64 softplus(const Tensor64& x) {
+    // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^-|x| <= 1, so nothing overflows.
     xt::xarray<double> value = xt::maximum(x.value(), 0.0) + xt::log1p(xt::exp(-xt::abs(x.value())));
     return autograd::record<double>("my_softplus", std::move(value), {x},
                                     [x](const Tensor64& /*out*/, const Tensor64& grad_out) {
-                                        return autograd::Grads<double>{grad_out * autograd::sigmoid(-x)};
+                                        // Built from ops, so that create_graph can differentiate it again.
+                                        return autograd::Grads<double>{grad_out * autograd::sigmoid(-x)};  // MISTAKE
                                     });
 }
 

@@ -1,6 +1,7 @@
 // expect-hint: it must stay, as size 1
-// A wrong solution of exercise 02: sum_to_shape sums the right axes but without keepdims, so an
-// input of shape (3, 1) gets a gradient of shape (3,).
+// mistake: sum_to_shape sums the right axes but without keepdims, so an input of shape (3, 1) gets a gradient of shape (3,).
+// expect-check: sum_to_shape: axes of size 1 are summed and kept, (R, C) to (R, 1) and to (1, C)
+// The reference solution of exercise 02.
 #include <vector>
 
 #include "exercise.hpp"
@@ -12,12 +13,16 @@ using autograd::Tensor64;
 
 Tensor64 sum_to_shape(const Tensor64& g, const Shape& shape) {
     const Shape g_shape = g.shape();
-    const std::size_t lead = g_shape.size() - shape.size();
+    if (shape.size() > g_shape.size())
+        throw autograd::ShapeError("sum_to_shape: " + autograd::shape_str(g_shape) + " has fewer axes than " +
+                                   autograd::shape_str(shape));
+    const std::size_t lead = g_shape.size() - shape.size();  // the axes broadcasting put in front
     std::vector<long> axes;
     for (std::size_t i = 0; i < g_shape.size(); ++i)
         if (i < lead || (shape[i - lead] == 1 && g_shape[i] != 1)) axes.push_back(static_cast<long>(i));
     if (axes.empty()) return g;
-    return autograd::sum(g, axes);  // keepdims left out: the size-1 axes disappear too
+    // keepdims leaves every summed axis as size 1; the reshape then drops the leading ones.
+    return autograd::sum(g, axes);  // keepdims left out: the size-1 axes disappear too  // MISTAKE
 }
 
 // f(a, b) = a + b          df/da = 1, df/db = 1

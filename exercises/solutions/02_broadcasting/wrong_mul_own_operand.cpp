@@ -1,6 +1,7 @@
 // expect-hint: the other operand
-// A wrong solution of exercise 02: mul's backward multiplies grad_out by the operand itself
-// (grad_out * a for a) instead of by the other one.
+// mistake: mul's backward multiplies grad_out by the operand itself (grad_out * a for a) instead of by the other one.
+// expect-check: mul: value, op, and each gradient in its input's shape, for (R, 1) with (1, C)
+// The reference solution of exercise 02.
 #include <vector>
 
 #include "exercise.hpp"
@@ -36,10 +37,11 @@ Tensor64 add(const Tensor64& a, const Tensor64& b) {
 // f(a, b) = a * b          df/da = b, df/db = a
 Tensor64 mul(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() * b.value();
-    return autograd::record<
-        double>("my_mul", std::move(value), {a, b}, [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {
-        return autograd::Grads<double>{sum_to_shape(grad_out * a, a.shape()), sum_to_shape(grad_out * b, b.shape())};
-    });
+    return autograd::record<double>(                                                                     // MISTAKE
+        "my_mul", std::move(value), {a, b}, [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {  // MISTAKE
+            return autograd::Grads<double>{sum_to_shape(grad_out * a, a.shape()),                        // MISTAKE
+                                           sum_to_shape(grad_out * b, b.shape())};                       // MISTAKE
+        });
 }
 
 }  // namespace ex02

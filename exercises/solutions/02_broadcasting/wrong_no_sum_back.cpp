@@ -1,6 +1,7 @@
 // expect-hint: sum the gradient back to the input's shape
-// A wrong solution of exercise 02: sum_to_shape is right but unused; add and mul return grad_out
-// (times the other operand) in the broadcast shape, not summed back to each input's shape.
+// mistake: add and mul return grad_out (times the other operand) in the broadcast shape, not summed back to each input's shape (sum_to_shape is right but unused).
+// expect-check: add: value, op, and each gradient in its input's shape, for (R, 1) with (1, C)
+// The reference solution of exercise 02.
 #include <vector>
 
 #include "exercise.hpp"
@@ -27,17 +28,18 @@ Tensor64 sum_to_shape(const Tensor64& g, const Shape& shape) {
 // f(a, b) = a + b          df/da = 1, df/db = 1
 Tensor64 add(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() + b.value();
-    return autograd::record<double>("my_add", std::move(value), {a, b}, [](const Tensor64&, const Tensor64& grad_out) {
-        return autograd::Grads<double>{grad_out, grad_out};
-    });
+    return autograd::record<double>("my_add", std::move(value), {a, b},                          // MISTAKE
+                                    [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {  // MISTAKE
+                                        return autograd::Grads<double>{grad_out, grad_out};      // MISTAKE
+                                    });
 }
 
 // f(a, b) = a * b          df/da = b, df/db = a
 Tensor64 mul(const Tensor64& a, const Tensor64& b) {
     xt::xarray<double> value = a.value() * b.value();
-    return autograd::record<double>("my_mul", std::move(value), {a, b},
-                                    [a, b](const Tensor64&, const Tensor64& grad_out) {
-                                        return autograd::Grads<double>{grad_out * b, grad_out * a};
+    return autograd::record<double>("my_mul", std::move(value), {a, b},                              // MISTAKE
+                                    [a, b](const Tensor64& /*out*/, const Tensor64& grad_out) {      // MISTAKE
+                                        return autograd::Grads<double>{grad_out * b, grad_out * a};  // MISTAKE
                                     });
 }
 

@@ -1,6 +1,7 @@
 // expect-hint: summed over the rows
-// A wrong solution of exercise 03: dL/db returned as dL/da itself, (N, H), not summed over the
-// N rows that b was added to.
+// mistake: dL/db returned as dL/da itself, (N, H), not summed over the N rows that b was added to.
+// expect-check: one_layer_grads: dW has W's shape (D, H), db has b's shape (H,)
+// The reference solution of exercise 03.
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
@@ -31,7 +32,7 @@ LayerGrads one_layer_grads(const xt::xarray<double>& x, const xt::xarray<double>
     const xt::xarray<double> da = dh * h * (1.0 - h);                             // (N, H) dL/da
     LayerGrads g;
     g.dW = xt::linalg::dot(xt::transpose(x), da);  // (D, H) = (D, N) @ (N, H)
-    g.db = da;
+    g.db = da;                                     // (N, H)  // MISTAKE
     return g;
 }
 

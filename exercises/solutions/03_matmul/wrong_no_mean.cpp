@@ -1,5 +1,7 @@
 // expect-hint: the 1 / (N H) of the mean is missing
-// A wrong solution of exercise 03: dL/dh = 2 (h - t), the 1 / (N H) of the mean forgotten.
+// mistake: dL/dh = 2 (h - t): the 1 / (N H) of the mean forgotten.
+// expect-check: one_layer_grads: dW equals the tape's dL/dW
+// The reference solution of exercise 03.
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
@@ -26,7 +28,7 @@ LayerGrads one_layer_grads(const xt::xarray<double>& x, const xt::xarray<double>
                            const xt::xarray<double>& t) {
     const xt::xarray<double> a = xt::linalg::dot(x, W) + b;  // (N, H)
     const xt::xarray<double> h = 1.0 / (1.0 + xt::exp(-a));  // (N, H)
-    const xt::xarray<double> dh = 2.0 * (h - t);             // (N, H) dL/dh
+    const xt::xarray<double> dh = 2.0 * (h - t);             // (N, H) dL/dh  // MISTAKE
     const xt::xarray<double> da = dh * h * (1.0 - h);        // (N, H) dL/da
     LayerGrads g;
     g.dW = xt::linalg::dot(xt::transpose(x), da);  // (D, H) = (D, N) @ (N, H)

@@ -1,6 +1,7 @@
 // expect-hint: your numbers are what comes out without it
-// A wrong solution of exercise 03: the chain rule skips the sigmoid, dL/da = dL/dh, without
-// its derivative h (1 - h).
+// mistake: The chain rule skips the sigmoid: dL/da = dL/dh, without its derivative h (1 - h).
+// expect-check: one_layer_grads: dW equals the tape's dL/dW
+// The reference solution of exercise 03.
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
@@ -28,7 +29,7 @@ LayerGrads one_layer_grads(const xt::xarray<double>& x, const xt::xarray<double>
     const xt::xarray<double> a = xt::linalg::dot(x, W) + b;                       // (N, H)
     const xt::xarray<double> h = 1.0 / (1.0 + xt::exp(-a));                       // (N, H)
     const xt::xarray<double> dh = 2.0 * (h - t) / static_cast<double>(h.size());  // (N, H) dL/dh
-    const xt::xarray<double> da = dh;                                             // (N, H) dL/da
+    const xt::xarray<double> da = dh;                                             // (N, H) dL/da  // MISTAKE
     LayerGrads g;
     g.dW = xt::linalg::dot(xt::transpose(x), da);  // (D, H) = (D, N) @ (N, H)
     g.db = xt::sum(da, {0});                       // (H,)   b was added to each of the N rows

@@ -1,6 +1,7 @@
 // expect-hint: the shapes place the transposes
-// A wrong solution of exercise 03: matmul's backward written as dA = G B and dB = A G, the
-// transposes left out (the shapes do not even fit).
+// mistake: matmul's backward written as dA = G B and dB = A G, the transposes left out (the shapes do not even fit).
+// expect-check: matmul's backward: dA has A's shape (m, k), dB has B's shape (k, n)
+// The reference solution of exercise 03.
 #include <xtensor-blas/xlinalg.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xreducer.hpp>
@@ -16,7 +17,8 @@ Tensor64 matmul(const Tensor64& A, const Tensor64& B) {
     xt::xarray<double> value = xt::linalg::dot(A.value(), B.value());  // (m, n)
     return autograd::record<double>(
         "my_matmul", std::move(value), {A, B}, [A, B](const Tensor64& /*out*/, const Tensor64& grad_out) {
-            return autograd::Grads<double>{autograd::matmul(grad_out, B), autograd::matmul(A, grad_out)};
+            // (m, k) = (m, n) @ (n, k);  (k, n) = (k, m) @ (m, n)
+            return autograd::Grads<double>{autograd::matmul(grad_out, B), autograd::matmul(A, grad_out)};  // MISTAKE
         });
 }
 

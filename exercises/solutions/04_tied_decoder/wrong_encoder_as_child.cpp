@@ -1,7 +1,7 @@
 // expect-hint: your decoder registers the encoder as a child module
-// A wrong solution of exercise 04: the decoder registers the encoder as a child module, so the
-// encoder's weight and bias become the decoder's parameters too (listed twice in a model that
-// holds both layers, stepped twice by an optimizer).
+// mistake: The decoder registers the encoder as a child module, so the encoder's weight and bias become the decoder's parameters too (listed twice in a model that holds both layers, stepped twice by an optimizer).
+// expect-check: its parameters: its own bias c (D,) and no weight of its own
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -15,8 +15,8 @@ using autograd::Tensor64;
 // y = h W^T + c:   h (N, H),  W (D, H) the encoder's weight,  c (D,) this layer's own bias  ->  (N, D)
 class TiedDecoder : public nn::Module {
 public:
-    explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder)
-        : encoder_(register_module("encoder", std::move(encoder))) {  // a child: its parameters become ours
+    explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder)         // MISTAKE
+        : encoder_(register_module("encoder", std::move(encoder))) {  // a child: its parameters become ours  // MISTAKE
         bias_ = register_parameter("bias", autograd::zeros({encoder_->in_features()}));  // c (D,)
     }
 

@@ -1,6 +1,7 @@
 // expect-hint: forward64 read your bias itself
-// A wrong solution of exercise 04: forward64 converts its own bias to float64 itself instead of
-// reading it through p; forward64 equals forward and gradcheck_module passes, blind to the bias.
+// mistake: forward64 converts its own bias to float64 itself instead of reading it through p, so forward64 equals forward and gradcheck_module passes, blind to the bias.
+// expect-check: forward64 reads every parameter through p: p(W) and p(c)
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -25,9 +26,9 @@ public:
     }
 
     Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override {
-        // The bias converted here, not read through p: gradcheck_module cannot vary it.
-        const Tensor64 c(xt::xarray<double>(xt::cast<double>(bias_.value())));
-        return autograd::matmul(h, autograd::transpose(p(encoder_->weight))) + c;
+        // The bias converted here, not read through p: gradcheck_module cannot vary it.  // MISTAKE
+        const Tensor64 c(xt::xarray<double>(xt::cast<double>(bias_.value())));     // MISTAKE
+        return autograd::matmul(h, autograd::transpose(p(encoder_->weight))) + c;  // MISTAKE
     }
 
     std::string type_name() const override { return "TiedDecoder"; }

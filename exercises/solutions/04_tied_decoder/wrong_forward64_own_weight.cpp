@@ -1,8 +1,7 @@
 // expect-hint: forward64 read the encoder's weight itself
-// A wrong solution of exercise 04: forward64 converts the encoder's weight to float64 itself
-// instead of reading it through p. forward64 still equals forward, and gradcheck_module passes:
-// it varies the stand-in p(W), which this forward64 never reads, so both sides of its comparison
-// see no dependence on W. Only a check that feeds forward64 a different stand-in tells.
+// mistake: forward64 converts the encoder's weight to float64 itself instead of reading it through p: forward64 still equals forward, and gradcheck_module, which varies the stand-in p(W) that this forward64 never reads, passes; only a check that feeds forward64 a different stand-in tells.
+// expect-check: forward64 reads every parameter through p: p(W) and p(c)
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -27,9 +26,9 @@ public:
     }
 
     Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override {
-        // The weight converted here, not read through p: gradcheck_module cannot vary it.
-        const Tensor64 W(xt::xarray<double>(xt::cast<double>(encoder_->weight.value())));
-        return autograd::matmul(h, autograd::transpose(W)) + p(bias_);
+        // The weight converted here, not read through p: gradcheck_module cannot vary it.  // MISTAKE
+        const Tensor64 W(xt::xarray<double>(xt::cast<double>(encoder_->weight.value())));  // MISTAKE
+        return autograd::matmul(h, autograd::transpose(W)) + p(bias_);                     // MISTAKE
     }
 
     std::string type_name() const override { return "TiedDecoder"; }

@@ -1,6 +1,7 @@
 // expect-hint: nn::TiedLinear is the library's finished version
-// A wrong solution of exercise 04: make_tied_decoder hands back the library's nn::TiedLinear
-// instead of a layer of one's own.
+// mistake: make_tied_decoder hands back the library's nn::TiedLinear instead of a layer of one's own.
+// expect-check: your own layer (not the library's nn::TiedLinear)
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -36,7 +37,7 @@ private:
 };
 
 std::shared_ptr<nn::Module> make_tied_decoder(std::shared_ptr<nn::Linear> encoder) {
-    return std::make_shared<nn::TiedLinear>(std::move(encoder));
+    return std::make_shared<nn::TiedLinear>(std::move(encoder));  // MISTAKE
 }
 
 std::shared_ptr<nn::Sequential> tied_autoencoder(std::size_t D, std::size_t H, autograd::Generator& gen) {

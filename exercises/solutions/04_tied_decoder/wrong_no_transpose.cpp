@@ -1,5 +1,7 @@
 // expect-hint: h (N, H) times W^T (H, D)
-// A wrong solution of exercise 04: the decoder multiplies by W instead of W^T.
+// mistake: The decoder multiplies by W instead of W^T.
+// expect-check: forward: y = h W^T + c, (N, H) to (N, D)
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -20,11 +22,11 @@ public:
     // (N, H) -> (N, D)
     Tensor forward(const Tensor& h) override {
         // W is read from the encoder at every call: one tensor, two uses, so backward adds both.
-        return autograd::matmul(h, encoder_->weight) + bias_;
+        return autograd::matmul(h, encoder_->weight) + bias_;  // MISTAKE
     }
 
     Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override {
-        return autograd::matmul(h, p(encoder_->weight)) + p(bias_);
+        return autograd::matmul(h, p(encoder_->weight)) + p(bias_);  // MISTAKE
     }
 
     std::string type_name() const override { return "TiedDecoder"; }

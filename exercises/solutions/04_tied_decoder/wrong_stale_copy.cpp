@@ -1,7 +1,7 @@
 // expect-hint: not a copy
-// A wrong solution of exercise 04: the decoder keeps a copy of the encoder's weight taken in the
-// constructor, not registered: the parameter count is right, but W gets only the encoder's
-// gradient, and the copy goes stale after the first optimizer step.
+// mistake: The decoder keeps a copy of the encoder's weight taken in the constructor, not registered: the parameter count is right, but W gets only the encoder's gradient, and the copy goes stale after the first optimizer step.
+// expect-check: forward64 reads every parameter through p: p(W) and p(c)
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -12,23 +12,30 @@ namespace ex04 {
 using autograd::Tensor;
 using autograd::Tensor64;
 
+// y = h W^T + c:   h (N, H),  W (D, H) the encoder's weight,  c (D,) this layer's own bias  ->  (N, D)
 class TiedDecoder : public nn::Module {
 public:
-    explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder) : W_(encoder->weight.value()) {
-        bias_ = register_parameter("bias", autograd::zeros({encoder->in_features()}));
+    explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder)                            // MISTAKE
+        : encoder_(std::move(encoder)), W_(encoder_->weight.value()) {                   // MISTAKE
+        bias_ = register_parameter("bias", autograd::zeros({encoder_->in_features()}));  // c (D,)
     }
 
-    Tensor forward(const Tensor& h) override { return autograd::matmul(h, autograd::transpose(W_)) + bias_; }
+    // (N, H) -> (N, D)
+    Tensor forward(const Tensor& h) override {
+        // W is read from the encoder at every call: one tensor, two uses, so backward adds both.
+        return autograd::matmul(h, autograd::transpose(W_)) + bias_;  // (N, H) @ (H, D) + (D,)  // MISTAKE
+    }
 
     Tensor64 forward64(const Tensor64& h, const nn::Params64& p) override {
-        return autograd::matmul(h, autograd::transpose(p(W_))) + p(bias_);
+        return autograd::matmul(h, autograd::transpose(p(W_))) + p(bias_);  // MISTAKE
     }
 
     std::string type_name() const override { return "TiedDecoder"; }
 
 private:
-    Tensor W_;     // (D, H), a copy of the encoder's numbers
-    Tensor bias_;  // (D,)
+    std::shared_ptr<nn::Linear> encoder_;  // a handle to the encoder layer, not a copy of its weight
+    Tensor W_;                             // (D, H), a copy of the encoder's numbers  // MISTAKE
+    Tensor bias_;                          // c (D,): biases are never tied
 };
 
 std::shared_ptr<nn::Module> make_tied_decoder(std::shared_ptr<nn::Linear> encoder) {

@@ -1,6 +1,7 @@
 // expect-hint: biases are never tied
-// A wrong solution of exercise 04: the bias is tied too: the decoder registers the encoder's bias
-// b (H,) as its own and adds it to an output of D columns.
+// mistake: The bias is tied too: the decoder registers the encoder's bias b (H,) as its own and adds it to an output of D columns.
+// expect-check: its parameters: its own bias c (D,) and no weight of its own
+// The reference solution of exercise 04.
 #include <memory>
 #include <string>
 
@@ -15,7 +16,7 @@ using autograd::Tensor64;
 class TiedDecoder : public nn::Module {
 public:
     explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder) : encoder_(std::move(encoder)) {
-        bias_ = register_parameter("bias", encoder_->bias);  // the encoder's b, shared
+        bias_ = register_parameter("bias", encoder_->bias);  // the encoder's b, shared  // MISTAKE
     }
 
     // (N, H) -> (N, D)

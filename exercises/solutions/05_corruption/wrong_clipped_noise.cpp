@@ -1,10 +1,11 @@
 // expect-hint: nearly every element moved
-// A wrong solution of exercise 05: salt-and-pepper written as strong noise added to every
-// element and clipped to [0, 1], so that some elements land on 0 or 1 (a different corruption:
-// every element moves).
+// mistake: salt-and-pepper written as strong Gaussian noise added to every element and clipped to [0, 1], so that some elements land on 0 or 1 (a different corruption: every element moves).
+// expect-check: salt-and-pepper: each element is kept bit for bit or set to exactly 0 or 1
+// The reference solution of exercise 05.
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
 #include <xtensor/xarray.hpp>
 
 #include "exercise.hpp"
@@ -14,20 +15,29 @@ namespace ex05 {
 using autograd::Generator;
 using autograd::Tensor;
 
+namespace {
+// nu is a probability; the negated test also rejects NaN.
+void check_probability(const char* what, double nu) {
+    if (!(nu >= 0.0 && nu <= 1.0))
+        throw std::invalid_argument(fmt::format("{}: nu must be a probability in [0, 1], got {}", what, nu));
+}
+}  // namespace
+
 Tensor masking_noise(const Tensor& x, double nu, Generator& gen) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("masking_noise: nu must be in [0, 1]");
-    xt::xarray<float> v = x.value();
+    check_probability("masking_noise", nu);
+    xt::xarray<float> v = x.value();  // a copy: x itself is left alone
     for (float& e : v)
-        if (gen.uniform() < nu) e = 0.0f;
-    return Tensor(std::move(v));
+        if (gen.uniform() < nu) e = 0.0f;  // P(u < nu) = nu for u ~ U[0, 1)
+    return Tensor(std::move(v));           // a new leaf: no history
 }
 
 Tensor salt_and_pepper(const Tensor& x, double nu, Generator& gen) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("salt_and_pepper: nu must be in [0, 1]");
+    check_probability("salt_and_pepper", nu);
     xt::xarray<float> v = x.value();
+    // One draw per element: u < nu/2 gives 0 (pepper), nu/2 <= u < nu gives 1 (salt).
     for (float& e : v) {
-        const double noisy = e + nu * 4.0 * gen.normal();                       // wrong: every element moves,
-        e = static_cast<float>(noisy < 0.0 ? 0.0 : noisy > 1.0 ? 1.0 : noisy);  // then is clipped to [0, 1]
+        const double noisy = e + nu * 4.0 * gen.normal();                       // every element moves,  // MISTAKE
+        e = static_cast<float>(noisy < 0.0 ? 0.0 : noisy > 1.0 ? 1.0 : noisy);  // then is clipped to [0, 1]  // MISTAKE
     }
     return Tensor(std::move(v));
 }

@@ -1,9 +1,11 @@
 // expect-hint: starts from the same seed every call
-// A wrong solution of exercise 05: salt-and-pepper draws from a generator of its own,
-// seeded inside the function, instead of from gen: every call gives the same corruption.
+// mistake: salt-and-pepper draws from a generator of its own, seeded inside the function, instead of from gen: every call gives the same corruption.
+// expect-check: randomness from gen only: the same state gives the same corruption, the next call another
+// The reference solution of exercise 05.
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
 #include <xtensor/xarray.hpp>
 
 #include "exercise.hpp"
@@ -13,20 +15,31 @@ namespace ex05 {
 using autograd::Generator;
 using autograd::Tensor;
 
+namespace {
+// nu is a probability; the negated test also rejects NaN.
+void check_probability(const char* what, double nu) {
+    if (!(nu >= 0.0 && nu <= 1.0))
+        throw std::invalid_argument(fmt::format("{}: nu must be a probability in [0, 1], got {}", what, nu));
+}
+}  // namespace
+
 Tensor masking_noise(const Tensor& x, double nu, Generator& gen) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("masking_noise: nu must be in [0, 1]");
-    xt::xarray<float> v = x.value();
+    check_probability("masking_noise", nu);
+    xt::xarray<float> v = x.value();  // a copy: x itself is left alone
     for (float& e : v)
-        if (gen.uniform() < nu) e = 0.0f;
-    return Tensor(std::move(v));
+        if (gen.uniform() < nu) e = 0.0f;  // P(u < nu) = nu for u ~ U[0, 1)
+    return Tensor(std::move(v));           // a new leaf: no history
 }
 
-Tensor salt_and_pepper(const Tensor& x, double nu, Generator& /*gen*/) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("salt_and_pepper: nu must be in [0, 1]");
-    Generator mine(42);  // wrong: a fresh generator each call
+Tensor salt_and_pepper(const Tensor& x, double nu, Generator& /*gen*/) {  // MISTAKE
+    check_probability("salt_and_pepper", nu);
+    Generator mine(42);  // a fresh generator each call  // MISTAKE
     xt::xarray<float> v = x.value();
-    for (float& e : v)
-        if (mine.uniform() < nu) e = mine.uniform() < 0.5 ? 0.0f : 1.0f;
+    // One draw per element: u < nu/2 gives 0 (pepper), nu/2 <= u < nu gives 1 (salt).
+    for (float& e : v) {
+        const double u = mine.uniform();  // MISTAKE
+        if (u < nu) e = u < 0.5 * nu ? 0.0f : 1.0f;
+    }
     return Tensor(std::move(v));
 }
 

@@ -1,9 +1,11 @@
 // expect-hint: half 1 (salt)
-// A wrong solution of exercise 05: salt-and-pepper sets every corrupted element to 1
-// (all salt, no pepper).
+// mistake: salt-and-pepper sets every corrupted element to 1 (all salt, no pepper).
+// expect-check: salt-and-pepper: half of the corrupted elements 0, half 1
+// The reference solution of exercise 05.
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
 #include <xtensor/xarray.hpp>
 
 #include "exercise.hpp"
@@ -13,19 +15,30 @@ namespace ex05 {
 using autograd::Generator;
 using autograd::Tensor;
 
+namespace {
+// nu is a probability; the negated test also rejects NaN.
+void check_probability(const char* what, double nu) {
+    if (!(nu >= 0.0 && nu <= 1.0))
+        throw std::invalid_argument(fmt::format("{}: nu must be a probability in [0, 1], got {}", what, nu));
+}
+}  // namespace
+
 Tensor masking_noise(const Tensor& x, double nu, Generator& gen) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("masking_noise: nu must be in [0, 1]");
-    xt::xarray<float> v = x.value();
+    check_probability("masking_noise", nu);
+    xt::xarray<float> v = x.value();  // a copy: x itself is left alone
     for (float& e : v)
-        if (gen.uniform() < nu) e = 0.0f;
-    return Tensor(std::move(v));
+        if (gen.uniform() < nu) e = 0.0f;  // P(u < nu) = nu for u ~ U[0, 1)
+    return Tensor(std::move(v));           // a new leaf: no history
 }
 
 Tensor salt_and_pepper(const Tensor& x, double nu, Generator& gen) {
-    if (!(nu >= 0.0 && nu <= 1.0)) throw std::invalid_argument("salt_and_pepper: nu must be in [0, 1]");
+    check_probability("salt_and_pepper", nu);
     xt::xarray<float> v = x.value();
-    for (float& e : v)
-        if (gen.uniform() < nu) e = 1.0f;  // wrong: never 0
+    // One draw per element: u < nu/2 gives 0 (pepper), nu/2 <= u < nu gives 1 (salt).
+    for (float& e : v) {
+        const double u = gen.uniform();
+        if (u < nu) e = 1.0f;  // never 0  // MISTAKE
+    }
     return Tensor(std::move(v));
 }
 

@@ -1,21 +1,23 @@
 // expect-hint: the 1 is missing
-// A wrong solution of exercise 07: the 1 left out of 1 + logvar - mu^2 - exp(logvar), so the
-// KL is L/2 at the prior instead of 0.
-#include <xtensor/xmath.hpp>
-
+// mistake: The 1 left out of 1 + logvar - mu^2 - exp(logvar), so the KL is L/2 at the prior instead of 0.
+// expect-check: the KL is -1/2 sum_j (1 + logvar - mu^2 - exp(logvar)), averaged over the batch
+// The reference solution of exercise 07.
 #include "exercise.hpp"
 
 namespace ex07 {
 
 using autograd::Tensor64;
 
+// z = mu + sigma * eps, sigma = exp(logvar / 2)
 Tensor64 reparameterize(const Tensor64& mu, const Tensor64& logvar, const Tensor64& eps) {
-    return mu + autograd::exp(logvar * 0.5) * eps;
+    return mu + autograd::exp(logvar * 0.5) * eps;  // (N, L); eps is a constant, mu and logvar on the tape
 }
 
+// -1/2 (1/N) sum_n sum_j (1 + logvar - mu^2 - exp(logvar))
 Tensor64 gaussian_kl(const Tensor64& mu, const Tensor64& logvar) {
-    const Tensor64 terms = logvar - autograd::square(mu) - autograd::exp(logvar);  // wrong: no 1
-    return autograd::sum(terms) * (-0.5 / static_cast<double>(mu.shape()[0]));
+    const Tensor64 terms = logvar - autograd::square(mu) - autograd::exp(logvar);  // (N, L)  // MISTAKE
+    const double N = static_cast<double>(mu.shape()[0]);
+    return autograd::sum(terms) * (-0.5 / N);  // ()
 }
 
 }  // namespace ex07

@@ -1,5 +1,7 @@
 // expect-hint: averaged over the batch
-// A wrong solution of exercise 08: both penalties summed over the rows of x instead of averaged.
+// mistake: Both penalties summed over the rows of x instead of averaged.
+// expect-check: the closed form equals (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -27,10 +29,10 @@ Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
 
 // (1/N) sum_n ||J(x_n)||_F^2 from jacobian().
 Tensor64 penalty_explicit(const Tensor64& x, const Tensor64& W, const Tensor64& b) {
-    const std::size_t N = x.shape()[0];  // (then forgets to divide by it)
+    const std::size_t N = x.shape()[0];
     Tensor64 total = zeros<double>({});  // ()
     for (std::size_t n = 0; n < N; ++n) total = total + sum(square(jacobian(rows(x, {n}), W, b)));
-    return total;
+    return total;  // MISTAKE
 }
 
 // (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2.
@@ -38,7 +40,7 @@ Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor6
     const Tensor64 h = sigmoid(linear(x, W, b));        // (N, H)
     const Tensor64 slope = h * (1.0 - h);               // (N, H): dh_i/dz_i
     const Tensor64 column_norms = sum(square(W), {0});  // (H,): sum_j W_ji^2
-    return sum(square(slope) * column_norms);           // ()
+    return sum(square(slope) * column_norms);           // ()  // MISTAKE
 }
 
 }  // namespace ex08

@@ -1,6 +1,7 @@
 // expect-hint: pass autograd::create_graph
-// A wrong solution of exercise 08: the Jacobian's rows taken without create_graph: the values
-// are right, but they are constants, so the explicit penalty has no gradient in W and b.
+// mistake: The Jacobian's rows taken without create_graph: the values are right, but they are constants, so the explicit penalty has no gradient in W and b.
+// expect-check: the Jacobian is differentiable in W and b (create_graph)
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -21,7 +22,7 @@ Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
         xt::xarray<double> e_i = xt::zeros<double>(h.shape());  // (1, H): one-hot at unit i
         e_i(0, i) = 1.0;
         // d(sum_k e_ik h_k)/dx = dh_i/dx (1, D); recorded, so it is a tensor of W and b.
-        rows_of_J.push_back(grad(h, {xr}, Tensor64(e_i), retain_graph)[0]);
+        rows_of_J.push_back(grad(h, {xr}, Tensor64(e_i), retain_graph)[0]);  // MISTAKE
     }
     return concat(rows_of_J, 0);  // (H, D)
 }

@@ -1,6 +1,7 @@
 // expect-hint: autograd::sum(square(W), {0})
-// A wrong solution of exercise 08: the column norms summed over axis 1 of W (D, H): one number
-// per input instead of one per hidden unit (a ShapeError when D != H, a wrong number when D == H).
+// mistake: The column norms summed over axis 1 of W (D, H): one number per input instead of one per hidden unit (a ShapeError when D != H, a wrong number when D == H).
+// expect-check: the closed form equals (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -38,7 +39,7 @@ Tensor64 penalty_explicit(const Tensor64& x, const Tensor64& W, const Tensor64& 
 Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor64& b) {
     const Tensor64 h = sigmoid(linear(x, W, b));                                   // (N, H)
     const Tensor64 slope = h * (1.0 - h);                                          // (N, H): dh_i/dz_i
-    const Tensor64 column_norms = sum(square(W), {1});                             // (D,): wrong: sum_j W_ji^2
+    const Tensor64 column_norms = sum(square(W), {1});                             // (D,): sum_i W_ji^2  // MISTAKE
     return sum(square(slope) * column_norms) / static_cast<double>(x.shape()[0]);  // ()
 }
 

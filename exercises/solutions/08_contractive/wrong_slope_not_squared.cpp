@@ -1,6 +1,7 @@
 // expect-hint: square the sigmoid's slope
-// A wrong solution of exercise 08: the closed form multiplies the column norms by the slope
-// h (1 - h) itself, not by its square (the explicit penalty is right, so the two disagree).
+// mistake: The closed form multiplies the column norms by the slope h (1 - h) itself, not by its square (the explicit penalty is right, so the two disagree).
+// expect-check: the closed form equals (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -39,7 +40,7 @@ Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor6
     const Tensor64 h = sigmoid(linear(x, W, b));                           // (N, H)
     const Tensor64 slope = h * (1.0 - h);                                  // (N, H): dh_i/dz_i
     const Tensor64 column_norms = sum(square(W), {0});                     // (H,): sum_j W_ji^2
-    return sum(slope * column_norms) / static_cast<double>(x.shape()[0]);  // ()
+    return sum(slope * column_norms) / static_cast<double>(x.shape()[0]);  // ()  // MISTAKE
 }
 
 }  // namespace ex08

@@ -1,6 +1,7 @@
 // expect-hint: You returned its transpose
-// A wrong solution of exercise 08: the Jacobian returned as (D, H), one column per unit
-// (the rows stacked, then transposed). The penalties are right: a sum of squares does not see it.
+// mistake: The Jacobian returned as (D, H), one column per unit (the rows stacked, then transposed); the penalties are right, since a sum of squares does not see it.
+// expect-check: the Jacobian is (H, D): one row per hidden unit
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -23,7 +24,7 @@ Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
         // d(sum_k e_ik h_k)/dx = dh_i/dx (1, D); recorded, so it is a tensor of W and b.
         rows_of_J.push_back(grad(h, {xr}, Tensor64(e_i), create_graph)[0]);
     }
-    return transpose(concat(rows_of_J, 0));  // (D, H): wrong
+    return transpose(concat(rows_of_J, 0));  // (D, H)  // MISTAKE
 }
 
 // (1/N) sum_n ||J(x_n)||_F^2 from jacobian().

@@ -1,6 +1,7 @@
 // expect-hint: Make a leaf copy
-// A wrong solution of exercise 08: the Jacobian taken with respect to x_row itself, which does not
-// require grad: h does not depend on it on the tape (grad throws, or returns zeros when W does).
+// mistake: The Jacobian taken with respect to x_row itself, which does not require grad: h does not depend on it on the tape (grad throws, or returns zeros when W does).
+// expect-check: the Jacobian is (H, D): one row per hidden unit
+// The reference solution of exercise 08.
 #include <vector>
 
 #include <xtensor/xbuilder.hpp>
@@ -13,7 +14,7 @@ using namespace autograd;
 
 // J (H, D), row i = dh_i/dx, for h = sigmoid(x_row W + b) (1, H).
 Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
-    const Tensor64& xr = x_row;                    // (1, D): not a leaf that requires grad
+    const Tensor64& xr = x_row;                    // (1, D): not a leaf that requires grad  // MISTAKE
     const Tensor64 h = sigmoid(linear(xr, W, b));  // (1, H)
     const std::size_t H = h.shape()[1];
     std::vector<Tensor64> rows_of_J;

@@ -1,6 +1,7 @@
 // expect-hint: the output size rounds down
-// A wrong solution of exercise 09: the output size rounded up, ceil((H + 2p - k) / s) + 1:
-// one window too many whenever the stride does not divide H + 2p - k.
+// mistake: The output size rounded up, ceil((H + 2p - k) / s) + 1: one window too many whenever the stride does not divide H + 2p - k.
+// expect-check: C has shape (Ho Wo, H W), Ho = floor((H + 2p - kh) / s) + 1
+// The reference solution of exercise 09.
 #include <cstddef>
 
 #include <xtensor/xbuilder.hpp>
@@ -15,9 +16,9 @@ xt::xarray<double> conv_matrix(const xt::xarray<double>& kernel, std::size_t hei
                                std::size_t stride, std::size_t padding) {
     const std::size_t kh = kernel.shape()[0], kw = kernel.shape()[1];
     // floor((H + 2p - k) / s) + 1 window positions on each axis (size_t division rounds down).
-    const std::size_t Ho = (height + 2 * padding - kh + stride - 1) / stride + 1;  // ceil: wrong
-    const std::size_t Wo = (width + 2 * padding - kw + stride - 1) / stride + 1;
-    xt::xarray<double> C = xt::zeros<double>({Ho * Wo, height * width});  // (Ho Wo, H W)
+    const std::size_t Ho = (height + 2 * padding - kh + stride - 1) / stride + 1;  // rounds up  // MISTAKE
+    const std::size_t Wo = (width + 2 * padding - kw + stride - 1) / stride + 1;   // MISTAKE
+    xt::xarray<double> C = xt::zeros<double>({Ho * Wo, height * width});           // (Ho Wo, H W)
     for (std::size_t i = 0; i < Ho; ++i)
         for (std::size_t j = 0; j < Wo; ++j)
             for (std::size_t a = 0; a < kh; ++a)

@@ -1,6 +1,7 @@
 // expect-hint: images are flattened row by row
-// A wrong solution of exercise 09: the input pixel (r, c) put in column c * height + r (the
-// image flattened column by column), where conv2d's row-major layout has r * width + c.
+// mistake: The input pixel (r, c) put in column c * height + r (the image flattened column by column), where conv2d's row-major layout has r * width + c.
+// expect-check: slide 16: a 3x3 kernel on a 4x4 input gives a 4x16 C, entry by entry
+// The reference solution of exercise 09.
 #include <cstddef>
 
 #include <xtensor/xbuilder.hpp>
@@ -27,7 +28,7 @@ xt::xarray<double> conv_matrix(const xt::xarray<double>& kernel, std::size_t hei
                     const std::size_t r = i * stride + a, c = j * stride + b;
                     if (r < padding || c < padding || r - padding >= height || c - padding >= width)
                         continue;  // the tap is on the zero padding: no input pixel, no column
-                    C(i * Wo + j, (c - padding) * height + (r - padding)) = kernel(a, b);
+                    C(i * Wo + j, (c - padding) * height + (r - padding)) = kernel(a, b);  // MISTAKE
                 }
     return C;
 }

@@ -1,6 +1,7 @@
 // expect-hint: not turned by 180 degrees
-// A wrong solution of exercise 09: a true convolution, the kernel turned by 180 degrees
-// (as a textbook defines convolution); conv2d, like PyTorch's, does not flip.
+// mistake: A true convolution, the kernel turned by 180 degrees (as a textbook defines convolution), where conv2d, like PyTorch's, does not flip.
+// expect-check: slide 16: a 3x3 kernel on a 4x4 input gives a 4x16 C, entry by entry
+// The reference solution of exercise 09.
 #include <cstddef>
 
 #include <xtensor/xbuilder.hpp>
@@ -27,7 +28,7 @@ xt::xarray<double> conv_matrix(const xt::xarray<double>& kernel, std::size_t hei
                     const std::size_t r = i * stride + a, c = j * stride + b;
                     if (r < padding || c < padding || r - padding >= height || c - padding >= width)
                         continue;  // the tap is on the zero padding: no input pixel, no column
-                    C(i * Wo + j, (r - padding) * width + (c - padding)) = kernel(kh - 1 - a, kw - 1 - b);
+                    C(i * Wo + j, (r - padding) * width + (c - padding)) = kernel(kh - 1 - a, kw - 1 - b);  // MISTAKE
                 }
     return C;
 }

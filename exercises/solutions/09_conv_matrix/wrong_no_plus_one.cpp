@@ -1,6 +1,7 @@
 // expect-hint: without the + 1 it counts the steps
-// A wrong solution of exercise 09: the output size without its + 1, floor((H + 2p - k) / s): the
-// number of steps the window takes, not the number of places it stops at.
+// mistake: The output size without its + 1, floor((H + 2p - k) / s): the number of steps the window takes, not the number of places it stops at.
+// expect-check: slide 16: a 3x3 kernel on a 4x4 input gives a 4x16 C, entry by entry
+// The reference solution of exercise 09.
 #include <cstddef>
 
 #include <xtensor/xbuilder.hpp>
@@ -15,8 +16,8 @@ xt::xarray<double> conv_matrix(const xt::xarray<double>& kernel, std::size_t hei
                                std::size_t stride, std::size_t padding) {
     const std::size_t kh = kernel.shape()[0], kw = kernel.shape()[1];
     // floor((H + 2p - k) / s) + 1 window positions on each axis (size_t division rounds down).
-    const std::size_t Ho = (height + 2 * padding - kh) / stride;  // no + 1: wrong
-    const std::size_t Wo = (width + 2 * padding - kw) / stride;
+    const std::size_t Ho = (height + 2 * padding - kh) / stride;          // MISTAKE
+    const std::size_t Wo = (width + 2 * padding - kw) / stride;           // MISTAKE
     xt::xarray<double> C = xt::zeros<double>({Ho * Wo, height * width});  // (Ho Wo, H W)
     for (std::size_t i = 0; i < Ho; ++i)
         for (std::size_t j = 0; j < Wo; ++j)

@@ -1,6 +1,7 @@
 // expect-hint: padding moves every tap up and left by p
-// A wrong solution of exercise 09: the output size counts the padding, but where a tap lands
-// does not: input (i s + a, j s + b) instead of (i s + a - p, j s + b - p).
+// mistake: The output size counts the padding, but where a tap lands does not: input (i s + a, j s + b) instead of (i s + a - p, j s + b - p).
+// expect-check: C x = conv2d(x), for strides 1 and 2 and paddings 0 and 1
+// The reference solution of exercise 09.
 #include <cstddef>
 
 #include <xtensor/xbuilder.hpp>
@@ -24,9 +25,9 @@ xt::xarray<double> conv_matrix(const xt::xarray<double>& kernel, std::size_t hei
                 for (std::size_t b = 0; b < kw; ++b) {
                     // Tap (a, b) of output (i, j) lands on input (i s + a - p, j s + b - p) of the
                     // unpadded image; in padded coordinates (no negative numbers) that is (r, c) - p.
-                    const std::size_t r = i * stride + a, c = j * stride + b;  // (forgets - p)
-                    if (r >= height || c >= width) continue;
-                    C(i * Wo + j, r * width + c) = kernel(a, b);
+                    const std::size_t r = i * stride + a, c = j * stride + b;
+                    if (r >= height || c >= width) continue;      // MISTAKE
+                    C(i * Wo + j, r * width + c) = kernel(a, b);  // MISTAKE
                 }
     return C;
 }

@@ -1,7 +1,7 @@
 // expect-hint: Use the non-saturating loss
-// A wrong solution of exercise 10: the generator minimises the minimax loss mean log(1 - D(G(z)))
-// (slide 37's J(G) = -J(D), without the term G cannot change), whose gradient vanishes when D
-// rejects the fakes.
+// mistake: The generator minimises the minimax loss mean log(1 - D(G(z))) (slide 37's J(G) = -J(D), without the term G cannot change), whose gradient vanishes when D rejects the fakes.
+// expect-check: J(G) = -mean log D(G(z)), the non-saturating loss
+// The reference solution of exercise 10.
 #include "exercise.hpp"
 
 namespace ex10 {
@@ -17,7 +17,7 @@ Tensor64 discriminator_loss(const Tensor64& real_logits, const Tensor64& fake_lo
 
 // J(G) = -mean log D(G(z)): the non-saturating loss.
 Tensor64 generator_loss(const Tensor64& fake_logits) {
-    return -mean(softplus(fake_logits));  // () = mean log(1 - D(G(z))): the minimax loss
+    return -mean(softplus(fake_logits));  // () = mean log(1 - D(G(z))): the minimax loss  // MISTAKE
 }
 
 }  // namespace ex10

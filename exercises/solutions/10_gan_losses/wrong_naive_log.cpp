@@ -1,6 +1,7 @@
 // expect-hint: Never take the log of a probability
-// A wrong solution of exercise 10: the losses written as they read, log of sigmoid: right for
-// moderate logits, but 1 - sigmoid(200) is 0 in float64 and its log is -inf.
+// mistake: The losses written as they read, the log of a sigmoid: right for moderate logits, but 1 - sigmoid(200) is 0 in float64 and its log is -inf.
+// expect-check: both stay finite and right, with their gradients, at logits of 0, +-200 and +-1000
+// The reference solution of exercise 10.
 #include "exercise.hpp"
 
 namespace ex10 {
@@ -11,12 +12,12 @@ using namespace autograd;
 
 // J(D) = -mean log D(x) - mean log(1 - D(G(z))),  D = sigmoid(logit).
 Tensor64 discriminator_loss(const Tensor64& real_logits, const Tensor64& fake_logits) {
-    return -mean(log(sigmoid(real_logits))) - mean(log(1.0 - sigmoid(fake_logits)));  // ()
+    return -mean(log(sigmoid(real_logits))) - mean(log(1.0 - sigmoid(fake_logits)));  // ()  // MISTAKE
 }
 
 // J(G) = -mean log D(G(z)): the non-saturating loss.
 Tensor64 generator_loss(const Tensor64& fake_logits) {
-    return -mean(log(sigmoid(fake_logits)));  // ()
+    return -mean(log(sigmoid(fake_logits)));  // ()  // MISTAKE
 }
 
 }  // namespace ex10

@@ -1,6 +1,7 @@
 // expect-hint: not a sum
-// A wrong solution of exercise 10: both losses sum over the batch instead of averaging: the loss
-// and every gradient grow with the batch size.
+// mistake: Both losses sum over the batch instead of averaging: the loss and every gradient grow with the batch size.
+// expect-check: J(D) = -mean log D(x) - mean log(1 - D(G(z)))
+// The reference solution of exercise 10.
 #include "exercise.hpp"
 
 namespace ex10 {
@@ -11,12 +12,12 @@ using namespace autograd;
 
 // J(D) = -mean log D(x) - mean log(1 - D(G(z))),  D = sigmoid(logit).
 Tensor64 discriminator_loss(const Tensor64& real_logits, const Tensor64& fake_logits) {
-    return sum(softplus(-real_logits)) + sum(softplus(fake_logits));  // ()
+    return sum(softplus(-real_logits)) + sum(softplus(fake_logits));  // (): real labelled 1, fake 0  // MISTAKE
 }
 
 // J(G) = -mean log D(G(z)): the non-saturating loss.
 Tensor64 generator_loss(const Tensor64& fake_logits) {
-    return sum(softplus(-fake_logits));  // ()
+    return sum(softplus(-fake_logits));  // ()  // MISTAKE
 }
 
 }  // namespace ex10

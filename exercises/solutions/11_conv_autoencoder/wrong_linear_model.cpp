@@ -1,8 +1,9 @@
 // expect-hint: your model is linear end to end
-// A wrong solution of exercise 11: the reference's layers without a single activation. Every
-// layer is linear, so the whole model is an affine map of the image through 32 numbers: no such
-// code reconstructs better than PCA-32 (0.0169), whatever the training, and the target is missed.
-// More steps or channels would not help; nonlinear activations would.
+// mistake: The reference's layers without a single activation: every layer is linear, so the whole model is an affine map of the image through 32 numbers, which reconstructs no better than PCA-32 (0.0169) whatever the training, and misses the target.
+// expect-check: after train() on 20,000 images, the test MSE is below 0.015
+// The reference solution of exercise 11: a convolutional encoder down to 32 x 7 x 7, a dense
+// bottleneck of 32 numbers, and a decoder of transposed convolutions k4 s2 p1 (7 -> 14 -> 28),
+// trained one epoch with Adam (3e-3, batches of 64): about a quarter of the budget.
 #include "exercise.hpp"
 
 namespace ex11 {
@@ -18,13 +19,13 @@ const ConvGeometry kUp{/*stride=*/2, /*padding=*/1};    // k4: (7 - 1) 2 - 2 + 4
 
 std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen) {
     auto encoder =
-        std::make_shared<nn::Sequential>(nn::Conv2d(1, 16, 3, gen, kDown),                    // (N, 16, 14, 14)
-                                         nn::Conv2d(16, 32, 3, gen, kDown),                   // (N, 32, 7, 7)
+        std::make_shared<nn::Sequential>(nn::Conv2d(1, 16, 3, gen, kDown),   // (N, 16, 14, 14)  // MISTAKE
+                                         nn::Conv2d(16, 32, 3, gen, kDown),  // (N, 32, 7, 7)  // MISTAKE
                                          nn::Flatten(), nn::Linear(32 * 7 * 7, kCode, gen));  // (N, 32): the code
-    auto decoder = std::make_shared<nn::Sequential>(nn::Linear(kCode, 32 * 7 * 7, gen),
-                                                    nn::Unflatten({32, 7, 7}),                 // (N, 32, 7, 7)
-                                                    nn::ConvTranspose2d(32, 16, 4, gen, kUp),  // (N, 16, 14, 14)
-                                                    nn::ConvTranspose2d(16, 1, 4, gen, kUp));  // (N, 1, 28, 28)
+    auto decoder = std::make_shared<nn::Sequential>(
+        nn::Linear(kCode, 32 * 7 * 7, gen), nn::Unflatten({32, 7, 7}),  // (N, 32, 7, 7)  // MISTAKE
+        nn::ConvTranspose2d(32, 16, 4, gen, kUp),                       // (N, 16, 14, 14)  // MISTAKE
+        nn::ConvTranspose2d(16, 1, 4, gen, kUp));                       // (N, 1, 28, 28)  // MISTAKE
     return std::make_shared<Autoencoder>(encoder, decoder);
 }
 

@@ -1,6 +1,9 @@
 // expect-hint: or it can learn to copy its input
-// A wrong solution of exercise 11: convolutions only, with more channels "for a better
-// reconstruction": the code is 16 x 7 x 7 = 784 numbers, as many as the image itself.
+// mistake: Convolutions only, with more channels "for a better reconstruction": the code is 16 x 7 x 7 = 784 numbers, as many as the image itself.
+// expect-check: the code holds at most 32 numbers per image
+// The reference solution of exercise 11: a convolutional encoder down to 32 x 7 x 7, a dense
+// bottleneck of 32 numbers, and a decoder of transposed convolutions k4 s2 p1 (7 -> 14 -> 28),
+// trained one epoch with Adam (3e-3, batches of 64): about a quarter of the budget.
 #include "exercise.hpp"
 
 namespace ex11 {
@@ -9,6 +12,7 @@ using autograd::ConvGeometry;
 using autograd::Tensor;
 
 namespace {
+constexpr std::size_t kCode = 32;                       // numbers per image in the code
 const ConvGeometry kDown{/*stride=*/2, /*padding=*/1};  // k3: 28 -> 14 -> 7
 const ConvGeometry kUp{/*stride=*/2, /*padding=*/1};    // k4: (7 - 1) 2 - 2 + 4 = 14, then 28
 }  // namespace
@@ -16,10 +20,12 @@ const ConvGeometry kUp{/*stride=*/2, /*padding=*/1};    // k4: (7 - 1) 2 - 2 + 4
 std::shared_ptr<Autoencoder> make_model(autograd::Generator& gen) {
     auto encoder =
         std::make_shared<nn::Sequential>(nn::Conv2d(1, 16, 3, gen, kDown), nn::ReLU(),    // (N, 16, 14, 14)
-                                         nn::Conv2d(16, 16, 3, gen, kDown), nn::ReLU());  // (N, 16, 7, 7): the code
-    auto decoder =
-        std::make_shared<nn::Sequential>(nn::ConvTranspose2d(16, 16, 4, gen, kUp), nn::ReLU(),     // (N, 16, 14, 14)
-                                         nn::ConvTranspose2d(16, 1, 4, gen, kUp), nn::Sigmoid());  // (N, 1, 28, 28)
+                                         nn::Conv2d(16, 16, 3, gen, kDown), nn::ReLU());  // (N, 16, 7, 7)  // MISTAKE
+    // MISTAKE: no Flatten and Linear down to kCode numbers: the 16 x 7 x 7 = 784 numbers are the code
+    auto decoder = std::make_shared<nn::Sequential>(
+        // MISTAKE: no Linear back up from a code of kCode numbers
+        nn::ConvTranspose2d(16, 16, 4, gen, kUp), nn::ReLU(),     // (N, 16, 14, 14)  // MISTAKE
+        nn::ConvTranspose2d(16, 1, 4, gen, kUp), nn::Sigmoid());  // (N, 1, 28, 28)
     return std::make_shared<Autoencoder>(encoder, decoder);
 }
 

@@ -1,6 +1,9 @@
 // expect-hint: no step() (nothing moves)
-// A wrong solution of exercise 11: the training loop computes the loss and its gradients but
-// never calls the optimizer's step(), so the weights never change.
+// mistake: The training loop computes the loss and its gradients but never calls the optimizer's step(), so the weights never change.
+// expect-check: a short run (5,000 images, 4 s) beats the average digit
+// The reference solution of exercise 11: a convolutional encoder down to 32 x 7 x 7, a dense
+// bottleneck of 32 numbers, and a decoder of transposed convolutions k4 s2 p1 (7 -> 14 -> 28),
+// trained one epoch with Adam (3e-3, batches of 64): about a quarter of the budget.
 #include "exercise.hpp"
 
 namespace ex11 {
@@ -39,6 +42,7 @@ void train(Autoencoder& model, const io::Dataset& train_images, autograd::Genera
             adam.zero_grad();
             const Tensor loss = autograd::mse_loss(model(x), x);  // ()
             loss.backward();
+            // MISTAKE: adam.step() is missing here
         }
 }
 

@@ -1,6 +1,9 @@
 // expect-hint: no zero_grad() before backward
-// A wrong solution of exercise 11: the training loop never clears the gradients, so each step
-// follows the sum of every gradient so far (the network dies and outputs 0 everywhere).
+// mistake: The training loop never clears the gradients, so each step follows the sum of every gradient so far (the network dies and outputs 0 everywhere).
+// expect-check: a short run (5,000 images, 4 s) beats the average digit
+// The reference solution of exercise 11: a convolutional encoder down to 32 x 7 x 7, a dense
+// bottleneck of 32 numbers, and a decoder of transposed convolutions k4 s2 p1 (7 -> 14 -> 28),
+// trained one epoch with Adam (3e-3, batches of 64): about a quarter of the budget.
 #include "exercise.hpp"
 
 namespace ex11 {
@@ -36,7 +39,8 @@ void train(Autoencoder& model, const io::Dataset& train_images, autograd::Genera
             if (budget.seconds_left() < reserve) return;
             const std::size_t n = batch.x.shape()[0];
             const Tensor x = autograd::reshape(batch.x, {n, 1, 28, 28});  // (N, 1, 28, 28)
-            const Tensor loss = autograd::mse_loss(model(x), x);          // ()
+            // MISTAKE: adam.zero_grad() is missing here
+            const Tensor loss = autograd::mse_loss(model(x), x);  // ()
             loss.backward();
             adam.step();
         }

@@ -24,6 +24,7 @@ autograd::BasicTensor<T> kl_sparsity(const autograd::BasicTensor<T>& h, double p
 namespace autograd {
 LAB_OFF_LIMITS("06", "autograd::kl_sparsity")
 Tensor64 kl_sparsity(const Tensor64& q, double p, Reduction r = Reduction::Mean);
-LAB_OFF_LIMITS("06", "autograd::kl_sparsity") Tensor kl_sparsity(const Tensor& q, double p, Reduction r = Reduction::Mean);
+LAB_OFF_LIMITS("06", "autograd::kl_sparsity")
+Tensor kl_sparsity(const Tensor& q, double p, Reduction r = Reduction::Mean);
 }  // namespace autograd
 #endif

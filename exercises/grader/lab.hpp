@@ -19,8 +19,8 @@
 #include <string>
 
 #if defined(LAB_STUDENT_BUILD)
-#define LAB_OFF_LIMITS(exercise, name)                                                                  \
-    __attribute__((unavailable("exercise " exercise " asks you to write it yourself: " name             \
+#define LAB_OFF_LIMITS(exercise, name)                                                      \
+    __attribute__((unavailable("exercise " exercise " asks you to write it yourself: " name \
                                " is the library's finished answer (the lectures use it, student.cpp may not)")))
 #endif
 

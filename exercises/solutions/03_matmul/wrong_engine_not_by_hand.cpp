@@ -28,7 +28,7 @@ LayerGrads one_layer_grads(const xt::xarray<double>& x, const xt::xarray<double>
                            const xt::xarray<double>& t) {
     const autograd::Tensor64 Wt(W, true), bt(b, true);  // MISTAKE: the engine, not the chain rule by hand
     const autograd::Tensor64 h = autograd::sigmoid(autograd::linear(autograd::Tensor64(x), Wt, bt));  // MISTAKE
-    autograd::mse_loss(h, autograd::Tensor64(t), autograd::Reduction::Mean).backward();  // MISTAKE
+    autograd::mse_loss(h, autograd::Tensor64(t), autograd::Reduction::Mean).backward();               // MISTAKE
     LayerGrads g;
     g.dW = Wt.grad().value();  // MISTAKE
     g.db = bt.grad().value();  // MISTAKE

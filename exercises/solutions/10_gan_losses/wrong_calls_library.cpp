@@ -11,7 +11,8 @@ using namespace autograd;
 
 // J(D) = -mean log D(x) - mean log(1 - D(G(z))),  D = sigmoid(logit).
 Tensor64 discriminator_loss(const Tensor64& real_logits, const Tensor64& fake_logits) {
-    return bce_with_logits(real_logits, ones_like(real_logits)) + bce_with_logits(fake_logits, zeros_like(fake_logits));  // MISTAKE
+    return bce_with_logits(real_logits, ones_like(real_logits)) +  // MISTAKE
+           bce_with_logits(fake_logits, zeros_like(fake_logits));  // MISTAKE
 }
 
 // J(G) = -mean log D(G(z)): the non-saturating loss.

@@ -114,12 +114,15 @@ void check_input_grads(const char* caller, const Node<T>& node, const Grads<T>& 
     }
 }
 
+thread_local std::size_t sweep_count = 0;
+
 // The sweep shared by backward() and grad(). `on_gradient` receives each node with the total
 // gradient that reached it; it returns false to stop the gradient there (leaves).
 template <class T, class OnGradient>
 void sweep(const char* caller, const BasicTensor<T>& output, const BasicTensor<T>& seed, GradOptions options,
            OnGradient on_gradient) {
     BasicTensor<T> first = checked_seed(caller, output, seed);
+    ++sweep_count;
     detail::SweepChecks<T> anomaly(first);  // anomaly mode's hooks (anomaly.hpp); off, a branch each
     // The gradient arithmetic is recorded only with create_graph; otherwise it is plain numbers.
     NoGradGuard no_grad;
@@ -210,5 +213,7 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
 AUTOGRAD_INSTANTIATE(float)
 AUTOGRAD_INSTANTIATE(double)
 #undef AUTOGRAD_INSTANTIATE
+
+std::size_t sweeps_run() { return sweep_count; }
 
 }  // namespace autograd

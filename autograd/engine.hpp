@@ -28,6 +28,7 @@
 // In anomaly mode (anomaly.hpp) every gradient is also checked for NaN and Inf.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <vector>
 
@@ -59,5 +60,10 @@ std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector
 template <class T>
 std::vector<BasicTensor<T>> grad(const BasicTensor<T>& output, const std::vector<BasicTensor<T>>& inputs,
                                  const BasicTensor<T>& seed, GradOptions options = {});
+
+// How many reverse sweeps (backward() and grad() calls) this thread has run. Nothing in the
+// library reads it; a test or a grader does, to see how a result was computed: a Jacobian built
+// with the engine runs sweeps, one differentiated by hand runs none.
+std::size_t sweeps_run();
 
 }  // namespace autograd

@@ -1,4 +1,6 @@
 // The reverse sweep: accumulation, freeing, retain_graph, create_graph, grad(), deep graphs.
+#include <thread>
+
 #include "check.hpp"
 
 using namespace autograd;
@@ -254,4 +256,21 @@ TEST_CASE("a retained graph whose weight was stepped cannot be swept again; the 
     Tensor64 y = exp(V);  // exp's backward reads its output
     y.mutable_value()(0) = 0.0;
     CHECK_THROWS_CONTAINING(sum(y).backward(), "the output of 'exp' (shape (2,)) was changed in place");
+}
+
+TEST_CASE("sweeps_run counts this thread's sweeps: backward() and grad(), float and double, not forward ops") {
+    const std::size_t before = sweeps_run();
+    Tensor64 x(xt::xarray<double>{1.0, 2.0}, true);
+    Tensor64 y = sum(x * x);
+    CHECK(sweeps_run() == before);  // recording ops is no sweep
+    grad(y, {x}, retain_graph);
+    CHECK(sweeps_run() == before + 1);
+    y.backward();
+    CHECK(sweeps_run() == before + 2);
+    Tensor xf(xt::xarray<float>{1.0f}, true);
+    sum(xf * 3.0f).backward();
+    CHECK(sweeps_run() == before + 3);
+    std::size_t other_thread = 0;
+    std::thread([&] { other_thread = sweeps_run(); }).join();
+    CHECK(other_thread == 0);
 }

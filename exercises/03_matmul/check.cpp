@@ -223,5 +223,16 @@ int main(int argc, char** argv) {
         c.expect_close("db from " + layer, g.db, tape[1].value(), 1e-9, 1e-14, diagnose(g.db, true, x, W, b, t));
     });
 
+    grader.check("one_layer_grads: by hand, without the engine (no backward() or grad())", [&](lab::Check& c) {
+        const std::size_t before = autograd::sweeps_run();
+        ex03::one_layer_grads(x, W, b, t);
+        const std::size_t sweeps = autograd::sweeps_run() - before;
+        c.expect(sweeps == 0, "reverse sweeps run inside " + layer, "none: the chain rule written out on arrays",
+                 fmt::format("{} (backward() or grad() was called)", sweeps),
+                 "the engine's gradients are right, but this part asks for the chain rule by hand: the forward pass "
+                 "on arrays, then dL/dh, dL/da through the sigmoid's slope, and dW, db from dL/da; the check compares "
+                 "your numbers with the tape's");
+    });
+
     return grader.finish();
 }

@@ -16,3 +16,18 @@ autograd::Tensor masking_noise(const autograd::Tensor& x, double nu, autograd::G
 autograd::Tensor salt_and_pepper(const autograd::Tensor& x, double nu, autograd::Generator& gen);
 
 }  // namespace ex05
+
+// In your own build (`./lab check`) the library's finished answer to this exercise is off limits:
+// a call to it from student.cpp is a compile error saying so. The lectures keep using it.
+#if defined(LAB_STUDENT_BUILD)
+#include "exercises/grader/lab.hpp"
+#include "nn/noise.hpp"
+namespace nn {
+LAB_OFF_LIMITS("05", "nn::masking_noise")
+autograd::Tensor masking_noise(const autograd::Tensor& x, double nu, autograd::Generator& gen);
+LAB_OFF_LIMITS("05", "nn::dropout_noise")
+autograd::Tensor dropout_noise(const autograd::Tensor& x, double nu, autograd::Generator& gen);
+LAB_OFF_LIMITS("05", "nn::salt_and_pepper")
+autograd::Tensor salt_and_pepper(const autograd::Tensor& x, double nu, autograd::Generator& gen, double lo, double hi);
+}  // namespace nn
+#endif

@@ -93,6 +93,13 @@ const char* const kJacobianHint =
 const char* const kCreateGraphHint =
     "the Jacobian must itself be a tensor of W and b on the tape: pass autograd::create_graph to autograd::grad. "
     "Without it the rows come back as plain numbers, and the penalty has no gradient with respect to W";
+const char* const kClosedFormJacobianHint =
+    "the values are right, but this Jacobian was written from the closed formula h_i (1 - h_i) W_ji: this part asks "
+    "for it from the engine, one vector-Jacobian product per output unit (slide 24's dh/dx as the tape computes "
+    "it). The closed formula belongs in penalty_closed_form";
+const char* const kClosedFormPenaltyHint =
+    "penalty_explicit must be built from your jacobian of each row (the engine's sweeps); the closed form belongs "
+    "in penalty_closed_form. Both must give one number, and the check compares them";
 const char* const kSlopeSquaredHint =
     "(dh_i/dx_j)^2 = (h_i (1 - h_i))^2 W_ji^2: square the sigmoid's slope h (1 - h) too, not only W";
 const char* const kAxisHint =
@@ -198,6 +205,14 @@ int main(int argc, char** argv) {
         }
     });
 
+    grader.check("the Jacobian comes from the engine's sweeps, not from the closed formula", [&](lab::Check& c) {
+        const std::size_t before = autograd::sweeps_run();
+        jacobian_of(c, row(0), Tensor64(W), Tensor64(b));
+        const std::size_t sweeps = autograd::sweeps_run() - before;
+        c.expect(sweeps > 0, "reverse sweeps run inside jacobian(x_row, W, b)", "at least one (grad, one row per unit)",
+                 "none: the Jacobian was not computed by the engine", kClosedFormJacobianHint);
+    });
+
     grader.check("the Jacobian is differentiable in W and b (create_graph)", [&](lab::Check& c) {
         const Tensor64 Wl(W, /*requires_grad=*/true), bl(b, /*requires_grad=*/true);
         const Tensor64 J = jacobian_of(c, row(0), Wl, bl);
@@ -220,6 +235,10 @@ int main(int argc, char** argv) {
     });
 
     grader.check("the explicit penalty, from the Jacobians, has the same value", [&](lab::Check& c) {
+        const std::size_t before = autograd::sweeps_run();
+        ex08::penalty_explicit(Tensor64(x), Tensor64(W), Tensor64(b));
+        c.expect(autograd::sweeps_run() > before, "reverse sweeps run inside penalty_explicit", "one or more per row",
+                 "none: the penalty was not computed from the Jacobians", kClosedFormPenaltyHint);
         expect_penalty(c, "penalty_explicit for " + layer, ex08::penalty_explicit, x, W, b);
         expect_penalty(c, fmt::format("penalty_explicit for a square W ({}, {})", S, S), ex08::penalty_explicit, xs, Ws,
                        bs);

@@ -23,3 +23,15 @@ Tensor64 penalty_explicit(const Tensor64& x, const Tensor64& W, const Tensor64& 
 Tensor64 penalty_closed_form(const Tensor64& x, const Tensor64& W, const Tensor64& b);
 
 }  // namespace ex08
+
+// In your own build (`./lab check`) the library's finished answer to this exercise is off limits:
+// a call to it from student.cpp is a compile error saying so. The lectures keep using it.
+#if defined(LAB_STUDENT_BUILD)
+#include "exercises/grader/lab.hpp"
+namespace autograd {
+LAB_OFF_LIMITS("08", "autograd::contractive_penalty")
+Tensor64 contractive_penalty(const Tensor64& h, const Tensor64& W, Reduction r = Reduction::Mean);
+LAB_OFF_LIMITS("08", "autograd::contractive_penalty")
+Tensor contractive_penalty(const Tensor& h, const Tensor& W, Reduction r = Reduction::Mean);
+}  // namespace autograd
+#endif

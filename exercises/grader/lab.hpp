@@ -7,10 +7,22 @@
 // The hole throws lab::NotDone, and the exercise's check reports "NOT DONE" for every check
 // that reaches it (exit code 77, meson's "skipped"), so an exercise that is not started yet
 // builds, runs, and says so. Delete the hole line when you write the body.
+//
+// The library holds a finished version of most exercises (the lectures need them). In a student's
+// own build (`./lab check` compiles student.cpp with LAB_STUDENT_BUILD defined) the one an exercise
+// asks for is off limits: its exercise.hpp declares it again marked LAB_OFF_LIMITS, and a call from
+// student.cpp is a compile error that says "exercise NN asks you to write it yourself". A template
+// is marked through a plain overload for float and double, which the call prefers.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+
+#if defined(LAB_STUDENT_BUILD)
+#define LAB_OFF_LIMITS(exercise, name)                                                      \
+    __attribute__((unavailable("exercise " exercise " asks you to write it yourself: " name \
+                               " is the library's finished answer (the lectures use it, student.cpp may not)")))
+#endif
 
 namespace lab {
 

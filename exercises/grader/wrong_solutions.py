@@ -9,10 +9,12 @@ A wrong solution is its exercise's solution.cpp with one mistake. It starts with
     // expect-check: <the title of the check that must fail, exactly as printed after FAIL>
     // expect-env: NAME=VALUE        (optional: the environment it runs in)
 
-(exercises/grader/expect.sh reads them when it runs the wrong solution), and below them it is
-solution.cpp line for line, except that every line that differs ends with the marker
-"// MISTAKE", and a line taken out is replaced by a comment line "// MISTAKE: <what is missing
-here>". Lines are compared with their runs of spaces made one (clang-format realigns the
+(exercises/grader/expect.sh reads them when it runs the wrong solution), or, for one that must
+not compile in a student's build, "// expect-compile-error: <the compiler's message>" and
+"// mistake: ..." (exercises/grader/expect_compile_error.sh). Below them it is solution.cpp line
+for line, except that every line that differs ends with the marker "// MISTAKE" (which may go on
+as "// MISTAKE: <why>"), and a line taken out is replaced by a comment line "// MISTAKE: <what is
+missing here>". Lines are compared with their runs of spaces made one (clang-format realigns the
 trailing comments next to a marker).
 
     wrong_solutions.py --marks [ROOT]   each wrong solution has its three header lines and differs
@@ -34,9 +36,10 @@ import tempfile
 
 SOLUTIONS = os.path.join("exercises", "solutions")
 DOC = os.path.join("docs", "labs.md")
-HEADER = re.compile(r"^// (expect-hint|mistake|expect-check|expect-env):(.*)$")
+HEADER = re.compile(r"^// (expect-hint|mistake|expect-check|expect-env|expect-compile-error):(.*)$")
 REQUIRED = ["expect-hint", "mistake", "expect-check"]  # each exactly once
-MARKED = re.compile(r"\s*// MISTAKE$")  # at the end of a line that differs
+REQUIRED_COMPILE_ERROR = ["expect-compile-error", "mistake"]  # one that must not compile
+MARKED = re.compile(r"\s*// MISTAKE(: .*)?$")  # at the end of a line that differs
 STAND_IN = re.compile(r"^\s*// MISTAKE: \S")  # a comment line where lines were taken out
 BEGIN = "<!-- wrong solutions: the table below is written by `python3 exercises/grader/wrong_solutions.py --write` -->"
 END = "<!-- wrong solutions: end of the written table -->"
@@ -73,14 +76,19 @@ def split_header(lines):
     return fields, count
 
 
+def required(fields):
+    return REQUIRED_COMPILE_ERROR if "expect-compile-error" in fields else REQUIRED
+
+
 def header_problems(rel, fields):
     problems = []
-    for name in REQUIRED:
+    for name in required(fields):
         values = fields.get(name, [])
         if len(values) != 1 or not values[0]:
             how = "no" if not values else ("an empty" if len(values) == 1 else "more than one")
             problems.append(f"{rel}:1: {how} '// {name}: ...' header line (each wrong solution starts with "
-                            f"'// {'`, `// '.join(REQUIRED)}' lines)")
+                            f"the lines '// {': ...', '// '.join(REQUIRED)}: ...', or "
+                            f"'// {': ...', '// '.join(REQUIRED_COMPILE_ERROR)}: ...')")
     return problems
 
 
@@ -99,8 +107,8 @@ def mark_problems(rel, lines, reference):
     body = lines[first:]
     for n, line in enumerate(body, start=first + 1):
         if "MISTAKE" in line and not MARKED.search(line) and not STAND_IN.match(line):
-            problems.append(f"{rel}:{n}: a marker that is neither '<code>  // MISTAKE' at the end of a line "
-                            f"nor a comment line '// MISTAKE: <what is missing here>'")
+            problems.append(f"{rel}:{n}: a marker that is neither '<code>  // MISTAKE' (or '// MISTAKE: <why>') "
+                            f"at the end of a line nor a comment line '// MISTAKE: <what is missing here>'")
     matcher = difflib.SequenceMatcher(None, [key(s) for s in reference], [key(s) for s in body], autojunk=False)
     differs = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -155,13 +163,16 @@ def table(root):
             if last is not None:
                 out.append("")
             out += [f"**{folder}**", "",
-                    "| wrong solution | the mistake | the check that fails | the hint it must print |",
+                    "| wrong solution | the mistake | the check that fails first | the hint (or compiler message) it must print |",
                     "|---|---|---|---|"]
             last = folder
-        one = {k: " ".join(fields.get(k, ["(missing)"])) for k in REQUIRED}
+        one = {k: " ".join(fields.get(k, ["(missing)"])) for k in required(fields)}
+        if "expect-compile-error" in fields:
+            caught, hint = "does not compile in a student's build", one["expect-compile-error"]
+        else:
+            caught, hint = cell(one["expect-check"]), one["expect-hint"]
         env = "".join(f" (with `{cell(e)}`)" for e in fields.get("expect-env", []))
-        out.append(f"| `{name[:-4]}` | {cell(one['mistake'])} | {cell(one['expect-check'])}{env} | "
-                   f"{code(one['expect-hint'])} |")
+        out.append(f"| `{name[:-4]}` | {cell(one['mistake'])} | {caught}{env} | {code(hint)} |")
     return out
 
 
@@ -212,6 +223,15 @@ int twice(int x) {
     return y + 1;  // MISTAKE
 }
 """
+COMPILE_ERROR = """// expect-compile-error: twice is the library's
+// mistake: calls the library.
+// The reference solution of exercise 99.
+int twice(int x) {
+    // doubles
+    int y = lib::twice(x);  // MISTAKE: not by hand
+    return y;
+}
+"""
 
 
 def self_test():
@@ -224,23 +244,27 @@ def self_test():
         folder = os.path.join(SOLUTIONS, "99_twice")
         write(os.path.join(folder, "solution.cpp"), REFERENCE)
         write(os.path.join(folder, "wrong_good.cpp"), GOOD)
+        write(os.path.join(folder, "wrong_good_compile_error.cpp"), COMPILE_ERROR)
         write(DOC, f"# Labs\n\n{BEGIN}\n{END}\n\nmore\n")
         if check_marks(tmp) or write_table(tmp) or check_table(tmp):
             return [f"self-test: a tree with no problem was reported: {check_marks(tmp) + check_table(tmp)}"]
-        if not any("twice x" in line and "adds 1." in line for line in read_lines(os.path.join(tmp, DOC))):
-            return ["self-test: the written table has no row for the wrong solution"]
+        written = read_lines(os.path.join(tmp, DOC))
+        if not any("twice x" in line and "adds 1." in line for line in written) or \
+                not any("the library's" in line and "calls the library." in line for line in written):
+            return [f"self-test: the written table lacks a row for a wrong solution: {written}"]
         write(os.path.join(folder, "wrong_unmarked.cpp"), GOOD.replace("y + 1;  // MISTAKE", "y + 1;"))
         write(os.path.join(folder, "wrong_stray.cpp"), GOOD.replace("int x) {", "int x) {  // MISTAKE"))
         write(os.path.join(folder, "wrong_no_header.cpp"), GOOD.replace("// mistake: adds 1.\n", ""))
         write(os.path.join(folder, "wrong_taken_out.cpp"), GOOD.replace("    // MISTAKE: the comment is gone\n", ""))
+        write(os.path.join(folder, "wrong_no_mistake_line.cpp"), COMPILE_ERROR.replace("// mistake: calls the library.\n", ""))
         found = check_marks(tmp)
-        expected = [f"{folder}/wrong_no_header.cpp:1", f"{folder}/wrong_stray.cpp:5",
-                    f"{folder}/wrong_taken_out.cpp:6", f"{folder}/wrong_unmarked.cpp:8"]
+        expected = [f"{folder}/wrong_no_header.cpp:1", f"{folder}/wrong_no_mistake_line.cpp:1",
+                    f"{folder}/wrong_stray.cpp:5", f"{folder}/wrong_taken_out.cpp:6", f"{folder}/wrong_unmarked.cpp:8"]
         missed = [e for e in expected if not any(p.startswith(e + ":") for p in found)]
         if missed or len(found) != len(expected):
             return [f"self-test: expected reports at {expected}, got {found}"]
         if not check_table(tmp):
-            return ["self-test: the table lacks three new wrong solutions, but --check found it up to date"]
+            return ["self-test: the table lacks five new wrong solutions, but --check found it up to date"]
     return []
 
 

@@ -163,7 +163,8 @@ def table(root):
             if last is not None:
                 out.append("")
             out += [f"**{folder}**", "",
-                    "| wrong solution | the mistake | the check that fails first | the hint (or compiler message) it must print |",
+                    "| wrong solution | the mistake | the check that fails first "
+                    "| the hint (or compiler message) it must print |",
                     "|---|---|---|---|"]
             last = folder
         one = {k: " ".join(fields.get(k, ["(missing)"])) for k in required(fields)}
@@ -256,7 +257,8 @@ def self_test():
         write(os.path.join(folder, "wrong_stray.cpp"), GOOD.replace("int x) {", "int x) {  // MISTAKE"))
         write(os.path.join(folder, "wrong_no_header.cpp"), GOOD.replace("// mistake: adds 1.\n", ""))
         write(os.path.join(folder, "wrong_taken_out.cpp"), GOOD.replace("    // MISTAKE: the comment is gone\n", ""))
-        write(os.path.join(folder, "wrong_no_mistake_line.cpp"), COMPILE_ERROR.replace("// mistake: calls the library.\n", ""))
+        write(os.path.join(folder, "wrong_no_mistake_line.cpp"),
+              COMPILE_ERROR.replace("// mistake: calls the library.\n", ""))
         found = check_marks(tmp)
         expected = [f"{folder}/wrong_no_header.cpp:1", f"{folder}/wrong_no_mistake_line.cpp:1",
                     f"{folder}/wrong_stray.cpp:5", f"{folder}/wrong_taken_out.cpp:6", f"{folder}/wrong_unmarked.cpp:8"]

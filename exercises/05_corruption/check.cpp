@@ -139,7 +139,7 @@ void expect_rejects(lab::Check& c, const Noise& noise, const Tensor& x, double n
 }
 
 const char* const kUnchangedHint =
-    "x is the caller's tensor: copy its value (xt::xarray<float> v = x.value();), corrupt the copy and return "
+    "x is the caller's tensor: copy its value into an array of your own, corrupt the copy and return "
     "it as a new tensor. A copy of the handle (Tensor y = x;) shares x's storage, so y.mutable_value() writes into x";
 
 }  // namespace

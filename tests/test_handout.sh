@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The students' copy and the exercise list, as a teacher and a student use them:
-#   ./lab handout DIR    writes the project without exercises/solutions/ (with each hints.md); the copy configures
-#                        with meson and grades each exercise (suite 'student'), with no 'grader'
-#                        tests (they need the solutions)
+#   ./lab handout DIR    writes the project without exercises/solutions/ (each hints.md goes with
+#                        its exercise); the copy configures with meson and grades each exercise
+#                        (suite 'student'), with no 'grader' tests (they need the solutions)
 #   ./lab check          in the copy lists every exercise as not started
 # and the bad inputs: a non-empty folder is refused and left as it was, an unknown exercise and
 # a bad seed are errors that say so.

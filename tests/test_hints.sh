@@ -151,7 +151,9 @@ c=''
 for f in "${folders[@]}"; do [[ $f != "$a" && $f != "$b" && -z $(awk -v f="$f" '$1 == f && $2 != "-"' exercises/exercises.txt) ]] && { c=$f; break; }; done
 [[ -n $c ]] || fail "no third exercise without a data set to check"
 sed -i 's/lab::hole(/no_hole(/' "exercises/$c/student.cpp"
-./lab check "${c:0:2}" >/dev/null 2>&1 || fail "./lab check ${c:0:2} (the stand-in passes) failed"
+out=$(./lab check "${c:0:2}" 2>&1) || fail "./lab check ${c:0:2} (the stand-in passes) failed ($out)"
+[[ $(tail -n 1 <<<"$out") == "hints: 0 of $(grep -c '^## Hint [0-9]' "exercises/$c/hints.md") taken" ]] ||
+  fail "./lab check ${c:0:2}, done, ends with '$(tail -n 1 <<<"$out")'"
 list=$(./lab check)
 echo "$list"
 row() { grep "^  $1  " <<<"$list"; }

@@ -31,7 +31,7 @@ const char* const kNotSumToHint =
     "reshape instead";
 const char* const kGradGradHint =
     "second derivatives differentiate your backward itself: every step of it, sum_to_shape included, must "
-    "be a tape op (autograd::sum, autograd::reshape, *), never arithmetic on .value()";
+    "be a tape op (sums, reshapes, products of tensors), never arithmetic on .value()";
 
 // A fresh leaf with a's value that requires grad.
 Tensor64 leaf(const Tensor64& a) { return Tensor64(a.value(), /*requires_grad=*/true); }

@@ -179,14 +179,14 @@ echo "./lab check: states, hints and times listed; the hints survive a deleted b
 ./lab check "$nb" --watch >"$scratch/watch.log" 2>&1 &
 watcher=$!
 runs() { if [[ -f build/runs ]]; then grep -c '^run' build/runs || true; else echo 0; fi; }
-for ((t = 0; t < 100 && $(runs) < 1; t++)); do sleep 0.1; done
+for ((t = 0; t < 300 && $(runs) < 1; t++)); do sleep 0.1; done
 [[ $(runs) -eq 1 ]] || fail "./lab check $nb --watch did not run the check ($(cat "$scratch/watch.log"))"
-for ((t = 0; t < 50; t++)); do grep -q 'Ctrl-C' "$scratch/watch.log" && break; sleep 0.1; done
+for ((t = 0; t < 300; t++)); do grep -q 'Ctrl-C' "$scratch/watch.log" && break; sleep 0.1; done
 grep -q "watching exercises/$b/student.cpp.*Ctrl-C" "$scratch/watch.log" || fail "--watch does not say what it watches and how to stop ($(cat "$scratch/watch.log"))"
 sleep 1.2
 [[ $(runs) -eq 1 ]] || fail "--watch ran the check again with student.cpp unchanged"
 echo '// saved again' >>"exercises/$b/student.cpp"
-for ((t = 0; t < 100 && $(runs) < 2; t++)); do sleep 0.1; done
+for ((t = 0; t < 300 && $(runs) < 2; t++)); do sleep 0.1; done
 [[ $(runs) -eq 2 ]] || fail "--watch did not check again after student.cpp was saved ($(cat "$scratch/watch.log"))"
 kill -TERM "$watcher"
 wait "$watcher" || true

@@ -1,4 +1,4 @@
-// expect-hint: autograd::sum(square(W), {0})
+// expect-hint: a sum over axis 0 of W squared
 // A wrong solution of exercise 08: the column norms summed over axis 1 of W (D, H): one number
 // per input instead of one per hidden unit (a ShapeError when D != H, a wrong number when D == H).
 #include <vector>

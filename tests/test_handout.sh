@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The students' copy and the exercise list, as a teacher and a student use them:
-#   ./lab handout DIR    writes the project without exercises/solutions/; the copy configures
-#                        with meson and grades each exercise (suite 'student'), with no 'grader'
-#                        tests (they need the solutions)
+#   ./lab handout DIR    writes the project without exercises/solutions/ (each hints.md goes with
+#                        its exercise); the copy configures with meson and grades each exercise
+#                        (suite 'student'), with no 'grader' tests (they need the solutions)
 #   ./lab check          in the copy lists every exercise as not started
 # and the bad inputs: a non-empty folder is refused and left as it was, an unknown exercise and
 # a bad seed are errors that say so.
@@ -25,8 +25,11 @@ for f in "${folders[@]}"; do
     [[ -f $copy/exercises/$f/$file ]] || fail "the handout has no exercises/$f/$file"
   done
   cmp -s "exercises/$f/student.cpp" "$copy/exercises/$f/student.cpp" || fail "exercises/$f/student.cpp differs in the handout"
+  # The hints go with the exercise (tests/test_hints.sh: the ladder, and --no-hints).
+  [[ ! -f exercises/$f/hints.md ]] || cmp -s "exercises/$f/hints.md" "$copy/exercises/$f/hints.md" ||
+    fail "exercises/$f/hints.md is missing or differs in the handout"
 done
-echo "handout: ${#folders[@]} exercises, no solutions"
+echo "handout: ${#folders[@]} exercises (their hints with them), no solutions"
 
 # The copy configures on its own, and has a student test per exercise and no grader tests.
 meson setup "$copy/build" "$copy" >/dev/null

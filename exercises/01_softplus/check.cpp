@@ -29,8 +29,8 @@ const char* const kOverflowHint =
     "log(1 + e^x) overflows: e^1000 is inf in float64. Write it as max(x, 0) + log1p(e^-|x|), "
     "which is the same number and never overflows";
 const char* const kChainHint =
-    "the chain rule multiplies the local derivative by the gradient coming from above: return "
-    "grad_out * sigmoid(x), not sigmoid(x) alone (here grad_out was not all ones)";
+    "the chain rule multiplies the local derivative by the gradient coming from above: dL/dx = dL/dy * "
+    "sigmoid(x), and dL/dy is what your closure receives, not sigmoid(x) alone (here grad_out was not all ones)";
 const char* const kDerivativeHint = "d/dx log(1 + e^x) = e^x / (1 + e^x) = sigmoid(x)";
 const char* const kLog1pHint =
     "where e^-|x| is tiny your value is 0, not e^-|x|: 1 + 1.9e-22 rounds to 1 in float64 and log 1 = 0. "
@@ -51,10 +51,11 @@ const char* extreme_value_hint(const xt::xarray<double>& got, const xt::xarray<d
     return only_tiny_lost ? kLog1pHint : kOverflowHint;
 }
 const char* const kNanSlopeHint =
-    "e^1000 / (1 + e^1000) is inf / inf = nan: use autograd::sigmoid(x), which is written to stay finite";
+    "e^1000 / (1 + e^1000) is inf / inf = nan: compute the slope sigmoid(x) in a form that stays finite at both "
+    "ends, as the library's sigmoid does";
 const char* const kGradGradHint =
-    "second derivatives differentiate your backward itself: build the gradient from tensor ops "
-    "(grad_out * autograd::sigmoid(x)); an array computed from x.value() is a constant the tape cannot see";
+    "second derivatives differentiate your backward itself: build the gradient from tensor ops on the tensors "
+    "grad_out and x; an array computed from x.value() is a constant the tape cannot see";
 
 }  // namespace
 

@@ -23,15 +23,15 @@ const char* const kNothingToSumHint =
     "when the gradient already has the input's shape there is no axis to sum: return g as it is "
     "(autograd::sum refuses an empty list of axes)";
 const char* const kOpsHint =
-    "build the result from tape ops (autograd::sum(g, axes, /*keepdims=*/true), then autograd::reshape): "
+    "build the result from tape ops (a sum that keeps its axes, then a reshape): "
     "an array computed from g.value() is a constant to the tape, so a second derivative through your "
     "backward would be lost";
 const char* const kNotSumToHint =
-    "autograd::sum_to is what this exercise re-implements: use autograd::sum (with keepdims) and "
-    "autograd::reshape instead";
+    "autograd::sum_to is what this exercise re-implements: build it from the tape's own sum over axes and "
+    "reshape instead";
 const char* const kGradGradHint =
     "second derivatives differentiate your backward itself: every step of it, sum_to_shape included, must "
-    "be a tape op (autograd::sum, autograd::reshape, *), never arithmetic on .value()";
+    "be a tape op (sums, reshapes, products of tensors), never arithmetic on .value()";
 
 // A fresh leaf with a's value that requires grad.
 Tensor64 leaf(const Tensor64& a) { return Tensor64(a.value(), /*requires_grad=*/true); }
@@ -55,7 +55,7 @@ std::string shape_hint(const Shape& g, const Shape& want, const Shape& got) {
     if (got.size() < want.size())
         return fmt::format(
             "an axis where the input has size 1 is summed, but it must stay, as size 1: the input is {}, not {}. "
-            "Sum with keepdims = true (autograd::sum(g, axes, true)) and reshape to the input's shape at the end",
+            "Sum so that the summed axes are kept (keepdims), and reshape to the input's shape at the end",
             shape_text(want), shape_text(got));
     if (got.size() > want.size())
         return fmt::format(

@@ -15,8 +15,8 @@ using autograd::Tensor64;
 Tensor64 sum_to_shape(const Tensor64& g, const Shape& shape) {
     // 1. The axes to sum, as a std::vector<long>: the leading g.dim() - shape.size() axes, and
     //    every later axis i where the input had size 1 but g has more.
-    // 2. autograd::sum(g, axes, /*keepdims=*/true), then autograd::reshape(..., shape): the
-    //    leading axes go away, the size-1 axes stay.
+    // 2. Sum g over those axes, then give the result the input's shape: the leading axes go
+    //    away, the size-1 axes stay.
     // (No axes to sum: return g as it is.)
     lab::hole("sum_to_shape: the axes to sum, then sum and reshape", g, shape);
 }

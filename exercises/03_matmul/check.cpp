@@ -22,18 +22,18 @@ namespace {
 xt::xarray<double> dot(const xt::xarray<double>& a, const xt::xarray<double>& b) { return xt::linalg::dot(a, b); }
 xt::xarray<double> transposed(const xt::xarray<double>& a) { return xt::transpose(a); }
 
-const char* const kValueHint = "C = A B, the matrix product: xt::linalg::dot(A.value(), B.value()), shape (m, n)";
+const char* const kValueHint = "C = A B, the matrix product of the two operands' values (xtensor-blas), shape (m, n)";
 const char* const kRecordHint =
     "return autograd::record<double>(\"my_matmul\", value, {A, B}, backward): recording the op is what lets "
     "backward() find your closure (and calling autograd::matmul for the result skips the exercise)";
 const char* const kTransposeHint =
-    "each gradient has its input's shape, and the shapes place the transposes: dA (m, k) = G (m, n) times "
-    "B^T (n, k); dB (k, n) = A^T (k, m) times G (m, n). In code: autograd::matmul(grad_out, "
-    "autograd::transpose(B)) and autograd::matmul(autograd::transpose(A), grad_out)";
+    "each gradient has its input's shape, and the shapes place the transposes: dA must be (m, k) and G is "
+    "(m, n), so G is multiplied on the right by an (n, k) matrix; dB must be (k, n), so G (m, n) is multiplied "
+    "on the left by a (k, m) one. Which operand, transposed or not, has each of those shapes?";
 const char* const kGradGradHint =
     "second derivatives differentiate your backward itself: build dA and dB from tensor ops on grad_out "
-    "(autograd::matmul, autograd::transpose); a product computed with xt:: on .value() and wrapped as a new "
-    "tensor is a constant the tape cannot see";
+    "(the tape's own matrix product and transpose); a product computed with xt:: on .value() and wrapped as a "
+    "new tensor is a constant the tape cannot see";
 const char* const kGradOutHint =
     "the chain rule runs through the gradient from above: dA = G B^T and dB = A^T G with G = grad_out (here "
     "not all ones), not with the op's output or a matrix of ones";
@@ -208,8 +208,8 @@ int main(int argc, char** argv) {
         c.expect_shape("db from " + layer, db_shape, {H},
                        db_shape == Shape{N, H}
                            ? "b (H,) was added to each of the N rows: dL/db is dL/da summed over the rows "
-                             "(xt::sum(da, {0})), shape (H,)"
-                           : "dL/db is dL/da summed over the rows (xt::sum(da, {0})): one number per hidden unit, "
+                             "(axis 0), shape (H,)"
+                           : "dL/db is dL/da summed over the rows (axis 0): one number per hidden unit, "
                              "shape (H,)");
     });
 

@@ -15,7 +15,7 @@ using autograd::Tensor64;
 
 // C = A B        dL/dA = G B^T,  dL/dB = A^T G,  where G = dL/dC = grad_out
 Tensor64 matmul(const Tensor64& A, const Tensor64& B) {
-    // 1. The value: xt::xarray<double> value = xt::linalg::dot(A.value(), B.value());   // (m, n)
+    // 1. The value A B, an xt::xarray<double> (m, n), from the two arrays.
     // 2. return autograd::record<double>("my_matmul", value, {A, B}, backward), where backward is
     //    a closure [A, B](const Tensor64& out, const Tensor64& grad_out) { ... } returning
     //    autograd::Grads<double>{ dA (A's shape), dB (B's shape) }, made with autograd::matmul and

@@ -27,13 +27,13 @@ const char* const kOwnWeightHint =
     "std::shared_ptr<nn::Linear> the constructor gets) and read its weight in forward";
 const char* const kBiasTiedHint =
     "biases are never tied (Silva, Tying Weights): the decoder's bias c lives in the input space, shape (D,), "
-    "and is its own: register_parameter(\"bias\", autograd::zeros({D}))";
+    "and is its own: a parameter the decoder registers in its constructor";
 const char* const kNoBiasHint =
-    "the decoder has a bias c of its own, shape (D,): register it in the constructor with "
-    "register_parameter(\"bias\", autograd::zeros({encoder->in_features()}))";
+    "the decoder has a bias c of its own, shape (D,) with D the encoder's in_features(), starting at zeros: "
+    "register it as a parameter in the constructor";
 const char* const kTransposeHint =
     "the decoder runs the encoder's weight backwards: h (N, H) times W^T (H, D) gives (N, D), while W itself is "
-    "(D, H). Write autograd::matmul(h, autograd::transpose(W)) + c";
+    "(D, H)";
 const char* const kForwardHint =
     "y = h W^T + c: the encoder's weight W, transposed, and the decoder's own bias c (D,) added to every row";
 const char* const kForward64Hint =

@@ -17,8 +17,8 @@ class TiedDecoder : public nn::Module {
 public:
     explicit TiedDecoder(std::shared_ptr<nn::Linear> encoder) {
         // Keep what forward needs to reach the encoder's weight, and register this layer's own
-        // bias c, zeros of shape (D,) where D = encoder->in_features():
-        //     bias_ = register_parameter("bias", autograd::zeros({D}));
+        // bias c, zeros of shape (D,) where D = encoder->in_features() (README: "What the layer
+        // keeps").
         lab::hole("TiedDecoder: the constructor", encoder);
     }
 

@@ -67,7 +67,7 @@ std::string where(std::size_t flat, std::size_t cols) { return fmt::format("({},
 // The result must be a defined tensor of x's shape; returns its value.
 xt::xarray<float> result_of(lab::Check& c, const Tensor& y, const Tensor& x, const std::string& what) {
     c.expect(y.defined(), what, "a tensor", "an undefined tensor",
-             "return autograd::Tensor(corrupted), a new tensor holding the corrupted copy of x's value");
+             "return a new tensor holding the corrupted copy of x's value");
     c.expect_shape(what, y.shape(), x.shape(), "the corrupted x~ has the shape of x: one element for each of x's");
     return y.value();
 }
@@ -139,7 +139,7 @@ void expect_rejects(lab::Check& c, const Noise& noise, const Tensor& x, double n
 }
 
 const char* const kUnchangedHint =
-    "x is the caller's tensor: copy its value (xt::xarray<float> v = x.value();), corrupt the copy and return "
+    "x is the caller's tensor: copy its value into an array of your own, corrupt the copy and return "
     "it as a new tensor. A copy of the handle (Tensor y = x;) shares x's storage, so y.mutable_value() writes into x";
 
 }  // namespace
@@ -288,8 +288,8 @@ int main(int argc, char** argv) {
         const Tensor xg(x_before, /*requires_grad=*/true);
         Generator gen = grader.generator(6);
         const std::string hint =
-            "the corrupted x~ is data, not a function of the parameters: return a new constant tensor, "
-            "autograd::Tensor(array). Built with ops (x * mask), it is recorded on the tape and gradients would "
+            "the corrupted x~ is data, not a function of the parameters: return a new constant tensor, made from "
+            "the corrupted array. Built with ops (x times a mask), it is recorded on the tape and gradients would "
             "flow back through the corruption";
         const Tensor m = ex05::masking_noise(xg, nu_mask, gen);
         c.expect(m.defined() && !m.requires_grad(), "masking_noise(x) for an x that requires grad",

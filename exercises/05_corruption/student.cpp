@@ -19,7 +19,7 @@ Tensor masking_noise(const Tensor& x, double nu, Generator& gen) {
     // 1. nu outside [0, 1]: throw std::invalid_argument.
     // 2. Copy x's value into an xt::xarray<float>; for each element draw u = gen.uniform() in
     //    [0, 1) and set the element to 0 when u < nu.
-    // 3. Return the copy as a new tensor: autograd::Tensor(std::move(copy)) has no history.
+    // 3. Return the copy as a new tensor, one with no history.
     lab::hole("masking_noise: zero each element with probability nu", x, nu, gen);
 }
 

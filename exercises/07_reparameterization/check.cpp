@@ -16,9 +16,9 @@ using autograd::Tensor64;
 namespace {
 
 const char* const kTrickHint =
-    "the sample must be a function of mu and logvar on the tape, that is the trick: z = mu + autograd::exp(logvar "
-    "* 0.5) * eps, with tensor ops. A z computed from mu.value() and logvar.value() has the right value but no "
-    "history, so no gradient reaches the encoder";
+    "the sample must be a function of mu and logvar on the tape, that is the trick: z = mu + exp(logvar / 2) eps "
+    "computed with tensor ops on the tensors mu and logvar. A z computed from mu.value() and logvar.value() has "
+    "the right value but no history, so no gradient reaches the encoder";
 const char* const kSigmaHint =
     "sigma = exp(logvar / 2): logvar is log sigma^2, so sigma = sqrt(e^logvar) = e^(logvar / 2). exp(logvar) is "
     "the variance sigma^2, not the standard deviation";
@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
         const xt::xarray<double> want = w.value() * eps.value() * xt::exp(logvar.value() * 0.5) * 0.5;
         c.expect_close("d loss / d logvar, given d loss / dz = w", g[1].value(), want, 1e-10, 1e-12,
                        xt::all(xt::equal(g[1].value(), 0.0))
-                           ? "no gradient reached logvar: compute sigma = autograd::exp(logvar * 0.5) with ops on "
+                           ? "no gradient reached logvar: compute sigma = exp(logvar / 2) with tensor ops on "
                              "logvar, not from logvar.value()"
                            : "dz/dlogvar = eps d/dlogvar exp(logvar / 2) = eps exp(logvar / 2) / 2: check sigma = "
                              "exp(logvar / 2)");

@@ -81,14 +81,14 @@ bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::abs(b) + 
 // ---- hints -------------------------------------------------------------------------------------
 const char* const kTransposedHint =
     "the Jacobian of h (H units) with respect to x (D inputs) is (H, D): row i is dh_i/dx, the gradient of one "
-    "output unit. You returned its transpose (D, H): stack the rows along axis 0, autograd::concat(rows, 0), "
-    "with each row (1, D)";
+    "output unit. You returned its transpose (D, H): the H rows, each (1, D), go one under the other, along "
+    "axis 0";
 const char* const kLeafHint =
     "autograd::grad differentiates with respect to a tensor that the graph depends on, and x_row as given does not "
-    "require grad. Make a leaf copy, Tensor64 xr(x_row.value(), /*requires_grad=*/true), compute h from xr, and "
-    "differentiate with respect to xr";
+    "require grad. Make a leaf copy of it that does (a new tensor from its value), compute h from that copy, and "
+    "differentiate with respect to the copy";
 const char* const kJacobianHint =
-    "row i of J is dh_i/dx = grad(h, {xr}, seed, create_graph)[0] with a seed of h's shape (1, H) that is 1 at unit "
+    "row i of J is dh_i/dx: the vector-Jacobian product of h with a seed of h's shape (1, H) that is 1 at unit "
     "i and 0 elsewhere. By hand: dh_i/dx_j = h_i (1 - h_i) W_ji";
 const char* const kCreateGraphHint =
     "the Jacobian must itself be a tensor of W and b on the tape: pass autograd::create_graph to autograd::grad. "
@@ -104,8 +104,8 @@ const char* const kSlopeSquaredHint =
     "(dh_i/dx_j)^2 = (h_i (1 - h_i))^2 W_ji^2: square the sigmoid's slope h (1 - h) too, not only W";
 const char* const kAxisHint =
     "sum_j W_ji^2 is one number per hidden unit i, a sum over the input index j: W is (D, H), so that is "
-    "autograd::sum(square(W), {0}), an (H,) row that broadcasts against the (N, H) slopes. Over axis 1 it gives "
-    "one number per input instead";
+    "a sum over axis 0 of W squared, an (H,) row that broadcasts against the (N, H) slopes. Over axis 1 it "
+    "gives one number per input instead";
 const char* const kMeanHint =
     "the penalty is averaged over the batch, (1/N) sum_n ||J(x_n)||_F^2, not summed: divide by N";
 const char* const kPenaltyHint =

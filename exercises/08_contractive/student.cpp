@@ -12,11 +12,11 @@ using namespace autograd;
 
 // J (H, D), row i = dh_i/dx, for h = sigmoid(x_row W + b) (1, H).
 Tensor64 jacobian(const Tensor64& x_row, const Tensor64& W, const Tensor64& b) {
-    // 1. x_row may not require grad: differentiate with respect to a leaf copy of it,
-    //    Tensor64 xr(x_row.value(), /*requires_grad=*/true), and compute h from xr.
-    // 2. For each unit i: a seed of h's shape, 1 at unit i and 0 elsewhere, and
-    //    grad(h, {xr}, seed, create_graph)[0], which is dh_i/dx (1, D).
-    // 3. Stack the H rows into (H, D) (autograd::concat(rows, 0)).
+    // 1. x_row may not require grad: differentiate with respect to a leaf copy of it that does,
+    //    and compute h from that copy.
+    // 2. For each unit i: the engine's vector-Jacobian product with a seed of h's shape, 1 at
+    //    unit i and 0 elsewhere, recorded (README: "The Jacobian from the engine"): dh_i/dx (1, D).
+    // 3. Stack the H rows into (H, D).
     lab::hole("jacobian: dh/dx row by row, with create_graph", x_row, W, b);
 }
 

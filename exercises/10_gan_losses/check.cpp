@@ -44,7 +44,8 @@ bool close(const Array& a, const Array& b) { return a.shape() == b.shape() && xt
 // ---- hints -------------------------------------------------------------------------------------
 const char* const kDLossHint =
     "J(D) = -mean log D(x) - mean log(1 - D(G(z))). In logits, -log sigmoid(l) = softplus(-l) and "
-    "-log(1 - sigmoid(l)) = softplus(l), so J(D) = mean(softplus(-real_logits)) + mean(softplus(fake_logits))";
+    "-log(1 - sigmoid(l)) = softplus(l): J(D) is the mean of softplus(-l) over the real logits plus the mean of "
+    "softplus(l) over the fake ones";
 const char* const kSwappedHint =
     "the discriminator is a binary classifier with label 1 for real and 0 for fake (slide 37): a real sample "
     "pays -log D(x) = softplus(-l), a fake one pays -log(1 - D(G(z))) = softplus(l). Yours has them the other way "
@@ -57,7 +58,7 @@ const char* const kMeanHint =
 const char* const kStableHint =
     "log(sigmoid(l)) breaks for large logits: 1 - sigmoid(200) is exactly 0 in float64 and sigmoid(-1000) too, "
     "and log 0 = -inf. Never take the log of a probability: -log sigmoid(l) = softplus(-l) and "
-    "-log(1 - sigmoid(l)) = softplus(l), and autograd::softplus stays finite for any l";
+    "-log(1 - sigmoid(l)) = softplus(l), and softplus can be computed finite for any l (exercise 01)";
 const char* const kNanGradientHint =
     "the loss is right and finite at these logits, but its gradient is not: a branch you did not pick still "
     "runs its backward. autograd::where chooses values, and the gradient of the branch not taken, inf or nan "
@@ -66,12 +67,12 @@ const char* const kNanGradientHint =
 const char* const kMinimaxHint =
     "that is the minimax generator loss mean log(1 - D(G(z))) (J(G) = -J(D)). It saturates: its gradient in the "
     "logit, -D(G(z)) / M, vanishes exactly when D rejects the fakes. Use the non-saturating loss "
-    "-mean log D(G(z)) = mean(softplus(-fake_logits))";
+    "-mean log D(G(z)), the mean of softplus(-l) over the fake logits";
 const char* const kGSignHint =
     "G wants D(G(z)) near 1: it minimises -log D(G(z)) = softplus(-l), which falls as the logit l rises. "
-    "J(G) = mean(softplus(-fake_logits))";
+    "J(G) is the mean of softplus(-l) over the fake logits";
 const char* const kGLossHint =
-    "the non-saturating generator loss is J(G) = -mean log D(G(z)) = mean(softplus(-fake_logits))";
+    "the non-saturating generator loss is J(G) = -mean log D(G(z)), the mean of softplus(-l) over the fake logits";
 
 // Which usual mistake a wrong J(D) is; the formula when none fits.
 const char* d_hint(double got, const Array& real, const Array& fake) {

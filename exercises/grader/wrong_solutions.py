@@ -86,9 +86,9 @@ def header_problems(rel, fields):
         values = fields.get(name, [])
         if len(values) != 1 or not values[0]:
             how = "no" if not values else ("an empty" if len(values) == 1 else "more than one")
+            lines = [", ".join(f"'// {n}: ...'" for n in names) for names in (REQUIRED, REQUIRED_COMPILE_ERROR)]
             problems.append(f"{rel}:1: {how} '// {name}: ...' header line (each wrong solution starts with "
-                            f"the lines '// {': ...', '// '.join(REQUIRED)}: ...', or "
-                            f"'// {': ...', '// '.join(REQUIRED_COMPILE_ERROR)}: ...')")
+                            f"the lines {lines[0]}, or with {lines[1]})")
     return problems
 
 

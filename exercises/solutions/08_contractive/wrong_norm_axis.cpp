@@ -1,4 +1,4 @@
-// expect-hint: autograd::sum(square(W), {0})
+// expect-hint: a sum over axis 0 of W squared
 // mistake: The column norms summed over axis 1 of W (D, H): one number per input instead of one per hidden unit (a ShapeError when D != H, a wrong number when D == H).
 // expect-check: the closed form equals (1/N) sum_n sum_i (h_ni (1 - h_ni))^2 sum_j W_ji^2
 // The reference solution of exercise 08.

@@ -1,4 +1,4 @@
-// expect-hint: has learnt something
+// expect-hint: train longer: a few hundred Adam steps
 // mistake: the discriminator trained for 20 Adam steps, far too few to approach D*
 // expect-check: a trained discriminator: sigmoid(D(x)) approaches D*(x) where the samples are
 // Exercise 14: D*, the value of the game, the JSD it measures, and a trained discriminator.

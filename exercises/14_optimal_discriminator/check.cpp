@@ -220,11 +220,11 @@ const char* d_star_hint(const Array& got, const Array& p_data, const Array& p_g)
 }
 // Which usual mistake a wrong V(D, G) is.
 const char* value_hint(double got, const Array& p_data, const Array& p_g, const Array& D, double dx) {
-    const double v = value_ref(p_data, p_g, D, dx);
-    if (std::isnan(got) || std::isinf(got)) return kZeroLogZeroHint;
+    const double v = value_ref(p_data, p_g, D, dx), swapped = weighted_logs(p_g, p_data, D, dx);
+    if (std::isnan(got)) return kZeroLogZeroHint;
+    if (got == swapped || close(got, swapped)) return kLogsSwappedHint;  // == for -inf (log 0 where D* is 1)
     if (close(got, v / dx)) return kNoDxHint;
     if (close(got, v / (dx * static_cast<double>(D.size())))) return kMeanHint;
-    if (close(got, weighted_logs(p_g, p_data, D, dx))) return kLogsSwappedHint;
     if (close(got, -v)) return kValueSignHint;
     return kValueHint;
 }

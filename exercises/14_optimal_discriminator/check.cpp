@@ -397,11 +397,13 @@ int main(int argc, char** argv) {
                        {x.size(), 1}, "the model maps x (N, 1) to one logit per sample, (N, 1)");
         c.expect_finite("D(x)", logits, kTrainHint);
         const Array d_star = d_star_ref(p_data, p_g);
+        Array d = Array::from_shape(x.shape());  // D(x) = sigmoid(l(x)): (K,)
+        for (std::size_t k = 0; k < x.size(); ++k) d(k) = 1.0 / (1.0 + std::exp(-logits(k, 0)));
         double gap = 0.0, gap_swapped = 0.0, gap_half = 0.0;  // mean |D - D*|, |D - (1 - D*)|, |1/2 - D*|
         for (std::size_t k = 0; k < x.size(); ++k) {
-            const double w = 0.5 * (p_data(k) + p_g(k)) * dx, d = 1.0 / (1.0 + std::exp(-logits(k, 0)));
-            gap += w * std::abs(d - d_star(k));
-            gap_swapped += w * std::abs(d - (1.0 - d_star(k)));
+            const double w = 0.5 * (p_data(k) + p_g(k)) * dx;
+            gap += w * std::abs(d(k) - d_star(k));
+            gap_swapped += w * std::abs(d(k) - (1.0 - d_star(k)));
             gap_half += w * std::abs(0.5 - d_star(k));
         }
         const double limit = 0.3 * gap_half;
@@ -421,8 +423,6 @@ int main(int argc, char** argv) {
                  fmt::format("at most {:.4f} (0.3 x {:.4f}, the constant 1/2's)", limit, gap_half),
                  fmt::format("{:.4f}; against 1 - D*: {:.4f}", gap, gap_swapped), hint);
         // The value your D gets, and with it the JSD it sees (a lower bound).
-        Array d = Array::from_shape(x.shape());
-        for (std::size_t k = 0; k < x.size(); ++k) d(k) = 1.0 / (1.0 + std::exp(-logits(k, 0)));
         const double v = value_ref(p_data, p_g, d, dx), v_star = value_ref(p_data, p_g, d_star, dx);
         c.note(
             fmt::format("mean |D - D*| = {:.4f} (the constant 1/2: {:.4f}); V(your D, G) = {:.4f} <= V(D*, G) = "

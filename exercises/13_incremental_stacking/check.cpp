@@ -6,8 +6,6 @@
 // check computes in float64 from the weights, on stacks with random weights and biases; on one
 // with every width equal, a wrong order or a missing activation still runs, and its numbers tell
 // which it was. The test images are a subset of MNIST's test set drawn from the seed.
-#include <algorithm>
-#include <cmath>
 #include <functional>
 #include <map>
 #include <string>
@@ -32,7 +30,8 @@ namespace {
 
 constexpr std::size_t kTrainImages = 3000;  // the first 3,000 training images
 constexpr std::size_t kTestImages = 1000;   // a hidden subset of the 10,000 test images
-// Each reconstruction's threshold, a fraction of its baseline's MSE (README: what was measured).
+// Each reconstruction's threshold, a fraction of its baseline's MSE (docs/labs.md: what the
+// reference reaches).
 constexpr double kLevel1Ratio = 0.5;  // level 1's test MSE against the average digit's
 constexpr double kLevel2Ratio = 0.5;  // level 2's MSE on level 1's codes against the average code's
 constexpr double kStackRatio = 0.6;   // the stack's test MSE against the average digit's
@@ -70,16 +69,20 @@ double mse(const xt::xarray<float>& a, const xt::xarray<float>& b) {
     return xt::mean(xt::square(xt::cast<double>(a) - xt::cast<double>(b)))();
 }
 
-// Each parameter's value under its dotted name, and whether a gradient reached it.
+// Each parameter of a module, named `prefix`.name: its value, whether a gradient reached it, whether
+// it requires grad.
 struct Snapshot {
     nn::StateDict values;
     std::vector<std::string> with_gradient;  // the parameters whose grad() is defined and not all 0
+    std::vector<std::string> frozen;         // the parameters that do not require grad
 };
-Snapshot snapshot(const nn::Module& m) {
-    Snapshot s{m.state_dict(), {}};
+Snapshot snapshot(const nn::Module& m, const std::string& prefix) {
+    Snapshot s;
     for (const auto& [name, p] : m.named_parameters()) {
+        s.values[prefix + name] = p.value();
         const Tensor g = p.grad();
-        if (g.defined() && xt::any(xt::not_equal(g.value(), 0.0f))) s.with_gradient.push_back(name);
+        if (g.defined() && xt::any(xt::not_equal(g.value(), 0.0f))) s.with_gradient.push_back(prefix + name);
+        if (!p.requires_grad()) s.frozen.push_back(prefix + name);
     }
     return s;
 }
@@ -106,10 +109,10 @@ const char* const kLevel2InStage1Hint =
     "stage 1 trains level 1 alone, as its own autoencoder x -> dec1(enc1(x)): loss = mse(s.level1->forward(x), x), "
     "an optimizer over s.level1->parameters(). Level 2 does not exist yet on slide 9; training the whole stack "
     "end to end is what incremental training avoids";
-const char* const kLevel1LearnHint =
-    "level 1 alone must learn to reconstruct the images: for each batch, zero the gradients, "
-    "loss = mse(s.level1->forward(batch.x), batch.x), backward, step, for schedule.epochs epochs, with "
-    "nn::Adam(s.level1->parameters(), schedule.learning_rate) and batches of schedule.batch_size";
+const char* const kLevel1Loop =
+    "for each batch, zero the gradients, loss = mse(s.level1->forward(batch.x), batch.x), backward, step, for "
+    "schedule.epochs epochs, with nn::Adam(s.level1->parameters(), schedule.learning_rate) and batches of "
+    "schedule.batch_size";
 const char* const kCodesHint =
     "the codes are level 1's encoder output with its activation: h1 = s.level1->encode(x) = sigmoid(x W1 + b1), "
     "(N, H1)";
@@ -129,14 +132,29 @@ const char* const kMovedHint =
 const char* const kReachedHint =
     "the weights of stage 1 did not move, but stage 2's backward reached them (their gradients are not 0): the "
     "tape of stage 2's loss runs through level 1's encoder. Train level 2 on codes(s, x), constants, or freeze "
-    "level 1 first: every step then stops at h1, and costs half as much";
+    "level 1 first: every step's backward then stops at h1, instead of running on through level 1";
+const char* const kLeftFrozenHint =
+    "level 1 is still frozen after stage 2: unfreeze it at the end (s.level1->unfreeze()). The finished stack "
+    "is often fine-tuned end to end next (Scott slide 12), and a level left frozen would silently not learn";
 const char* const kStage2OnImagesHint =
     "stage 2 was given the images: level 2 takes level 1's codes h1 = codes(s, batch.x), (B, H1), as its input "
     "and as its target (slide 9: a second autoencoder that mimics the output of H1), not the pixels";
-const char* const kLevel2LearnHint =
-    "level 2 must learn to reconstruct level 1's codes: for each batch, h1 = codes(s, batch.x), "
-    "loss = mse(s.level2->forward(h1), h1), with an optimizer over level 2's parameters (level 1 frozen), "
-    "schedule.epochs epochs";
+const char* const kLevel2Loop =
+    "for each batch, h1 = codes(s, batch.x), zero the gradients, loss = mse(s.level2->forward(h1), h1), "
+    "backward, step, for schedule.epochs epochs, with Adam over level 2's parameters (level 1 frozen) at "
+    "schedule.learning_rate, batches of schedule.batch_size";
+
+// The hint for a level whose MSE `got` missed its threshold, from how it compares with the baseline's.
+std::string learn_hint(const std::string& level, double got, double baseline, const std::string& average,
+                       const char* loop) {
+    if (!(got < baseline))
+        return fmt::format(
+            "{} does no better than drawing {} for every input: it did not learn. The usual loop mistakes: no "
+            "zero_grad() before backward() (the gradients of every step pile up), no step(), an optimizer over "
+            "other tensors. The loop: {}",
+            level, average, loop);
+    return fmt::format("{} learns, but too little: follow the schedule the check gives. The loop: {}", level, loop);
+}
 const char* const kEncodeHint =
     "the stacked encoder runs level 1's encoder, then level 2's, each with its sigmoid: "
     "z = s.level2->encode(s.level1->encode(x))";
@@ -151,11 +169,12 @@ const char* const kEncodeOrderHint =
     "the encoders are in the wrong order: level 1's encoder reads the images (D -> H1), level 2's reads its "
     "codes (H1 -> H2): z = s.level2->encode(s.level1->encode(x))";
 const char* const kStackHint =
-    "each level passes its own check above, so the stack should reconstruct well: check that the stacked "
-    "encoder and decoder above pass, and that stage 2 trained level 2 on the codes of the trained level 1";
+    "both levels and the stacked encoder and decoder passed their checks above, but the levels only just: "
+    "follow the schedule the check gives each stage (its epochs, batch size and learning rate), and train "
+    "level 2 on the codes of the trained level 1";
 
-// The hint for a wrong composition of two layers f (inner) and g (outer), from which composition
-// the answer matches: `got` against the usual mistakes (each a float64 composition).
+// The hint for a wrong answer: that of the first usual mistake (a float64 composition) it matches,
+// else `otherwise`.
 std::string diagnose(const Array& got, const std::vector<std::pair<Array, std::string>>& mistakes,
                      const std::string& otherwise) {
     for (const auto& [wrong, hint] : mistakes)
@@ -238,16 +257,16 @@ int main(int argc, char** argv) {
 
     Stages stages(grader);
     stages.run(1, "stage 1 trains level 1 alone, and it reconstructs the images", {}, [&](lab::Check& c) {
-        const Snapshot level2_before = snapshot(*stack.level2);
+        const Snapshot level2_before = snapshot(*stack.level2, "level2.");
         Generator gen = grader.generator(3);
         ex13::train_stage1(stack, train_set, stage1, gen);
-        const Snapshot level2_after = snapshot(*stack.level2);
+        const Snapshot level2_after = snapshot(*stack.level2, "level2.");
         const auto [name, change] = largest_change(level2_before, level2_after);
         c.expect(name.empty() && level2_after.with_gradient.empty(),
                  fmt::format("level 2 of the {} stack during stage 1", sizes),
                  "untouched: its weights as they were made, no gradient",
                  name.empty() ? fmt::format("gradients in {}", joined(level2_after.with_gradient))
-                              : fmt::format("level2.{} changed by up to {:.3g}", name, change),
+                              : fmt::format("{} changed by up to {:.3g}", name, change),
                  kLevel2InStage1Hint);
         autograd::NoGradGuard no_grad;
         const double level1_mse = mse(stack.level1->forward(x_test).value(), test);
@@ -255,7 +274,8 @@ int main(int argc, char** argv) {
         c.expect(level1_mse < kLevel1Ratio * mean_digit_mse,
                  fmt::format("level 1's test MSE, mean of (dec1(enc1(x)) - x)^2 over {} test images", kTestImages),
                  fmt::format("below {:.5f} ({} of the average digit's)", kLevel1Ratio * mean_digit_mse, kLevel1Ratio),
-                 fmt::format("{:.5f}", level1_mse), kLevel1LearnHint);
+                 fmt::format("{:.5f}", level1_mse),
+                 learn_hint("level 1", level1_mse, mean_digit_mse, "the average digit", kLevel1Loop));
     });
 
     stages.run(2, "codes(s, x) is level 1's code sigmoid(x W1 + b1)", {}, [&](lab::Check& c) {
@@ -265,10 +285,9 @@ int main(int argc, char** argv) {
         const Tensor x = autograd::uniform<float>({n, d}, 0.0, 1.0, gen);
         const Array pre = affine(f64(x), *s.level1->encoder);
         const Array got = answer(c, ex13::codes(s, x), "codes(s, x)");
-        const std::string what = fmt::format("codes(s, x) for x ({}, {}) and a {}-{}-{}-{}-{} stack", n, d, d, h1, h2,
-                                             h1, d);
-        c.expect_shape(what, got.shape(),
-                       {n, h1},
+        const std::string what =
+            fmt::format("codes(s, x) for x ({}, {}) and a {}-{}-{}-{}-{} stack", n, d, d, h1, h2, h1, d);
+        c.expect_shape(what, got.shape(), {n, h1},
                        got.dimension() == 2 && got.shape()[1] == d
                            ? "that is level 1's reconstruction, (N, D): the codes are what its encoder makes, "
                              "s.level1->encode(x), (N, H1)"
@@ -276,8 +295,7 @@ int main(int argc, char** argv) {
                                   ? "that is the whole stack's code, (N, H2): stage 2's training set is level 1's "
                                     "code alone, s.level1->encode(x), (N, H1)"
                                   : kCodesHint));
-        c.expect_close(what, got, sigmoid(pre), 1e-4, 1e-5,
-                       diagnose(got, {{pre, kNoSigmoidHint}}, kCodesHint));
+        c.expect_close(what, got, sigmoid(pre), 1e-4, 1e-5, diagnose(got, {{pre, kNoSigmoidHint}}, kCodesHint));
     });
 
     stages.run(3, "the codes carry no history: no gradient can flow back into level 1", {2}, [&](lab::Check& c) {
@@ -289,49 +307,51 @@ int main(int argc, char** argv) {
             autograd::sum(h1).backward();
             const Tensor g = s.level1->encoder->weight.grad();
             const double size = g.defined() ? static_cast<double>(xt::amax(xt::abs(g.value()))()) : 0.0;
-            c.fail("codes(s, x) for a level 1 whose weights require grad",
-                   "a constant: requires_grad() false, no path back to W1 and b1",
-                   fmt::format("a tensor with history: the gradient of sum(h1) reaches W1 (largest entry {:.3g})",
-                               size),
-                   kHistoryHint);
+            c.fail(
+                "codes(s, x) for a level 1 whose weights require grad",
+                "a constant: requires_grad() false, no path back to W1 and b1",
+                fmt::format("a tensor with history: the gradient of sum(h1) reaches W1 (largest entry {:.3g})", size),
+                kHistoryHint);
         }
     });
 
-    stages.run(
-        4, "stage 2 leaves level 1 as it was: its weights bit-identical, no gradient reached them", {1, 2, 3},
-        [&](lab::Check& c) {
-            stack.zero_grad();
-            const Snapshot before = snapshot(*stack.level1);
-            Generator gen = grader.generator(6);
-            try {
-                ex13::train_stage2(stack, train_set, stage2, gen);
-            } catch (const autograd::ShapeError& e) {
-                const std::string message = e.what();
-                if (message.find(fmt::format(", {}), expected (N, {})", D, H1)) != std::string::npos)
-                    c.fail("train_stage2 on the images", "level 2 trained on level 1's codes, (B, H1)",
-                           fmt::format("level 2 was given the images (B, {}): \"{}\"", D, message),
-                           kStage2OnImagesHint);
-                throw;
-            }
-            const Snapshot after = snapshot(*stack.level1);
-            const auto [name, change] = largest_change(before, after);
-            c.expect(name.empty(), "level 1's weights and biases after stage 2",
-                     "bit-identical to what stage 1 left",
-                     fmt::format("level1.{} changed by up to {:.3g}{}", name, change,
-                                 after.with_gradient.empty() ? ""
-                                                             : fmt::format("; gradients in {}",
-                                                                           joined(after.with_gradient))),
-                     kMovedHint);
-            c.expect(after.with_gradient.empty(), "level 1's gradients after stage 2",
-                     "none: stage 2's backward stops at the codes",
-                     fmt::format("gradients in {}", joined(after.with_gradient)), kReachedHint);
-        });
+    stages.run(4, "stage 2 leaves level 1 as it was: its weights bit-identical, no gradient reached them", {1, 2, 3},
+               [&](lab::Check& c) {
+                   stack.zero_grad();
+                   const Snapshot before = snapshot(*stack.level1, "level1.");
+                   Generator gen = grader.generator(6);
+                   try {
+                       ex13::train_stage2(stack, train_set, stage2, gen);
+                   } catch (const autograd::ShapeError& e) {
+                       const std::string message = e.what();
+                       if (message.find(fmt::format(", {}), expected (N, {})", D, H1)) != std::string::npos)
+                           c.fail("train_stage2 on the images", "level 2 trained on level 1's codes, (B, H1)",
+                                  fmt::format("level 2 was given the images (B, {}): \"{}\"", D, message),
+                                  kStage2OnImagesHint);
+                       throw;
+                   }
+                   const Snapshot after = snapshot(*stack.level1, "level1.");
+                   const auto [name, change] = largest_change(before, after);
+                   c.expect(name.empty(), "level 1's weights and biases after stage 2",
+                            "bit-identical to what stage 1 left",
+                            fmt::format("{} changed by up to {:.3g}{}", name, change,
+                                        after.with_gradient.empty()
+                                            ? ""
+                                            : fmt::format("; gradients in {}", joined(after.with_gradient))),
+                            kMovedHint);
+                   c.expect(after.with_gradient.empty(), "level 1's gradients after stage 2",
+                            "none: stage 2's backward stops at the codes",
+                            fmt::format("gradients in {}", joined(after.with_gradient)), kReachedHint);
+                   c.expect(after.frozen.empty(), "level 1's parameters after stage 2",
+                            "trainable again, as they went in (requires_grad true)",
+                            fmt::format("still frozen: {}", joined(after.frozen)), kLeftFrozenHint);
+               });
 
     stages.run(5, "stage 2 trained level 2 on level 1's codes: it reconstructs them", {4}, [&](lab::Check& c) {
         autograd::NoGradGuard no_grad;
         const xt::xarray<float> h1_train = stack.level1->encode(Tensor(train_set.images)).value();  // (N, H1)
-        const xt::xarray<float> h1_test = stack.level1->encode(x_test).value();                      // (N, H1)
-        const xt::xarray<float> mean_code = xt::mean(h1_train, {0});                                 // (H1)
+        const xt::xarray<float> h1_test = stack.level1->encode(x_test).value();                     // (N, H1)
+        const xt::xarray<float> mean_code = xt::mean(h1_train, {0});                                // (H1)
         const double mean_code_mse = mse(h1_test, xt::xarray<float>(h1_test * 0.0f + mean_code));
         const double level2_mse = mse(stack.level2->forward(Tensor(h1_test)).value(), h1_test);
         c.note(fmt::format("level 2's MSE on level 1's codes of the test images {:.5f} (the average code's {:.5f})",
@@ -340,7 +360,8 @@ int main(int argc, char** argv) {
                  fmt::format("level 2's MSE, mean of (dec2(enc2(h1)) - h1)^2 over the codes h1 of {} test images",
                              kTestImages),
                  fmt::format("below {:.5f} ({} of the average code's)", kLevel2Ratio * mean_code_mse, kLevel2Ratio),
-                 fmt::format("{:.5f}", level2_mse), kLevel2LearnHint);
+                 fmt::format("{:.5f}", level2_mse),
+                 learn_hint("level 2", level2_mse, mean_code_mse, "the average code", kLevel2Loop));
     });
 
     stages.run(6, "stacked_encode(s, x) is enc2(enc1(x))", {}, [&](lab::Check& c) {
@@ -352,8 +373,8 @@ int main(int argc, char** argv) {
         const Array x = f64(autograd::uniform<float>({n, w}, 0.0, 1.0, gen));
         const nn::Linear &e1 = *sq.level1->encoder, &e2 = *sq.level2->encoder;
         const Array right = sigmoid(affine(sigmoid(affine(x, e1)), e2));
-        const Array got = answer(c, ex13::stacked_encode(sq, Tensor(xt::xarray<float>(xt::cast<float>(x)))),
-                                 "stacked_encode(s, x)");
+        const Array got =
+            answer(c, ex13::stacked_encode(sq, Tensor(xt::xarray<float>(xt::cast<float>(x)))), "stacked_encode(s, x)");
         const std::string what = fmt::format("stacked_encode(s, x) for a {0}-{0}-{0}-{0}-{0} stack", w);
         c.expect_shape(what, got.shape(), {n, w}, kEncodeHint);
         c.expect_close(what, got, right, 1e-4, 1e-5,
@@ -372,8 +393,8 @@ int main(int argc, char** argv) {
         const std::size_t d = 12 + gen.below(6), h1 = 7 + gen.below(3), h2 = 2 + gen.below(3);
         Stack s = random_stack(d, h1, h2, gen);
         const Array xs = f64(autograd::uniform<float>({n, d}, 0.0, 1.0, gen));
-        const Array got2 = answer(c, ex13::stacked_encode(s, Tensor(xt::xarray<float>(xt::cast<float>(xs)))),
-                                  "stacked_encode(s, x)");
+        const Array got2 =
+            answer(c, ex13::stacked_encode(s, Tensor(xt::xarray<float>(xt::cast<float>(xs)))), "stacked_encode(s, x)");
         c.expect_close(fmt::format("stacked_encode(s, x) for a {}-{}-{}-{}-{} stack", d, h1, h2, h1, d), got2,
                        sigmoid(affine(sigmoid(affine(xs, *s.level1->encoder)), *s.level2->encoder)), 1e-4, 1e-5,
                        kEncodeHint);
@@ -387,8 +408,8 @@ int main(int argc, char** argv) {
         const Array z = f64(autograd::uniform<float>({n, w}, 0.0, 1.0, gen));
         const nn::Linear &d1 = *sq.level1->decoder, &d2 = *sq.level2->decoder;
         const Array right = sigmoid(affine(sigmoid(affine(z, d2)), d1));
-        const Array got = answer(c, ex13::stacked_decode(sq, Tensor(xt::xarray<float>(xt::cast<float>(z)))),
-                                 "stacked_decode(s, z)");
+        const Array got =
+            answer(c, ex13::stacked_decode(sq, Tensor(xt::xarray<float>(xt::cast<float>(z)))), "stacked_decode(s, z)");
         const std::string what = fmt::format("stacked_decode(s, z) for a {0}-{0}-{0}-{0}-{0} stack", w);
         c.expect_shape(what, got.shape(), {n, w}, kDecodeHint);
         c.expect_close(what, got, right, 1e-4, 1e-5,
@@ -405,8 +426,8 @@ int main(int argc, char** argv) {
         const std::size_t d = 12 + gen.below(6), h1 = 7 + gen.below(3), h2 = 2 + gen.below(3);
         Stack s = random_stack(d, h1, h2, gen);
         const Array zs = f64(autograd::uniform<float>({n, h2}, 0.0, 1.0, gen));
-        const Array got2 = answer(c, ex13::stacked_decode(s, Tensor(xt::xarray<float>(xt::cast<float>(zs)))),
-                                  "stacked_decode(s, z)");
+        const Array got2 =
+            answer(c, ex13::stacked_decode(s, Tensor(xt::xarray<float>(xt::cast<float>(zs)))), "stacked_decode(s, z)");
         c.expect_close(fmt::format("stacked_decode(s, z) for a {}-{}-{}-{}-{} stack", d, h1, h2, h1, d), got2,
                        sigmoid(affine(sigmoid(affine(zs, *s.level2->decoder)), *s.level1->decoder)), 1e-4, 1e-5,
                        kDecodeHint);

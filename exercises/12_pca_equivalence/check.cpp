@@ -264,7 +264,7 @@ struct Mnist {
     io::Dataset data;   // (kImages, D) float
     Matrix X, C;        // (N, D) the same in float64; (D, D) their covariance
     Eigen eigen;        // C's, decreasing
-    std::size_t k = 0;  // the number of components: the widest relative gap lambda_k / lambda_{k+1}
+    std::size_t k = 0;  // the number of components: the widest relative gap after lambda_k
     Matrix U;           // (D, k) PCA's top k directions, the check's own
     double pca_mse = 0.0, mean_image_mse = 0.0;
 };

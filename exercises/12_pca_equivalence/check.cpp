@@ -58,7 +58,8 @@ Matrix random_orthogonal(std::size_t n, Generator& gen) { return orthonormal_bas
 Matrix random_mixing(std::size_t k, Generator& gen) {
     xt::xarray<double> s = xt::zeros<double>({k});
     for (std::size_t i = 0; i < k; ++i) s(i) = gen.uniform(0.3, 3.0);
-    return dot(random_orthogonal(k, gen) * s, random_orthogonal(k, gen));
+    const Matrix left = random_orthogonal(k, gen) * s;  // Q1 diag(s): column j times s_j
+    return dot(left, random_orthogonal(k, gen));
 }
 
 // The covariance of the rows of X (N, D) about their mean, (1/N) (X - mu)^T (X - mu): (D, D).

@@ -50,7 +50,7 @@ Matrix gaussian(std::size_t rows, std::size_t cols, Generator& gen) {
     return autograd::randn<double>({rows, cols}, gen).value();
 }
 
-// A random (n, n) rotation (orthogonal): the Q of a Gaussian matrix.
+// A random (n, n) orthogonal matrix: the Q of a Gaussian matrix.
 Matrix random_orthogonal(std::size_t n, Generator& gen) { return orthonormal_basis(gaussian(n, n, gen)); }
 
 // A random invertible (k, k) mixing of k columns, Q1 diag(s) Q2 with singular values s in [0.3, 3]:
@@ -84,9 +84,10 @@ Eigen eigen_decreasing(const Matrix& S) {
 double eigen_residual(const Matrix& S, const Matrix& U, std::size_t j) {
     const Matrix u = xt::view(U, xt::all(), j);
     const Matrix Su = dot(S, u);
-    const double rayleigh = xt::sum(u * Su)();
-    return frobenius(Su - rayleigh * u);
+    const double quotient = xt::sum(u * Su)();
+    return frobenius(Su - quotient * u);
 }
+// u^T S u for column j of U: the variance along u when S is a covariance (the Rayleigh quotient).
 double rayleigh(const Matrix& S, const Matrix& U, std::size_t j) {
     const Matrix u = xt::view(U, xt::all(), j);
     return xt::sum(u * dot(S, u))();
@@ -189,6 +190,13 @@ void expect_orthonormal_basis(lab::Check& c, const std::string& what, const Matr
              "scale them, e.g. by the eigenvalues or their square roots); an SVD's rows of V^T are too");
 }
 
+// "1st", "2nd", "3rd", "4th", ..., "11th", ...
+std::string ordinal(std::size_t n) {
+    const std::size_t last = n % 10, tens = n % 100 / 10;
+    const char* suffix = tens == 1 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
+    return fmt::format("{}{}", n, suffix);
+}
+
 // Checks that U (D, k) holds the top k principal directions of X (N, D), against the definition:
 // orthonormal columns, column j an eigenvector of the covariance C with its (j+1)-th largest
 // eigenvalue.
@@ -201,7 +209,7 @@ void expect_principal_directions(lab::Check& c, const std::string& what, const M
         const bool ok = residual <= tolerance && std::abs(quotient - e.values(j)) <= tolerance;
         c.expect(ok, fmt::format("{}: column {} against the covariance C of the centred data", what, j),
                  fmt::format("C u = lambda u with lambda = {:.6g}, the {} largest eigenvalue (within {:.1g})",
-                             e.values(j), j == 0 ? "1st" : fmt::format("{}th", j + 1), tolerance),
+                             e.values(j), ordinal(j + 1), tolerance),
                  fmt::format("||C u - (u^T C u) u|| = {:.3g}, u^T C u = {:.6g}", residual, quotient),
                  diagnose_basis(U, X, C, e));
     }

@@ -190,7 +190,7 @@ void expect_orthonormal_basis(lab::Check& c, const std::string& what, const Matr
              "scale them, e.g. by the eigenvalues or their square roots); an SVD's rows of V^T are too");
 }
 
-// "1st", "2nd", "3rd", "4th", ..., "11th", ...
+// "2nd", "3rd", "4th", ..., "11th", "21st", ...
 std::string ordinal(std::size_t n) {
     const std::size_t last = n % 10, tens = n % 100 / 10;
     const char* suffix = tens == 1 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
@@ -208,8 +208,8 @@ void expect_principal_directions(lab::Check& c, const std::string& what, const M
         const double residual = eigen_residual(C, U, j), quotient = rayleigh(C, U, j);
         const bool ok = residual <= tolerance && std::abs(quotient - e.values(j)) <= tolerance;
         c.expect(ok, fmt::format("{}: column {} against the covariance C of the centred data", what, j),
-                 fmt::format("C u = lambda u with lambda = {:.6g}, the {} largest eigenvalue (within {:.1g})",
-                             e.values(j), ordinal(j + 1), tolerance),
+                 fmt::format("C u = lambda u with lambda = {:.6g}, the {}largest eigenvalue (within {:.1g})",
+                             e.values(j), j == 0 ? "" : ordinal(j + 1) + " ", tolerance),
                  fmt::format("||C u - (u^T C u) u|| = {:.3g}, u^T C u = {:.6g}", residual, quotient),
                  diagnose_basis(U, X, C, e));
     }

@@ -16,6 +16,10 @@ namespace io {
 Canvas::Canvas(int width, int height, Color background) : width_(width), height_(height) {
     if (width <= 0 || height <= 0)
         throw std::invalid_argument(fmt::format("Canvas: size {}x{} is empty", width, height));
+    if (width > kMaxSide || height > kMaxSide)
+        throw std::invalid_argument(fmt::format(
+            "Canvas: size {}x{} is more than {} pixels on a side (a figure that large is a mistake in its options)",
+            width, height, kMaxSide));
     rgb_.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
     for (std::size_t i = 0; i < rgb_.size(); i += 3)
         rgb_[i] = background.r, rgb_[i + 1] = background.g, rgb_[i + 2] = background.b;

@@ -17,7 +17,10 @@ public:
         bool operator==(const Color& o) const { return r == o.r && g == o.g && b == o.b; }
         bool operator!=(const Color& o) const { return !(*this == o); }
     };
-    // A width x height canvas filled with `background`.
+    // The largest side a canvas may have: 16,384 pixels (768 MB of RGB at most).
+    static constexpr int kMaxSide = 16384;
+    // A width x height canvas filled with `background`; a std::invalid_argument when a side is
+    // not positive or more than kMaxSide.
     Canvas(int width, int height, Color background = {255, 255, 255});
 
     int width() const { return width_; }    // in pixels

@@ -109,12 +109,40 @@ void draw_footer(Canvas& canvas, const GridOptions& o, int y) {
                 y, high, black, kFooterScale);
 }
 
+// The largest scale and gap: a 28-pixel digit at scale 64 is already 1,792 pixels wide.
+constexpr int kMaxScale = 64;
+constexpr std::size_t kMaxGap = 256;
+
 void check_options(const char* op, const GridOptions& o) {
     if (o.columns == 0 || o.scale <= 0)
         throw std::invalid_argument(
             fmt::format("{}: columns ({}) and scale ({}) must be positive", op, o.columns, o.scale));
+    if (o.scale > kMaxScale)
+        throw std::invalid_argument(
+            fmt::format("{}: GridOptions.scale = {} is out of range: each pixel becomes scale x scale, at most {} x {}",
+                        op, o.scale, kMaxScale, kMaxScale));
+    if (o.gap > kMaxGap)
+        throw std::invalid_argument(fmt::format(
+            "{}: GridOptions.gap = {} is out of range: at most {} pixels between tiles", op, o.gap, kMaxGap));
     if (!o.normalize_each && !(o.hi > o.lo))
         throw std::invalid_argument(fmt::format("{}: the value range [lo, hi] = [{}, {}] is empty", op, o.lo, o.hi));
+}
+
+// The tiles' area, cols x rows tiles of height x width pixels at o.scale with o.gap between them,
+// computed in 64 bits before any of it is drawn: more than Canvas::kMaxSide on a side is an error
+// that names the sizes (and not an int overflow or a picture of terabytes).
+void check_picture_size(const char* op, std::size_t cols, std::size_t rows, std::size_t height, std::size_t width,
+                        const GridOptions& o) {
+    const auto side = [&](std::size_t tiles, std::size_t pixels) -> double {
+        return static_cast<double>(tiles) * (static_cast<double>(pixels) * o.scale + static_cast<double>(o.gap)) +
+               static_cast<double>(o.gap);
+    };
+    const double w = side(cols, width), h = side(rows, height);
+    if (w > Canvas::kMaxSide || h > Canvas::kMaxSide)
+        throw std::invalid_argument(fmt::format(
+            "{}: {} x {} tiles of {} x {} pixels at scale {} make a picture of {:.0f} x {:.0f} pixels, more than {} on "
+            "a side: draw fewer images, or fewer columns, or at a smaller scale",
+            op, cols, rows, height, width, o.scale, w, h, Canvas::kMaxSide));
 }
 }  // namespace
 
@@ -123,6 +151,7 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
     check_options("save_image_grid", o);
     const std::size_t n = image_count("save_image_grid", images, height, width);
     const std::size_t cols = std::min(o.columns, n), rows = (n + cols - 1) / cols;
+    check_picture_size("save_image_grid", cols, rows, height, width, o);
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
               gap = static_cast<int>(o.gap);
     const int grid_w = static_cast<int>(cols) * (tile_w + gap) + gap, top = title_height(o);
@@ -148,6 +177,7 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
         most = std::max(most, image_count(fmt::format("save_image_rows (row '{}')", label), images, height, width));
         label_w = std::max(label_w, Canvas::text_width(label, 2));
     }
+    check_picture_size("save_image_rows", most, rows.size(), height, width, o);
     const int tile_w = static_cast<int>(width) * o.scale, tile_h = static_cast<int>(height) * o.scale,
               gap = static_cast<int>(o.gap);
     const int left = label_w + 16;  // 8 pixels of white either side of the longest label

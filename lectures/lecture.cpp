@@ -77,7 +77,14 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
                             fmt::format("--seed takes a non-negative integer, not '{}'", value));
         } else if (arg == "--out") {
             if (!has_value) usage_error(name, description, default_seed, "--out needs a folder");
-            options.out_dir = argv[++i];
+            const std::string value = argv[++i];
+            // "--out --quick" is a forgotten folder, not a folder named "--quick" (./--quick names one).
+            if (value.empty() || value.rfind("--", 0) == 0)
+                usage_error(name, description, default_seed,
+                            fmt::format("--out needs a folder, not '{}' (a folder whose name starts with -- is "
+                                        "given as ./{})",
+                                        value, value));
+            options.out_dir = value;
         } else if (arg == "--retrain") {
             options.retrain = true;
         } else if (arg == "--detect-anomaly") {

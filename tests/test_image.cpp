@@ -245,3 +245,31 @@ TEST_CASE("errors name the function, the shapes and the path") {
     CHECK_THROWS_CONTAINING(io::save_image_grid(unwritable, xt::zeros<float>({1, 4}), 2, 2), unwritable.c_str());
     CHECK_FALSE(fs::exists(tmp / "x.png"));  // nothing was written by the failed calls
 }
+
+TEST_CASE("an option out of range, or a picture too large to draw, is an error naming it before anything is drawn") {
+    TempDir tmp;
+    const xt::xarray<float> digits = xt::zeros<float>({16, 784});
+    io::GridOptions o;
+    o.scale = 1 << 20;  // 105 TB of pixels, were it drawn
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", digits, 28, 28, o), "save_image_grid",
+                            "GridOptions.scale = 1048576", "at most 64");
+    CHECK_THROWS_CONTAINING(io::save_image_rows(tmp / "x.png", {{"a", digits}}, 28, 28, o), "save_image_rows",
+                            "GridOptions.scale");
+    o.scale = 2;
+    o.gap = std::size_t{1} << 40;
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", digits, 28, 28, o), "GridOptions.gap");
+    // Every option in range, but 16 columns of 28 x 64 = 1,792 pixels: 28,706 pixels wide.
+    o.gap = 2;
+    o.scale = 64;
+    o.columns = 16;
+    CHECK_THROWS_CONTAINING(io::save_image_grid(tmp / "x.png", digits, 28, 28, o), "16 x 1 tiles of 28 x 28",
+                            "28706 x 1796 pixels", "more than 16384");
+    CHECK_THROWS_CONTAINING(io::save_image_rows(tmp / "x.png", {{"a", digits}}, 28, 28, o), "save_image_rows",
+                            "more than 16384");
+    CHECK(!std::filesystem::exists(tmp / "x.png"));
+    // One step inside the bound draws: 9 columns are 9 x 1,794 + 2 = 16,148 pixels.
+    o.columns = 9;
+    CHECK_NOTHROW(io::save_image_grid(tmp / "x.png", xt::zeros<float>({9, 784}), 28, 28, o));
+    CHECK_THROWS_CONTAINING(io::Canvas(io::Canvas::kMaxSide + 1, 1), "more than 16384 pixels on a side");
+    CHECK_NOTHROW(io::Canvas(io::Canvas::kMaxSide, 1));
+}

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "autograd/engine.hpp"
 #include "autograd/shape.hpp"
 
 namespace autograd {
@@ -32,18 +35,41 @@ thread_local std::size_t tape_counter = 0;
 struct TapeEntry {
     std::weak_ptr<const void> node;
     std::size_t index;
+    // A fingerprint of each input's value and of the op's own, when it was recorded: the sweep
+    // compares them before the op's backward runs (a write the version counter did not see).
+    std::vector<std::uint64_t> fingerprints;
 };
 thread_local std::unordered_map<const void*, TapeEntry> tape_indices;
 thread_local std::size_t tape_indices_limit = 1024;
 
+// A 64-bit fingerprint of an array's bytes (a multiply-xor hash, 8 bytes at a time): two values
+// that differ anywhere differ here but with a chance of 2^-64.
 template <class T>
-void set_tape_index(Node<T>& node, std::size_t index) {
+std::uint64_t fingerprint(const xt::xarray<T>& a) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(a.data());
+    const std::size_t n = a.size() * sizeof(T);
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    for (; i < n; ++i) h = (h ^ bytes[i]) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}
+
+template <class T>
+TapeEntry& set_tape_index(Node<T>& node, std::size_t index) {
     if (tape_indices.size() >= tape_indices_limit) {
         for (auto it = tape_indices.begin(); it != tape_indices.end();)
             it = it->second.node.expired() ? tape_indices.erase(it) : std::next(it);
         tape_indices_limit = std::max<std::size_t>(1024, 2 * tape_indices.size());
     }
-    tape_indices[&node] = TapeEntry{node.weak_from_this(), index};
+    TapeEntry& entry = tape_indices[&node];
+    entry = TapeEntry{node.weak_from_this(), index, {}};
+    return entry;
 }
 
 // The node whose backward is running on this thread (nullptr outside a sweep), so that an op
@@ -158,7 +184,12 @@ std::size_t tape_index(const Node<T>& node) {
 template <class T>
 void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<T>>& inputs) {
     const std::size_t index = ++tape_counter;
-    set_tape_index(node, index);
+    TapeEntry& entry = set_tape_index(node, index);
+    // The values the op's backward will read, fingerprinted when it has one (an input requires grad).
+    if (std::any_of(inputs.begin(), inputs.end(), [](const BasicTensor<T>& in) { return in.requires_grad(); })) {
+        for (const auto& in : inputs) entry.fingerprints.push_back(fingerprint(in.value()));
+        entry.fingerprints.push_back(fingerprint(node.value));
+    }
     const std::size_t bad = first_non_finite(node.value);
     if (bad == none) return;
     std::vector<const Node<T>*> ins;
@@ -218,6 +249,27 @@ SweepChecks<T>::~SweepChecks() {
 template <class T>
 void SweepChecks<T>::enter(const Node<T>& node) {
     current_backward<T>() = &node;
+    // A value changed since the op was recorded, which the version check (engine.cpp) did not see:
+    // written through a reference or a pointer that mutable_value() handed out earlier.
+    const auto it = tape_indices.find(&node);
+    if (it == tape_indices.end() || it->second.node.expired()) return;
+    const std::vector<std::uint64_t>& saved = it->second.fingerprints;
+    if (saved.size() != node.inputs.size() + 1) return;
+    for (std::size_t k = 0; k <= node.inputs.size(); ++k) {
+        const xt::xarray<T>& value = k < node.inputs.size() ? node.inputs[k]->value : node.value;
+        if (fingerprint(value) == saved[k]) continue;
+        const std::string what =
+            k < node.inputs.size()
+                ? fmt::format("its input {} {}{}", k, shape_str(shape_of(value)),
+                              node.inputs[k]->name.empty() ? "" : fmt::format(" '{}'", node.inputs[k]->name))
+                : fmt::format("its own value {}", shape_str(shape_of(value)));
+        throw VersionError(fmt::format(
+            "anomaly: {} was recorded, and then {} changed without a call to mutable_value() (its version did not "
+            "move): written through a reference or a pointer that mutable_value() gave out before. Its backward "
+            "would read the new values and give the gradient of a function nobody computed. Call mutable_value() "
+            "again right before each write, so that the change is counted (outside anomaly mode this is not caught)",
+            describe(node), what));
+    }
 }
 
 template <class T>

@@ -57,7 +57,10 @@ public:
     // The value, writable: for optimizers updating a leaf in place. Each call counts as a change
     // (it bumps version()): a graph recorded before it that read this tensor can no longer run its
     // backward (VersionError, engine.hpp). Change weights after backward(), not between the
-    // forward pass and backward().
+    // forward pass and backward(). The count is of calls, not of writes: a reference kept from a
+    // call before the forward pass and written through after it goes unseen, and gives a wrong
+    // gradient, except in anomaly mode (anomaly.hpp), which fingerprints the values each op's
+    // backward reads and throws the VersionError then. Call mutable_value() right before writing.
     Array& mutable_value();
     std::uint64_t version() const;  // how many times mutable_value() was called on this tensor
     Shape shape() const;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "io/atomic_file.hpp"
+#include "io/regular_file.hpp"
 
 namespace io {
 
@@ -38,12 +39,12 @@ std::uint32_t big_endian32(const unsigned char* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
 }
 
-// The size of `path` in bytes; a DataError when it is missing or not a regular file.
+// The size of `path` in bytes; a DataError when it is missing or not a regular file (a folder,
+// a FIFO, a device, a symbolic link loop).
 std::uint64_t file_size_of(const std::string& path) {
+    const std::string what = not_a_regular_file(path);
+    if (!what.empty()) throw DataError(fmt::format("{}: {}", path, what));
     std::error_code ec;
-    const std::filesystem::file_status st = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(st)) throw DataError(fmt::format("{}: no such file", path));
-    if (std::filesystem::is_directory(st)) throw DataError(fmt::format("{}: is a folder, not an IDX file", path));
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
     if (ec) throw DataError(fmt::format("{}: cannot read the file size: {}", path, ec.message()));
     return size;

@@ -1,6 +1,7 @@
 // io.hpp: everything of the io library in one include: the data and what reads and writes files.
 //
 //   atomic_file.hpp      writing a whole file atomically, with the system's reason on failure
+//   regular_file.hpp     what a path is when it is not a regular file
 //   idx.hpp              the IDX file format of MNIST
 //   dataset.hpp          a labelled image set in memory
 //   mnist.hpp            MNIST and Fashion-MNIST from their files into a Dataset
@@ -33,5 +34,6 @@
 #include "io/npz.hpp"
 #include "io/plot.hpp"
 #include "io/png.hpp"
+#include "io/regular_file.hpp"
 #include "io/warp.hpp"
 #include "io/zip.hpp"

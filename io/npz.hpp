@@ -23,11 +23,13 @@
 namespace io {
 
 // Writes `arrays` to `path` (conventionally ending in .npz), each under its name; the folder is
-// made when it does not exist.
+// made when it does not exist. A path that names no file ("", "out/") is a CheckpointError.
 void save_npz(const std::string& path, const std::map<std::string, xt::xarray<float>>& arrays);
 
-// Reads every array of the .npz file `path`, by name. A missing, truncated or corrupt file, or
-// one holding anything but float32 arrays, is a CheckpointError naming the file.
+// Reads every array of the .npz file `path`, by name. A missing, truncated or corrupt file, a
+// path that is not a regular file (a folder, a FIFO, /dev/zero, a symbolic link loop), a file
+// beyond the bounds of io/zip.hpp, or one holding anything but float32 arrays, is a
+// CheckpointError naming the file and what is wrong.
 std::map<std::string, xt::xarray<float>> load_npz(const std::string& path);
 
 }  // namespace io

@@ -1,7 +1,11 @@
 // zip.cpp: writing a stored zip archive, and reading one back through its central directory.
 #include "io/zip.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <map>
+#include <set>
 
 #include <zlib.h>
 
@@ -80,23 +84,62 @@ std::string zip_stored(const std::vector<ZipMember>& members) {
 }
 
 // ---- reading -------------------------------------------------------------------------------------
+namespace {
+// Where the end record starts. It is the last 22 bytes, unless the archive has a comment after
+// it; then it is the signature whose comment reaches exactly to the end of the file. A second
+// such signature further back would hold the first inside its own comment: which directory is
+// the archive's is then a guess, so it is refused.
+std::size_t find_end_record(const Reader& r) {
+    const std::string& data = r.data;
+    if (data.size() < 22)
+        throw CheckpointError(fmt::format("{}: not a valid .npz file (only {} bytes)", r.path, data.size()));
+    const std::size_t last = data.size() - 22, first = last > 0xFFFF ? last - 0xFFFF : 0;
+    auto ends_the_file = [&](std::size_t at) {
+        return r.get(at, 4) == kEndRecord && at + 22 + r.get(at + 20, 2) == data.size();
+    };
+    std::size_t end = last + 1;
+    for (std::size_t at = last + 1; at-- > first;) {
+        if (!ends_the_file(at)) continue;
+        if (end <= last)
+            throw CheckpointError(
+                fmt::format("{}: two zip end records, at bytes {} and {}: the one at {} is hidden in the archive "
+                            "comment of the other (a tampered file?)",
+                            r.path, at, end, end));
+        end = at;
+    }
+    if (end > last) throw CheckpointError(fmt::format("{}: not a valid .npz file (no zip directory found)", r.path));
+    return end;
+}
+}  // namespace
+
 std::vector<ZipMember> unzip_stored(const std::string& data, const std::string& path) {
     const Reader r{data, path};
-    // The end record is the last 22 bytes, unless the archive has a comment after it.
-    if (data.size() < 22)
-        throw CheckpointError(fmt::format("{}: not a valid .npz file (only {} bytes)", path, data.size()));
-    std::size_t end = data.size() - 22;
-    while (r.get(end, 4) != kEndRecord) {
-        if (end == 0 || data.size() - end > 22 + 0xFFFF)
-            throw CheckpointError(fmt::format("{}: not a valid .npz file (no zip directory found)", path));
-        --end;
-    }
-    const std::size_t count = r.get(end + 10, 2);
-    std::size_t at = r.get(end + 16, 4);  // the central directory
+    if (data.size() > kMaxZipBytes)
+        throw CheckpointError(fmt::format("{}: {} bytes, more than the {} an .npz file read here may hold", path,
+                                          data.size(), kMaxZipBytes));
+    const std::size_t end = find_end_record(r);
+    // The end record's own fields must agree: one disk, its count of entries on it and in all,
+    // and a directory that ends where the end record starts.
+    const std::size_t count = r.get(end + 10, 2), dir_size = r.get(end + 12, 4), dir_offset = r.get(end + 16, 4);
+    if (r.get(end + 4, 2) != 0 || r.get(end + 6, 2) != 0 || r.get(end + 8, 2) != count)
+        throw CheckpointError(fmt::format(
+            "{}: the zip end record counts {} entries in all but {} on this disk (split archives are not read)", path,
+            count, r.get(end + 8, 2)));
+    if (count > kMaxZipMembers)
+        throw CheckpointError(fmt::format("{}: {} members, more than the {} an .npz file read here may hold", path,
+                                          count, kMaxZipMembers));
+    if (dir_offset > end || dir_size != end - dir_offset)
+        throw CheckpointError(
+            fmt::format("{}: the zip end record at byte {} says the directory is {} bytes from byte {}, which does "
+                        "not end where the end record starts (corrupt directory)",
+                        path, end, dir_size, dir_offset));
     std::vector<ZipMember> members;
-    std::uint64_t total = 0;
+    std::map<std::uint64_t, std::pair<std::uint64_t, std::size_t>> taken;  // first byte -> (end, member)
+    std::set<std::string> names;
+    std::size_t at = dir_offset;
     for (std::size_t k = 0; k < count; ++k) {
-        if (r.get(at, 4) != kCentralHeader) throw CheckpointError(fmt::format("{}: corrupt zip directory", path));
+        if (at >= end || r.get(at, 4) != kCentralHeader)
+            throw CheckpointError(fmt::format("{}: corrupt zip directory", path));
         const std::uint64_t method = r.get(at + 10, 2), crc = r.get(at + 16, 4);
         std::uint64_t size = r.get(at + 20, 4);
         const std::size_t name_len = r.get(at + 28, 2), extra_len = r.get(at + 30, 2), comment_len = r.get(at + 32, 2);
@@ -119,24 +162,43 @@ std::vector<ZipMember> unzip_stored(const std::string& data, const std::string& 
                 fmt::format("{}: member '{}' is compressed; save with numpy.savez, not savez_compressed", path, name));
         if (r.get(local, 4) != kLocalHeader)
             throw CheckpointError(fmt::format("{}: corrupt zip member '{}'", path, name));
-        const std::uint64_t start = local + 30 + r.get(local + 26, 2) + r.get(local + 28, 2);
+        const std::uint64_t local_name_len = r.get(local + 26, 2);
+        const std::uint64_t start = local + 30 + local_name_len + r.get(local + 28, 2);
         if (start > data.size() || size > data.size() - start)
             throw CheckpointError(
                 fmt::format("{}: member '{}' runs past the end of the file (truncated?)", path, name));
-        // Members may not overlap (a crafted directory could otherwise name one block thousands
-        // of times): together they must fit in the file.
-        total += size;
-        if (total > data.size())
+        if (start + size > dir_offset)
             throw CheckpointError(
-                fmt::format("{}: the members add up to more than the file holds (corrupt directory)", path));
-        for (const auto& m : members)
-            if (m.first == name) throw CheckpointError(fmt::format("{}: member '{}' appears twice", path, name));
+                fmt::format("{}: member '{}' runs into the zip directory (corrupt directory)", path, name));
+        // Members may not overlap (a crafted directory could otherwise name one block thousands
+        // of times, or one member under two names): each takes its bytes, header included.
+        const auto next = taken.lower_bound(local);
+        if (next != taken.end() && next->first < start + size)
+            throw CheckpointError(
+                fmt::format("{}: members '{}' and '{}' overlap (from bytes {} and {}; corrupt directory)", path,
+                            members[next->second.second].first, name, next->first, local));
+        if (next != taken.begin() && std::prev(next)->second.first > local)
+            throw CheckpointError(
+                fmt::format("{}: members '{}' and '{}' overlap (from bytes {} and {}; corrupt directory)", path,
+                            members[std::prev(next)->second.second].first, name, std::prev(next)->first, local));
+        taken[local] = {start + size, members.size()};
+        // The local header repeats the name; Python's zipfile refuses an archive where they differ.
+        if (data.compare(local + 30, local_name_len, name) != 0)
+            throw CheckpointError(fmt::format(
+                "{}: member '{}' is named '{}' in its local header: the zip directory and the member disagree", path,
+                name, data.substr(local + 30, std::min<std::uint64_t>(local_name_len, 80))));
+        if (!names.insert(name).second) throw CheckpointError(fmt::format("{}: member '{}' appears twice", path, name));
         std::string bytes = data.substr(start, size);
         if (crc_of(bytes) != crc)
             throw CheckpointError(fmt::format("{}: member '{}' is corrupt (CRC mismatch)", path, name));
         members.emplace_back(name, std::move(bytes));
         at += 46 + name_len + extra_len + comment_len;
     }
+    if (at > end) throw CheckpointError(fmt::format("{}: corrupt zip directory", path));
+    if (at < end)
+        throw CheckpointError(
+            fmt::format("{}: the zip end record counts {} {}, but the directory holds more (a member left out?)", path,
+                        count, count == 1 ? "entry" : "entries"));
     return members;
 }
 

@@ -61,6 +61,8 @@ TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {
     Generator gen(3);
     nn::Sequential m = small_model(gen);
     CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "none.npz"), "none.npz", "cannot open");
+    const std::string folder = dir.path.string();
+    CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, folder), folder.c_str(), "is a folder");
     write_bytes(dir / "empty.npz", "");
     CHECK_THROWS_CONTAINING(nn::load_checkpoint(m, dir / "empty.npz"), "empty.npz", "not a valid .npz");
     write_bytes(dir / "text.npz", std::string(200, 'x'));
@@ -126,4 +128,14 @@ TEST_CASE("on a full disk a save fails with the system's reason, naming the file
     nn::Sequential back = small_model(gen);
     nn::load_checkpoint(back, path);  // still the first model, whole
     CHECK(back.parameters()[0].value() == a.parameters()[0].value());
+}
+
+TEST_CASE("a path that names no file is a CheckpointError when saving") {
+    TempDir dir;
+    Generator gen(4);
+    nn::Sequential m = small_model(gen);
+    CHECK_THROWS_AS(nn::save_checkpoint(m, ""), io::CheckpointError);
+    CHECK_THROWS_CONTAINING(nn::save_checkpoint(m, ""), "cannot save a checkpoint to an empty path");
+    CHECK_THROWS_AS(nn::save_checkpoint(m, dir / "sub/"), io::CheckpointError);
+    CHECK_THROWS_CONTAINING(nn::save_checkpoint(m, dir / "sub/"), "sub/", "not a file name to write to");
 }

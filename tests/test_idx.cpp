@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xtensor/xbuilder.hpp>
@@ -70,6 +71,14 @@ TEST_CASE("corrupt files are DataErrors naming the file and the problem") {
     SUBCASE("a folder") {
         const std::string folder = dir.path.string();
         CHECK_THROWS_CONTAINING(io::read_idx(folder), folder.c_str(), "is a folder");
+    }
+    SUBCASE("a symbolic link loop, a FIFO, a device") {
+        std::filesystem::create_symlink("loop.idx", dir / "loop.idx");
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "loop.idx"), "loop.idx", "is a symbolic link loop",
+                                "too many levels of symbolic links");
+        REQUIRE(::mkfifo((dir / "fifo.idx").c_str(), 0600) == 0);
+        CHECK_THROWS_CONTAINING(io::read_idx(dir / "fifo.idx"), "fifo.idx", "is a FIFO, not a regular file");
+        CHECK_THROWS_CONTAINING(io::read_idx("/dev/null"), "/dev/null", "is a character device");
     }
     SUBCASE("empty file") {
         write_bytes(dir / "empty.idx", "");

@@ -1,8 +1,15 @@
 // io/npz.cpp: files written by numpy.savez, and crafted archives: every byte of a good file
-// changed, overlapping members, lying .npy headers.
+// changed, overlapping members, lying .npy headers; paths that are not regular files, and files
+// beyond the bounds.
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.hpp"
 #include "io/npz.hpp"
@@ -61,4 +68,60 @@ TEST_CASE("crafted archives: every byte of a good file changed, overlapping memb
     lying += header + std::string(8, '\0');
     write_bytes(dir / "shape.npz", io::zip_stored({{"w.npy", lying}}));
     CHECK_THROWS_CONTAINING(io::load_npz(dir / "shape.npz"), "shape.npz", "'w'", "more than 2147483648 elements");
+}
+
+namespace {
+// The message of the exception `f` throws, or "" when it throws none.
+template <class F>
+std::string message_of(const F& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST_CASE("paths that are not regular files are refused before anything is read") {
+    TempDir dir;
+    // A FIFO: a reader that opened it would wait for a writer forever. A child stands ready as the
+    // writer, so that such a reader gets a broken archive and fails this test instead of hanging.
+    const std::string fifo = dir / "fifo.npz";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const pid_t writer = ::fork();
+    REQUIRE(writer >= 0);
+    if (writer == 0) {
+        ::alarm(60);
+        const int fd = ::open(fifo.c_str(), O_WRONLY);  // waits for a reader
+        if (fd >= 0) ::close(fd);
+        ::_exit(0);
+    }
+    CHECK_THROWS_CONTAINING(io::load_npz(fifo), fifo.c_str(), "is a FIFO, not a regular file");
+    const int release = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // lets the writer's open return
+    int status = 0;
+    ::waitpid(writer, &status, 0);
+    if (release >= 0) ::close(release);
+    // Devices: /dev/null first, since a reader that opened /dev/zero would read until the memory ran out.
+    const std::string null_device = message_of([] { io::load_npz("/dev/null"); });
+    REQUIRE_MESSAGE(null_device.find("/dev/null: cannot open the checkpoint: is a character device, not a regular "
+                                     "file") != std::string::npos,
+                    null_device);
+    CHECK_THROWS_CONTAINING(io::load_npz("/dev/zero"), "/dev/zero", "is a character device");
+    // A folder, and a symbolic link to itself.
+    const std::string folder = dir.path.string();
+    CHECK_THROWS_CONTAINING(io::load_npz(folder), folder.c_str(), "is a folder");
+    std::filesystem::create_symlink("loop.npz", dir / "loop.npz");
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "loop.npz"), "loop.npz", "is a symbolic link loop",
+                            "too many levels of symbolic links");
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "none.npz"), "none.npz", "cannot open the checkpoint: no such file");
+}
+
+TEST_CASE("a file larger than an .npz read here may hold is refused before it is read") {
+    TempDir dir;
+    // A sparse file: its size is the bound plus one byte, with no disk space behind it.
+    write_bytes(dir / "big.npz", "");
+    std::filesystem::resize_file(dir / "big.npz", io::kMaxZipBytes + 1);
+    CHECK_THROWS_CONTAINING(io::load_npz(dir / "big.npz"), "big.npz",
+                            "268435457 bytes, more than the 268435456 an .npz file read here may hold");
 }

@@ -145,8 +145,8 @@ int main(int argc, char** argv) try {
     lecture::section("MNIST");
     // --quick (the test suite) trains on the first 3,000 images for 10 epochs and tests on 1,000.
     const std::size_t train_limit = opt.quick ? 3000 : 0, test_limit = opt.quick ? 1000 : 0;
-    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, train_limit);
-    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, test_limit);
+    const io::Dataset train = lecture::load_mnist(opt, /*train=*/true, /*images=*/train_limit);
+    const io::Dataset test = lecture::load_mnist(opt, /*train=*/false, /*images=*/test_limit);
     fmt::print("{} training images, {} test images, {} pixels each\n", train.size(), test.size(),
                train.images.shape()[1]);
 

@@ -283,11 +283,12 @@ struct Mnist32 {
 
 // Lamúrias, "PCA vs autoencoder": K numbers per MNIST digit through PCA-K, a linear autoencoder
 // and a nonlinear one; returns the three and their errors.
-Mnist32 pca_against_autoencoders(std::size_t K, bool quick, Generator& gen) {
+Mnist32 pca_against_autoencoders(std::size_t K, const lecture::Options& opt, Generator& gen) {
+    const bool quick = opt.quick;
     lecture::section("Lamúrias, PCA vs autoencoder: MNIST with 32 code units");
     // --quick: 5,000 training images and 1,000 test images, with more epochs (40 and 30).
-    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 5000 : 0);
-    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, quick ? 1000 : 0);
+    const io::Dataset train = lecture::load_mnist(opt, /*train=*/true, /*images=*/quick ? 5000 : 0);
+    const io::Dataset test = lecture::load_mnist(opt, /*train=*/false, /*images=*/quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
 
     // PCA-32: x_hat = mu + U U^T (x - mu), U (D, K) the top K eigenvectors of the training
@@ -420,7 +421,7 @@ int main(int argc, char** argv) try {
 
     // ---- Part 2, Lamúrias "PCA vs autoencoder": 32 numbers per MNIST digit ----
     const std::size_t K = 32;
-    Mnist32 m = pca_against_autoencoders(K, opt.quick, gen);
+    Mnist32 m = pca_against_autoencoders(K, opt, gen);
     draw_mnist(m, K, out_dir);
 
     // ---- Verdict ----

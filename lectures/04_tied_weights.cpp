@@ -84,7 +84,7 @@ int main(int argc, char** argv) try {
     }
     // W1 as both models start (the untied one holds a copy), for the figure of what training changed.
     const xt::xarray<float> W1_start = tied.encoders[0]->weight.value();  // (D, H1)
-    const io::Dataset probe = io::load_mnist(io::default_mnist_dir(), /*train=*/false, 64);
+    const io::Dataset probe = lecture::load_mnist(opt, /*train=*/false, /*images=*/64);
     const Tensor xp(probe.images);  // (64, D)
     Tensor loss_tied = mse_loss(tied(xp), xp, Reduction::Mean), loss_untied = mse_loss(untied(xp), xp, Reduction::Mean);
     loss_tied.backward();
@@ -118,8 +118,8 @@ int main(int argc, char** argv) try {
     // The untied model starts from the numbers copied above (W4 = W1^T, W3 = W2^T), so both
     // start from the same function, see the same batches, and differ only in what is shared.
     // --quick: 3,000 training images and 1,000 test images.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 3000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     const std::size_t epochs = opt.quick ? 12 : 10;
     const std::uint64_t shuffle_seed = gen.next_u64();  // both see the batches in the same order
     lecture::section(

@@ -335,8 +335,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 10,000 training images and 1,000 test images.
-    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 10000 : 0);
-    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 10000 : 0);
+    const io::Dataset test = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train.size(), test.size());
     // Every phase trains for E epochs, and so does the end-to-end model (whose epoch costs about
     // what an epoch of phase 1 and one of phase 2 cost together).

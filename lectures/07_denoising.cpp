@@ -84,8 +84,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 8,000 training images, 1,000 test images, 8 epochs (5 models; about 1.6 s each).
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 8000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 8000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 8 : 5;
     const std::vector<std::size_t> widths{784, 256, 64};  // the autoencoder of mnist_autoencoder

@@ -162,11 +162,12 @@ struct Mnist {
 };
 
 // The data: loads MNIST (--quick: fewer images) and prints the sizes; returns both sets.
-Mnist load_data(bool quick) {
+Mnist load_data(const lecture::Options& opt) {
+    const bool quick = opt.quick;
     lecture::section("MNIST");
     // --quick: the first 4,000 training images, and every tenth test image (1,000).
-    Mnist d{io::load_mnist(io::default_mnist_dir(), /*train=*/true, quick ? 4000 : 0),
-            every_kth(io::load_mnist(io::default_mnist_dir(), /*train=*/false), quick ? 10 : 1)};
+    Mnist d{lecture::load_mnist(opt, /*train=*/true, /*images=*/quick ? 4000 : 0),
+            every_kth(lecture::load_mnist(opt, /*train=*/false, /*images=*/0), quick ? 10 : 1)};
     fmt::print("{} training images, {} test images\n", d.train_set.size(), d.test_set.size());
     return d;
 }
@@ -526,7 +527,7 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // ---- The data ----
-    const Mnist data = load_data(opt.quick);
+    const Mnist data = load_data(opt);
 
     // ---- Scott slide 23: an overcomplete architecture ----
     Overcomplete three = overcomplete_models(gen);

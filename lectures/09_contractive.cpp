@@ -573,8 +573,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // --quick: 6,000 training images and 1,000 test images.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 6000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 6000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slide 24: the penalty, written out ----

@@ -604,8 +604,8 @@ int main(int argc, char** argv) try {
 
     // ---- The data ----
     // --quick: 5,000 training images and 1,000 test images.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 5000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
 
     // ---- Scott slides 25, 27-28: the model and its loss ----

@@ -142,9 +142,9 @@ int main(int argc, char** argv) try {
     // ---- The codes to embed ----
     // The autoencoder of mnist_autoencoder (784-256-64-256-784, ReLU, sigmoid output), trained
     // here for a few epochs; its 64-number codes of the first test digits are what we look at.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 5000 : 0);
     const std::size_t n = opt.quick ? 500 : 1500;
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, n);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/n);
     lecture::section(fmt::format("the autoencoder 784-256-64-256-784 ({} training images)", train_set.size()));
     models::MLPAutoencoder ae({784, 256, 64}, gen);
     // mnist_autoencoder's training loop (Adam 1e-3 on the square loss), as nn::fit_autoencoder.

@@ -291,8 +291,8 @@ int main(int argc, char** argv) try {
     Generator sampler(opt.seed + 1000);  // the draws x ~ p(x | h), apart from training's randomness
 
     // --quick: 4,000 training images and 1,000 test images.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 4000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 4000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     const std::size_t epochs = opt.quick ? 8 : 5;
 

@@ -73,8 +73,8 @@ int main(int argc, char** argv) try {
 
     // ---- The data, and the judge ----
     // --quick: 10,000 training images. The judge always sees all the test images it is given.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 10000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 10000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 2000 : 0);
     const std::size_t n_eval = opt.quick ? 2000 : 5000;  // samples per evaluation
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
 

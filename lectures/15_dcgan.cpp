@@ -541,8 +541,8 @@ int main(int argc, char** argv) try {
     Generator gen(opt.seed);
 
     // ---- The data, and the judge of lecture gan_mnist ----
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 5000 : 0);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 2000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 5000 : 0);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 2000 : 0);
     const std::size_t n_eval = opt.quick ? 1000 : 5000;
     fmt::print("{} training images, {} test images\n", train_set.size(), test_set.size());
     Judging judging = fit_the_judge(opt, train_set, test_set, n_eval);

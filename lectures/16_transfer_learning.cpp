@@ -28,6 +28,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,12 @@ io::Dataset five_digits(const io::Dataset& data, std::size_t first) {
     return out;
 }
 
-// The rows order[0 .. n) of `data`: the n images whose labels we pay for.
+// The rows order[0 .. n) of `data`: the n images whose labels we pay for. A pool smaller than the
+// label budget is an error that says so (a copy of MNIST with too few images of these digits).
 io::Dataset labelled_subset(const io::Dataset& data, const std::vector<std::size_t>& order, std::size_t n) {
+    if (n > order.size() || order.size() > data.size())
+        throw std::invalid_argument(fmt::format(
+            "a budget of {} labels needs as many images of the target digits, and the pool holds {}", n, data.size()));
     const std::vector<std::size_t> index(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n));
     io::Dataset out;
     out.images = data.batch(index).value();  // (n, D)
@@ -167,8 +172,8 @@ int main(int argc, char** argv) try {
     // ---- The data: two tasks from one data set ----
     // Source task: the digits 0-4. Target task: the digits 5-9, relabelled 0-4 (5 -> 0, ..., 9 -> 4).
     const std::size_t source_first = 0, target_first = 5;
-    const io::Dataset train = io::load_mnist(io::default_mnist_dir(), /*train=*/true);
-    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false);
+    const io::Dataset train = lecture::load_mnist(opt, /*train=*/true, /*images=*/0);
+    const io::Dataset test = lecture::load_mnist(opt, /*train=*/false, /*images=*/0);
     const io::Dataset source_train = five_digits(train, source_first), source_test = five_digits(test, source_first);
     const io::Dataset target_pool = five_digits(train, target_first), target_test = five_digits(test, target_first);
     fmt::print("source task, digits {}-{}: {} training and {} test images\n", source_first, source_first + 4,

@@ -108,8 +108,8 @@ int main(int argc, char** argv) try {
 
     // ---- The data ----
     // --quick: 3,000 training images, 1,000 test images, one seed, one epoch.
-    const io::Dataset train_set = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 3000 : 20000);
-    const io::Dataset test_set = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 0);
+    const io::Dataset train_set = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 3000 : 20000);
+    const io::Dataset test_set = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 0);
     fmt::print("\n{} training images, {} test images\n", train_set.size(), test_set.size());
     const xt::xarray<float> probe = xt::view(test_set.images, xt::range(0, 500), xt::all());  // (500, 784)
     const double real_energy = models::checkerboard_energy(probe, 28, 28);

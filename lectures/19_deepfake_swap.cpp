@@ -191,8 +191,8 @@ int main(int argc, char** argv) try {
     // thickened by a 3x3 grey dilation (y = max over the 3x3 square). No digit appears in both:
     // the models never see the same digit in the two styles.
     // --quick: 6,000 images per identity, 1,000 test images; the default 30,000, 2,000; 6 epochs each.
-    const io::Dataset all = io::load_mnist(io::default_mnist_dir(), /*train=*/true, opt.quick ? 12000 : 0);
-    const io::Dataset test = io::load_mnist(io::default_mnist_dir(), /*train=*/false, opt.quick ? 1000 : 2000);
+    const io::Dataset all = lecture::load_mnist(opt, /*train=*/true, /*images=*/opt.quick ? 12000 : 0);
+    const io::Dataset test = lecture::load_mnist(opt, /*train=*/false, /*images=*/opt.quick ? 1000 : 2000);
     const std::size_t half = all.size() / 2;
     io::Dataset ident_a, ident_b;
     ident_a.images = xt::view(all.images, xt::range(0, half), xt::all());                                // (N/2, D)

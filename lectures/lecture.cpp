@@ -12,6 +12,7 @@
 #include "autograd/anomaly.hpp"
 #include "autograd/blas_kernels.hpp"
 #include "io/atomic_file.hpp"
+#include "io/mnist.hpp"
 
 // The project's version (`git describe --always --dirty` when the build was made) and the build's
 // settings: version.cpp.in.
@@ -45,6 +46,13 @@ std::string usage(const std::string& name, const std::string& description, std::
         name, description, default_seed, name);
 }
 
+// 60000 -> "60,000".
+std::string grouped(std::size_t n) {
+    std::string digits = std::to_string(n);
+    for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+    return digits;
+}
+
 [[noreturn]] void usage_error(const std::string& name, const std::string& description, std::uint64_t default_seed,
                               const std::string& problem) {
     fmt::print(stderr, "{}: {}\n\n{}", name, problem, usage(name, description, default_seed));
@@ -56,6 +64,7 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
                    const std::string& description) {
     check_blas_kernels();
     Options options;
+    options.name = name;
     options.seed = default_seed;
     options.out_dir = "out/" + name;
     for (int i = 1; i < argc; ++i) {
@@ -104,6 +113,24 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
         fmt::print("anomaly detection on: every op and every backward checks for NaN and Inf (slower)\n");
     }
     return options;
+}
+
+io::Dataset load_mnist(const Options& options, bool train, std::size_t images) {
+    const std::size_t all = train ? 60000 : 10000;  // MNIST's sizes
+    const std::size_t needed = images > 0 ? images : all;
+    const std::string dir = io::default_mnist_dir();
+    io::Dataset data = io::load_mnist(dir, train, needed);
+    if (data.size() < needed) {
+        const char* env = std::getenv("MNIST_DIR");
+        const bool from_env = env != nullptr && *env != '\0';
+        const std::string where = from_env ? "MNIST_DIR=" + dir : dir;
+        std::fflush(stdout);
+        fmt::print(stderr, "\n{} needs at least {} {} images{} ({} holds {}): use the full MNIST (./lab fetch mnist)\n",
+                   options.name, grouped(needed), train ? "training" : "test", options.quick ? " with --quick" : "",
+                   where, grouped(data.size()));
+        std::exit(2);
+    }
+    return data;
 }
 
 std::string make_out_dir(const Options& options) {

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "io/dataset.hpp"
+
 namespace lecture {
 
 struct Options {
+    std::string name;             // the lecture's name, as parse_args was given it
     bool quick = false;           // --quick: a smaller run for the test suite
     std::uint64_t seed = 0;       // --seed N: the seed of the lecture's Generator
     std::string out_dir;          // --out DIR: where figures go (default out/<lecture>)
@@ -26,6 +29,17 @@ struct Options {
 // error naming it. The run is slower, so it is for finding where a NaN loss came from.
 Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
                    const std::string& description);
+
+// MNIST's training set (`train`) or test set from io::default_mnist_dir(): the first `images`
+// images, or with 0 all of them (60,000 training and 10,000 test images). A lecture asks for what
+// its run needs, in --quick and in the default run: its thresholds, batches and samples are set
+// for that many images, so a folder that holds fewer (a small copy named by MNIST_DIR) stops the
+// run here, with exit status 2 and
+//   transfer_learning needs at least 60,000 training images (MNIST_DIR=/tmp/five holds 5): use the
+//   full MNIST (./lab fetch mnist)
+// rather than later, inside a batch or a sample, with an index out of range. A missing or damaged
+// file is io::load_mnist's DataError.
+io::Dataset load_mnist(const Options& options, bool train, std::size_t images);
 
 // Creates the output folder (and its parents) and returns its path.
 std::string make_out_dir(const Options& options);

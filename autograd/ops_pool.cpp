@@ -60,7 +60,7 @@ Shape checked_upsample(const char* op, const BasicTensor<T>& x, std::size_t fact
 // floor(s) and the next pixel.
 template <class T>
 xt::xarray<T> interpolation_matrix(std::size_t n, std::size_t f) {
-    xt::xarray<T> A = allocate<T>("upsample_bilinear2d", {n * f, n});  // n f is checked_upsample's
+    xt::xarray<T> A = allocate<T>("upsample_bilinear2d", {n * f, n});  // n f: checked by checked_upsample
     A.fill(T(0));
     for (std::size_t o = 0; o < n * f; ++o) {
         const double s = std::max(0.0, (static_cast<double>(o) + 0.5) / static_cast<double>(f) - 0.5);

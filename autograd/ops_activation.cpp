@@ -106,7 +106,8 @@ BasicTensor<T> clamp(const BasicTensor<T>& a, double lo, double hi) {
 template <class T>
 BasicTensor<T> where(const xt::xarray<bool>& mask, const BasicTensor<T>& a, const BasicTensor<T>& b) {
     check_defined("where", a), check_defined("where", b);
-    broadcast_shapes("where", broadcast_shapes("where", shape_of(mask), a.shape()), b.shape());
+    checked_numel("where", broadcast_shapes("where", broadcast_shapes("where", shape_of(mask), a.shape()), b.shape()),
+                  sizeof(T));
     xt::xarray<T> out = xt::where(mask, a.value(), b.value());
     return record<T>(
         "where", std::move(out), {a, b}, [mask, a, b](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {

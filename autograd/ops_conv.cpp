@@ -39,14 +39,15 @@ constexpr std::size_t kWorkspaceBytes = std::size_t{1} << 20;
 // How many images to put through the workspace at once, when one image needs `per_image` elements.
 template <class T>
 std::size_t images_per_chunk(std::size_t per_image, std::size_t N) {
-    const std::size_t fit = kWorkspaceBytes / std::max<std::size_t>(1, per_image * sizeof(T));
+    const std::size_t fit = kWorkspaceBytes / sizeof(T) / std::max<std::size_t>(1, per_image);
     return std::clamp<std::size_t>(fit, 1, std::max<std::size_t>(N, 1));
 }
 
-// Uninitialised scratch memory (a std::vector would zero it on every call).
+// Uninitialised scratch memory of `shape`'s size (a std::vector would zero it on every call); a
+// ShapeError naming `op` when the size overflows.
 template <class T>
-std::unique_ptr<T[]> scratch(std::size_t n) {
-    return std::unique_ptr<T[]>(new T[n]);
+std::unique_ptr<T[]> scratch(const char* op, const Shape& shape) {
+    return std::unique_ptr<T[]>(new T[checked_numel(op, shape, sizeof(T))]);
 }
 
 // a (N, A, L) -> to (A, n L) for the images [n0, n0 + n): axes 0 and 1 swapped, one chunk.
@@ -94,14 +95,16 @@ BasicTensor<T> channel_sums(const BasicTensor<T>& grad_out) {
 // (a stride-1 transposed convolution is the convolution with the kernel flipped and the channels
 // swapped, over the input padded by d (k - 1) - p), and conv2d_weight reads the same shifted rows.
 struct Shifted {
+    const char* op;            // the op it serves, for the messages
     std::size_t C, H, W;       // the input's channels and size
     std::size_t kh, kw, d;     // the kernel and its dilation
     std::size_t ph, pw;        // the zeros added above and below, left and right
     std::size_t Hp, Wp, grid;  // the padded image, and its pixels
     std::size_t Ho, Wo;        // the output's size
-    Shifted(std::size_t C_, std::size_t H_, std::size_t W_, std::size_t kh_, std::size_t kw_, std::size_t d_,
-            std::size_t ph_, std::size_t pw_)
-        : C(C_),
+    Shifted(const char* op_, std::size_t C_, std::size_t H_, std::size_t W_, std::size_t kh_, std::size_t kw_,
+            std::size_t d_, std::size_t ph_, std::size_t pw_)
+        : op(op_),
+          C(C_),
           H(H_),
           W(W_),
           kh(kh_),
@@ -109,11 +112,13 @@ struct Shifted {
           d(d_),
           ph(ph_),
           pw(pw_),
-          Hp(H_ + 2 * ph_),
-          Wp(W_ + 2 * pw_),
-          grid(Hp * Wp),
+          Hp(checked_add(op_, "the padded image", H_, checked_mul(op_, "the padding on both sides", 2, ph_))),
+          Wp(checked_add(op_, "the padded image", W_, checked_mul(op_, "the padding on both sides", 2, pw_))),
+          grid(checked_mul(op_, "the padded image", Hp, Wp)),
           Ho(Hp - d_ * (kh_ - 1)),
-          Wo(Wp - d_ * (kw_ - 1)) {}
+          Wo(Wp - d_ * (kw_ - 1)) {
+        checked_add(op, "the padded image and its largest shift", grid, shift(kh - 1, kw - 1));  // so row(1) fits
+    }
     std::size_t shift(std::size_t a, std::size_t b) const { return a * d * Wp + b * d; }
     // A padded row's length for n images: their grids and room for the largest shift.
     std::size_t row(std::size_t n) const { return n * grid + shift(kh - 1, kw - 1); }
@@ -135,8 +140,8 @@ void pad_rows(const T* x, const Shifted& s, std::size_t n0, std::size_t n, T* xp
 // y (N, O, Ho, Wo) = the correlation of x (N, C, H, W) with taps (kh kw, O, C), plus the bias.
 template <class T>
 void correlate_shifted(const T* x, std::size_t N, const Shifted& s, const T* taps, std::size_t O, const T* bias, T* y) {
-    const std::size_t chunk = images_per_chunk<T>((s.C + O) * s.grid, N);
-    const auto xpad = scratch<T>(s.C * s.row(chunk)), out = scratch<T>(O * chunk * s.grid);
+    const std::size_t chunk = images_per_chunk<T>(checked_mul(s.op, "the padded images", s.C + O, s.grid), N);
+    const auto xpad = scratch<T>(s.op, {s.C, s.row(chunk)}), out = scratch<T>(s.op, {O, chunk, s.grid});
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0), row = s.row(n), span = n * s.grid;
         pad_rows(x, s, n0, n, xpad.get());
@@ -165,8 +170,8 @@ template <class T>
 xt::xarray<T> weight_shifted(const T* x, std::size_t N, const Shifted& s, const T* g, std::size_t O) {
     const std::size_t taps = s.kh * s.kw;
     std::vector<T> per_tap(taps * O * s.C, T(0));  // (kh kw, O, C)
-    const std::size_t chunk = images_per_chunk<T>((s.C + O) * s.grid, N);
-    const auto xpad = scratch<T>(s.C * s.row(chunk)), gpad = scratch<T>(O * chunk * s.grid);
+    const std::size_t chunk = images_per_chunk<T>(checked_mul(s.op, "the padded images", s.C + O, s.grid), N);
+    const auto xpad = scratch<T>(s.op, {s.C, s.row(chunk)}), gpad = scratch<T>(s.op, {O, chunk, s.grid});
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0), row = s.row(n), span = n * s.grid;
         pad_rows(x, s, n0, n, xpad.get());
@@ -234,14 +239,14 @@ xt::xarray<T> conv_forward(const xt::xarray<T>& x, const xt::xarray<T>& w, const
                            std::size_t Ho, std::size_t Wo) {
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3], K = C * kh * kw, L = Ho * Wo;
-    xt::xarray<T> y = xt::xarray<T>::from_shape({N, O, Ho, Wo});
+    xt::xarray<T> y = allocate<T>("conv2d", {N, O, Ho, Wo});
     if (conv_shifts(geom, C)) {
-        const Shifted s(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding);
+        const Shifted s("conv2d", C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding);
         correlate_shifted(x.data(), N, s, taps_of(w, /*transposed=*/false).data(), O, bias, y.data());
         return y;
     }
-    const std::size_t chunk = images_per_chunk<T>(K * L, N);
-    const auto cols = scratch<T>(K * chunk * L), out = scratch<T>(O * chunk * L);
+    const std::size_t chunk = images_per_chunk<T>(checked_mul("conv2d", "the column matrix", K, L), N);
+    const auto cols = scratch<T>("conv2d", {K, chunk, L}), out = scratch<T>("conv2d", {O, chunk, L});
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0);
         const Patches p{n, C, H, W, kh, kw, Ho, Wo};
@@ -265,8 +270,9 @@ void transposed_by_products(const xt::xarray<T>& u, const xt::xarray<T>& w, cons
     const std::size_t N = u.shape()[0], Cin = u.shape()[1], H = u.shape()[2], W = u.shape()[3];
     const std::size_t Cout = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3], K = Cout * kh * kw, L = H * W;
     const std::size_t Ho = z.shape()[2], Wo = z.shape()[3];
-    const std::size_t chunk = images_per_chunk<T>((K + Cin) * L, N);
-    const auto ubuf = scratch<T>(Cin * chunk * L), cols = scratch<T>(K * chunk * L);
+    const char* op = "conv_transpose2d";
+    const std::size_t chunk = images_per_chunk<T>(checked_mul(op, "the column matrix", K + Cin, L), N);
+    const auto ubuf = scratch<T>(op, {Cin, chunk, L}), cols = scratch<T>(op, {K, chunk, L});
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0);
         swap_leading_axes(u.data(), Cin, L, n0, n, ubuf.get());  // (Cin, n L)
@@ -283,13 +289,14 @@ xt::xarray<T> transposed_forward(const xt::xarray<T>& u, const xt::xarray<T>& w,
     const std::size_t N = u.shape()[0], Cout = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
     if (transposed_shifts(geom, kh, kw, u.shape()[1], Cout)) {
         const std::size_t d = geom.dilation;
-        const Shifted s(u.shape()[1], u.shape()[2], u.shape()[3], kh, kw, d, d * (kh - 1) - geom.padding,
-                        d * (kw - 1) - geom.padding);
-        xt::xarray<T> z = xt::xarray<T>::from_shape({N, Cout, s.Ho, s.Wo});  // (Ho, Wo): stride 1 has one size
+        const Shifted s("conv_transpose2d", u.shape()[1], u.shape()[2], u.shape()[3], kh, kw, d,
+                        d * (kh - 1) - geom.padding, d * (kw - 1) - geom.padding);
+        xt::xarray<T> z = allocate<T>("conv_transpose2d", {N, Cout, s.Ho, s.Wo});  // (Ho, Wo): stride 1 has one size
         correlate_shifted(u.data(), N, s, taps_of(w, /*transposed=*/true).data(), Cout, bias, z.data());
         return z;
     }
-    xt::xarray<T> z = xt::zeros<T>({N, Cout, Ho, Wo});
+    xt::xarray<T> z = allocate<T>("conv_transpose2d", {N, Cout, Ho, Wo});
+    z.fill(T(0));
     transposed_by_products(u, w, geom, z);
     if (bias)
         for (std::size_t i = 0; i < N; ++i)
@@ -306,12 +313,14 @@ xt::xarray<T> weight_forward(const xt::xarray<T>& x, const xt::xarray<T>& g, std
                              const ConvGeometry& geom) {
     const std::size_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
     const std::size_t O = g.shape()[1], Ho = g.shape()[2], Wo = g.shape()[3], K = C * kh * kw, L = Ho * Wo;
+    checked_numel("conv2d_weight", {O, C, kh, kw}, sizeof(T));  // kh and kw are arguments: G may not fit
     if (weight_shifts(geom, C, O))
-        return weight_shifted(x.data(), N, Shifted(C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding),
+        return weight_shifted(x.data(), N,
+                              Shifted("conv2d_weight", C, H, W, kh, kw, geom.dilation, geom.padding, geom.padding),
                               g.data(), O);
     xt::xarray<T> G = xt::zeros<T>({O, C, kh, kw});
-    const std::size_t chunk = images_per_chunk<T>((K + O) * L, N);
-    const auto cols = scratch<T>(K * chunk * L), gbuf = scratch<T>(O * chunk * L);
+    const std::size_t chunk = images_per_chunk<T>(checked_mul("conv2d_weight", "the column matrix", K + O, L), N);
+    const auto cols = scratch<T>("conv2d_weight", {K, chunk, L}), gbuf = scratch<T>("conv2d_weight", {O, chunk, L});
     for (std::size_t n0 = 0; n0 < N; n0 += chunk) {
         const std::size_t n = std::min(chunk, N - n0);
         const Patches p{n, C, H, W, kh, kw, Ho, Wo};
@@ -387,21 +396,28 @@ BasicTensor<T> conv_transpose2d(const BasicTensor<T>& x, const BasicTensor<T>& w
                                                     xs[1], shape_str(ws), ws[0]));
     // (PyTorch also accepts output_padding < dilation; the extra rows are then ones no strided
     // convolution maps from, so they are refused here.)
-    if (geom.stride == 0 || geom.dilation == 0)
+    if (geom.stride == 0 || geom.dilation == 0 || ws[2] == 0 || ws[3] == 0)
         shape_error("conv_transpose2d",
-                    fmt::format("stride ({}) and dilation ({}) must be positive", geom.stride, geom.dilation));
+                    fmt::format("stride ({}), dilation ({}) and kernel size ({}x{}) must be positive", geom.stride,
+                                geom.dilation, ws[2], ws[3]));
     if (geom.output_padding >= geom.stride)
         shape_error("conv_transpose2d", fmt::format("output_padding {} must be smaller than the stride ({})",
                                                     geom.output_padding, geom.stride));
     check_bias("conv_transpose2d", b, ws[1]);
-    // Ho = (H - 1) s - 2p + d (k - 1) + op + 1, computed without going below zero.
+    // Ho = (H - 1) s - 2p + d (k - 1) + op + 1, computed without going below zero or past 2^63 - 1.
+    const char* op = "conv_transpose2d";
+    const std::size_t both_sides = checked_mul(op, "the padding on both sides", 2, geom.padding);
     auto out_size = [&](std::size_t in, std::size_t k) {
-        const std::size_t grow = (in - 1) * geom.stride + geom.dilation * (k - 1) + geom.output_padding + 1;
-        if (in == 0 || grow <= 2 * geom.padding)
+        const std::size_t stretched = checked_mul(op, "the strided input", in == 0 ? 0 : in - 1, geom.stride),
+                          span = checked_mul(op, "the dilated kernel", geom.dilation, k - 1);
+        const std::size_t grow = checked_add(op, "the output before cropping",
+                                             checked_add(op, "the output before cropping", stretched, span),
+                                             checked_add(op, "the output padding", geom.output_padding, 1));
+        if (in == 0 || grow <= both_sides)
             shape_error("conv_transpose2d",
                         fmt::format("input {} with kernel {}x{}, stride {}, padding {} gives an empty output",
                                     shape_str(xs), ws[2], ws[3], geom.stride, geom.padding));
-        return grow - 2 * geom.padding;
+        return grow - both_sides;
     };
     return transposed_to(x, w, b, geom, out_size(xs[2], ws[2]), out_size(xs[3], ws[3]));
 }

@@ -15,11 +15,15 @@ std::size_t conv_output_size(const char* op, std::size_t in, std::size_t kernel,
     if (geom.stride == 0 || geom.dilation == 0 || kernel == 0)
         shape_error(op, fmt::format("stride ({}), dilation ({}) and kernel size ({}) must be positive", geom.stride,
                                     geom.dilation, kernel));
-    const std::size_t span = geom.dilation * (kernel - 1) + 1;  // the dilated kernel's extent
-    if (span > in + 2 * geom.padding)
+    // The dilated kernel's extent and the padded input, each at most 2^63 - 1 (kMaxSize).
+    const std::size_t span =
+        checked_add(op, "the dilated kernel", checked_mul(op, "the dilated kernel", geom.dilation, kernel - 1), 1);
+    const std::size_t padded =
+        checked_add(op, "the padded input", in, checked_mul(op, "the padding on both sides", 2, geom.padding));
+    if (span > padded)
         shape_error(op, fmt::format("kernel of size {} (dilated to {}) is larger than the padded input ({} + 2 x {})",
                                     kernel, span, in, geom.padding));
-    return (in + 2 * geom.padding - span) / geom.stride + 1;
+    return (padded - span) / geom.stride + 1;
 }
 
 namespace detail {
@@ -84,6 +88,7 @@ template <class T>
 BasicTensor<T> im2col(const BasicTensor<T>& x, std::size_t kh, std::size_t kw, const ConvGeometry& geom) {
     check_defined("im2col", x);
     const Patches p = detail::patches("im2col", x.shape(), kh, kw, geom);
+    checked_numel("im2col", {p.C, p.kh, p.kw, p.N, p.Ho, p.Wo}, sizeof(T));  // so rows() and cols() cannot wrap
     xt::xarray<T> cols = xt::xarray<T>::from_shape({p.rows(), p.cols()});
     detail::im2col_into(x.value().data(), p, geom, cols.data());  // every entry, the padding taps as 0
     return record<T>("im2col", std::move(cols), {x},
@@ -118,7 +123,9 @@ xt::xarray<T> conv_matrix(const xt::xarray<T>& kernel, std::size_t in_h, std::si
     const Patches p = detail::patches("conv_matrix", {1, 1, in_h, in_w}, kh, kw, geom);
     // Row (i, j) of C holds the kernel laid over the input pixels that output (i, j) sees:
     // the same taps as im2col, with the weight of each tap written in.
-    xt::xarray<T> C = xt::zeros<T>({p.Ho * p.Wo, in_h * in_w});
+    checked_numel("conv_matrix", {p.Ho, p.Wo, in_h, in_w}, sizeof(T));  // so the products below cannot wrap
+    xt::xarray<T> C = xt::xarray<T>::from_shape({p.Ho * p.Wo, in_h * in_w});
+    C.fill(T(0));
     const std::size_t taps = kh * kw, L = p.Ho * p.Wo;
     const std::size_t ncols = p.cols();
     detail::for_each_run(p, geom, [&](std::size_t row, std::size_t column, std::size_t pix, std::size_t n) {

@@ -30,7 +30,7 @@ BasicTensor<T> gemm(const BasicTensor<T>& a, const BasicTensor<T>& b, bool ta, b
     if (sa[1] != sb[0])
         shape_error("matmul", fmt::format("cannot multiply {} by {}: inner sizes {} and {} differ", shape_str(sa),
                                           shape_str(sb), sa[1], sb[0]));
-    xt::xarray<T> out = xt::xarray<T>::from_shape({sa[0], sb[1]});
+    xt::xarray<T> out = allocate<T>("matmul", {sa[0], sb[1]});  // (0, 0) inputs can make a large output
     if (out.size() > 0 && sa[1] > 0)
         xt::blas::gemm(a.value(), b.value(), out, ta, tb);
     else
@@ -82,8 +82,8 @@ BasicTensor<T> linear(const BasicTensor<T>& x, const BasicTensor<T>& W, const Ba
     check_layer("linear", x, W, b, 0);
     if (!b.defined()) return matmul(x, W);  // (N, H) = (N, D) @ (D, H)
     const std::size_t n = x.shape()[0], d = x.shape()[1], h = W.shape()[1];
-    xt::xarray<T> out = xt::xarray<T>::from_shape({n, h});  // (N, H)
-    if (d > 0)                                              // (gemm_raw does nothing for an empty output)
+    xt::xarray<T> out = allocate<T>("linear", {n, h});  // (N, H)
+    if (d > 0)                                          // (gemm_raw does nothing for an empty output)
         detail::gemm_raw(false, false, n, h, d, T(1), x.value().data(), d, W.value().data(), h, T(0), out.data(), h);
     else
         out.fill(T(0));  // an empty inner size gives zeros, as in matmul

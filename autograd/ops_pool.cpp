@@ -41,12 +41,18 @@ BasicTensor<T> avg_pool2d(const BasicTensor<T>& x, std::size_t k, std::size_t st
 
 // ---- upsampling ------------------------------------------------------------------------------
 namespace {
+// The output's shape (N, C, H f, W f), checked: a ShapeError naming `op` when it has more elements
+// than a tensor may hold.
 template <class T>
 Shape checked_upsample(const char* op, const BasicTensor<T>& x, std::size_t factor) {
     check_defined(op, x);
     if (x.dim() != 4) shape_error(op, fmt::format("expects an (N, C, H, W) input, got {}", shape_str(x.shape())));
     if (factor == 0) shape_error(op, "the factor must be positive");
-    return x.shape();
+    const Shape s = x.shape();
+    const Shape out{s[0], s[1], checked_mul(op, "the upsampled height", s[2], factor),
+                    checked_mul(op, "the upsampled width", s[3], factor)};
+    checked_numel(op, out, sizeof(T));
+    return out;
 }
 
 // The (n f, n) matrix of linear interpolation along one axis, PyTorch's align_corners=False:
@@ -54,7 +60,8 @@ Shape checked_upsample(const char* op, const BasicTensor<T>& x, std::size_t fact
 // floor(s) and the next pixel.
 template <class T>
 xt::xarray<T> interpolation_matrix(std::size_t n, std::size_t f) {
-    xt::xarray<T> A = xt::zeros<T>({n * f, n});
+    xt::xarray<T> A = allocate<T>("upsample_bilinear2d", {n * f, n});  // n f: checked by checked_upsample
+    A.fill(T(0));
     for (std::size_t o = 0; o < n * f; ++o) {
         const double s = std::max(0.0, (static_cast<double>(o) + 0.5) / static_cast<double>(f) - 0.5);
         const std::size_t i0 = std::min(static_cast<std::size_t>(s), n - 1), i1 = std::min(i0 + 1, n - 1);
@@ -92,9 +99,9 @@ BasicTensor<T> block_sum2d(const BasicTensor<T>& x, std::size_t f) {
 // f(x) = each pixel repeated as an f x f block       grad_x = the sum of each block of grad_out
 template <class T>
 BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t f) {
-    const Shape s = checked_upsample("upsample_nearest2d", x, f);
+    const Shape out_shape = checked_upsample("upsample_nearest2d", x, f), s = x.shape();
     const std::size_t planes = s[0] * s[1], H = s[2], W = s[3];
-    xt::xarray<T> out = xt::xarray<T>::from_shape({s[0], s[1], H * f, W * f});
+    xt::xarray<T> out = xt::xarray<T>::from_shape(out_shape);
     const T* src = x.value().data();
     T* dst = out.data();
     for (std::size_t p = 0; p < planes; ++p)
@@ -112,7 +119,8 @@ BasicTensor<T> upsample_nearest2d(const BasicTensor<T>& x, std::size_t f) {
 
 template <class T>
 BasicTensor<T> upsample_bilinear2d(const BasicTensor<T>& x, std::size_t f) {
-    const Shape s = checked_upsample("upsample_bilinear2d", x, f);
+    checked_upsample("upsample_bilinear2d", x, f);
+    const Shape s = x.shape();
     const std::size_t planes = s[0] * s[1], H = s[2], W = s[3];
     // Every plane X (H, W) becomes A_h X A_w^T: interpolate the rows, then the columns.
     const BasicTensor<T> Aw = constant(interpolation_matrix<T>(W, f)), Ah = constant(interpolation_matrix<T>(H, f));

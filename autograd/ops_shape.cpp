@@ -4,6 +4,7 @@
 #include "autograd/ops_shape.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <xtensor/xbroadcast.hpp>
@@ -19,9 +20,10 @@ using detail::check_defined;
 template <class T>
 BasicTensor<T> reshape(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("reshape", a);
-    if (numel(shape) != a.size())
+    const std::size_t n = checked_numel("reshape", shape, sizeof(T));
+    if (n != a.size())
         shape_error("reshape", fmt::format("cannot reshape {} ({} elements) into {} ({} elements)",
-                                           shape_str(a.shape()), a.size(), shape_str(shape), numel(shape)));
+                                           shape_str(a.shape()), a.size(), shape_str(shape), n));
     xt::xarray<T> out = a.value();
     out.reshape(shape);
     return record<T>("reshape", std::move(out), {a},
@@ -44,6 +46,7 @@ BasicTensor<T> broadcast_to(const BasicTensor<T>& a, const Shape& shape) {
     check_defined("broadcast_to", a);
     if (a.dim() > shape.size() || broadcast_shapes("broadcast_to", a.shape(), shape) != shape)
         shape_error("broadcast_to", fmt::format("cannot broadcast {} to {}", shape_str(a.shape()), shape_str(shape)));
+    checked_numel("broadcast_to", shape, sizeof(T));
     xt::xarray<T> out = detail::expand_to(a.value(), shape);
     return record<T>("broadcast_to", std::move(out), {a},
                      [in_shape = a.shape()](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
@@ -81,7 +84,7 @@ BasicTensor<T> rows(const BasicTensor<T>& a, const std::vector<std::size_t>& ind
     for (std::size_t i : index)
         if (i >= n) shape_error("rows", fmt::format("row index {} is out of range for {}", i, shape_str(shape)));
     shape[0] = index.size();
-    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    xt::xarray<T> out = allocate<T>("rows", shape);
     for (std::size_t k = 0; k < index.size(); ++k)
         std::copy_n(a.value().data() + index[k] * width, width, out.data() + k * width);
     return record<T>("rows", std::move(out), {a}, [index, n](const BasicTensor<T>&, const BasicTensor<T>& grad_out) {
@@ -102,7 +105,8 @@ BasicTensor<T> scatter_rows(const BasicTensor<T>& a, const std::vector<std::size
         if (i >= num_rows)
             shape_error("scatter_rows", fmt::format("row index {} is out of range for {} rows", i, num_rows));
     shape[0] = num_rows;
-    xt::xarray<T> out = xt::zeros<T>(shape);
+    xt::xarray<T> out = allocate<T>("scatter_rows", shape);
+    out.fill(T(0));
     for (std::size_t k = 0; k < index.size(); ++k) {
         const T* src = a.value().data() + k * width;
         T* dst = out.data() + index[k] * width;
@@ -139,9 +143,9 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& parts, long axis) {
         if (!same)
             shape_error("concat",
                         fmt::format("cannot join {} and {} along axis {}", shape_str(first), shape_str(s), ax));
-        shape[ax] += s[ax];
+        shape[ax] = checked_add("concat", "the joined axis", shape[ax], s[ax]);
     }
-    xt::xarray<T> out = xt::xarray<T>::from_shape(shape);
+    xt::xarray<T> out = allocate<T>("concat", shape);
     const auto [outer, inner] = outer_inner(shape, ax);
     std::vector<std::size_t> offsets;
     std::size_t offset = 0;
@@ -170,9 +174,11 @@ BasicTensor<T> narrow(const BasicTensor<T>& a, long axis, std::size_t start, std
     const Shape in_shape = a.shape();
     if (in_shape.empty()) shape_error("narrow", "cannot narrow a scalar (shape ())");
     const std::size_t ax = normalize_axis("narrow", axis, in_shape.size());
-    if (start + length > in_shape[ax])
-        shape_error("narrow", fmt::format("slab [{}, {}) is outside axis {} of {}", start, start + length, ax,
-                                          shape_str(in_shape)));
+    if (start > in_shape[ax] || length > in_shape[ax] - start)  // start + length > size, without wrapping
+        shape_error("narrow", fmt::format("slab [{}, {}) is outside axis {} of {}", start,
+                                          start <= SIZE_MAX - length ? fmt::format("{}", start + length)
+                                                                     : fmt::format("{} + {}", start, length),
+                                          ax, shape_str(in_shape)));
     Shape shape = in_shape;
     shape[ax] = length;
     xt::xarray<T> out = xt::xarray<T>::from_shape(shape);

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "autograd/shape.hpp"
+
 namespace autograd {
 
 namespace {
@@ -75,21 +77,29 @@ std::vector<std::size_t> Generator::permutation(std::size_t n) {
 
 template <class T>
 BasicTensor<T> randn(const Shape& shape, Generator& gen) {
-    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+    xt::xarray<T> a = allocate<T>("randn", shape);
     for (auto& x : a) x = static_cast<T>(gen.normal());
     return BasicTensor<T>(std::move(a));
 }
 
+namespace {
+// Draws from U[lo, hi); a shape too large is a ShapeError naming `op`.
 template <class T>
-BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen) {
-    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+BasicTensor<T> uniform_draws(const char* op, const Shape& shape, double lo, double hi, Generator& gen) {
+    xt::xarray<T> a = allocate<T>(op, shape);
     for (auto& x : a) x = static_cast<T>(gen.uniform(lo, hi));
     return BasicTensor<T>(std::move(a));
+}
+}  // namespace
+
+template <class T>
+BasicTensor<T> uniform(const Shape& shape, double lo, double hi, Generator& gen) {
+    return uniform_draws<T>("uniform", shape, lo, hi, gen);
 }
 
 template <class T>
 BasicTensor<T> rand(const Shape& shape, Generator& gen) {
-    return uniform<T>(shape, 0.0, 1.0, gen);
+    return uniform_draws<T>("rand", shape, 0.0, 1.0, gen);
 }
 
 template BasicTensor<float> randn<float>(const Shape&, Generator&);

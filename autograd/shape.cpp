@@ -19,6 +19,38 @@ std::size_t numel(const Shape& shape) {
     return n;
 }
 
+std::size_t checked_add(const char* op, const char* what, std::size_t a, std::size_t b) {
+    std::size_t r = 0;
+    if (__builtin_add_overflow(a, b, &r) || r > kMaxSize)
+        throw ShapeError(fmt::format("{}: {} overflows ({} + {} > 2^63 - 1)", op, what, a, b));
+    return r;
+}
+
+std::size_t checked_mul(const char* op, const char* what, std::size_t a, std::size_t b) {
+    std::size_t r = 0;
+    if (__builtin_mul_overflow(a, b, &r) || r > kMaxSize)
+        throw ShapeError(fmt::format("{}: {} overflows ({} x {} > 2^63 - 1)", op, what, a, b));
+    return r;
+}
+
+std::size_t checked_numel(const char* op, const Shape& shape, std::size_t element_bytes) {
+    std::size_t n = 1, strided = 1;  // the count, and the product with every 0 taken as 1
+    bool overflow = false;
+    for (std::size_t s : shape) {
+        n *= s;  // never more than `strided`, so it wraps only if `strided` does
+        overflow = overflow || __builtin_mul_overflow(strided, std::max<std::size_t>(s, 1), &strided);
+    }
+    if (overflow || strided > kMaxSize)
+        throw ShapeError(fmt::format("{}: shape {} has more elements than fit in memory (the count overflows 2^63 - 1)",
+                                     op, shape_str(shape)));
+    if (strided > kMaxTensorBytes / std::max<std::size_t>(element_bytes, 1))
+        throw ShapeError(
+            fmt::format("{}: shape {} has more elements than fit in memory ({} elements of {} bytes "
+                        "exceed the 2^62 bytes a tensor may take)",
+                        op, shape_str(shape), strided, element_bytes));
+    return n;
+}
+
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     const std::size_t rank = std::max(a.size(), b.size());
     Shape out(rank);

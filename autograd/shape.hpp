@@ -1,8 +1,10 @@
-// shape.hpp: shapes as text, NumPy broadcasting, axis lists. Every shape error of every op is
-// raised from here, so that all messages read the same way: "<op>: <what> (2, 3) ... (4,)".
+// shape.hpp: shapes as text, NumPy broadcasting, axis lists, and sizes computed without overflow.
+// Every shape error of every op is raised from here, so that all messages read the same way:
+// "<op>: <what> (2, 3) ... (4,)".
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,7 +29,36 @@ Shape shape_of(const A& array) {
     return Shape(array.shape().begin(), array.shape().end());
 }
 
+// The number of elements of a shape already known to be valid (a tensor's own shape). For a shape
+// that comes from an op's arguments, checked_numel.
 std::size_t numel(const Shape& shape);
+
+// ---- sizes that cannot wrap around ------------------------------------------------------
+// Sizes, element counts and offsets are std::size_t, but xtensor keeps strides as std::ptrdiff_t:
+// every one of them must stay at most 2^63 - 1.
+inline constexpr std::size_t kMaxSize = std::size_t{PTRDIFF_MAX};
+// The most bytes one tensor may take, 2^62: a request for more is a ShapeError before any
+// allocation (no machine has that much memory, and byte offsets stay far from overflowing).
+inline constexpr std::size_t kMaxTensorBytes = std::size_t{1} << 62;
+
+// a + b and a * b when the exact result is at most kMaxSize; otherwise a ShapeError
+// "<op>: <what> overflows (<a> + <b> > 2^63 - 1)". For sizes computed from an op's arguments.
+std::size_t checked_add(const char* op, const char* what, std::size_t a, std::size_t b);
+std::size_t checked_mul(const char* op, const char* what, std::size_t a, std::size_t b);
+
+// The number of elements of `shape`, for a tensor whose elements take `element_bytes` bytes each;
+// a ShapeError naming `op` and the shape when the count overflows or the bytes exceed
+// kMaxTensorBytes. A size 0 counts as 1 in the check (not in the count): xtensor multiplies the
+// sizes after each axis into its strides whether or not another axis is empty.
+std::size_t checked_numel(const char* op, const Shape& shape, std::size_t element_bytes);
+
+// An uninitialised array of `shape`, after checked_numel: how an op allocates a shape it computed
+// from its arguments.
+template <class T>
+xt::xarray<T> allocate(const char* op, const Shape& shape) {
+    checked_numel(op, shape, sizeof(T));
+    return xt::xarray<T>::from_shape(shape);
+}
 
 // Element `flat` of a row-major array of `shape` written as an index: "[1, 2]".
 std::string index_str(const Shape& shape, std::size_t flat);

@@ -178,23 +178,31 @@ BasicTensor<T> record(const char* op, xt::xarray<T> value, std::vector<BasicTens
 }
 
 // ---- factories --------------------------------------------------------------------------
+namespace {
+// A leaf of `shape` holding `value` everywhere; a shape too large is a ShapeError naming `op`.
 template <class T>
-BasicTensor<T> full(const Shape& shape, double value) {
-    xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
+BasicTensor<T> filled(const char* op, const Shape& shape, double value) {
+    xt::xarray<T> a = allocate<T>(op, shape);
     a.fill(static_cast<T>(value));
     return BasicTensor<T>(std::move(a));
 }
+}  // namespace
+
+template <class T>
+BasicTensor<T> full(const Shape& shape, double value) {
+    return filled<T>("full", shape, value);
+}
 template <class T>
 BasicTensor<T> zeros(const Shape& shape) {
-    return full<T>(shape, 0.0);
+    return filled<T>("zeros", shape, 0.0);
 }
 template <class T>
 BasicTensor<T> ones(const Shape& shape) {
-    return full<T>(shape, 1.0);
+    return filled<T>("ones", shape, 1.0);
 }
 template <class T>
 BasicTensor<T> scalar(double value) {
-    return full<T>({}, value);
+    return filled<T>("scalar", {}, value);
 }
 template <class T>
 BasicTensor<T> zeros_like(const BasicTensor<T>& t) {
@@ -244,9 +252,10 @@ BasicTensor<T> from_nested(const List& list) {
 
 template <class T>
 BasicTensor<T> tensor(const std::vector<double>& values, const Shape& shape) {
-    if (values.size() != numel(shape))
-        throw ShapeError(fmt::format("tensor: {} values do not fill shape {}, which holds {}", values.size(),
-                                     shape_str(shape), numel(shape)));
+    const std::size_t n = checked_numel("tensor", shape, sizeof(T));
+    if (values.size() != n)
+        throw ShapeError(
+            fmt::format("tensor: {} values do not fill shape {}, which holds {}", values.size(), shape_str(shape), n));
     xt::xarray<T> a = xt::xarray<T>::from_shape(shape);
     std::transform(values.begin(), values.end(), a.begin(), [](double v) { return static_cast<T>(v); });
     return BasicTensor<T>(std::move(a));

@@ -53,6 +53,26 @@ inline autograd::Tensor64 positive(autograd::Generator& gen, const autograd::Sha
                           "message \"" << message_ << "\" lacks \"" << std::string(part_) << "\""); \
     } while (0)
 
+// Checks that `expr` throws an autograd::ShapeError (not any other exception) whose message
+// contains every string in `parts`.
+#define CHECK_SHAPE_ERROR(expr, ...)                                                                      \
+    do {                                                                                                  \
+        std::string message_;                                                                             \
+        bool shape_error_ = false;                                                                        \
+        try {                                                                                             \
+            (void)(expr);                                                                                 \
+        } catch (const autograd::ShapeError& e_) {                                                        \
+            message_ = e_.what();                                                                         \
+            shape_error_ = true;                                                                          \
+        } catch (const std::exception& e_) {                                                              \
+            message_ = e_.what();                                                                         \
+        }                                                                                                 \
+        CHECK_MESSAGE(shape_error_, "expected a ShapeError from: " #expr ", got \"" << message_ << "\""); \
+        for (const char* part_ : {__VA_ARGS__})                                                           \
+            CHECK_MESSAGE(message_.find(part_) != std::string::npos,                                      \
+                          "message \"" << message_ << "\" lacks \"" << std::string(part_) << "\"");       \
+    } while (0)
+
 // All elements of a and b agree within tol.
 template <class A, class B>
 void check_close(const A& a, const B& b, double tol = 1e-12) {

@@ -249,3 +249,39 @@ TEST_CASE("narrow layers (one to three channels on one side): values and gradien
             V{rnd(gen, {1, thin, 3, 3}), rnd(gen, {thin, 2, 3, 3})});
     }
 }
+
+TEST_CASE("conv2d and conv_transpose2d: sizes that overflow are a ShapeError naming the op and the sizes") {
+    const Tensor x = ones({1, 1, 5, 5}), w = ones({1, 1, 3, 3});
+    ConvGeometry geom;
+    geom.padding = std::size_t{1} << 62;  // 5 + 2 x 2^62 is past 2^63 - 1
+    CHECK_SHAPE_ERROR(conv2d(x, w, {}, geom),
+                      "conv2d: the padding on both sides overflows (2 x 4611686018427387904 > 2^63 - 1)");
+    geom.padding = std::size_t{1} << 61;  // each side fits, the (1, 1, 2^62 + 3, 2^62 + 3) output does not
+    CHECK_SHAPE_ERROR(conv2d(x, w, {}, geom), "conv2d: shape (1, 1, 4611686018427387907, 4611686018427387907)");
+    geom.padding = 0;
+    geom.dilation = std::size_t{1} << 62;  // the dilated kernel, 2^62 x 2 + 1
+    CHECK_SHAPE_ERROR(conv2d(x, w, {}, geom), "conv2d: the dilated kernel overflows (4611686018427387904 x 2");
+    // With 4 channels and stride 1, conv2d reads padded images in place: one here would be
+    // (2^40 + 1) x (2^40 + 1) pixels, although the output is 1 x 1.
+    ConvGeometry wide;
+    wide.dilation = std::size_t{1} << 40;
+    wide.padding = std::size_t{1} << 39;
+    CHECK_SHAPE_ERROR(conv2d(ones({1, 4, 1, 1}), ones({1, 4, 2, 2}), {}, wide), "conv2d: the padded image overflows");
+
+    // conv2d_weight takes the kernel size as arguments: a (1, 1, 2^41, 2^41) weight does not fit.
+    ConvGeometry padded;
+    padded.padding = std::size_t{1} << 40;
+    const std::size_t k = std::size_t{1} << 41;
+    CHECK_SHAPE_ERROR(conv2d_weight(ones({1, 1, 1, 1}), ones({1, 1, 2, 2}), k, k, padded),
+                      "conv2d_weight: shape (1, 1, 2199023255552, 2199023255552)");
+
+    ConvGeometry strided;
+    strided.stride = std::size_t{1} << 62;  // (3 - 1) x 2^62
+    CHECK_SHAPE_ERROR(conv_transpose2d(ones({1, 1, 3, 3}), ones({1, 1, 2, 2}), {}, strided),
+                      "conv_transpose2d: the strided input overflows (2 x 4611686018427387904 > 2^63 - 1)");
+    strided.stride = std::size_t{1} << 31;  // each side fits, the output does not
+    CHECK_SHAPE_ERROR(conv_transpose2d(ones({1, 1, 3, 3}), ones({1, 1, 2, 2}), {}, strided),
+                      "conv_transpose2d: shape (1, 1, 4294967298, 4294967298)");
+    CHECK_SHAPE_ERROR(conv_transpose2d(ones({1, 1, 3, 3}), ones({1, 1, 0, 2})),
+                      "conv_transpose2d: stride (1), dilation (1) and kernel size (0x2) must be positive");
+}

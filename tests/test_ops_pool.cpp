@@ -48,3 +48,14 @@ TEST_CASE("errors name the op and the shapes") {
     CHECK_THROWS_CONTAINING(upsample_nearest2d(zeros({2, 2}), 2), "upsample_nearest2d", "(2, 2)");
     CHECK_THROWS_CONTAINING(upsample_bilinear2d(zeros({1, 1, 2, 2}), 0), "upsample_bilinear2d", "factor");
 }
+
+TEST_CASE("upsampling to a shape that overflows is a ShapeError naming the op and the shape") {
+    const Tensor x = ones({1, 1, 2, 2});
+    const std::size_t f = std::size_t{1} << 33;  // (1, 1, 2^34, 2^34): 2^68 elements
+    CHECK_SHAPE_ERROR(
+        upsample_nearest2d(x, f),
+        "upsample_nearest2d: shape (1, 1, 17179869184, 17179869184) has more elements than fit in memory");
+    CHECK_SHAPE_ERROR(upsample_bilinear2d(x, f), "upsample_bilinear2d: shape (1, 1, 17179869184, 17179869184)");
+    CHECK_SHAPE_ERROR(upsample_nearest2d(x, std::size_t{1} << 62),
+                      "upsample_nearest2d: the upsampled height overflows (2 x 4611686018427387904 > 2^63 - 1)");
+}

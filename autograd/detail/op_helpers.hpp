@@ -25,10 +25,13 @@ BasicTensor<T> grad_for(const BasicTensor<T>& input, const BasicTensor<T>& grad)
     return sum_to(grad, input.shape());
 }
 
-// The shape a and b broadcast to; throws naming the op and both shapes when they do not.
+// The shape a and b broadcast to; throws naming the op and both shapes when they do not, or when
+// that shape is too large to allocate (broadcasting can multiply the sizes).
 template <class T>
 Shape check_broadcast(const char* op, const BasicTensor<T>& a, const BasicTensor<T>& b) {
-    return broadcast_shapes(op, a.shape(), b.shape());
+    Shape shape = broadcast_shapes(op, a.shape(), b.shape());
+    checked_numel(op, shape, sizeof(T));
+    return shape;
 }
 
 template <class T>

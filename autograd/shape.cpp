@@ -13,6 +13,12 @@ std::string shape_str(const Shape& shape) {
     return fmt::format("({})", fmt::join(shape, ", "));
 }
 
+std::string thousands(std::size_t n) {
+    std::string digits = std::to_string(n);
+    for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+    return digits;
+}
+
 std::size_t numel(const Shape& shape) {
     std::size_t n = 1;
     for (std::size_t s : shape) n *= s;

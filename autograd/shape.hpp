@@ -23,6 +23,8 @@ public:
 
 // "(2, 3)", "(4,)" and "()" as NumPy prints them.
 std::string shape_str(const Shape& shape);
+// A count with its thousands grouped, as logs and messages print it: 41230 -> "41,230".
+std::string thousands(std::size_t n);
 
 template <class A>
 Shape shape_of(const A& array) {

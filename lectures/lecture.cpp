@@ -11,6 +11,7 @@
 
 #include "autograd/anomaly.hpp"
 #include "autograd/blas_kernels.hpp"
+#include "autograd/shape.hpp"
 #include "io/atomic_file.hpp"
 #include "io/mnist.hpp"
 
@@ -44,13 +45,6 @@ std::string usage(const std::string& name, const std::string& description, std::
         "  --retrain         train again where the lecture would reuse the models an earlier run trained\n"
         "  --detect-anomaly  stop at the first op (or backward) that makes a NaN or Inf, and name it (slower)\n",
         name, description, default_seed, name);
-}
-
-// 60000 -> "60,000".
-std::string grouped(std::size_t n) {
-    std::string digits = std::to_string(n);
-    for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
-    return digits;
 }
 
 [[noreturn]] void usage_error(const std::string& name, const std::string& description, std::uint64_t default_seed,
@@ -126,8 +120,8 @@ io::Dataset load_mnist(const Options& options, bool train, std::size_t images) {
         const std::string where = from_env ? "MNIST_DIR=" + dir : dir;
         std::fflush(stdout);
         fmt::print(stderr, "\n{} needs at least {} {} images{} ({} holds {}): use the full MNIST (./lab fetch mnist)\n",
-                   options.name, grouped(needed), train ? "training" : "test", options.quick ? " with --quick" : "",
-                   where, grouped(data.size()));
+                   options.name, autograd::thousands(needed), train ? "training" : "test",
+                   options.quick ? " with --quick" : "", where, autograd::thousands(data.size()));
         std::exit(2);
     }
     return data;

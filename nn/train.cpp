@@ -70,14 +70,10 @@ double TrainLog::end_epoch(const std::string& extra) {
     losses_.push_back(mean);
     if (!quiet_) {
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start_).count();
-        const std::string rate = fmt::format("{:.0f}", static_cast<double>(examples_) / std::max(seconds, 1e-9));
-        std::string grouped;  // 41230 -> 41,230
-        for (std::size_t i = 0; i < rate.size(); ++i) {
-            if (i > 0 && (rate.size() - i) % 3 == 0) grouped += ',';
-            grouped += rate[i];
-        }
+        const std::string rate = autograd::thousands(
+            static_cast<std::size_t>(std::llround(static_cast<double>(examples_) / std::max(seconds, 1e-9))));
         fmt::print("{}epoch {:>{}}/{}  loss {:.5f}{}{}  {} img/s  {:.1f} s  (total {:.1f} s)\n", tty_ ? "\r\033[K" : "",
-                   epoch_, fmt::formatted_size("{}", epochs_), epochs_, mean, extra.empty() ? "" : "  ", extra, grouped,
+                   epoch_, fmt::formatted_size("{}", epochs_), epochs_, mean, extra.empty() ? "" : "  ", extra, rate,
                    seconds, elapsed());
         std::fflush(stdout);
     }

@@ -114,3 +114,12 @@ TEST_CASE("ops whose output shape multiplies or adds sizes refuse one that overf
     CHECK_SHAPE_ERROR(narrow(ones({4}), 0, SIZE_MAX, 2),
                       "narrow: slab [18446744073709551615, 18446744073709551615 + 2)");
 }
+
+TEST_CASE("thousands groups a count's digits by three") {
+    CHECK(thousands(0) == "0");
+    CHECK(thousands(999) == "999");
+    CHECK(thousands(1000) == "1,000");
+    CHECK(thousands(41230) == "41,230");
+    CHECK(thousands(60000) == "60,000");
+    CHECK(thousands(1234567) == "1,234,567");
+}

@@ -182,11 +182,6 @@ struct Before {
     bool explained = false;  // the "not run" line has been printed
 };
 
-// "20,000"
-std::string grouped(std::size_t n) {
-    return n >= 1000 ? fmt::format("{},{:03}", n / 1000, n % 1000) : fmt::format("{}", n);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -283,7 +278,7 @@ int main(int argc, char** argv) {
                  fmt::format("{}: {} numbers per image", lab::shape_text(h.shape()), per_image), kCodeHint);
     });
 
-    staged(fmt::format("a short run ({} images, {:.3g} s) beats the average digit", grouped(kShortImages),
+    staged(fmt::format("a short run ({} images, {:.3g} s) beats the average digit", autograd::thousands(kShortImages),
                        short_budget_seconds),
            [&](lab::Check& c) {
                autograd::Generator g = grader.generator(3);
@@ -314,10 +309,11 @@ int main(int argc, char** argv) {
     double full_mse = 0.0, full_seconds = 0.0;
     bool full_ran = false;  // train() returned
     std::shared_ptr<ex11::Autoencoder> trained;
-    staged(fmt::format("after train() on {} images, the test MSE is below {}", grouped(kTrainImages), kTargetMse),
+    staged(fmt::format("after train() on {} images, the test MSE is below {}", autograd::thousands(kTrainImages),
+                       kTargetMse),
            [&](lab::Check& c) {
                fmt::print("  running   train() on {} images, with a budget of {:.3g} s of CPU time...\n",
-                          grouped(kTrainImages), budget_seconds);
+                          autograd::thousands(kTrainImages), budget_seconds);
                std::fflush(stdout);
                autograd::Generator g = grader.generator(4);
                const std::shared_ptr<ex11::Autoencoder> model = ex11::make_model(g);
@@ -332,7 +328,7 @@ int main(int argc, char** argv) {
                // The hint from what the model is: an affine one cannot reach the target at all.
                const bool affine = std::isfinite(full_mse) && full_mse >= kTargetMse && affine_gap(*model, test) < 1e-4;
                c.expect(std::isfinite(full_mse) && full_mse < kTargetMse,
-                        fmt::format("the test MSE on {} hidden test images", grouped(kTestImages)),
+                        fmt::format("the test MSE on {} hidden test images", autograd::thousands(kTestImages)),
                         fmt::format("below {} (PCA-32: 0.0169; the average digit: {:.5f})", kTargetMse, mean_mse),
                         fmt::format("{:.5f}", full_mse), affine ? kLinearHint : kTargetHint);
            });
@@ -350,7 +346,7 @@ int main(int argc, char** argv) {
                c.note(fmt::format("test MSE {:.5f} on the warped digits, {:.5f} on the originals ({:.2f} times)",
                                   warped_mse, full_mse, warped_mse / std::max(full_mse, 1e-30)));
                c.expect(warped_mse <= kWarpedRatio * full_mse + kWarpedSlack,
-                        fmt::format("the test MSE on the {} warped test digits", grouped(kTestImages)),
+                        fmt::format("the test MSE on the {} warped test digits", autograd::thousands(kTestImages)),
                         fmt::format("at most {} x {:.5f} + {} (a model that learned digits: about 1 x)", kWarpedRatio,
                                     full_mse, kWarpedSlack),
                         fmt::format("{:.5f}", warped_mse), kRememberedHint);
@@ -358,7 +354,8 @@ int main(int argc, char** argv) {
 
     // Graded even when the MSE fell short: the time was measured all the same.
     if (full_ran) before = Before{};
-    staged(fmt::format("train() on {} images stays within {:.3g} s of CPU time", grouped(kTrainImages), budget_seconds),
+    staged(fmt::format("train() on {} images stays within {:.3g} s of CPU time", autograd::thousands(kTrainImages),
+                       budget_seconds),
            [&](lab::Check& c) {
                c.expect(full_seconds <= budget_seconds, "the CPU time of train()",
                         fmt::format("at most {:.3g} s", budget_seconds), fmt::format("{:.1f} s", full_seconds),

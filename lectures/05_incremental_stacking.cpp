@@ -362,15 +362,23 @@ int main(int argc, char** argv) try {
                     train.size(), test.size(), static_cast<int>(act)),
         gen, record);
     Autoencoders m = untrained_autoencoders(act);
+    // What reloaded models must measure again, as when they were trained: each one's test MSE.
+    const auto mse_of = [&test](StackedAutoencoder& model) {
+        return [&test, p = &model] { return test_mse([p](const Tensor& x) { return (*p)(x); }, test); };
+    };
+    const std::vector<lecture::Measure> measures{{"stacked test MSE", mse_of(m.stacked)},
+                                                 {"one-graph test MSE", mse_of(m.single)},
+                                                 {"end-to-end test MSE", mse_of(m.whole)},
+                                                 {"denoising test MSE", mse_of(m.denoising)}};
     if (trained.load({{"stacked", &m.stacked}, {"single", &m.single}, {"whole", &m.whole}, {"denoising", &m.denoising}},
-                     record, gen)) {
+                     record, gen, measures)) {
         print_kept_lines(record);
     } else {
         // [training begins]
         m = train_autoencoders(act, E, denoising_epochs, train, test, gen, record);
         // [training ends]
         trained.save({{"stacked", &m.stacked}, {"single", &m.single}, {"whole", &m.whole}, {"denoising", &m.denoising}},
-                     record, gen);
+                     record, gen, measures);
     }
     StackedAutoencoder &stacked = m.stacked, &single = m.single, &whole = m.whole, &denoising = m.denoising;
 

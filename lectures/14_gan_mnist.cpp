@@ -140,7 +140,19 @@ int main(int argc, char** argv) try {
             "entropy {:.3f}\n",
             static_cast<std::size_t>(e[0]), static_cast<std::size_t>(e[1]), e[2], e[3], e[4], e[5], e[6], e[7]);
     };
-    if (trained.load({{"G", &G}, {"D", &D}}, record, gen)) {
+    // What a reloaded G and D must measure again, as when they were trained: G's FID on the fixed
+    // z, and D's mean logit on the first 500 test digits (a damaged D would not move the FID).
+    const std::vector<lecture::Measure> measures{
+        {"FID", [&] { return judge.judge(draw(G, z_eval), real_features).fid; }},
+        {"D's mean logit", [&] {
+             NoGradGuard no_grad;
+             D.eval();
+             const xt::xarray<float> real = xt::view(real_eval, xt::range(0, 500), xt::all()) * 2.0f - 1.0f;
+             const double logit = xt::mean(D(Tensor(real)).value())();
+             D.train();
+             return logit;
+         }}};
+    if (trained.load({{"G", &G}, {"D", &D}}, record, gen, measures)) {
         for (const std::vector<double>& e : record.lines()) print_epoch(e);
         record.restore_snapshots(progress, "epoch");
     } else {
@@ -181,7 +193,7 @@ int main(int argc, char** argv) try {
             }
         }
         // [training ends]
-        trained.save({{"G", &G}, {"D", &D}}, record, gen);
+        trained.save({{"G", &G}, {"D", &D}}, record, gen, measures);
     }
     // The FID after each epoch, from the start (fid.png), and the last epoch's judgement.
     std::vector<double> epoch_axis{0.0}, fid_curve{untrained.fid};

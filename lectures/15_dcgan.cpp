@@ -301,7 +301,20 @@ TrainedDcgan players_and_training(const lecture::Options& opt, const std::string
             "step {:5}: loss D {:.3f}, G {:.3f}; D(x) {:.2f}, D(G(z)) {:.2f}; FID {:6.2f}, class entropy {:.3f}\n",
             static_cast<std::size_t>(e[0]), e[1], e[2], e[3], e[4], e[5], e[6]);
     };
-    if (trained.load({{"G", &G}, {"D", &D}}, record, gen)) {
+    // What a reloaded G and D must measure again, as when they were trained: G's FID on the fixed
+    // z, and D's mean logit on the first 500 training digits (a damaged D would not move the FID),
+    // in eval mode, so that its batch norm's running statistics stay as they are.
+    const std::vector<lecture::Measure> measures{
+        {"FID", [&] { return judge.judge(draw(G, z_eval), real_features).fid; }},
+        {"D's mean logit", [&] {
+             NoGradGuard no_grad;
+             D.eval();
+             xt::xarray<float> real = xt::view(train_set.images, xt::range(0, 500), xt::all()) * 2.0f - 1.0f;
+             const double logit = xt::mean(D(Tensor(real.reshape({std::size_t{500}, 1, 28, 28}))).value())();
+             D.train();
+             return logit;
+         }}};
+    if (trained.load({{"G", &G}, {"D", &D}}, record, gen, measures)) {
         for (const std::vector<double>& e : record.lines()) print_evaluation(e);
         record.restore_snapshots(progress, "step");
     } else {
@@ -339,7 +352,7 @@ TrainedDcgan players_and_training(const lecture::Options& opt, const std::string
             }
         }
         // [training ends]
-        trained.save({{"G", &G}, {"D", &D}}, record, gen);
+        trained.save({{"G", &G}, {"D", &D}}, record, gen, measures);
     }
     const models::MnistJudge::Judgement last{record.lines().back()[5],
                                              record.lines().back()[6]};  // the last evaluation

@@ -5,7 +5,7 @@
 //          model zoo); Silva, "Autoencoders", heading "Advantages" (a trained network "can be
 //          transferred to other domains").
 // Shows:   no model zoo is reachable here, so the lecture makes its own: a small convolutional
-//          classifier of the digits 0-4, saved as a checkpoint (and reloaded on the next run).
+//          classifier of the digits 0-4, kept in a file (and reloaded, once checked, on the next run).
 //          Its convolutional layers then serve a different task with few labels, the digits 5-9,
 //          with 50 to 10,000 labelled images: (a) the transferred layers frozen under a new head,
 //          (b) the transferred layers fine-tuned, (c) the same network trained from scratch on the
@@ -13,12 +13,11 @@
 //          Transfer pays with few labels (about 2 points with 100), and its lead shrinks as the
 //          labels grow, to nothing by 10,000. (About 75 s on two cores, 68 s with the checkpoint.)
 // Run:     ./lab run transfer_learning        (build/lectures/transfer_learning [--quick] [--seed N])
-// Prints:  whether the source model was reloaded or trained (one line per epoch then), the
+// Prints:  whether the source model was reloaded or trained (and why), one line per epoch, the
 //          layers and their parameter counts, one line per label budget and draw with the four
 //          test accuracies, a table of the mean accuracies and of the gaps to scratch, one CLAUSE
 //          line per verdict clause and a last line "VERDICT: ... : HOLDS (...)"; writes
-//          out/transfer_learning/source_seed<N>.npz (the model zoo, shared by --quick) and
-//          accuracy.png.
+//          out/transfer_learning/trained_seed<N>[_quick].npz (the model zoo) and accuracy.png.
 //
 // Dimension letters: N images, n of them labelled, B = 50 images in a batch, D = 784 pixels,
 // C1 = 16 and C2 = 32 channels, 28 x 28 -> 14 x 14 -> 7 x 7 pixels, F = C2 * 7 * 7 = 1568
@@ -26,7 +25,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,6 +35,7 @@
 #include "io/io.hpp"
 #include "lecture.hpp"
 #include "nn/nn.hpp"
+#include "trained.hpp"
 
 using namespace autograd;
 
@@ -185,39 +184,42 @@ int main(int argc, char** argv) try {
     lecture::section(
         fmt::format("Scott slide 13: the model zoo, a classifier of the digits {}-{}", source_first, source_first + 4));
     // A model zoo is a shelf of trained networks saved as files. Ours holds one: the ConvNet
-    // trained with all the labels of the source task. It is saved as a checkpoint (the .npz
-    // NumPy reads: features.1.weight (C1, 1, 3, 3), ..., head.weight (F, K)) and the next run
-    // takes it off the shelf instead of training it again. One file per seed, so that --seed N
-    // gives the same numbers whether its file exists or not. --quick trains the same model (all
-    // the 0-4 images, 2 epochs) and shares the file.
+    // trained with all the labels of the source task. It is kept in a NumPy .npz file
+    // (out/transfer_learning/trained_seed<N>[_quick].npz: source.features.1.weight (C1, 1, 3, 3),
+    // ..., source.head.weight (F, K)) and the next run takes it off the shelf instead of training
+    // it again, but only after checking it, as one should a model off any shelf
+    // (lectures/trained.hpp): it must have been trained with this run's settings and training
+    // code, hold finite weights, and measure on the test digits 0-4 the accuracy recorded when it
+    // was trained, bit for bit. One file per seed, so that --seed N gives the same numbers whether
+    // its file exists or not. --quick trains the same model (all the 0-4 images, 2 epochs).
     ConvNet source(source_gen);
     fmt::print("{}", source.summary({1, 784}));
-    const std::string ckpt = fmt::format("{}/source_seed{}.npz", out_dir, opt.seed);
-    bool reloaded = false;
-    if (std::filesystem::exists(ckpt)) {
-        try {
-            nn::load_checkpoint(source, ckpt);  // checks every name and shape; on error changes nothing
-            reloaded = true;
-        } catch (const io::CheckpointError& e) {
-            fmt::print("cannot reuse the checkpoint ({}): training the source model again\n", e.what());
-        }
+    const std::size_t source_epochs = 2;
+    lecture::TrainingRecord record({}, 3);  // per epoch: epoch, mean training loss, test accuracy
+    const lecture::Trained trained(opt, out_dir, __FILE__,
+                                   fmt::format("{} epochs, batches of {}, {} images of the digits {}-{}", source_epochs,
+                                               kBatch, source_train.size(), source_first, source_first + 4),
+                                   source_gen, record);
+    const std::vector<lecture::Measure> measures{
+        {"source test accuracy", [&] { return accuracy(source, source_test); }}};
+    if (trained.load({{"source", &source}}, record, source_gen, measures)) {
+        for (const std::vector<double>& e : record.lines())
+            fmt::print("epoch {}/{}  loss {:.5f}  test accuracy {:.2f}%  (kept)\n", static_cast<std::size_t>(e[0]),
+                       source_epochs, e[1], 100.0 * e[2]);
     } else {
-        fmt::print("no checkpoint at {}: training the source model\n", ckpt);
-    }
-    if (reloaded) {
-        fmt::print("reloaded the source model from {} (delete it to train again)\n", ckpt);
-    } else {
-        const std::size_t epochs = 2;
+        // [training begins]
         nn::Adam adam(source.parameters(), kLr);
         nn::DataLoader loader(source_train, kBatch, /*shuffle=*/true, source_gen.next_u64());
-        nn::TrainLog log(epochs, loader.num_batches());
-        for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
+        nn::TrainLog log(source_epochs, loader.num_batches());
+        for (std::size_t epoch = 0; epoch < source_epochs; ++epoch) {
             log.start_epoch();
             for (const nn::Batch& batch : loader) log.batch(train_step(source, {&adam}, batch), batch.labels.size());
-            log.end_epoch(fmt::format("test accuracy {:.2f}%", 100.0 * accuracy(source, source_test)));
+            const double test_accuracy = accuracy(source, source_test);
+            const double loss = log.end_epoch(fmt::format("test accuracy {:.2f}%", 100.0 * test_accuracy));
+            record.line({static_cast<double>(epoch + 1), loss, test_accuracy});
         }
-        nn::save_checkpoint(source, ckpt);
-        fmt::print("saved the source model to {}\n", ckpt);
+        // [training ends]
+        trained.save({{"source", &source}}, record, source_gen, measures);
     }
     const double source_accuracy = accuracy(source, source_test);
     fmt::print("source model: test accuracy on the digits {}-{} {:.2f}%\n", source_first, source_first + 4,
@@ -404,16 +406,20 @@ int main(int argc, char** argv) try {
 //     against +0.49, +0.43 at 10,000 against +0.00: 97.76%, the best of all): with enough
 //     labels, moving away from the source task is what the network should do. The verdict still
 //     holds.
-//  2. Take a weaker model off the shelf: train the source for 1 epoch instead of 2 (and delete
-//     out/transfer_learning/source_seed16.npz, or the lecture reloads the old one). With
+//  2. Take a weaker model off the shelf: train the source for 1 epoch instead of 2
+//     (source_epochs; the kept model was trained with other settings, and the run says so and
+//     trains it again). With
 //     --quick the source scores 98.70% instead of 99.30%, and the lead at 100 labels falls from
 //     +1.48 / +1.17 points to +0.72 / +0.60, at 500 labels from +1.34 / +1.34 to +0.41 / +0.53:
 //     what transfers is what the source model learnt.
-//  3. Swap the tasks: source_first = 5, target_first = 0 (and delete the checkpoint). With
+//  3. Swap the tasks: source_first = 5, target_first = 0 (a new source model is trained). With
 //     --quick, the 5-9 classifier scores 98.17%, and on the digits 0-4 scratch already gets
 //     93.05% from 100 labels; transfer adds only +0.58 (frozen) and +0.62 (fine-tuned) points
 //     there, +0.72 / +0.62 at 500. The easier the target task, the less there is to gain.
-//  4. Damage the checkpoint: `head -c 20000 source_seed16.npz > x && mv x source_seed16.npz` in
-//     out/transfer_learning/. The next run says "cannot reuse the checkpoint (...: not a valid
-//     .npz file (no zip directory found)): training the source model again", trains it (two
-//     epochs, 99.30% with --quick) and saves it whole; the run after that reloads it.
+//  4. Damage the kept model: `head -c 20000 trained_seed16_quick.npz > x && mv x
+//     trained_seed16_quick.npz` in out/transfer_learning/, and run with --quick. The run says
+//     "training again (cannot reuse out/transfer_learning/trained_seed16_quick.npz: not a valid
+//     .npz file (no zip directory found))", trains it (two epochs) and keeps it whole; the run
+//     after that reuses it. Run with OPENBLAS_NUM_THREADS=1 after a run with two threads: it
+//     trains again too, and says why ("kernels 'OpenBLAS SkylakeX, 2 threads' there, ..., 1
+//     thread' in this run"): other threads sum in another order, so the weights would differ.

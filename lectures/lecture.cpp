@@ -1,11 +1,18 @@
 #include "lecture.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -133,6 +140,40 @@ std::string make_out_dir(const Options& options) {
     if (ec)
         throw std::runtime_error(
             fmt::format("cannot create the output folder '{}': {}", options.out_dir, ec.message()));
+    // The folder's lock, held until the process ends: its descriptor is never closed (and not
+    // inherited by a program the run starts, such as Graphviz's dot).
+    const std::string lock_path = options.out_dir + "/.lock";
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw std::runtime_error(fmt::format("cannot take the output folder '{}' for this run: {}: {}",
+                                             options.out_dir, lock_path, std::strerror(errno)));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        std::string holder(200, '\0');
+        const ssize_t got = ::pread(fd, holder.data(), holder.size(), 0);
+        holder.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+        while (!holder.empty() && holder.back() == '\n') holder.pop_back();
+        ::close(fd);
+        if (error != EWOULDBLOCK)
+            throw std::runtime_error(fmt::format("cannot take the output folder '{}' for this run: {}: {}",
+                                                 options.out_dir, lock_path, std::strerror(error)));
+        throw std::runtime_error(fmt::format(
+            "another run is writing {}{}: wait for it to end, or give this run a folder of its own (--out DIR)",
+            options.out_dir, holder.empty() ? "" : " (" + holder + ")"));
+    }
+    // Who holds it, for a run that finds it held.
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    char started[32];
+    std::strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", &local);
+    const std::string holder =
+        fmt::format("{}, seed {}{}, pid {}, started {}\n", options.name, options.seed, options.quick ? ", --quick" : "",
+                    static_cast<long>(::getpid()), started);
+    if (::ftruncate(fd, 0) == 0) {
+        const ssize_t written = ::pwrite(fd, holder.data(), holder.size(), 0);
+        (void)written;  // the lock holds without the note; a run that finds it held then says less
+    }
     return options.out_dir;
 }
 

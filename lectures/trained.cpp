@@ -4,6 +4,7 @@
 #include "trained.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -35,6 +36,11 @@ xt::xarray<float> words_to_floats(const std::vector<std::uint64_t>& words) {
 }
 
 std::vector<std::uint64_t> floats_to_words(const xt::xarray<float>& pieces) {
+    if (pieces.size() % 4 != 0)
+        throw io::CheckpointError(fmt::format("{} pieces where 64-bit numbers are kept as pieces of 4", pieces.size()));
+    for (const float p : pieces)
+        if (!(p >= 0.0f && p <= 65535.0f) || p != static_cast<float>(static_cast<int>(p)))
+            throw io::CheckpointError(fmt::format("a piece {} where 64-bit numbers are kept as 16-bit pieces", p));
     std::vector<std::uint64_t> words(pieces.size() / 4, 0);
     for (std::size_t i = 0; i < words.size(); ++i)
         for (std::size_t k = 0; k < 4; ++k) words[i] |= static_cast<std::uint64_t>(pieces(4 * i + k)) << (16 * k);
@@ -60,6 +66,62 @@ std::uint64_t fnv1a(const std::string& text) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
     return h;
+}
+
+// Text as the codes of its characters, one float each, and back.
+xt::xarray<float> text_to_floats(const std::string& text) {
+    xt::xarray<float> out = xt::zeros<float>({text.size()});
+    for (std::size_t i = 0; i < text.size(); ++i) out(i) = static_cast<float>(static_cast<unsigned char>(text[i]));
+    return out;
+}
+
+std::string floats_to_text(const xt::xarray<float>& codes) {
+    std::string text;
+    for (const float c : codes) {
+        if (!(c >= 0.0f && c <= 255.0f) || c != static_cast<float>(static_cast<int>(c)))
+            throw io::CheckpointError("its 'trained.settings' holds a value that is not a character code");
+        text += static_cast<char>(static_cast<unsigned char>(c));
+    }
+    return text;
+}
+
+std::string settings_text(const std::vector<std::pair<std::string, std::string>>& settings) {
+    std::string text;
+    for (const auto& [name, value] : settings) text += name + ": " + value + "\n";
+    return text;
+}
+
+// The first element of `values` that is not finite, as "nan at element 17", or "".
+std::string first_not_finite(const xt::xarray<float>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const float v = values.flat(i);
+        if (!std::isfinite(v)) return fmt::format("{} at element {} of {}", v, i, values.size());
+    }
+    return "";
+}
+
+bool same_number(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// Runs the measures, checking that none draws from the lecture's Generator.
+std::vector<double> measure_all(const std::vector<Measure>& measures, const autograd::Generator& gen) {
+    std::vector<double> values;
+    for (const Measure& m : measures) {
+        const std::array<std::uint64_t, 4> before = gen.state();
+        values.push_back(m.measure());
+        if (gen.state() != before)
+            throw std::logic_error("Trained: the measure '" + m.name +
+                                   "' drew from the lecture's Generator; a measure must not (give it a Generator "
+                                   "of its own), or a run that reuses the models would print other numbers");
+    }
+    return values;
+}
+
+// "source test accuracy 0.992800, ...": what a line says the measures were.
+std::string said_measures(const std::vector<Measure>& measures, const std::vector<double>& values) {
+    std::string said;
+    for (std::size_t i = 0; i < measures.size(); ++i)
+        said += fmt::format("{}{} {:.6g}", i == 0 ? "" : ", ", measures[i].name, values[i]);
+    return said;
 }
 
 std::string trimmed(const std::string& line) {
@@ -147,7 +209,9 @@ Trained::Trained(const Options& options, const std::string& out_dir, const char*
     path_ = fmt::format("{}/trained_seed{}{}.npz", out_dir, options.seed, options.quick ? "_quick" : "");
     retrain_ = options.retrain;
     namespace fs = std::filesystem;
-    const fs::path source = fs::path(LAB_LECTURES_DIR) / fs::path(source_file).filename();
+    const fs::path source = fs::path(source_file).is_absolute()
+                                ? fs::path(source_file)
+                                : fs::path(LAB_LECTURES_DIR) / fs::path(source_file).filename();
     std::error_code error;
     const fs::file_time_type source_time = fs::last_write_time(source, error);
     if (error) {
@@ -166,6 +230,7 @@ Trained::Trained(const Options& options, const std::string& out_dir, const char*
     // The training code: the lines between the markers.
     std::ifstream in(source);
     std::string line, code;
+    std::size_t code_lines = 0;
     bool inside = false, seen = false;
     while (std::getline(in, line)) {
         const std::string t = trimmed(line);
@@ -180,6 +245,7 @@ Trained::Trained(const Options& options, const std::string& out_dir, const char*
             inside = false;
         } else if (inside) {
             code += line + "\n";
+            ++code_lines;
         }
     }
     if (!seen || inside) {
@@ -188,13 +254,20 @@ Trained::Trained(const Options& options, const std::string& out_dir, const char*
         return;
     }
     const std::array<std::uint64_t, 4> state = gen.state();
-    key_text_ = fmt::format("seed {} | {} | {} | generator {:x} {:x} {:x} {:x} | {} | OpenBLAS {}, {} threads\n{}",
-                            options.seed, options.quick ? "quick" : "default", settings, state[0], state[1], state[2],
-                            state[3], record.layout(), autograd::openblas_core(), autograd::openblas_threads(), code);
+    settings_ = {
+        {"seed", std::to_string(options.seed)},
+        {"mode", options.quick ? "--quick" : "default"},
+        {"lecture's settings", settings},
+        {"generator state", fmt::format("{:x} {:x} {:x} {:x}", state[0], state[1], state[2], state[3])},
+        {"record", record.layout()},
+        {"kernels", fmt::format("OpenBLAS {}, {} thread{}", autograd::openblas_core(), autograd::openblas_threads(),
+                                autograd::openblas_threads() == 1 ? "" : "s")},
+        {"training code", fmt::format("{} lines, fingerprint {:016x}", code_lines, fnv1a(code))},
+    };
 }
 
 bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& models, TrainingRecord& record,
-                   autograd::Generator& gen) const {
+                   autograd::Generator& gen, const std::vector<Measure>& measures) const {
     if (!why_not_.empty() || retrain_) {
         fmt::print("training (not reusing {}: {})\n", path_, retrain_ ? "--retrain" : why_not_);
         return false;
@@ -203,58 +276,112 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         fmt::print("training (no trained models at {} yet; they are kept there for the next run)\n", path_);
         return false;
     }
+    // Every tensor of every model, with the value it holds now: a check that fails puts it back.
+    std::vector<std::pair<std::string, autograd::Tensor>> targets;
+    for (const auto& [name, model] : models) {
+        for (auto& [t_name, t] : model->named_parameters()) targets.push_back({name + "." + t_name, t});
+        for (auto& [t_name, t] : model->named_buffers()) targets.push_back({name + "." + t_name, t});
+    }
+    std::vector<xt::xarray<float>> before;
+    for (const auto& [name, t] : targets) before.push_back(t.value());
+    const auto put_back = [&] {
+        for (std::size_t i = 0; i < targets.size(); ++i) targets[i].second.mutable_value() = before[i];
+    };
     try {
         Arrays file = io::load_npz(path_);
-        const auto key = file.find("trained.key");
+        // The settings, one by one: the first that differs is named.
+        const auto kept = file.find("trained.settings");
+        if (kept == file.end())
+            throw io::CheckpointError("it holds no 'trained.settings', so what it was trained under is unknown");
+        const std::string text = floats_to_text(kept->second);
+        std::map<std::string, std::string> there;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            const std::string kept_line = text.substr(start, end - start);
+            const std::size_t colon = kept_line.find(": ");
+            if (colon != std::string::npos) there[kept_line.substr(0, colon)] = kept_line.substr(colon + 2);
+            start = end + 1;
+        }
+        for (const auto& [name, value] : settings_) {
+            const auto it = there.find(name);
+            if (it == there.end() || it->second != value) {
+                fmt::print("training again ({} was trained with other settings: {} {} there, {} in this run; it will "
+                           "be replaced)\n",
+                           path_, name, it == there.end() ? "none recorded" : "'" + it->second + "'",
+                           "'" + value + "'");
+                return false;
+            }
+        }
         const auto rng = file.find("trained.rng");
-        if (key == file.end() || rng == file.end() || rng->second.size() != 16 ||
-            floats_to_words(key->second) != std::vector<std::uint64_t>{fnv1a(key_text_)}) {
-            fmt::print(
-                "training again ({} was trained with other settings, kernels or training code; it will be "
-                "replaced)\n",
-                path_);
-            return false;
-        }
-        // Every tensor of every model and the record, checked before anything is set: a mismatch
-        // changes nothing.
-        std::vector<std::pair<std::string, autograd::Tensor>> targets;
-        for (const auto& [name, model] : models) {
-            for (auto& [t_name, t] : model->named_parameters()) targets.push_back({name + "." + t_name, t});
-            for (auto& [t_name, t] : model->named_buffers()) targets.push_back({name + "." + t_name, t});
-        }
+        const auto measured = file.find("trained.measured");
+        if (rng == file.end() || rng->second.size() != 16)
+            throw io::CheckpointError("its 'trained.rng' is missing or not 16 pieces");
+        if (measured == file.end() || measured->second.size() != 4 * measures.size())
+            throw io::CheckpointError(fmt::format("its 'trained.measured' is missing or not {} numbers", measures.size()));
+        // Every tensor there, with its shape, and finite, before anything is set.
         for (const auto& [name, t] : targets) {
             const auto it = file.find(name);
             if (it == file.end() || autograd::Shape(it->second.shape().begin(), it->second.shape().end()) != t.shape())
                 throw io::CheckpointError(fmt::format("'{}' is missing or has another shape", name));
+            const std::string bad = first_not_finite(it->second);
+            if (!bad.empty())
+                throw io::CheckpointError(fmt::format("its weights are not finite: '{}' holds {}", name, bad));
         }
         const std::vector<std::uint64_t> words = floats_to_words(rng->second);
         if (words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0)
             throw io::CheckpointError("its generator state is all zeros");
-        record.restore(file);  // reads everything before it changes anything; the last thing that can fail
+        // The weights in; measured again, they must give what the run that trained them measured.
+        for (auto& [name, t] : targets) t.mutable_value() = file[name];
+        const std::vector<double> then = floats_to_doubles(measured->second);
+        const std::vector<double> now = measure_all(measures, gen);
+        for (std::size_t i = 0; i < measures.size(); ++i) {
+            if (!same_number(now[i], then[i])) {
+                put_back();
+                fmt::print("training again ({}: its models do not measure what they measured when trained: {} {:.9g} "
+                           "now, {:.9g} then; it will be replaced)\n",
+                           path_, measures[i].name, now[i], then[i]);
+                return false;
+            }
+        }
+        try {
+            record.restore(file);  // reads everything before it changes anything; the last thing that can fail
+        } catch (...) {
+            put_back();
+            throw;
+        }
         gen.set_state({words[0], words[1], words[2], words[3]});
-        for (auto& [name, t] : targets) t.mutable_value() = std::move(file[name]);
+        fmt::print(
+            "reusing the models trained by an earlier run with these settings: {} ({}; --retrain to train again)\n",
+            path_, measures.empty() ? "nothing to measure" : "measured again: " + said_measures(measures, now) + ", as when trained");
+        return true;
+    } catch (const std::logic_error&) {
+        put_back();
+        throw;  // a lecture's mistake (a measure that draws), not the file's
     } catch (const std::exception& e) {
-        fmt::print("training again (cannot reuse {}: {})\n", path_, e.what());
+        std::string what = e.what();
+        if (what.rfind(path_ + ": ", 0) == 0) what = what.substr(path_.size() + 2);  // the path is said once
+        fmt::print("training again (cannot reuse {}: {})\n", path_, what);
         return false;
     }
-    fmt::print("reusing the models trained by an earlier run with these settings: {} (--retrain to train again)\n",
-               path_);
-    return true;
 }
 
 void Trained::save(const std::vector<std::pair<std::string, const nn::Module*>>& models, const TrainingRecord& record,
-                   const autograd::Generator& gen) const {
-    if (key_text_.empty()) return;  // no fingerprint: nothing a later run could check the file against
+                   const autograd::Generator& gen, const std::vector<Measure>& measures) const {
+    if (settings_.empty()) return;  // no settings: nothing a later run could check the file against
+    const std::vector<double> measured = measure_all(measures, gen);
     Arrays file;
     record.keep(file);
     for (const auto& [name, model] : models)
         for (auto& [t_name, value] : model->state_dict()) file[name + "." + t_name] = std::move(value);
     const std::array<std::uint64_t, 4> state = gen.state();
     file["trained.rng"] = words_to_floats({state.begin(), state.end()});
-    file["trained.key"] = words_to_floats({fnv1a(key_text_)});
+    file["trained.settings"] = text_to_floats(settings_text(settings_));
+    file["trained.measured"] = doubles_to_floats(measured);
     try {
         io::save_npz(path_, file);
-        fmt::print("kept the trained models in {}\n", path_);
+        fmt::print("kept the trained models in {} ({})\n", path_,
+                   measures.empty() ? "nothing measured" : "measured: " + said_measures(measures, measured));
     } catch (const std::exception& e) {
         fmt::print("could not keep the trained models ({}); the run goes on\n", e.what());
     }

@@ -23,7 +23,8 @@ namespace nn {
 void save_checkpoint(const Module& module, const std::string& path);
 
 // Loads `path` into `module`, which must have exactly the checkpoint's names and shapes; a
-// missing, extra or differently shaped tensor is an error naming it, and then nothing is changed.
+// missing, extra or differently shaped tensor, or one holding a NaN or an Inf, is an error naming
+// it, and then nothing is changed.
 void load_checkpoint(Module& module, const std::string& path);
 
 }  // namespace nn

@@ -2,6 +2,7 @@
 // corrupt files, atomic replacement, a full disk.
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include <unistd.h>
 
@@ -54,6 +55,28 @@ TEST_CASE("loading into a different model names the parameter") {
     CHECK_THROWS_CONTAINING(nn::load_checkpoint(deeper, dir / "m.npz"), "'4.weight'", "the checkpoint does not");
     nn::Sequential shallower(nn::Linear(4, 3, gen));
     CHECK_THROWS_CONTAINING(nn::load_checkpoint(shallower, dir / "m.npz"), "'2.", "the model does not");
+}
+
+TEST_CASE("a checkpoint holding a NaN or an Inf is refused, naming the tensor and the element, and changes nothing") {
+    // The right names and shapes are not enough: a diverged model's weights would load silently
+    // and fail later inside some op, far from the file.
+    TempDir dir;
+    Generator gen(3);
+    nn::Sequential a = small_model(gen), b = small_model(gen);
+    const std::vector<xt::xarray<float>> before{b.parameters()[0].value(), b.parameters()[2].value()};
+    for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity()}) {
+        CAPTURE(bad);
+        xt::xarray<float> w = a.parameters()[2].value();  // 2.weight (3, 2)
+        w(2, 1) = bad;
+        a.parameters()[2].mutable_value() = w;
+        nn::save_checkpoint(a, dir / "diverged.npz");
+        CHECK_THROWS_CONTAINING(nn::load_checkpoint(b, dir / "diverged.npz"), "diverged.npz", "'2.weight'",
+                                "at element 5 of 6", "diverged or damaged");
+        CHECK_THROWS_AS(nn::load_checkpoint(b, dir / "diverged.npz"), io::CheckpointError);
+        CHECK(b.parameters()[0].value() == before[0]);  // nothing was changed, not even the tensors before it
+        CHECK(b.parameters()[2].value() == before[1]);
+    }
 }
 
 TEST_CASE("missing, empty, truncated and corrupt files are clear errors") {

@@ -145,8 +145,8 @@ std::string make_out_dir(const Options& options) {
     const std::string lock_path = options.out_dir + "/.lock";
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw std::runtime_error(fmt::format("cannot take the output folder '{}' for this run: {}: {}",
-                                             options.out_dir, lock_path, std::strerror(errno)));
+        throw std::runtime_error(fmt::format("cannot take the output folder '{}' for this run: {}: {}", options.out_dir,
+                                             lock_path, std::strerror(errno)));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int error = errno;
         std::string holder(200, '\0');
@@ -167,9 +167,8 @@ std::string make_out_dir(const Options& options) {
     ::localtime_r(&now, &local);
     char started[32];
     std::strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", &local);
-    const std::string holder =
-        fmt::format("{}, seed {}{}, pid {}, started {}\n", options.name, options.seed, options.quick ? ", --quick" : "",
-                    static_cast<long>(::getpid()), started);
+    const std::string holder = fmt::format("{}, seed {}{}, pid {}, started {}\n", options.name, options.seed,
+                                           options.quick ? ", --quick" : "", static_cast<long>(::getpid()), started);
     if (::ftruncate(fd, 0) == 0) {
         const ssize_t written = ::pwrite(fd, holder.data(), holder.size(), 0);
         (void)written;  // the lock holds without the note; a run that finds it held then says less

@@ -306,10 +306,10 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         for (const auto& [name, value] : settings_) {
             const auto it = there.find(name);
             if (it == there.end() || it->second != value) {
-                fmt::print("training again ({} was trained with other settings: {} {} there, {} in this run; it will "
-                           "be replaced)\n",
-                           path_, name, it == there.end() ? "none recorded" : "'" + it->second + "'",
-                           "'" + value + "'");
+                fmt::print(
+                    "training again ({} was trained with other settings: {} {} there, {} in this run; it will "
+                    "be replaced)\n",
+                    path_, name, it == there.end() ? "none recorded" : "'" + it->second + "'", "'" + value + "'");
                 return false;
             }
         }
@@ -318,7 +318,8 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         if (rng == file.end() || rng->second.size() != 16)
             throw io::CheckpointError("its 'trained.rng' is missing or not 16 pieces");
         if (measured == file.end() || measured->second.size() != 4 * measures.size())
-            throw io::CheckpointError(fmt::format("its 'trained.measured' is missing or not {} numbers", measures.size()));
+            throw io::CheckpointError(
+                fmt::format("its 'trained.measured' is missing or not {} numbers", measures.size()));
         // Every tensor there, with its shape, and finite, before anything is set.
         for (const auto& [name, t] : targets) {
             const auto it = file.find(name);
@@ -338,9 +339,10 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         for (std::size_t i = 0; i < measures.size(); ++i) {
             if (!same_number(now[i], then[i])) {
                 put_back();
-                fmt::print("training again ({}: its models do not measure what they measured when trained: {} {:.9g} "
-                           "now, {:.9g} then; it will be replaced)\n",
-                           path_, measures[i].name, now[i], then[i]);
+                fmt::print(
+                    "training again ({}: its models do not measure what they measured when trained: {} {:.9g} "
+                    "now, {:.9g} then; it will be replaced)\n",
+                    path_, measures[i].name, now[i], then[i]);
                 return false;
             }
         }
@@ -353,7 +355,9 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
         gen.set_state({words[0], words[1], words[2], words[3]});
         fmt::print(
             "reusing the models trained by an earlier run with these settings: {} ({}; --retrain to train again)\n",
-            path_, measures.empty() ? "nothing to measure" : "measured again: " + said_measures(measures, now) + ", as when trained");
+            path_,
+            measures.empty() ? "nothing to measure"
+                             : "measured again: " + said_measures(measures, now) + ", as when trained");
         return true;
     } catch (const std::logic_error&) {
         put_back();

@@ -108,7 +108,7 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    std::string path_, why_not_;  // why_not_: why no file can be reused or kept
+    std::string path_, why_not_;                                 // why_not_: why no file can be reused or kept
     std::vector<std::pair<std::string, std::string>> settings_;  // name, value: what the training depended on
     bool retrain_ = false;
 };

@@ -114,8 +114,7 @@ struct Second {
     std::array<std::uint64_t, 4> gen_before;
     bool reused = false;
     std::string said;
-    Second(const Run& run, const std::string& settings = "steps 2")
-        : gen(run.options.seed), model(small_model(gen)) {
+    Second(const Run& run, const std::string& settings = "steps 2") : gen(run.options.seed), model(small_model(gen)) {
         for (const Tensor& p : model.parameters()) before.push_back(p.value());
         gen_before = gen.state();
         const lecture::Trained trained(run.options, run.options.out_dir, run.source.c_str(), settings, gen, record);
@@ -189,7 +188,8 @@ TEST_CASE("a kept model trained under other settings or other training code is n
         Second second(run, "steps 3");
         CAPTURE(second.said);
         CHECK_FALSE(second.reused);
-        CHECK(second.said.find("was trained with other settings: lecture's settings 'steps 2' there, 'steps 3' in this run") !=
+        CHECK(second.said.find(
+                  "was trained with other settings: lecture's settings 'steps 2' there, 'steps 3' in this run") !=
               std::string::npos);
         second.check_unchanged();
     }
@@ -269,8 +269,10 @@ TEST_CASE("a measure that draws from the lecture's Generator is the lecture's mi
     lecture::TrainingRecord record({"loss"}, 2);
     const lecture::Trained trained(run.options, run.options.out_dir, run.source.c_str(), "steps 2", gen, record);
     const std::vector<lecture::Measure> drawing{{"noisy", [&] { return weight_sum(model) + gen.uniform(); }}};
-    CHECK_THROWS_CONTAINING(printed([&] { trained.save({{"m", &model}}, record, gen, drawing); }), "'noisy'",
-                            "drew from the lecture's Generator");
+    CHECK_THROWS_CONTAINING(printed([&] {
+                                trained.save({{"m", &model}}, record, gen, drawing);
+                            }),
+                            "'noisy'", "drew from the lecture's Generator");
     // On a reload too, after which the model holds its own weights again.
     train_and_keep(run);
     const xt::xarray<float> before = model.parameters()[0].value();

@@ -9,8 +9,9 @@
 # figure: the lectures catch no signal, so SIGINT ends a save as SIGKILL does), and nothing else.
 # A stopped run exits with the signal's status and prints no VERDICT. A last run to the end removes
 # the temporaries of the dead runs (io::write_file_atomically) and draws the before run's figures
-# again. Then a folder of figures made read-only: the run exits with status 2, names the figure and
-# "Permission denied", prints no VERDICT and changes nothing (as root, which ignores permissions,
+# again. Then folders of figures made read-only: the run exits with status 2, names the file it
+# could not write (the folder's .lock, before anything runs, or where an earlier run left a .lock,
+# the first figure) and "Permission denied", prints no VERDICT and changes nothing (as root, which ignores permissions,
 # the run is made as the user nobody; where nobody cannot run the program, that part is skipped).
 #   usage: test_interrupted_lecture.sh IDENTITY_PROGRAM [--count N] [--seed S]
 set -u
@@ -45,7 +46,8 @@ check_folder() {
     local -A temporaries=()
     for entry in "$dir"/* "$dir"/.*; do
         name=$(basename "$entry")
-        [[ $name == . || $name == .. || ! -e $entry ]] && continue
+        # .lock: the folder's lock, which names the run that holds it (lecture::make_out_dir)
+        [[ $name == . || $name == .. || $name == .lock || ! -e $entry ]] && continue
         if [[ $name =~ ^\.(.+)\.tmp-[0-9]+-[0-9]+$ && -e $out/before/${BASH_REMATCH[1]} ]]; then
             temporaries[${BASH_REMATCH[1]}]=$((${temporaries[${BASH_REMATCH[1]}]:-0} + 1))
         elif [[ ! -e $out/before/$name ]]; then
@@ -136,23 +138,37 @@ readonly_note="a read-only folder"
 if [[ ${#as[@]} -gt 0 ]] && ! (chmod 755 "$out" && "${as[@]}" "$program" --help > /dev/null 2>&1); then
     readonly_note="a read-only folder: skipped (running as root, and nobody cannot run $program)"
 else
-    ro=$out/readonly
-    cp -a "$out/before" "$ro" && cp -a "$ro" "$out/readonly.before"
-    # The folder is the user's own, so that its mode alone forbids the write.
-    [[ ${#as[@]} -gt 0 ]] && chown -R 65534:65534 "$ro"
-    chmod 0555 "$ro"
-    "${as[@]}" "$program" --quick --out "$ro" > "$out/ro.log" 2>&1
-    code=$?
-    figure=$ro/loss.png  # the first figure identity writes
-    [[ $code -eq 2 ]] || fail "read-only folder: exit status $code, not 2: $(tail -3 "$out/ro.log")"
-    grep -qF "identity: error: $figure: cannot create the file: Permission denied" "$out/ro.log" ||
-        fail "read-only folder: no error naming $figure and 'Permission denied': $(tail -3 "$out/ro.log")"
-    grep -qF "$figure was not written; a file of that name is from an earlier run" "$out/ro.log" ||
-        fail "read-only folder: does not say that the $(basename "$figure") there is an earlier run's"
-    ! grep -qE "VERDICT|^wrote " "$out/ro.log" || fail "read-only folder: printed a VERDICT or 'wrote'"
-    chmod 0755 "$ro"
-    diff -r "$out/readonly.before" "$ro" > /dev/null || fail "read-only folder: its figures changed: $(diff -r "$out/readonly.before" "$ro")"
-    readonly_note="a read-only folder: exit 2, '$(basename "$figure"): cannot create the file: Permission denied', nothing changed"
+    # Two read-only folders: one that no run ever held (no .lock: the run cannot take it, and stops
+    # before it computes anything) and one an earlier run held (its .lock is still writable: the
+    # run goes on and stops at its first figure).
+    for variant in unheld held; do
+        ro=$out/readonly-$variant
+        cp -a "$out/before" "$ro"
+        [[ $variant == held ]] && : > "$ro/.lock"
+        cp -a "$ro" "$out/$variant.before"
+        # The folder is the user's own, so that its mode alone forbids the write.
+        [[ ${#as[@]} -gt 0 ]] && chown -R 65534:65534 "$ro"
+        chmod 0555 "$ro"
+        "${as[@]}" "$program" --quick --out "$ro" > "$out/ro.log" 2>&1
+        code=$?
+        figure=$ro/loss.png  # the first figure identity writes
+        [[ $code -eq 2 ]] || fail "read-only $variant folder: exit status $code, not 2: $(tail -3 "$out/ro.log")"
+        if [[ $variant == unheld ]]; then
+            grep -qF "identity: error: cannot take the output folder '$ro' for this run: $ro/.lock: Permission denied" \
+                "$out/ro.log" || fail "read-only unheld folder: no error naming $ro/.lock: $(tail -3 "$out/ro.log")"
+            ! grep -qE "^---- " "$out/ro.log" || fail "read-only unheld folder: the run went on before it stopped"
+        else
+            grep -qF "identity: error: $figure: cannot create the file: Permission denied" "$out/ro.log" ||
+                fail "read-only held folder: no error naming $figure and 'Permission denied': $(tail -3 "$out/ro.log")"
+            grep -qF "$figure was not written; a file of that name is from an earlier run" "$out/ro.log" ||
+                fail "read-only held folder: does not say that the $(basename "$figure") there is an earlier run's"
+        fi
+        ! grep -qE "VERDICT|^wrote " "$out/ro.log" || fail "read-only $variant folder: printed a VERDICT or 'wrote'"
+        chmod 0755 "$ro"
+        diff -r -x .lock "$out/$variant.before" "$ro" > /dev/null ||
+            fail "read-only $variant folder: its figures changed: $(diff -r -x .lock "$out/$variant.before" "$ro")"
+    done
+    readonly_note="read-only folders: exit 2, '.lock: Permission denied' before anything runs, or (held before) '$(basename "$figure"): cannot create the file: Permission denied'; nothing changed"
     [[ ${#as[@]} -gt 0 ]] && readonly_note+=" (run as nobody)"
 fi
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "io/atomic_file.hpp"
+#include "io/figures.hpp"
 
 namespace io {
 
@@ -33,6 +34,7 @@ bool write_dot(const std::string& dot_text, const std::string& dot_path, const s
     for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) image.append(buffer, n);
     if (::pclose(pipe) != 0 || image.empty()) return false;
     write_file_atomically(image_path, image);
+    figure_saved({image_path, "The tape as a graph (Graphviz)", "drawn by dot from " + dot_path});
     return true;
 }
 

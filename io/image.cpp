@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "io/canvas.hpp"
+#include "io/figures.hpp"
 
 namespace io {
 
@@ -165,6 +166,7 @@ void save_image_grid(const std::string& path, const xt::xarray<float>& images, s
                   top + gap + static_cast<int>(k / cols) * (tile_h + gap), o);
     draw_footer(canvas, o, top + grid_h);
     canvas.save_png(path);
+    figure_saved({path, o.title, o.caption});
 }
 
 void save_image_rows(const std::string& path, const std::vector<std::pair<std::string, xt::xarray<float>>>& rows,
@@ -197,6 +199,7 @@ void save_image_rows(const std::string& path, const std::vector<std::pair<std::s
     }
     draw_footer(canvas, o, top + grid_h);
     canvas.save_png(path);
+    figure_saved({path, o.title, o.caption});
 }
 
 }  // namespace io

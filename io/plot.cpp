@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "io/canvas.hpp"
+#include "io/figures.hpp"
 
 namespace io {
 
@@ -175,6 +176,14 @@ int covered(const Canvas& c, int x, int y, int w, int h) {
             n += c.get(xx, yy) != kWhite && c.get(xx, yy) != kGrid;
     return n;
 }
+// What a plot's axes are, for a caption: "y: test MSE; x: epoch".
+std::string axes_caption(const PlotOptions& o) {
+    std::string said;
+    if (!o.ylabel.empty()) said += "y: " + o.ylabel;
+    if (!o.xlabel.empty()) said += (said.empty() ? "" : "; ") + std::string("x: ") + o.xlabel;
+    return said;
+}
+
 }  // namespace
 
 // ---- line plot -------------------------------------------------------------------------------------
@@ -245,6 +254,7 @@ void save_line_plot(const std::string& path, const std::vector<Series>& series, 
         }
     }
     c.save_png(path);
+    figure_saved({path, o.title, axes_caption(o)});
 }
 
 // ---- scatter -----------------------------------------------------------------------------------------
@@ -290,6 +300,7 @@ void save_scatter(const std::string& path, const xt::xarray<float>& points, cons
         c.text(f.right + 42, y, name(k), kBlack, kFont);
     }
     c.save_png(path);
+    figure_saved({path, o.title, axes_caption(o)});
 }
 
 // ---- matrix as a table ------------------------------------------------------------------------------
@@ -381,6 +392,7 @@ void save_matrix(const std::string& path, const xt::xarray<float>& m, const Plot
     c.text(key_x, key_y + 20, "0", kAxis, kFont);
     c.text(key_x + key_bar - Canvas::text_width(key_hi, kFont), key_y + 20, key_hi, kAxis, kFont);
     c.save_png(path);
+    figure_saved({path, o.title, axes_caption(o)});
 }
 
 }  // namespace io

@@ -21,6 +21,7 @@
 #include "autograd/shape.hpp"
 #include "io/atomic_file.hpp"
 #include "io/mnist.hpp"
+#include "page.hpp"
 
 // The project's version (`git describe --always --dirty` when the build was made) and the build's
 // settings: version.cpp.in.
@@ -62,7 +63,7 @@ std::string usage(const std::string& name, const std::string& description, std::
 }  // namespace
 
 Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
-                   const std::string& description) {
+                   const std::string& description, const char* source_file) {
     check_blas_kernels();
     Options options;
     options.name = name;
@@ -106,6 +107,7 @@ Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t
             usage_error(name, description, default_seed, fmt::format("unknown argument '{}'", arg));
         }
     }
+    page::begin(options, description, source_file);
     fmt::print("run: seed {} | OpenBLAS {}, {} thread{} | build {} | version {}\n", options.seed,
                autograd::openblas_core(), autograd::openblas_threads(), autograd::openblas_threads() == 1 ? "" : "s",
                build_settings, project_version);
@@ -173,17 +175,25 @@ std::string make_out_dir(const Options& options) {
         const ssize_t written = ::pwrite(fd, holder.data(), holder.size(), 0);
         (void)written;  // the lock holds without the note; a run that finds it held then says less
     }
+    page::folder_taken(options.out_dir);
     return options.out_dir;
 }
 
-void section(const std::string& title) { fmt::print("\n---- {} ----\n", title); }
+void section(const std::string& title, int line) {
+    page::section(title, line);
+    fmt::print("\n---- {} ----\n", title);
+}
 
 int fail(const std::string& name, const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "\n{}: error: {}\n", name, e.what());
+    std::string said = e.what();
     // A figure that could not be written: the one a student may open is an earlier run's, if any.
-    if (const auto* w = dynamic_cast<const io::WriteError*>(&e))
+    if (const auto* w = dynamic_cast<const io::WriteError*>(&e)) {
         fmt::print(stderr, "{}: {} was not written; a file of that name is from an earlier run\n", name, w->path());
+        said += fmt::format("\n{} was not written; a file of that name is from an earlier run", w->path());
+    }
+    page::error(said);
     return 2;
 }
 
@@ -223,6 +233,7 @@ bool Verdict::below(const std::string& id, double measured, double threshold, co
 
 int Verdict::finish(const std::string& figure) const {
     if (clauses_.empty()) throw std::logic_error("Verdict: a verdict needs at least one clause");
+    page::verdict_starts();
     fmt::print("\n");
     std::string failed;
     std::size_t passed = 0;
@@ -236,8 +247,13 @@ int Verdict::finish(const std::string& figure) const {
     }
     const bool holds = passed == clauses_.size();
     const std::string count = fmt::format("{} of {} clauses passed", passed, clauses_.size());
-    fmt::print("VERDICT: {} : {} ({}{}{})\n", claim_, holds ? "HOLDS" : "FAILS",
-               holds ? count : "failed: " + failed + "; " + count, figure.empty() ? "" : "; ", figure);
+    const std::string line =
+        fmt::format("VERDICT: {} : {} ({}{}{})", claim_, holds ? "HOLDS" : "FAILS",
+                    holds ? count : "failed: " + failed + "; " + count, figure.empty() ? "" : "; ", figure);
+    fmt::print("{}\n", line);
+    std::vector<page::ClauseRow> rows;
+    for (const Clause& c : clauses_) rows.push_back({c.id, c.op, c.what, c.basis, c.measured, c.threshold, c.passed});
+    page::verdict(claim_, rows, holds, line);
     return holds ? 0 : 1;
 }
 

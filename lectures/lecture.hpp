@@ -27,8 +27,11 @@ struct Options {
 // A bad flag prints what is wrong and the usage and exits with status 2. --detect-anomaly turns autograd's anomaly mode on
 // (autograd/anomaly.hpp): the first op or backward to make a NaN or Inf stops the run with an
 // error naming it. The run is slower, so it is for finding where a NaN loss came from.
+// The run's output is kept, and written with its figures as a web page when the run ends
+// (out/<lecture>/index.html: page.hpp); `source_file` is the lecture's, for the page to show its
+// code (left to its default, the file of the call).
 Options parse_args(int argc, char** argv, const std::string& name, std::uint64_t default_seed,
-                   const std::string& description);
+                   const std::string& description, const char* source_file = __builtin_FILE());
 
 // MNIST's training set (`train`) or test set from io::default_mnist_dir(): the first `images`
 // images, or with 0 all of them (60,000 training and 10,000 test images). A lecture asks for what
@@ -51,8 +54,9 @@ io::Dataset load_mnist(const Options& options, bool train, std::size_t images);
 // ends, however it ends: a run that was killed leaves no stale lock.
 std::string make_out_dir(const Options& options);
 
-// Prints a section banner: "---- Scott slide 4: the basic idea ----".
-void section(const std::string& title);
+// Prints a section banner: "---- Scott slide 4: the basic idea ----", and starts a section of the
+// run's page there (`line`: where the call is, left to its default).
+void section(const std::string& title, int line = __builtin_LINE());
 
 // For main's catch block: prints "<name>: error: <what went wrong>" (missing data, a bad file,
 // a shape mistake in a student's change, a figure that could not be written: then also that the

@@ -2,6 +2,7 @@
 #include "page.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -184,16 +184,43 @@ Slides read_slides() {
 // Silva's row "Tying Weights (...)"; likewise Lamúrias.
 std::vector<std::string> slides_of(const std::string& title, const Slides& slides) {
     std::vector<std::string> found;
-    std::smatch m;
-    static const std::regex scott(R"(Scott slides? ([0-9]+(?:\s*(?:-|,|and)\s*[0-9]+)*))");
-    if (std::regex_search(title, m, scott)) {
-        std::set<int> wanted;
-        static const std::regex part(R"(([0-9]+)(?:\s*-\s*([0-9]+))?)");
-        const std::string numbers = m[1];
-        for (auto it = std::sregex_iterator(numbers.begin(), numbers.end(), part); it != std::sregex_iterator(); ++it) {
-            const int a = std::stoi((*it)[1]), b = (*it)[2].matched ? std::stoi((*it)[2]) : a;
-            for (int k = a; k <= b && k < a + 50; ++k) wanted.insert(k);
+    std::set<int> wanted;  // "Scott slides 9 and 10", "Scott slides 35-37", "Scott slide 13, ..."
+    const std::size_t scott = title.find("Scott slide");
+    if (scott != std::string::npos) {
+        std::size_t at = scott + std::string("Scott slide").size();
+        if (at < title.size() && title[at] == 's') ++at;
+        const auto number = [&](int& n) {  // reads a number after spaces; false when there is none
+            std::size_t k = at;
+            while (k < title.size() && title[k] == ' ') ++k;
+            if (k == title.size() || !std::isdigit(static_cast<unsigned char>(title[k]))) return false;
+            n = 0;
+            while (k < title.size() && std::isdigit(static_cast<unsigned char>(title[k])) && n < 1000)
+                n = 10 * n + (title[k++] - '0');
+            at = k;
+            return true;
+        };
+        const auto next_is = [&](const std::string& word) {  // skips spaces, then `word` if it is there
+            std::size_t k = at;
+            while (k < title.size() && title[k] == ' ') ++k;
+            if (title.compare(k, word.size(), word) != 0) return false;
+            at = k + word.size();
+            return true;
+        };
+        int a = 0;
+        if (number(a)) {
+            for (;;) {
+                int b = a;
+                const std::size_t dash = at;
+                if (next_is("-") && !number(b)) at = dash, b = a;
+                for (int k = a; k <= b && k < a + 50; ++k) wanted.insert(k);
+                const std::size_t before = at;
+                if ((next_is(",") || next_is("and")) && number(a)) continue;
+                at = before;  // ", Silva ...": another deck follows, or the title goes on
+                break;
+            }
         }
+    }
+    {
         std::set<std::size_t> rows;
         for (const int k : wanted)
             for (std::size_t r = 0; r < slides.scott.size(); ++r)

@@ -313,6 +313,10 @@ def main():
             text = text.replace('<a href="../index.html">all runs</a>',
                                 f'<a href="../index.html">all runs</a> | <a href="../../index.html">the course</a> | '
                                 f'<a href="../../lectures/{name}.html">the annotated source</a>', 1)
+            # Each section's code, also in the annotated source, at its line.
+            text = re.sub(r'<details id="code-(\d+)">',
+                          lambda m: (f'<p class="meta"><a href="../../lectures/{name}.html#L{m[1]}">this section in '
+                                     f'the annotated source</a></p>\n<details id="code-{m[1]}">'), text)
             with open(os.path.join(dest, "index.html"), "w", encoding="utf-8") as f:
                 f.write(text)
         with open(os.path.join(out, "lectures", name + ".html"), "w", encoding="utf-8") as f:

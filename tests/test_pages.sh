@@ -38,6 +38,11 @@ grep -qF "$(grep '^rounded codes' identity.log)" out/identity/index.html || fail
 for name in identity tape_tour pca_equivalence; do
     grep -q "href=\"$name/index.html\"" out/index.html || fail "out/index.html does not list $name"
 done
+# Each section names the slides it follows, from docs/slides.md: a slide number, and a heading.
+grep -qF "<p>Scott, Lecture 5, slide 4: the basic idea: Mitchell's 8-3-8" out/identity/index.html ||
+    fail "identity's page does not name slide 4 and its topic"
+grep -qF "<p>Lamúrias, &quot;5 - Autoencoders&quot;, heading PCA vs autoencoder (6-4-2-4-6 on UCI banknote)</p>" \
+    out/pca_equivalence/index.html || fail "pca_equivalence's page does not name Lamúrias's heading"
 
 python3 "$root/tools/annotate.py" --out site --runs out > annotate.log 2>&1 || fail "annotate.py failed: $(tail -3 annotate.log)"
 [[ -s site/lectures/identity.html && -s site/runs/identity/index.html ]] || fail "the site lacks identity's pages"

@@ -46,6 +46,10 @@ grep -qF "<p>Lamúrias, &quot;5 - Autoencoders&quot;, heading PCA vs autoencoder
 
 python3 "$root/tools/annotate.py" --out site --runs out > annotate.log 2>&1 || fail "annotate.py failed: $(tail -3 annotate.log)"
 [[ -s site/lectures/identity.html && -s site/runs/identity/index.html ]] || fail "the site lacks identity's pages"
+# A list of runs with no lecture's page beside it (their folders removed): the site says so.
+mkdir list_only && cp out/index.html list_only/
+python3 "$root/tools/annotate.py" --out site_list_only --runs list_only > annotate_list_only.log 2>&1 ||
+    fail "annotate.py failed on a runs folder with only its list: $(tail -3 annotate_list_only.log)"
 
 pages=(out/identity/index.html out/tape_tour/index.html out/pca_equivalence/index.html out/index.html
        site/index.html site/lectures/*.html site/runs/index.html site/runs/*/index.html)

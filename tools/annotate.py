@@ -327,6 +327,7 @@ def main():
         rows += (f'<tr><td><a href="lectures/{name}.html">{html.escape(name)}</a></td>'
                  f"<td>{inline(h.get('Follows', ''))}</td><td>{inline(h.get('Shows', ''))}</td><td>{last}</td></tr>\n")
     if os.path.isfile(os.path.join(args.runs, "index.html")):
+        os.makedirs(runs_dir, exist_ok=True)  # out/index.html with no lecture's page beside it
         shutil.copy2(os.path.join(args.runs, "index.html"), os.path.join(runs_dir, "index.html"))
     elif os.path.isdir(runs_dir):
         with open(os.path.join(runs_dir, "index.html"), "w", encoding="utf-8") as f:

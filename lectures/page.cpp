@@ -321,6 +321,7 @@ std::string now_text() {
 // The line out/index.html reads from each run's page, inside an HTML comment.
 struct Summary {
     std::string name, verdict, date, seconds, figure, title, order;
+    std::string folder;  // out/index.html: the run's folder in out/ (not in the comment)
 };
 constexpr const char* kSummaryTag = "<!-- lab-run";
 
@@ -347,7 +348,7 @@ bool read_summary(const std::string& page, Summary& s) {
         for (std::string v; std::getline(fields, v, '\t');) f.push_back(v);
         if (f.size() != 7) return false;
         if (f[6].size() >= 4 && f[6].substr(f[6].size() - 4) == " -->") f[6].resize(f[6].size() - 4);
-        s = {f[0], f[1], f[2], f[3], f[4], f[6], f[5]};
+        s = {f[0], f[1], f[2], f[3], f[4], f[6], f[5], ""};
         return true;
     }
     return false;
@@ -362,10 +363,13 @@ void write_overview(const std::string& out_root) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(out_root, ec)) {
         Summary s;
-        if (entry.is_directory(ec) && read_summary((entry.path() / "index.html").string(), s)) runs.push_back(s);
+        if (entry.is_directory(ec) && read_summary((entry.path() / "index.html").string(), s)) {
+            s.folder = entry.path().filename().string();  // out/<lecture>, or a folder given by --out
+            runs.push_back(s);
+        }
     }
     std::sort(runs.begin(), runs.end(), [](const Summary& a, const Summary& b) {
-        return std::make_pair(std::atoi(a.order.c_str()), a.name) < std::make_pair(std::atoi(b.order.c_str()), b.name);
+        return std::make_pair(std::atoi(a.order.c_str()), a.folder) < std::make_pair(std::atoi(b.order.c_str()), b.folder);
     });
     std::string page = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -375,14 +379,16 @@ void write_overview(const std::string& out_root) {
         "took, and its first figure. Each links to its page.</p>\n<div class=\"cards\">\n",
         kStyle);
     for (const Summary& s : runs) {
-        page += fmt::format("<div class=\"card\">\n<h2><a href=\"{0}/index.html\">{0}</a></h2>\n", html(s.name));
-        page += fmt::format("<p class=\"verdict {0}\" id=\"verdict-{1}\">{0}</p>\n", html(s.verdict), html(s.name));
+        // Linked by its folder: a run given --out out/OTHER is in out/OTHER, not out/<lecture>.
+        page += fmt::format("<div class=\"card\">\n<h2><a href=\"{0}/index.html\">{0}</a></h2>\n", html(s.folder));
+        if (s.folder != s.name) page += fmt::format("<p class=\"meta\">a run of {}</p>\n", html(s.name));
+        page += fmt::format("<p class=\"verdict {0}\" id=\"verdict-{1}\">{0}</p>\n", html(s.verdict), html(s.folder));
         page += fmt::format("<p class=\"meta\">{}<br>{} s</p>\n", html(s.date), html(s.seconds));
         if (!s.figure.empty())
             page += fmt::format(
                 "<a href=\"{0}/index.html\"><img src=\"{0}/{1}\" alt=\"the first figure of {0}\" "
                 "width=\"240\"></a>\n",
-                html(s.name), html(s.figure));
+                html(s.folder), html(s.figure));
         page += fmt::format("<p>{}</p>\n</div>\n", html(s.title));
     }
     if (runs.empty()) page += "<p>No lecture has been run into this folder yet.</p>\n";

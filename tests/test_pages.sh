@@ -21,6 +21,9 @@ cd "$work" || exit 1
 
 "$identity" --quick > identity.log 2>&1 || fail "identity exited with $?: $(tail -3 identity.log)"
 "$tape_tour" --quick > tape_tour.log 2>&1 || fail "tape_tour exited with $?: $(tail -3 tape_tour.log)"
+# A run into another folder of out/ (--out): the list of runs links it there, and so does the site.
+"$tape_tour" --quick --out out/tape_tour_again > tape_tour_again.log 2>&1 ||
+    fail "tape_tour --out out/tape_tour_again exited with $?: $(tail -3 tape_tour_again.log)"
 mkdir empty
 MNIST_DIR=$work/empty "$pca" --quick > pca.log 2>&1
 code=$?
@@ -35,7 +38,7 @@ grep -qF "$work/empty/train-images-idx3-ubyte: missing" out/pca_equivalence/inde
 grep -q 'class="verdict HOLDS" id="verdict"' out/identity/index.html || fail "identity's page does not say HOLDS"
 # The console's lines are on the page: the last line identity printed before its clauses.
 grep -qF "$(grep '^rounded codes' identity.log)" out/identity/index.html || fail "identity's page lacks a line it printed"
-for name in identity tape_tour pca_equivalence; do
+for name in identity tape_tour tape_tour_again pca_equivalence; do
     grep -q "href=\"$name/index.html\"" out/index.html || fail "out/index.html does not list $name"
 done
 # Each section names the slides it follows, from docs/slides.md: a slide number, and a heading.

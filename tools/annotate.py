@@ -9,7 +9,8 @@ Writes into the folder given by --out (default site/):
                           title and the slides it follows (docs/slides.md), and the figures its
                           last run saved there, next to the code that drew them
   runs/                   the pages of the runs in out/ (out/NAME/index.html, its figures, and
-                          out/index.html), copied, each linked to its annotated source
+                          out/index.html), copied, each linked to its annotated source (a run
+                          in another folder of out/, given --out, is copied as it is)
 The pages are plain HTML and CSS: no script, no network, no server; the folder reads the same
 anywhere it is copied (a teacher's course site). Nothing here is written by hand, so it cannot
 drift from the code: run it again after a change, or after a run.
@@ -326,6 +327,14 @@ def main():
                 if run else '<span class="meta">not run yet (./lab run ' + name + ")</span>")
         rows += (f'<tr><td><a href="lectures/{name}.html">{html.escape(name)}</a></td>'
                  f"<td>{inline(h.get('Follows', ''))}</td><td>{inline(h.get('Shows', ''))}</td><td>{last}</td></tr>\n")
+    # The other runs out/index.html lists (a run given --out out/OTHER), so that its links hold.
+    names = {name for name, _ in lectures()}
+    for d in sorted(os.listdir(args.runs)) if os.path.isdir(args.runs) else []:
+        if d not in names and os.path.isfile(os.path.join(args.runs, d, "index.html")):
+            os.makedirs(os.path.join(runs_dir, d))
+            for f in os.listdir(os.path.join(args.runs, d)):
+                if f == "index.html" or f.endswith((".png", ".svg")):
+                    shutil.copy2(os.path.join(args.runs, d, f), os.path.join(runs_dir, d))
     if os.path.isfile(os.path.join(args.runs, "index.html")):
         os.makedirs(runs_dir, exist_ok=True)  # out/index.html with no lecture's page beside it
         shutil.copy2(os.path.join(args.runs, "index.html"), os.path.join(runs_dir, "index.html"))

@@ -309,6 +309,15 @@ std::string relative_to(const std::string& path, const std::string& dir) {
     return ec || rel.empty() ? fs::path(path).filename().string() : rel.generic_string();
 }
 
+// A folder without "." or ".." and without a trailing slash ("--out out/identity/", as a shell
+// completes it, is out/identity); absolute, to compare two.
+fs::path folder_path(const std::string& dir, bool absolute = false) {
+    std::error_code ec;
+    fs::path p = (absolute ? fs::absolute(dir, ec) : fs::path(dir)).lexically_normal();
+    if (p.filename().empty() && p.has_parent_path()) p = p.parent_path();
+    return p;
+}
+
 std::string now_text() {
     const std::time_t now = std::time(nullptr);
     std::tm local{};
@@ -424,7 +433,7 @@ void write_page(const Ending& end) {
     std::string first_figure;
     for (const Figure& f : r.figures)
         if (fs::path(f.saved.path).extension() == ".png" &&
-            fs::absolute(fs::path(f.saved.path).parent_path()) == fs::absolute(r.out_dir)) {
+            folder_path(fs::path(f.saved.path).parent_path().string(), true) == folder_path(r.out_dir, true)) {
             first_figure = fs::path(f.saved.path).filename().string();
             break;
         }
@@ -533,7 +542,7 @@ void write_page(const Ending& end) {
         return;
     }
     // out/index.html, when the run's folder is the default out/<lecture>.
-    const fs::path dir = fs::path(r.out_dir).lexically_normal();
+    const fs::path dir = folder_path(r.out_dir);
     if (dir.filename() == r.options.name && dir.parent_path().filename() == "out")
         write_overview(dir.parent_path().string());
 }

@@ -20,7 +20,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
 "$identity" --quick > identity.log 2>&1 || fail "identity exited with $?: $(tail -3 identity.log)"
-"$tape_tour" --quick > tape_tour.log 2>&1 || fail "tape_tour exited with $?: $(tail -3 tape_tour.log)"
+# Its folder as a shell completes it, with a slash at the end: still out/tape_tour.
+"$tape_tour" --quick --out out/tape_tour/ > tape_tour.log 2>&1 || fail "tape_tour exited with $?: $(tail -3 tape_tour.log)"
 # A run into another folder of out/ (--out): the list of runs links it there, and so does the site.
 "$tape_tour" --quick --out out/tape_tour_again > tape_tour_again.log 2>&1 ||
     fail "tape_tour --out out/tape_tour_again exited with $?: $(tail -3 tape_tour_again.log)"
@@ -36,6 +37,7 @@ grep -q 'class="verdict FAILS" id="verdict"' out/pca_equivalence/index.html ||
     fail "the page of the run stopped by an error does not say FAILS"
 grep -qF "$work/empty/train-images-idx3-ubyte: missing" out/pca_equivalence/index.html || fail "the page of the stopped run does not name the error"
 grep -q 'class="verdict HOLDS" id="verdict"' out/identity/index.html || fail "identity's page does not say HOLDS"
+grep -q '<img src="tape_tour/tape.png"' out/index.html || fail "out/index.html lacks tape_tour's figure (run with --out out/tape_tour/)"
 # The console's lines are on the page: the last line identity printed before its clauses.
 grep -qF "$(grep '^rounded codes' identity.log)" out/identity/index.html || fail "identity's page lacks a line it printed"
 for name in identity tape_tour tape_tour_again pca_equivalence; do

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -57,12 +58,17 @@ struct Run {
 
 // Never destroyed: the streams that write into it are flushed after static destructors run.
 Run* the_run = nullptr;
+std::mutex text_mutex;  // one writer of Run::text at a time
 
 // The streams' write function: the bytes go to their file descriptor (1 or 2) as before, and are
 // kept.
 template <int fd>
 ssize_t tee_write(void*, const char* bytes, std::size_t size) {
-    if (the_run != nullptr) the_run->text.append(bytes, size);
+    if (the_run != nullptr) {
+        // stdout and stderr, written from two threads at once, append one after the other.
+        const std::lock_guard<std::mutex> hold(text_mutex);
+        the_run->text.append(bytes, size);
+    }
     std::size_t done = 0;
     while (done < size) {
         const ssize_t n = ::write(fd, bytes + done, size - done);
@@ -112,6 +118,8 @@ std::string as_displayed(const std::string& raw) {
                 while (j < raw.size() && !std::isalpha(static_cast<unsigned char>(raw[j]))) ++j;
             }
             i = j;
+        } else if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') {
+            // "\r\n" ends a line, as '\n' does
         } else if (c == '\r') {
             line.clear();
         } else if (c == '\n') {
@@ -378,7 +386,8 @@ void write_overview(const std::string& out_root) {
         }
     }
     std::sort(runs.begin(), runs.end(), [](const Summary& a, const Summary& b) {
-        return std::make_pair(std::atoi(a.order.c_str()), a.folder) < std::make_pair(std::atoi(b.order.c_str()), b.folder);
+        return std::make_pair(std::atoi(a.order.c_str()), a.folder) <
+               std::make_pair(std::atoi(b.order.c_str()), b.folder);
     });
     std::string page = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -443,7 +452,7 @@ void write_page(const Ending& end) {
 
     std::string page = "<!DOCTYPE html>\n" +
                        summary_comment({r.options.name, verdict, r.date, fmt::format("{:.1f}", seconds), first_figure,
-                                        end.claim.empty() ? r.description : end.claim, order}) +
+                                        end.claim.empty() ? r.description : end.claim, order, ""}) +
                        "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     page += fmt::format("<title>{}: {} ({})</title>\n<style>{}</style>\n</head>\n<body>\n", html(r.options.name),
@@ -550,7 +559,13 @@ void write_page(const Ending& end) {
 void at_exit() {
     if (the_run == nullptr || the_run->written) return;
     Ending end;
-    end.error = "the run ended without a verdict (see the last lines above)";
+    std::fflush(stdout);
+    std::fflush(stderr);
+    // Its last line says why, as a rule (lecture::load_mnist's "needs at least N images").
+    const std::string shown = trim(as_displayed(the_run->text));
+    const std::size_t last = shown.rfind('\n');
+    end.error = "the run ended without a verdict; the last line it printed: " +
+                (last == std::string::npos ? shown : shown.substr(last + 1));
     write_page(end);
 }
 

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import zlib
 from html.parser import HTMLParser
 
@@ -56,6 +57,7 @@ function next(k) {
     const v = d.getElementById('verdict');
     const shown = v !== null && v.offsetWidth > 0 && v.offsetHeight > 0;
     reports.push({images: images.length, bad: bad, verdict: v ? v.textContent : null, shown: shown,
+                  marked: v ? v.className : '',
                   width: d.documentElement.scrollWidth, screen: frame.contentWindow.innerWidth});
     next(k + 1);
   };
@@ -70,12 +72,16 @@ next(0);
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.hrefs, self.srcs, self.ids = [], [], set()
+        self.hrefs, self.srcs, self.ids, self.duplicates = [], [], set(), []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if a.get("id"):
+            if a["id"] in self.ids:
+                self.duplicates.append(a["id"])
             self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
         if tag == "a" and a.get("href"):
             self.hrefs.append(a["href"])
         if tag == "img" and a.get("src"):
@@ -93,18 +99,23 @@ def static_problems(path):
     problems = []
     links = parse(path)
     here = os.path.dirname(os.path.abspath(path))
+    problems += [f"two elements with the id '{i}'" for i in links.duplicates]
     for href in links.hrefs:
-        if re.match(r"[a-z]+:", href):
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", href):
             problems.append(f"a link out of the page's folder tree: {href}")
             continue
+        if href.startswith("/"):
+            problems.append(f"a link to an absolute path, which holds on this machine only: {href}")
+            continue
         target, _, fragment = href.partition("#")
+        target = urllib.parse.unquote(target.partition("?")[0])
         target_path = os.path.normpath(os.path.join(here, target)) if target else os.path.abspath(path)
         if not os.path.isfile(target_path):
             problems.append(f"the link {href} names no file")
         elif fragment and target_path.endswith(".html") and fragment not in parse(target_path).ids:
             problems.append(f"the link {href}: no id '{fragment}' there")
     for src in links.srcs:
-        image = os.path.normpath(os.path.join(here, src))
+        image = os.path.normpath(os.path.join(here, urllib.parse.unquote(src.partition("?")[0])))
         if not os.path.isfile(image):
             problems.append(f"the image {src} is not there")
         elif image.endswith(".png") and png_problem(image):
@@ -193,8 +204,8 @@ def main():
             if want:
                 if not report["shown"]:
                     problems.append("the verdict is not on screen")
-                elif want not in (report["verdict"] or ""):
-                    problems.append(f"the verdict reads '{report['verdict']}', not {want}")
+                elif want not in report["marked"].split() or not report["verdict"].startswith("VERDICT: " + want):
+                    problems.append(f"the verdict reads '{report['verdict']}' (marked '{report['marked']}'), not {want}")
         if problems:
             failed += 1
             print(f"FAIL {path}:\n  " + "\n  ".join(problems))

@@ -140,9 +140,9 @@ class RunPage(HTMLParser):
             self.sections.append({"title": "", "line": 0, "figures": []})
         elif tag == "h2" and self.sections and not self.sections[-1]["title"]:
             self._in, self._text = "h2", ""
-        elif tag == "details" and self.sections and (a.get("id") or "").startswith("code-"):
+        elif tag == "details" and self.sections and re.fullmatch(r"code-\d+", a.get("id") or ""):
             self.sections[-1]["line"] = int(a["id"][5:])
-        elif tag == "a" and self.sections and (a.get("href") or "").startswith("#code-"):
+        elif tag == "a" and self.sections and re.fullmatch(r"#code-\d+", a.get("href") or ""):
             self.sections[-1]["line"] = int(a["href"][6:])
         elif tag == "img" and self.sections and self._figure is None:
             self._figure = [a.get("src", ""), ""]
@@ -225,7 +225,8 @@ def segments(source_lines):
     for n, line in enumerate(source_lines, 1):
         stripped = line.strip()
         if stripped.startswith("//"):
-            if code:
+            banner = re.match(r"//\s*---- .* ----\s*$", stripped)
+            if code or (banner and comments):  # a banner starts a segment of its own
                 segs.append((comments, code))
                 comments, code = [], []
             comments.append((n, stripped[2:]))
@@ -246,7 +247,8 @@ def annotated(name, source, slides, run):
     body = f'<p class="meta"><a href="../index.html">the course</a>'
     if run:
         body += (f' | <a href="../runs/{name}/index.html">the last run</a> '
-                 f'<span class="verdict {run.verdict}">{run.verdict}</span> {html.escape(run.date)}')
+                 f'<span class="verdict {run.verdict or "FAILS"}">{run.verdict or "no verdict"}</span> '
+                 f'{html.escape(run.date)}')
     body += f"</p>\n<h1>{html.escape(name)}</h1>\n<p class=\"meta\">lectures/{html.escape(source)}</p>\n"
     for comments, code in segments(lines):
         banner = next((c for _, c in comments if re.match(r"\s*---- .* ----\s*$", c)), None)
@@ -323,7 +325,8 @@ def main():
         with open(os.path.join(out, "lectures", name + ".html"), "w", encoding="utf-8") as f:
             f.write(annotated(name, source, slides, run))
         h = header_fields(source)
-        last = (f'<a href="runs/{name}/index.html">last run</a> <span class="verdict {run.verdict}">{run.verdict}</span>'
+        last = (f'<a href="runs/{name}/index.html">last run</a> '
+                f'<span class="verdict {run.verdict or "FAILS"}">{run.verdict or "no verdict"}</span>'
                 if run else '<span class="meta">not run yet (./lab run ' + name + ")</span>")
         rows += (f'<tr><td><a href="lectures/{name}.html">{html.escape(name)}</a></td>'
                  f"<td>{inline(h.get('Follows', ''))}</td><td>{inline(h.get('Shows', ''))}</td><td>{last}</td></tr>\n")
@@ -337,10 +340,15 @@ def main():
                     shutil.copy2(os.path.join(args.runs, d, f), os.path.join(runs_dir, d))
     if os.path.isfile(os.path.join(args.runs, "index.html")):
         os.makedirs(runs_dir, exist_ok=True)  # out/index.html with no lecture's page beside it
-        shutil.copy2(os.path.join(args.runs, "index.html"), os.path.join(runs_dir, "index.html"))
+        with open(os.path.join(args.runs, "index.html"), encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(runs_dir, "index.html"), "w", encoding="utf-8") as f:  # with a way back
+            f.write(text.replace("<h1>Lecture runs</h1>",
+                                 '<p class="meta"><a href="../index.html">the course</a></p>\n<h1>Lecture runs</h1>', 1))
     elif os.path.isdir(runs_dir):
         with open(os.path.join(runs_dir, "index.html"), "w", encoding="utf-8") as f:
-            f.write(page("Lecture runs", "<h1>Lecture runs</h1>\n<p>No lecture has been run into out/.</p>\n"))
+            f.write(page("Lecture runs", '<p class="meta"><a href="../index.html">the course</a></p>\n'
+                         "<h1>Lecture runs</h1>\n<p>No lecture has been run into out/.</p>\n"))
     body = ("<h1>Autoencoders and automatic differentiation: the lectures</h1>\n"
             "<p>Each lecture is a program that checks one slide's claim on real data. Its annotated source "
             "reads beside the slides; its last run (<code>./lab run NAME</code>) shows what it printed and "

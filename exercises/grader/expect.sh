@@ -14,6 +14,12 @@ outcome=$1 program=$2 source=${3:-}
 # A wrong solution may need a setting to show its mistake quickly: "// expect-env: NAME=VALUE".
 settings=()
 [[ -n $source ]] && mapfile -t settings < <(sed -n 's|^// expect-env: *||p' "$source")
+# A setting that shrinks LAB_TIME_SCALE (exercise 11's budgets, to prove the budget check) must not
+# shrink the limit that catches a stuck program below the one the suite runs under: 60 s times the
+# suite's own LAB_TIME_SCALE (4 in the sanitized suite, whose programs run 3 to 5 times slower).
+if printf '%s\n' "${settings[@]}" | grep -q '^LAB_TIME_SCALE=' && [[ -z ${LAB_CHECK_SECONDS:-} ]]; then
+  settings=("LAB_CHECK_SECONDS=$(awk -v s="${LAB_TIME_SCALE:-1}" 'BEGIN { print 60 * (s > 1 ? s : 1) }')" "${settings[@]}")
+fi
 [[ ${#settings[@]} -gt 0 ]] && echo "with ${settings[*]}"
 output=$(env "${settings[@]}" "$program" 2>&1)
 code=$?

@@ -80,17 +80,6 @@ const Node<T>*& current_backward() {
     return node;
 }
 
-constexpr std::size_t none = static_cast<std::size_t>(-1);
-
-// The flat position of the first NaN or Inf in `a`, or `none`.
-template <class T>
-std::size_t first_non_finite(const xt::xarray<T>& a) {
-    const T* p = a.data();
-    for (std::size_t i = 0, n = a.size(); i < n; ++i)
-        if (!std::isfinite(p[i])) return i;
-    return none;
-}
-
 // "nan at [2] of (4,)"
 template <class T>
 std::string where(const xt::xarray<T>& a, std::size_t flat) {
@@ -191,7 +180,7 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
         entry.fingerprints.push_back(fingerprint(node.value));
     }
     const std::size_t bad = first_non_finite(node.value);
-    if (bad == none) return;
+    if (bad == node.value.size()) return;
     std::vector<const Node<T>*> ins;
     for (const auto& in : inputs) ins.push_back(in.node());
     const std::string context = inside_backward<T>();
@@ -206,7 +195,7 @@ void check_forward(const char* op, Node<T>& node, const std::vector<BasicTensor<
     // recorded before the mode was on.
     for (std::size_t k = 0; k < ins.size(); ++k) {
         const std::size_t in_bad = first_non_finite(ins[k]->value);
-        if (in_bad == none) continue;
+        if (in_bad == ins[k]->value.size()) continue;
         std::string origin;
         if (!ins[k]->inputs.empty())
             origin = fmt::format("made by {}", describe(*ins[k]));
@@ -235,7 +224,7 @@ template <class T>
 SweepChecks<T>::SweepChecks(const BasicTensor<T>& seed) : on_(is_anomaly_enabled()), previous_(current_backward<T>()) {
     if (!on_) return;
     const std::size_t bad = first_non_finite(seed.value());
-    if (bad != none)
+    if (bad != seed.value().size())
         throw AnomalyError(
             fmt::format("anomaly: the seed gradient given to backward holds {}", where(seed.value(), bad)), "backward",
             0);
@@ -277,7 +266,7 @@ void SweepChecks<T>::check_gradients(const Node<T>& node, const Grads<T>& grads)
     for (std::size_t k = 0; k < grads.size() && k < node.inputs.size(); ++k) {
         if (!grads[k].defined()) continue;
         const std::size_t bad = first_non_finite(grads[k].value());
-        if (bad == none) continue;
+        if (bad == grads[k].value().size()) continue;
         const Node<T>& input = *node.inputs[k];
         throw AnomalyError(
             fmt::format("anomaly: the backward of {} (its forward inputs: {}) returned {} in the gradient for its "

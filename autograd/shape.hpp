@@ -3,6 +3,7 @@
 // "<op>: <what> (2, 3) ... (4,)".
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -64,6 +65,16 @@ xt::xarray<T> allocate(const char* op, const Shape& shape) {
 
 // Element `flat` of a row-major array of `shape` written as an index: "[1, 2]".
 std::string index_str(const Shape& shape, std::size_t flat);
+
+// The flat position of the first NaN or Inf among `a`'s values, or a.size() when every one is
+// finite: anomaly mode's check, and the readers that refuse a diverged model's weights.
+template <class T>
+std::size_t first_non_finite(const xt::xarray<T>& a) {
+    const T* p = a.data();
+    for (std::size_t i = 0, n = a.size(); i < n; ++i)
+        if (!std::isfinite(p[i])) return i;
+    return a.size();
+}
 
 // The NumPy broadcast of two shapes: align on the right, each pair of sizes equal or one of
 // them 1. Throws ShapeError naming `op` and both shapes when they do not broadcast.

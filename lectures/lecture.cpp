@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -163,14 +162,10 @@ std::string make_out_dir(const Options& options) {
             "another run is writing {}{}: wait for it to end, or give this run a folder of its own (--out DIR)",
             options.out_dir, holder.empty() ? "" : " (" + holder + ")"));
     }
-    // Who holds it, for a run that finds it held.
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    ::localtime_r(&now, &local);
-    char started[32];
-    std::strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", &local);
-    const std::string holder = fmt::format("{}, seed {}{}, pid {}, started {}\n", options.name, options.seed,
-                                           options.quick ? ", --quick" : "", static_cast<long>(::getpid()), started);
+    // Who holds it, for a run that finds it held (started: the date its page gives).
+    const std::string holder =
+        fmt::format("{}, seed {}{}, pid {}, started {}\n", options.name, options.seed, options.quick ? ", --quick" : "",
+                    static_cast<long>(::getpid()), page::started());
     if (::ftruncate(fd, 0) == 0) {
         const ssize_t written = ::pwrite(fd, holder.data(), holder.size(), 0);
         (void)written;  // the lock holds without the note; a run that finds it held then says less

@@ -48,7 +48,7 @@ io::Dataset load_mnist(const Options& options, bool train, std::size_t images);
 // run at a time writes a folder: a second run started on the same folder while the first is
 // still writing (two terminals, the same `./lab run`) would leave a mix of both runs' figures
 // with nothing saying so, so it stops at once, with exit status 2 and
-//   another run is writing out/identity (identity, seed 1, pid 4242, started 2026-12-06 16:40:12):
+//   another run is writing out/identity (identity, seed 1, pid 4242, started 2026-12-06 16:40:12 UTC):
 //   wait for it to end, or give this run a folder of its own (--out DIR)
 // The hold is a lock the system keeps on out/<lecture>/.lock (flock) and releases when the run
 // ends, however it ends: a run that was killed leaves no stale lock.

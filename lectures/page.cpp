@@ -433,6 +433,9 @@ void write_page(const Ending& end) {
     std::fflush(stderr);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
     const std::string verdict = end.holds ? "HOLDS" : "FAILS";
+    // A run into out/<folder> (out/<lecture>, the default) is listed in out/index.html, and its page
+    // links to the list; a run elsewhere has no list beside it.
+    const bool listed = folder_path(r.out_dir).parent_path().filename() == "out";
     const std::vector<std::string> source = read_lines(r.source_file);
     const Slides slides = read_slides();
     std::set<int> banner_lines;
@@ -457,7 +460,7 @@ void write_page(const Ending& end) {
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     page += fmt::format("<title>{}: {} ({})</title>\n<style>{}</style>\n</head>\n<body>\n", html(r.options.name),
                         verdict, html(r.date), kStyle);
-    page += "<p class=\"meta\"><a href=\"../index.html\">all runs</a></p>\n";
+    if (listed) page += "<p class=\"meta\"><a href=\"../index.html\">all runs</a></p>\n";
     page += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", html(r.options.name), html(r.description));
     page += fmt::format("<p class=\"verdict {}\" id=\"verdict\">VERDICT: {} &mdash; {}</p>\n", verdict, verdict,
                         html(end.error.empty() ? end.claim : summary));
@@ -550,10 +553,7 @@ void write_page(const Ending& end) {
         fmt::print(stderr, "the run's page {} was not written: {}\n", path, e.what());
         return;
     }
-    // out/index.html, when the run's folder is the default out/<lecture>.
-    const fs::path dir = folder_path(r.out_dir);
-    if (dir.filename() == r.options.name && dir.parent_path().filename() == "out")
-        write_overview(dir.parent_path().string());
+    if (listed) write_overview(folder_path(r.out_dir).parent_path().string());
 }
 
 void at_exit() {
@@ -596,6 +596,8 @@ void begin(const Options& options, const std::string& description, const std::st
     });
     std::atexit(at_exit);
 }
+
+std::string started() { return the_run != nullptr ? the_run->date : ""; }
 
 void folder_taken(const std::string& out_dir) {
     if (the_run != nullptr) the_run->out_dir = out_dir;

@@ -10,8 +10,8 @@
 //     with their titles and captions (io/figures.hpp), and the lecture's code for it, folded;
 //   - the clauses, each measured against its threshold, and the VERDICT line. A run stopped by
 //     an error, or one that ends without a verdict, FAILS, and the page says why.
-// out/index.html (written when the run's folder is out/<lecture>, the default) lists each
-// lecture run into out/: its verdict, date and time taken, and its first figure.
+// out/index.html (written when the run's folder is in out/, as the default out/<lecture> is) lists
+// each run there: its verdict, date and time taken, and its first figure.
 //
 // The pages are plain HTML with their style inside: no script, nothing fetched from a network.
 // A figure is the PNG beside the page, so a copied folder reads the same, and a phone-width
@@ -32,6 +32,9 @@ namespace lecture::page {
 // Starts keeping the run's output; `source_file` is the lecture's __FILE__ (its code is shown
 // section by section), `description` what parse_args was given.
 void begin(const Options& options, const std::string& description, const std::string& source_file);
+
+// When begin() was called, as the page dates the run: "2026-12-06 16:40:12 UTC" ("" before).
+std::string started();
 
 // The run holds its output folder (make_out_dir): from now on the page may be written there. A
 // run that never gets its folder (another run holds it) writes no page.

@@ -16,6 +16,7 @@
 #include <xtensor/xview.hpp>
 
 #include "autograd/blas_kernels.hpp"
+#include "autograd/shape.hpp"
 #include "io/npz.hpp"
 
 #ifndef LAB_LECTURES_DIR
@@ -89,15 +90,6 @@ std::string settings_text(const std::vector<std::pair<std::string, std::string>>
     std::string text;
     for (const auto& [name, value] : settings) text += name + ": " + value + "\n";
     return text;
-}
-
-// The first element of `values` that is not finite, as "nan at element 17", or "".
-std::string first_not_finite(const xt::xarray<float>& values) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        const float v = values.flat(i);
-        if (!std::isfinite(v)) return fmt::format("{} at element {} of {}", v, i, values.size());
-    }
-    return "";
 }
 
 bool same_number(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
@@ -325,9 +317,10 @@ bool Trained::load(const std::vector<std::pair<std::string, nn::Module*>>& model
             const auto it = file.find(name);
             if (it == file.end() || autograd::Shape(it->second.shape().begin(), it->second.shape().end()) != t.shape())
                 throw io::CheckpointError(fmt::format("'{}' is missing or has another shape", name));
-            const std::string bad = first_not_finite(it->second);
-            if (!bad.empty())
-                throw io::CheckpointError(fmt::format("its weights are not finite: '{}' holds {}", name, bad));
+            const std::size_t bad = autograd::first_non_finite(it->second);
+            if (bad != it->second.size())
+                throw io::CheckpointError(fmt::format("its weights are not finite: '{}' holds {} at element {} of {}",
+                                                      name, it->second.flat(bad), bad, it->second.size()));
         }
         const std::vector<std::uint64_t> words = floats_to_words(rng->second);
         if (words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0)

@@ -25,6 +25,10 @@ cd "$work" || exit 1
 # A run into another folder of out/ (--out): the list of runs links it there, and so does the site.
 "$tape_tour" --quick --out out/tape_tour_again > tape_tour_again.log 2>&1 ||
     fail "tape_tour --out out/tape_tour_again exited with $?: $(tail -3 tape_tour_again.log)"
+# A run outside out/ has no list of runs beside it, and its page does not link to one.
+"$tape_tour" --quick --out elsewhere/tape_tour > elsewhere.log 2>&1 ||
+    fail "tape_tour --out elsewhere/tape_tour exited with $?: $(tail -3 elsewhere.log)"
+[[ ! -e elsewhere/index.html ]] || fail "a run into elsewhere/ wrote a list of runs there"
 mkdir empty
 MNIST_DIR=$work/empty "$pca" --quick > pca.log 2>&1
 code=$?
@@ -57,6 +61,7 @@ python3 "$root/tools/annotate.py" --out site_list_only --runs list_only > annota
     fail "annotate.py failed on a runs folder with only its list: $(tail -3 annotate_list_only.log)"
 
 pages=(out/identity/index.html out/tape_tour/index.html out/pca_equivalence/index.html out/index.html
+       elsewhere/tape_tour/index.html
        site/index.html site/lectures/*.html site/runs/index.html site/runs/*/index.html)
 python3 "$root/tests/check_pages.py" --expect out/identity/index.html=HOLDS --expect out/tape_tour/index.html=HOLDS \
     --expect out/pca_equivalence/index.html=FAILS --expect site/runs/identity/index.html=HOLDS "${pages[@]}" ||

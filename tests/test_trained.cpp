@@ -121,6 +121,13 @@ struct Second {
         const std::vector<lecture::Measure> measures{{"weight sum", [&] { return weight_sum(model); }}};
         said = printed([&] { reused = trained.load({{"m", &model}}, record, gen, measures); });
     }
+    // It trained again, said `why`, and changed nothing.
+    void check_refused(const std::string& why) const {
+        CAPTURE(said);
+        CHECK_FALSE(reused);
+        CHECK(said.find(why) != std::string::npos);
+        check_unchanged();
+    }
     // Nothing was changed: the model's weights, the Generator, the record.
     void check_unchanged() const {
         for (std::size_t i = 0; i < before.size(); ++i) CHECK(model.parameters()[i].value() == before[i]);
@@ -171,12 +178,9 @@ TEST_CASE("a kept model whose weights are not finite is not reused; the tensor a
         CAPTURE(bad);
         edit_kept(run, "m.1.weight", [&](xt::xarray<float>& w) { w(2, 0) = bad; });
         Second second(run);
-        CAPTURE(second.said);
-        CHECK_FALSE(second.reused);
+        second.check_refused("its weights are not finite: 'm.1.weight' holds ");
         CHECK(second.said.find("training again (cannot reuse ") == 0);
-        CHECK(second.said.find("its weights are not finite: 'm.1.weight' holds ") != std::string::npos);
         CHECK(second.said.find(" at element 4 of 6") != std::string::npos);
-        second.check_unchanged();
     }
 }
 
@@ -185,29 +189,18 @@ TEST_CASE("a kept model trained under other settings or other training code is n
     const Run run(dir);
     train_and_keep(run);
     {
-        Second second(run, "steps 3");
-        CAPTURE(second.said);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find(
-                  "was trained with other settings: lecture's settings 'steps 2' there, 'steps 3' in this run") !=
-              std::string::npos);
-        second.check_unchanged();
+        Second(run, "steps 3")
+            .check_refused(
+                "was trained with other settings: lecture's settings 'steps 2' there, 'steps 3' in this run");
     }
     {
         Run edited = run;
         write_source(edited.source, "    train(model, 2);");
-        Second second(edited);
-        CAPTURE(second.said);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find("was trained with other settings: training code '") != std::string::npos);
-        second.check_unchanged();
+        Second(edited).check_refused("was trained with other settings: training code '");
     }
     {
         edit_kept(run, "trained.settings", [](xt::xarray<float>& text) { text(0) = 300.0f; });
-        Second second(run);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find("not a character code") != std::string::npos);
-        second.check_unchanged();
+        Second(run).check_refused("not a character code");
     }
 }
 
@@ -217,12 +210,8 @@ TEST_CASE("a kept model that no longer measures what it measured when trained is
     const Run run(dir);
     train_and_keep(run);
     edit_kept(run, "m.0.bias", [](xt::xarray<float>& b) { b(1) += 0.5f; });
-    Second second(run);
-    CAPTURE(second.said);
-    CHECK_FALSE(second.reused);
-    CHECK(second.said.find("its models do not measure what they measured when trained: weight sum ") !=
-          std::string::npos);
-    second.check_unchanged();  // the weights were loaded to be measured, then put back
+    // The weights were loaded to be measured, then put back: check_refused sees them as they were.
+    Second(run).check_refused("its models do not measure what they measured when trained: weight sum ");
 }
 
 TEST_CASE("--retrain, a missing record and a damaged file train again and change nothing") {
@@ -239,25 +228,16 @@ TEST_CASE("--retrain, a missing record and a damaged file train again and change
     }
     {
         edit_kept(run, "record.lines", [](xt::xarray<float>& lines) { lines = xt::zeros<float>({12}); });  // 3 numbers
-        Second second(run);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find("the kept lines are not rows of 2 numbers") != std::string::npos);
-        second.check_unchanged();
+        Second(run).check_refused("the kept lines are not rows of 2 numbers");
     }
     {
         edit_kept(run, "record.lines", [](xt::xarray<float>& lines) { lines = xt::zeros<float>({3}); });
-        Second second(run);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find("3 pieces where 64-bit numbers are kept as pieces of 4") != std::string::npos);
-        second.check_unchanged();
+        Second(run).check_refused("3 pieces where 64-bit numbers are kept as pieces of 4");
     }
     {
         const std::string path = run.options.out_dir + "/trained_seed7_quick.npz";
         fs::resize_file(path, 100);
-        Second second(run);
-        CHECK_FALSE(second.reused);
-        CHECK(second.said.find("not a valid .npz") != std::string::npos);
-        second.check_unchanged();
+        Second(run).check_refused("not a valid .npz");
     }
 }
 
